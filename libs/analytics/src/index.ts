@@ -1,0 +1,3 @@
+export { initAnalytics, track, flush } from './track';
+export type { AnalyticsEvent } from './track';
+export * from './usePageView';

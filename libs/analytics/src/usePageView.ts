@@ -1,0 +1,8 @@
+import { useEffect } from 'react';
+import { track } from './track';
+
+export function usePageView(path: string): void {
+  useEffect(() => {
+    track({ name: 'page_view', path });
+  }, [path]);
+}

@@ -1,0 +1,2 @@
+export * from './CourseCard';
+export { CourseCardSkeleton } from './CourseCardSkeleton';

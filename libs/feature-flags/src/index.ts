@@ -1,0 +1,3 @@
+export { isEnabled, setFlagOverrides } from './flags';
+export type { FlagName, FlagOverrides } from './flags';
+export * from './useFeatureFlag';

@@ -1,0 +1,3 @@
+export * from './currency';
+export * from './dates';
+export { formatDuration, estimateWeeks } from './duration';

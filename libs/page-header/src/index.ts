@@ -1,0 +1,3 @@
+export { PageHeader, DEFAULT_LINKS } from './PageHeader';
+export type { PageHeaderProps } from './PageHeader';
+export * from './NavLinks';

@@ -1,0 +1,102 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Warning } from '../errors/tessera-error.js';
+import { type ChangeSet, type ChangeSetOptions, readChangeSet } from '../git/read-change-set.js';
+import { readFileAtCommit, readRepositoryRoot } from '../git/read-repository.js';
+import type { GraphSnapshot } from '../graph/graph-cache.js';
+import { loadGraph } from '../graph/load-graph.js';
+import { readConfig } from '../workspace/read-workspace.js';
+import { isObject, parseJson } from '../workspace/parse-json.js';
+import { type AffectedResult, computeAffected } from './compute-affected.js';
+import type { FileVersions } from './locator-context.js';
+import { LOCKFILES } from './parse-lockfile.js';
+
+export interface ReadAffectedOptions extends Omit<ChangeSetOptions, 'base'> {
+  root: string;
+  /** @default nx.json `defaultBase`, else "main" */
+  base?: string;
+  projectsFrom?: 'tessera' | 'nx';
+}
+
+/** The answer of `tessera affected`, as printed by `--json`. */
+export interface AffectedReport extends AffectedResult {
+  base: string;
+  head: string;
+  mergeBase: string | null;
+  headCommit: string;
+  policy: string;
+  warnings: Warning[];
+  stats: { changedFiles: number; affectedApps: number; totalApps: number; graphFiles: number; cache: 'hit' | 'miss'; baseGraph: boolean; durationMs: number };
+  /** The head snapshot, for --why and other commands (not printed). */
+  snapshot: GraphSnapshot;
+  changeSet: ChangeSet;
+}
+
+const CONFIG_NAME = /(^|\/)(package\.json|tsconfig[^/]*\.json|nx\.json|project\.json|tessera\.config\.json)$/;
+
+/** The default base: nx.json `defaultBase`, else `main`. */
+export function readDefaultBase(root: string): string {
+  const path = join(root, 'nx.json');
+  if (!existsSync(path)) return 'main';
+  const parsed = parseJson(readFileSync(path, 'utf8'), 'nx.json');
+  return parsed.ok && isObject(parsed.value) && typeof parsed.value.defaultBase === 'string' ? parsed.value.defaultBase : 'main';
+}
+
+/**
+ * Works out which apps a change touches: reads the change set from git, loads (or builds)
+ * the file graph of head (and of the merge-base when a project was removed or moved),
+ * reads both versions of changed configuration files, and runs the locators.
+ */
+export async function readAffected(options: ReadAffectedOptions): Promise<AffectedReport> {
+  const started = performance.now();
+  const { root } = options;
+  await readRepositoryRoot(root);
+  const config = readConfig(root);
+  const base = options.base ?? readDefaultBase(root);
+  const changeSet = await readChangeSet(root, { ...options, base });
+  const warnings: Warning[] = [];
+  const head = await loadGraph({
+    root, config, warnings, projectsFrom: options.projectsFrom,
+    revision: changeSet.headKind === 'worktree' ? { kind: 'worktree' } : { kind: 'commit', commit: changeSet.headCommit },
+  });
+
+  const fromCommit = changeSet.mergeBase ?? changeSet.headCommit;
+  const projectFileMoved = changeSet.changes.some((c) => (c.status === 'deleted' || c.status === 'renamed') && /(^|\/)(project|package)\.json$/.test(c.previousPath ?? c.path));
+  const baseSnapshot = projectFileMoved ? await loadGraph({ root, config, warnings, projectsFrom: options.projectsFrom, revision: { kind: 'commit', commit: fromCommit } }) : null;
+
+  const versions = new Map<string, FileVersions>();
+  for (const change of changeSet.changes) {
+    const name = change.path.split('/').pop()!;
+    if (!CONFIG_NAME.test(change.path) && !LOCKFILES.includes(name)) continue;
+    const before = change.status === 'added' ? null : await readFileAtCommit(root, fromCommit, change.previousPath ?? change.path);
+    let after: string | null = null;
+    if (change.status !== 'deleted') {
+      if (changeSet.headKind === 'worktree') after = existsSync(join(root, change.path)) ? readFileSync(join(root, change.path), 'utf8') : null;
+      else after = await readFileAtCommit(root, changeSet.headCommit, change.path);
+    }
+    versions.set(change.path, { before, after });
+  }
+
+  const result = computeAffected({ changes: changeSet.changes, head, base: baseSnapshot, versions, config });
+  warnings.push(...head.graph.warnings, ...(baseSnapshot?.graph.warnings ?? []));
+  return {
+    base: changeSet.base,
+    head: changeSet.head,
+    mergeBase: changeSet.mergeBase,
+    headCommit: changeSet.headCommit,
+    policy: changeSet.policy,
+    ...result,
+    warnings,
+    stats: {
+      changedFiles: changeSet.changes.length,
+      affectedApps: result.apps.length,
+      totalApps: head.projects.filter((p) => p.type === 'application').length,
+      graphFiles: head.graph.files.length,
+      cache: head.cache,
+      baseGraph: baseSnapshot !== null,
+      durationMs: Math.round(performance.now() - started),
+    },
+    snapshot: head,
+    changeSet,
+  };
+}

@@ -1,0 +1,63 @@
+import { computeReachable } from '../../graph/file-graph.js';
+import { findCycles } from '../../graph/find-cycles.js';
+import { loadGraph } from '../../graph/load-graph.js';
+import { TesseraError, type Warning } from '../../errors/tessera-error.js';
+import { readRepositoryRoot } from '../../git/read-repository.js';
+import { readConfig } from '../../workspace/read-workspace.js';
+import type { Command } from '../main.js';
+import { readChoice, readStringFlag, readWorkspaceDir } from '../resolve-flags.js';
+import { EDGE_KINDS } from '../../graph/file-graph.js';
+
+/** `tessera graph`: the apps' file-level input graph of the working tree. */
+export const graphCommand: Command = {
+  summary: "The apps' file-level input graph of the working tree, as JSON or Graphviz dot; --cycles lists import cycles.",
+  usage: 'tessera graph [--app NAME] [--format json|dot] [--cycles] [--projects tessera|nx] [--cwd DIR]',
+  options: { app: { type: 'string' }, format: { type: 'string' }, cycles: { type: 'boolean' }, projects: { type: 'string' } },
+  async run(values, _positionals, io) {
+    const root = readWorkspaceDir(values, io);
+    await readRepositoryRoot(root);
+    const format = readChoice(readStringFlag(values, io, 'format', 'TESSERA_FORMAT'), 'format', ['json', 'dot'] as const, 'json');
+    const warnings: Warning[] = [];
+    const snapshot = await loadGraph({ root, config: readConfig(root), warnings, revision: { kind: 'worktree' }, projectsFrom: readChoice(readStringFlag(values, io, 'projects', 'TESSERA_PROJECTS'), 'projects', ['tessera', 'nx'] as const, 'tessera') });
+    const { graph } = snapshot;
+    let apps = graph.apps;
+    if (typeof values.app === 'string') {
+      apps = apps.filter((a) => a.name === values.app);
+      if (!apps.length) throw new TesseraError('TESSERA_UNKNOWN_APP', `No app named "${values.app}"`, { hint: `Apps: ${graph.apps.map((a) => a.name).join(', ')}` });
+    }
+    const reach = new Set<number>();
+    const perApp = apps.map((app) => {
+      const files = computeReachable(graph, app.entries);
+      files.forEach((f) => reach.add(f));
+      const packages = new Set<string>();
+      for (const f of files) for (const p of graph.packages[String(f)] ?? []) packages.add(p);
+      return { name: app.name, entries: app.entries.map((e) => graph.files[e]!), files: [...files].map((f) => graph.files[f]!).sort(), packages: [...packages].sort() };
+    });
+    if (values.cycles) {
+      const cycles = findCycles(graph).filter((cycle) => cycle.some((f) => reach.has(graph.files.indexOf(f))));
+      if (format === 'json') io.stdout.write(JSON.stringify({ cycles }, null, 2) + '\n');
+      else {
+        io.stdout.write(cycles.length ? '' : 'No import cycles.\n');
+        cycles.forEach((cycle, i) => io.stdout.write(`cycle ${i + 1} (${cycle.length} files):\n${cycle.map((f) => `  ${f}`).join('\n')}\n`));
+      }
+      if (format === 'json') io.stderr.write(`${cycles.length} import cycle(s)\n`);
+      return 0;
+    }
+    if (format === 'dot') {
+      const lines = ['digraph tessera {', '  rankdir=LR;', '  node [shape=box, fontname="monospace", fontsize=10];'];
+      for (const app of perApp) for (const e of app.entries) lines.push(`  ${JSON.stringify(e)} [style=filled, fillcolor="#dbeafe", label=${JSON.stringify(`${app.name}\n${e}`)}];`);
+      for (const from of reach) {
+        const edges = graph.edges[from]!;
+        for (let i = 0; i < edges.length; i += 2) {
+          const kind = EDGE_KINDS[edges[i + 1]!];
+          lines.push(`  ${JSON.stringify(graph.files[from])} -> ${JSON.stringify(graph.files[edges[i]!])}${kind === 'static' ? '' : ` [style=dashed, label=${JSON.stringify(kind)}]`};`);
+        }
+      }
+      lines.push('}');
+      io.stdout.write(lines.join('\n') + '\n');
+      return 0;
+    }
+    io.stdout.write(JSON.stringify({ apps: perApp, unresolved: graph.unresolved.map((u) => ({ file: graph.files[u.file], specifier: u.specifier })), uncertain: graph.uncertain.map((u) => ({ ...u, file: graph.files[u.file] })), warnings: [...warnings, ...graph.warnings] }, null, 2) + '\n');
+    return 0;
+  },
+};

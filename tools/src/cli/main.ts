@@ -1,0 +1,98 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import pc from 'picocolors';
+import { ERROR_CODES } from '../errors/codes.js';
+import { formatLocation, isTesseraError, TesseraError } from '../errors/tessera-error.js';
+import type { Io } from './io.js';
+
+declare const TESSERA_VERSION: string;
+/** Tessera's version (from package.json at build time). */
+export const VERSION = typeof TESSERA_VERSION === 'string' ? TESSERA_VERSION : '0.0.0-dev';
+
+/** A command: parsed flags in, exit code out. Loaded only when it runs. */
+export interface Command {
+  summary: string;
+  usage: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  allowPositionals?: boolean;
+  run(values: Record<string, string | boolean | string[] | undefined>, positionals: string[], io: Io): Promise<number>;
+}
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  affected: async () => (await import('./commands/affected.js')).affectedCommand,
+  graph: async () => (await import('./commands/graph.js')).graphCommand,
+};
+
+const SUMMARIES: Record<string, string> = {
+  affected: 'which apps a change touches, and why',
+  graph: 'the file-level input graph of the apps (json, dot, cycles)',
+};
+
+function renderHelp(): string {
+  return [
+    `tessera ${VERSION} — build only the micro-apps a change touches`,
+    '',
+    'Usage: tessera <command> [options]',
+    '',
+    'Commands:',
+    ...Object.keys(COMMANDS).map((c) => `  ${c.padEnd(10)} ${SUMMARIES[c]}`),
+    '',
+    'Global options:',
+    '  --cwd DIR     run against the workspace in DIR (TESSERA_CWD)',
+    '  --help, -h    help for tessera or a command',
+    '  --version     print the version',
+    '',
+    'Docs: docs/cli.md, docs/affected.md, docs/errors.md',
+    '',
+  ].join('\n');
+}
+
+/** Prints a failure: a known error's message, problems and hint; an unknown one's stack, as a bug. */
+export function renderError(error: unknown, color: boolean): string {
+  const c = pc.createColors(color);
+  if (isTesseraError(error)) {
+    const lines = [`${c.red('error')} ${c.dim(error.code)} ${error.message}`];
+    for (const problem of error.problems) lines.push(`  ${problem.location ? `${c.cyan(formatLocation(problem.location))}: ` : ''}${problem.text}`);
+    lines.push(`${c.yellow('hint')} ${error.hint}`);
+    return lines.join('\n') + '\n';
+  }
+  const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  return `${c.red('internal error')} (this is a bug in Tessera; please report it with the output below)\n${stack}\n`;
+}
+
+/**
+ * Runs the CLI. Commands throw; this turns errors into messages and exit codes
+ * (0 ok, 1 a build failed or an internal error, 2 usage or configuration error).
+ */
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv;
+  try {
+    if (!name || name === '--help' || name === '-h' || name === 'help') {
+      io.stdout.write(renderHelp());
+      return name ? 0 : 2;
+    }
+    if (name === '--version' || name === '-v') {
+      io.stdout.write(`${VERSION}\n`);
+      return 0;
+    }
+    const load = COMMANDS[name];
+    if (!load) throw new TesseraError('TESSERA_USAGE', `Unknown command "${name}"`, { hint: `Commands: ${Object.keys(COMMANDS).join(', ')}. Run \`tessera --help\`.` });
+    const command = await load();
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.stdout.write(`${command.summary}\n\nUsage: ${command.usage}\n`);
+      return 0;
+    }
+    let parsed;
+    try {
+      parsed = parseArgs({ args: rest, options: { ...command.options, cwd: { type: 'string' } }, allowPositionals: command.allowPositionals ?? false, strict: true });
+    } catch (error) {
+      throw new TesseraError('TESSERA_USAGE', `tessera ${name}: ${(error as Error).message}`, { hint: `Usage: ${command.usage}`, cause: error });
+    }
+    return await command.run(parsed.values as Record<string, string | boolean | string[] | undefined>, parsed.positionals, io);
+  } catch (error) {
+    io.stderr.write(renderError(error, io.color));
+    return isTesseraError(error) ? 2 : 1;
+  }
+}
+
+/** Every error code, exported for the docs test. */
+export { ERROR_CODES };

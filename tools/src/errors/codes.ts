@@ -1,0 +1,112 @@
+/**
+ * Every error code Tessera can raise, with what it means and how to solve it.
+ * docs/errors.md lists the same table; test/unit/errors/codes.test.ts keeps the two in step.
+ * Retired codes stay here with `retired: true` and are never reused.
+ */
+export const ERROR_CODES = {
+  TESSERA_USAGE: {
+    title: 'Invalid command-line usage',
+    solve: 'Run `tessera --help` (or `tessera <command> --help`) and correct the flag or argument named in the message.',
+  },
+  TESSERA_CONFIG_INVALID: {
+    title: 'tessera.config.json is invalid',
+    solve: 'Fix every problem listed (each names its key); the schema is documented in docs/configuration.md.',
+  },
+  TESSERA_WORKSPACE_NOT_FOUND: {
+    title: 'No workspace at the given directory',
+    solve: 'Run inside a workspace (a directory with nx.json or package.json) or pass `--cwd DIR`.',
+  },
+  TESSERA_WORKSPACE_INVALID: {
+    title: 'nx.json, project.json or package.json cannot be read',
+    solve: 'Fix every problem listed (each names its file and key), then run the command again.',
+  },
+  TESSERA_WORKSPACE_DUPLICATE_PROJECT: {
+    title: 'Two projects share one name',
+    solve: 'Rename one of the projects (the `name` in its project.json or package.json); names must be unique.',
+  },
+  TESSERA_WORKSPACE_NO_APPS: {
+    title: 'The workspace has no applications',
+    solve: 'Mark app projects with `"projectType": "application"` in project.json, or place them under the apps directory (nx.json workspaceLayout.appsDir).',
+  },
+  TESSERA_APP_ENTRY_NOT_FOUND: {
+    title: "An app's entry file does not exist",
+    solve: 'Set `targets.build.options.main` in its project.json, or `apps.<name>.entry` in tessera.config.json, to an existing file.',
+  },
+  TESSERA_UNKNOWN_APP: {
+    title: 'No app of that name',
+    solve: 'Run `tessera graph --format json` to list the apps of this workspace and use one of their names.',
+  },
+  TESSERA_NX_PROJECTS_FAILED: {
+    title: "The workspace's own Nx could not list its projects",
+    solve: 'Install the workspace dependencies (`npm ci`) so that `nx` is available, or drop `--projects nx` to let Tessera discover projects itself.',
+  },
+  TESSERA_GIT_NOT_A_REPOSITORY: {
+    title: 'The workspace is not inside a git repository',
+    solve: 'Run `git init` and commit, or point `--cwd` at a git checkout.',
+  },
+  TESSERA_GIT_REF_NOT_FOUND: {
+    title: 'A base or head revision does not exist',
+    solve: 'Check the name (`git branch -a`, `git log`); in CI fetch it first, e.g. `git fetch origin main`.',
+  },
+  TESSERA_GIT_NO_MERGE_BASE: {
+    title: 'Base and head share no history',
+    solve: 'Pick a base on the same history as head, e.g. `--base origin/main`.',
+  },
+  TESSERA_GIT_SHALLOW_CLONE: {
+    title: 'A shallow clone lacks the merge-base of base and head',
+    solve: 'Rerun with `--deepen` to let Tessera fetch more history, run `git fetch --deepen=100`, or clone with full history (`fetch-depth: 0` in actions/checkout).',
+  },
+  TESSERA_GIT_FAILED: {
+    title: 'A git command failed',
+    solve: 'Read the git message quoted in the error; run the same git command by hand to see the problem.',
+  },
+  TESSERA_GRAPH_BUNDLER_FAILED: {
+    title: 'esbuild could not analyse the apps',
+    solve: 'Read the located esbuild messages; fix the files they name, or report a bug if they do not make sense.',
+  },
+  TESSERA_GRAPH_CYCLE: {
+    title: 'Import cycles (reported by `tessera graph --cycles`)',
+    solve: 'Break each cycle listed by moving the shared code into a module both sides import.',
+  },
+  TESSERA_CACHE_UNWRITABLE: {
+    title: 'The cache directory cannot be written',
+    solve: 'Make `.tessera/` writable, or set `cacheDir` in tessera.config.json to a writable directory.',
+  },
+} as const satisfies Record<string, { title: string; solve: string; retired?: boolean }>;
+
+/** A stable error code, e.g. `TESSERA_GIT_REF_NOT_FOUND`. */
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/**
+ * Warning codes: conditions Tessera handles by being conservative (the app is affected,
+ * with the reason), reported in `--json` under `warnings` and on stderr.
+ */
+export const WARNING_CODES = {
+  TESSERA_GRAPH_UNPARSEABLE_FILE: {
+    title: 'A source file cannot be parsed',
+    solve: 'Fix the syntax error; until then every app that reaches the file is affected by the files its import strings name.',
+  },
+  TESSERA_GRAPH_FILE_TOO_LARGE: {
+    title: 'A source file is larger than `maxFileBytes` and was not parsed',
+    solve: 'Exclude generated files from the apps, or raise `maxFileBytes` in tessera.config.json.',
+  },
+  TESSERA_GRAPH_COMPUTED_IMPORT: {
+    title: 'An `import()` or `require()` with a computed path',
+    solve: 'Use a literal path or a template with a static prefix (`import(`./pages/${name}.tsx`)`) so the bundler can see the files.',
+  },
+  TESSERA_GRAPH_UNRESOLVED_IMPORT: {
+    title: 'An import that the bundler cannot resolve',
+    solve: 'Fix the import path, the tsconfig path alias, or install the package.',
+  },
+  TESSERA_GRAPH_SYMLINK_LOOP: {
+    title: 'A symbolic link points back into itself',
+    solve: 'Remove or fix the link named in the warning.',
+  },
+  TESSERA_CACHE_CORRUPT: {
+    title: 'A cache file was unreadable or inconsistent and was rebuilt',
+    solve: 'Nothing to do; if it happens every run, delete `.tessera/cache`.',
+  },
+} as const satisfies Record<string, { title: string; solve: string }>;
+
+/** A stable warning code. */
+export type WarningCode = keyof typeof WARNING_CODES;

@@ -1,0 +1,103 @@
+import { TesseraError } from '../errors/tessera-error.js';
+import { runGit } from './run-git.js';
+
+/** Returns the repository's top-level directory, or throws TESSERA_GIT_NOT_A_REPOSITORY. */
+export async function readRepositoryRoot(cwd: string): Promise<string> {
+  const out = await runGit(cwd, ['rev-parse', '--show-toplevel'], { okExitCodes: [0, 128] });
+  if (out.exitCode !== 0) {
+    throw new TesseraError('TESSERA_GIT_NOT_A_REPOSITORY', `${cwd} is not inside a git repository`, {
+      hint: 'Tessera compares git revisions: run `git init && git add -A && git commit -m init`, or pass `--cwd` pointing at a checkout.',
+    });
+  }
+  return out.stdout.trim();
+}
+
+/** Resolves a revision name to a commit id, or returns null when it does not exist. */
+export async function readCommitId(cwd: string, ref: string): Promise<string | null> {
+  const out = await runGit(cwd, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], { okExitCodes: [0, 1, 128] });
+  return out.exitCode === 0 ? out.stdout.trim() : null;
+}
+
+/** The tree id of a commit: the content address of every tracked file at that commit. */
+export async function readTreeId(cwd: string, commit: string): Promise<string> {
+  return (await runGit(cwd, ['rev-parse', `${commit}^{tree}`])).stdout.trim();
+}
+
+/** Whether the repository is a shallow clone. */
+export async function readIsShallow(cwd: string): Promise<boolean> {
+  return (await runGit(cwd, ['rev-parse', '--is-shallow-repository'])).stdout.trim() === 'true';
+}
+
+/** The merge-base of two commits, or null when git finds none. */
+export async function readMergeBase(cwd: string, a: string, b: string): Promise<string | null> {
+  const out = await runGit(cwd, ['merge-base', a, b], { okExitCodes: [0, 1] });
+  return out.exitCode === 0 ? out.stdout.trim() : null;
+}
+
+/** Fetches `depth` more commits of history from the default remote of a shallow clone. */
+export async function fetchDeeper(cwd: string, depth: number): Promise<void> {
+  await runGit(cwd, ['fetch', '--quiet', `--deepen=${depth}`]);
+}
+
+/** The content of `path` (relative to `cwd`) at `commit`, or null when it does not exist there. */
+export async function readFileAtCommit(cwd: string, commit: string, path: string): Promise<string | null> {
+  const out = await runGit(cwd, ['show', `${commit}:./${path}`], { okExitCodes: [0, 128] });
+  return out.exitCode === 0 ? out.stdout : null;
+}
+
+/** One tracked file of a tree: path relative to `cwd`, blob id and size in bytes. */
+export interface TreeEntry {
+  path: string;
+  blob: string;
+  size: number;
+  symlink: boolean;
+}
+
+/** Lists the files of `commit` below `cwd`, with their blob ids and sizes. */
+export async function readTreeEntries(cwd: string, commit: string): Promise<TreeEntry[]> {
+  const out = await runGit(cwd, ['ls-tree', '-r', '-l', '-z', commit]);
+  const entries: TreeEntry[] = [];
+  for (const record of out.stdout.split('\0')) {
+    if (!record) continue;
+    const tab = record.indexOf('\t');
+    const [mode, type, blob, size] = record.slice(0, tab).split(/\s+/);
+    if (type !== 'blob') continue;
+    entries.push({ path: record.slice(tab + 1), blob: blob!, size: Number(size) || 0, symlink: mode === '120000' });
+  }
+  return entries;
+}
+
+/** Paths (relative to `cwd`) that differ between the index/working tree and HEAD, plus untracked ones. */
+export async function readDirtyPaths(cwd: string): Promise<string[]> {
+  const out = await runGit(cwd, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '.']);
+  const prefix = (await runGit(cwd, ['rev-parse', '--show-prefix'])).stdout.trim();
+  const paths: string[] = [];
+  for (const record of out.stdout.split('\0')) {
+    if (record.length < 4) continue;
+    const path = record.slice(3);
+    if (!path.startsWith(prefix)) continue;
+    paths.push(path.slice(prefix.length));
+  }
+  return paths;
+}
+
+/** Hashes working-tree files as git would (blob ids), in one git call. */
+export async function hashWorkingFiles(cwd: string, paths: string[]): Promise<Map<string, string>> {
+  const result = new Map<string, string>();
+  if (paths.length === 0) return result;
+  const out = await runGit(cwd, ['hash-object', '--no-filters', '--stdin-paths'], { input: paths.join('\n') + '\n' });
+  const ids = out.stdout.trim().split('\n');
+  paths.forEach((path, i) => result.set(path, ids[i]!));
+  return result;
+}
+
+/** Checks out `commit` into `dir` as a detached worktree (used to analyse revisions other than the working tree). */
+export async function addWorktree(cwd: string, dir: string, commit: string): Promise<void> {
+  await runGit(cwd, ['worktree', 'add', '--force', '--detach', dir, commit]);
+}
+
+/** Removes a worktree made by addWorktree; tolerates one already gone. */
+export async function removeWorktree(cwd: string, dir: string): Promise<void> {
+  await runGit(cwd, ['worktree', 'remove', '--force', dir], { okExitCodes: [0, 128] });
+  await runGit(cwd, ['worktree', 'prune'], { okExitCodes: [0, 128] });
+}

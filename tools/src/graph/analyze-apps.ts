@@ -1,0 +1,301 @@
+import * as esbuild from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join, posix, relative, sep } from 'node:path';
+import picomatch from 'picomatch';
+import { TesseraError, type Warning } from '../errors/tessera-error.js';
+import { createResolveOptions } from './bundler-options.js';
+import { EDGE_KINDS, type EdgeKind, type FileGraph, type UncertainFile, type UnresolvedImport } from './file-graph.js';
+import { scanComputedImports, scanCssSpecifiers, scanSpecifiers } from './scan-imports.js';
+
+export interface AnalyzeAppsOptions {
+  /** Absolute directory of the tree to analyse (the workspace, or a worktree of another revision). */
+  root: string;
+  apps: { name: string; entries: string[] }[];
+  /** Source files (workspace-relative) larger than the parse limit: read as text, not parsed. */
+  largeFiles: readonly string[];
+  /** tsconfig path aliases: pattern → workspace-relative targets (`*` allowed once). */
+  aliases: Record<string, string[]>;
+}
+
+const SOURCE = /\.(tsx?|mts|cts|jsx?|mjs|cjs)$/;
+const CSS = /\.css$/;
+const KIND: Record<string, EdgeKind> = {
+  'import-statement': 'static', 'dynamic-import': 'dynamic', 'require-call': 'require', 'require-resolve': 'require',
+  'import-rule': 'css-import', 'composes-from': 'css-import', 'url-token': 'url', 'entry-point': 'static',
+};
+
+type SkipKind = 'unparseable' | 'too-large' | 'asset' | 'unreadable';
+interface PendingResolve { importer: string; specifier: string; kind: EdgeKind }
+
+const toPosix = (p: string) => (sep === '/' ? p : p.split(sep).join('/'));
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const isBare = (spec: string) => !/^(\.{1,2}(\/|$)|\/)/.test(spec);
+
+/** The npm package a bare specifier or node_modules path names (`@scope/pkg` or `pkg`). */
+export function packageNameOf(specifierOrPath: string): string {
+  const tail = specifierOrPath.includes('node_modules/') ? specifierOrPath.slice(specifierOrPath.lastIndexOf('node_modules/') + 13) : specifierOrPath;
+  const parts = tail.split('/');
+  return parts[0]!.startsWith('@') && parts.length > 1 ? `${parts[0]}/${parts[1]}` : parts[0]!;
+}
+
+function createAliasMatcher(aliases: Record<string, string[]>) {
+  const patterns = Object.entries(aliases).map(([key, targets]) => {
+    const star = key.indexOf('*');
+    return { key, prefix: star < 0 ? key : key.slice(0, star), suffix: star < 0 ? '' : key.slice(star + 1), wildcard: star >= 0, targets };
+  });
+  /** The base paths `spec` maps to through an alias, or null when no alias matches. */
+  return (spec: string): string[] | null => {
+    for (const p of patterns) {
+      if (!p.wildcard ? spec === p.key : spec.startsWith(p.prefix) && spec.endsWith(p.suffix) && spec.length >= p.prefix.length + p.suffix.length) {
+        const middle = p.wildcard ? spec.slice(p.prefix.length, spec.length - p.suffix.length) : '';
+        return p.targets.map((t) => t.replace('*', middle));
+      }
+    }
+    return null;
+  };
+}
+
+/**
+ * Builds the file-level input graph of every app: one esbuild bundle of all entries
+ * (metafile) for what the bundler reads, plus esbuild's own resolver for what it erases
+ * (type-only imports). Files it cannot parse are kept, read as text, and flagged.
+ */
+export async function analyzeApps(options: AnalyzeAppsOptions): Promise<FileGraph> {
+  const { root } = options;
+  const abs = (rel: string) => join(root, rel);
+  const rel = (path: string) => toPosix(isAbsolute(path) ? relative(root, path) : path);
+  const aliasBases = createAliasMatcher(options.aliases);
+  const warnings: Warning[] = [];
+  const skip = new Map<string, { kind: SkipKind; detail: string }>();
+  for (const file of options.largeFiles) skip.set(file, { kind: 'too-large', detail: 'larger than maxFileBytes; read as text, not parsed' });
+  const unresolvedPairs = new Map<string, string>(); // importer \0 specifier -> importer
+
+  const entries = [...new Set(options.apps.flatMap((a) => a.entries))];
+  let metafile: esbuild.Metafile | undefined;
+  for (let pass = 0; !metafile; pass++) {
+    const skipPaths = [...skip.keys()];
+    const specs = [...new Set([...unresolvedPairs.keys()].map((k) => k.split('\0')[1]!))];
+    const plugin: esbuild.Plugin = {
+      name: 'tessera-graph',
+      setup(build) {
+        if (skipPaths.length) {
+          build.onLoad({ filter: new RegExp(`^(${skipPaths.map((p) => escapeRe(abs(p))).join('|')})$`) }, (args) => {
+            const entry = skip.get(rel(args.path))!;
+            return entry.kind === 'asset' ? { contents: '', loader: 'file' } : { contents: 'module.exports = {}', loader: 'js' };
+          });
+        }
+        if (specs.length) {
+          build.onResolve({ filter: new RegExp(`^(${specs.map(escapeRe).join('|')})$`) }, (args) =>
+            unresolvedPairs.has(`${rel(args.importer)}\0${args.path}`) ? { path: args.path, external: true } : undefined,
+          );
+        }
+      },
+    };
+    try {
+      const result = await esbuild.build({
+        ...createResolveOptions(root), entryPoints: entries.map(abs), write: false, metafile: true, splitting: true,
+        outdir: join(root, '.tessera', 'graph-out'), packages: 'external', plugins: [plugin],
+      });
+      metafile = result.metafile;
+    } catch (error) {
+      const messages = (error as { errors?: esbuild.Message[] }).errors;
+      if (!messages || pass > 8) throw new TesseraError('TESSERA_GRAPH_BUNDLER_FAILED', `esbuild failed: ${(error as Error).message}`, { cause: error });
+      let progressed = false;
+      for (const m of messages) {
+        const loc = m.location;
+        const unresolved = /^Could not resolve "(.+)"/.exec(m.text);
+        const noLoader = /No loader is configured for "[^"]*" files: (.+)$/.exec(m.text);
+        const unreadable = /(?:Cannot read|Could not read from) (?:file|directory) "?([^":]+)"?(?::|$)/.exec(m.text);
+        if (unresolved && loc) {
+          const key = `${rel(loc.file)}\0${unresolved[1]}`;
+          if (!unresolvedPairs.has(key)) (unresolvedPairs.set(key, rel(loc.file)), (progressed = true));
+        } else if (noLoader) {
+          const file = rel(noLoader[1]!);
+          if (!skip.has(file)) (skip.set(file, { kind: 'asset', detail: 'no loader; treated as an opaque asset' }), (progressed = true));
+        } else if (unreadable || /symbolic links|ELOOP/i.test(m.text)) {
+          const file = rel(unreadable?.[1] ?? loc?.file ?? '');
+          if (file && !skip.has(file)) {
+            skip.set(file, { kind: 'unreadable', detail: m.text });
+            warnings.push({ code: /symbolic links|ELOOP/i.test(m.text) ? 'TESSERA_GRAPH_SYMLINK_LOOP' : 'TESSERA_GRAPH_UNPARSEABLE_FILE', text: `${file}: ${m.text}`, location: { file } });
+            progressed = true;
+          }
+        } else if (loc) {
+          const file = rel(loc.file);
+          if (!skip.has(file)) {
+            skip.set(file, { kind: 'unparseable', detail: `${m.text} (line ${loc.line})` });
+            progressed = true;
+          }
+        }
+      }
+      if (!progressed) {
+        const text = messages.slice(0, 5).map((m) => (m.location ? `${m.location.file}:${m.location.line}:${m.location.column}: ${m.text}` : m.text)).join('\n  ');
+        throw new TesseraError('TESSERA_GRAPH_BUNDLER_FAILED', `esbuild could not analyse the apps:\n  ${text}`, { cause: error });
+      }
+    }
+  }
+
+  const files: string[] = [];
+  const ids = new Map<string, number>();
+  const edges: number[][] = [];
+  const edgeSeen: Set<number>[] = [];
+  const packages = new Map<number, Set<string>>();
+  const unresolved: UnresolvedImport[] = [];
+  const uncertain: UncertainFile[] = [];
+  const idOf = (path: string): number => {
+    let id = ids.get(path);
+    if (id === undefined) {
+      id = files.length;
+      ids.set(path, id);
+      files.push(path);
+      edges.push([]);
+      edgeSeen.push(new Set());
+    }
+    return id;
+  };
+  const addEdge = (from: number, to: number, kind: EdgeKind) => {
+    if (from === to || edgeSeen[from]!.has(to)) return;
+    edgeSeen[from]!.add(to);
+    edges[from]!.push(to, EDGE_KINDS.indexOf(kind));
+  };
+  const addPackage = (from: number, name: string) => {
+    let set = packages.get(from);
+    if (!set) packages.set(from, (set = new Set()));
+    set.add(name);
+  };
+  const addUnresolved = (from: number, specifier: string) => {
+    const importer = files[from]!;
+    const bases = isBare(specifier) ? (aliasBases(specifier) ?? []) : [posix.normalize(posix.join(posix.dirname(importer), specifier))];
+    unresolved.push({ file: from, specifier, bases: bases.map((b) => b.replace(/\.(tsx?|jsx?|mjs|cjs|mts|cts)$/, '')) });
+    warnings.push({ code: 'TESSERA_GRAPH_UNRESOLVED_IMPORT', text: `${importer} imports "${specifier}", which does not resolve`, location: { file: importer } });
+  };
+
+  const inputPaths = Object.keys(metafile.inputs).filter((p) => !p.includes(':'));
+  for (const path of inputPaths) idOf(path);
+  const pending: PendingResolve[] = [];
+  const scanned = new Set<string>();
+
+  // What the bundler reads: edges straight from the metafile.
+  for (const path of inputPaths) {
+    const from = idOf(path);
+    const recorded = new Set<string>();
+    for (const record of metafile.inputs[path]!.imports) {
+      const spec = record.original ?? record.path;
+      recorded.add(spec);
+      if (!record.external) {
+        if (!record.path.includes(':')) addEdge(from, idOf(record.path), KIND[record.kind] ?? 'static');
+      } else if (unresolvedPairs.has(`${path}\0${record.path}`)) {
+        addUnresolved(from, record.path);
+      } else if (record.path.includes('*')) {
+        const isMatch = picomatch(posix.normalize(posix.join(posix.dirname(path), record.path)), { dot: true });
+        for (const candidate of inputPaths) if (candidate !== path && isMatch(candidate)) addEdge(from, idOf(candidate), 'glob');
+      } else if (/^[a-z][a-z0-9+.-]*:/i.test(record.path) || record.path.startsWith('//')) {
+        // URLs stay URLs.
+      } else if (isBare(record.path) && !aliasBases(record.path)) {
+        addPackage(from, packageNameOf(record.path));
+      } else {
+        // An import TypeScript erased (used only as a type): resolve it as the bundler would.
+        pending.push({ importer: path, specifier: record.path, kind: 'type' });
+      }
+    }
+    const skipped = skip.get(path);
+    if (skipped) {
+      if (skipped.kind === 'asset') continue;
+      uncertain.push({ file: from, kind: skipped.kind === 'too-large' ? 'too-large' : 'unparseable', detail: skipped.detail });
+      if (skipped.kind === 'unparseable') warnings.push({ code: 'TESSERA_GRAPH_UNPARSEABLE_FILE', text: `${path}: ${skipped.detail}`, location: { file: path } });
+      if (skipped.kind === 'too-large') warnings.push({ code: 'TESSERA_GRAPH_FILE_TOO_LARGE', text: `${path}: ${skipped.detail}`, location: { file: path } });
+    }
+    if (skipped?.kind !== 'unreadable' && (SOURCE.test(path) || (skipped && CSS.test(path)))) scanText(path, from, recorded, skipped ? 'static' : 'type');
+  }
+
+  function scanText(path: string, from: number, recorded: Set<string>, kind: EdgeKind) {
+    if (scanned.has(path)) return;
+    scanned.add(path);
+    let text: string;
+    try {
+      text = readFileSync(abs(path), 'utf8');
+    } catch {
+      return;
+    }
+    const specs = CSS.test(path) ? scanCssSpecifiers(text) : scanSpecifiers(text);
+    for (const spec of specs) {
+      if (recorded.has(spec) || spec.includes('*') || /^[a-z][a-z0-9+.-]*:/i.test(spec)) continue;
+      if (isBare(spec) && !aliasBases(spec)) addPackage(from, packageNameOf(spec));
+      else pending.push({ importer: path, specifier: spec, kind });
+    }
+    if (SOURCE.test(path)) {
+      const computed = scanComputedImports(text);
+      if (computed.length) {
+        uncertain.push({ file: from, kind: 'computed-import', detail: `${computed[0]}${computed.length > 1 ? ` (+${computed.length - 1} more)` : ''}` });
+        warnings.push({ code: 'TESSERA_GRAPH_COMPUTED_IMPORT', text: `${path}: ${computed[0]}`, location: { file: path } });
+      }
+    }
+  }
+
+  // What the bundler erases: resolve with esbuild's resolver, then follow new files (types reach types).
+  while (pending.length) {
+    const batch = pending.splice(0);
+    const results = await resolveBatch(root, batch.map((p) => ({ specifier: p.specifier, importer: abs(p.importer) })));
+    batch.forEach((p, i) => {
+      const from = idOf(p.importer);
+      const r = results[i]!;
+      if (r.errors.length > 0 || !r.path) {
+        if (!r.external) addUnresolved(from, p.specifier);
+        else if (isBare(p.specifier)) addPackage(from, packageNameOf(p.specifier));
+        return;
+      }
+      if (r.external) {
+        if (isBare(r.path)) addPackage(from, packageNameOf(r.path));
+        return;
+      }
+      const target = rel(r.path);
+      if (target.startsWith('../') || target.includes('node_modules/')) {
+        if (target.includes('node_modules/')) addPackage(from, packageNameOf(target));
+        return;
+      }
+      const isNew = !ids.has(target);
+      addEdge(from, idOf(target), p.kind);
+      if (isNew && (SOURCE.test(target) || CSS.test(target))) scanText(target, idOf(target), new Set(), 'type');
+    });
+  }
+
+  const fileIds = (list: string[]) => list.map((e) => ids.get(e)).filter((id): id is number => id !== undefined);
+  return {
+    files,
+    edges,
+    packages: Object.fromEntries([...packages].map(([id, set]) => [String(id), [...set].sort()])),
+    unresolved,
+    uncertain,
+    apps: options.apps.map((a) => ({ name: a.name, entries: fileIds(a.entries) })),
+    warnings,
+  };
+}
+
+interface ResolveResult { path: string; external: boolean; errors: unknown[] }
+
+/** Resolves many (specifier, importer) pairs with esbuild's resolver in one build. */
+async function resolveBatch(root: string, requests: { specifier: string; importer: string }[]): Promise<ResolveResult[]> {
+  const seen = new Map<string, Promise<esbuild.ResolveResult>>();
+  let results: ResolveResult[] = [];
+  await esbuild.build({
+    ...createResolveOptions(root), stdin: { contents: '' }, write: false, packages: 'external',
+    plugins: [{
+      name: 'tessera-resolve',
+      setup(build) {
+        build.onStart(async () => {
+          const resolved = await Promise.all(requests.map((r) => {
+            const dir = posix.dirname(toPosix(r.importer));
+            const key = `${dir}\0${r.specifier}`;
+            let promise = seen.get(key);
+            if (!promise) {
+              promise = build.resolve(r.specifier, { kind: 'import-statement', resolveDir: dir, importer: r.importer });
+              seen.set(key, promise);
+            }
+            return promise;
+          }));
+          results = resolved.map((r) => ({ path: r.path, external: r.external, errors: r.errors }));
+        });
+      },
+    }],
+  });
+  return results;
+}

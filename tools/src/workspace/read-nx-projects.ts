@@ -1,0 +1,55 @@
+import { execFile } from 'node:child_process';
+import { TesseraError } from '../errors/tessera-error.js';
+import type { ResolvedConfig } from './config.js';
+import { discoverProjects, type DiscoveryResult } from './discover-projects.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+// Runs inside the workspace's own Node, with its own Nx: the project graph API knows every
+// project that Nx plugins infer, which file-based discovery cannot see.
+const SCRIPT = `
+const { createRequire } = require('node:module');
+const req = createRequire(process.cwd() + '/package.json');
+const nx = req('nx/src/devkit-exports');
+nx.createProjectGraphAsync({ exitOnError: false }).then((graph) => {
+  const nodes = Object.values(graph.nodes).map((n) => ({
+    name: n.name, type: n.type, root: n.data.root, sourceRoot: n.data.sourceRoot,
+    projectType: n.data.projectType, tags: n.data.tags || [], implicitDependencies: n.data.implicitDependencies || [],
+    targets: { build: n.data.targets && n.data.targets.build ? { options: n.data.targets.build.options || {} } : undefined },
+  }));
+  process.stdout.write(JSON.stringify(nodes));
+}).catch((e) => { process.stderr.write(String(e && e.stack || e)); process.exit(1); });
+`;
+
+interface NxNode {
+  name: string;
+  type: string;
+  root: string;
+  sourceRoot?: string;
+  projectType?: string;
+  tags: string[];
+  implicitDependencies: string[];
+  targets: Record<string, unknown>;
+}
+
+/**
+ * Lists projects through the workspace's own Nx (`createProjectGraphAsync`), then feeds
+ * them through the same discovery rules as file-based discovery (entries, validation).
+ */
+export async function readNxProjects(root: string, nxJson: { file: string; text: string } | null, config: ResolvedConfig): Promise<DiscoveryResult> {
+  const stdout = await new Promise<string>((resolve, reject) => {
+    execFile(process.execPath, ['-e', SCRIPT], { cwd: root, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' } }, (error, out, err) => {
+      if (error) {
+        reject(new TesseraError('TESSERA_NX_PROJECTS_FAILED', `nx could not compute the project graph of ${root}: ${(err || error.message).trim().split('\n').slice(0, 3).join(' ')}`, { cause: error }));
+      } else resolve(out);
+    });
+  });
+  const nodes = JSON.parse(stdout) as NxNode[];
+  const projectFiles = new Map<string, string>();
+  for (const node of nodes) {
+    if (!node.root || node.root === '.') continue;
+    const projectType = node.projectType ?? (node.type === 'app' || node.type === 'e2e' ? 'application' : 'library');
+    projectFiles.set(`${node.root}/project.json`, JSON.stringify({ ...node, projectType }));
+  }
+  return discoverProjects({ nxJson, rootPackageJson: null, projectFiles, fileExists: (p) => existsSync(join(root, p)), config });
+}
