@@ -244,7 +244,10 @@ export async function analyzeApps(options: AnalyzeAppsOptions): Promise<FileGrap
         return;
       }
       if (r.external) {
-        if (isBare(r.path)) addPackage(from, packageNameOf(r.path));
+        // A path alias whose target is gone falls through to "bare package" in esbuild:
+        // for Tessera that is an import that no longer resolves, never an npm package.
+        if (isBare(p.specifier) && aliasBases(p.specifier)) addUnresolved(from, p.specifier);
+        else if (isBare(r.path)) addPackage(from, packageNameOf(r.path));
         return;
       }
       const target = rel(r.path);
@@ -277,7 +280,7 @@ async function resolveBatch(root: string, requests: { specifier: string; importe
   const seen = new Map<string, Promise<esbuild.ResolveResult>>();
   let results: ResolveResult[] = [];
   await esbuild.build({
-    ...createResolveOptions(root), stdin: { contents: '' }, write: false, packages: 'external',
+    ...createResolveOptions(root), stdin: { contents: '' }, write: false, packages: 'external', outdir: join(root, '.tessera', 'graph-out'),
     plugins: [{
       name: 'tessera-resolve',
       setup(build) {
