@@ -1,0 +1,160 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readAffected } from '../../tools/src/affected/read-affected.js';
+import { main } from '../../tools/src/cli/main.js';
+import type { Io } from '../../tools/src/cli/io.js';
+import { createSampleRepo, openRepo, type TestRepo } from '../support/sample-repo.js';
+
+const repos: TestRepo[] = [];
+afterEach(() => repos.splice(0).forEach((r) => r.cleanup()));
+const sample = () => {
+  const r = createSampleRepo();
+  repos.push(r);
+  return r;
+};
+
+function captureIo(cwd: string): Io & { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  return { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) }, env: {}, cwd, color: false, out: () => out, err: () => err };
+}
+
+async function rejectsWith(promise: Promise<unknown>, code: string) {
+  await expect(promise).rejects.toMatchObject({ code });
+}
+
+describe('bad input gets a coded error that says where and what to do', () => {
+  it('not a git repository', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-nogit-'));
+    writeFileSync(join(dir, 'nx.json'), '{}');
+    try {
+      const io = captureIo(dir);
+      expect(await main(['affected'], io)).toBe(2);
+      expect(io.err()).toContain('TESSERA_GIT_NOT_A_REPOSITORY');
+      expect(io.err()).toContain('hint');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a base or head that does not exist', async () => {
+    const r = sample();
+    await rejectsWith(readAffected({ root: r.dir, base: 'no-such-branch' }), 'TESSERA_GIT_REF_NOT_FOUND');
+    await rejectsWith(readAffected({ root: r.dir, base: 'main', head: 'deadbeef' }), 'TESSERA_GIT_REF_NOT_FOUND');
+  });
+
+  it('a shallow clone without the merge-base fails with a hint, and --deepen fetches until it appears', async () => {
+    const origin = sample();
+    origin.git('checkout', '-q', '-b', 'feature');
+    for (let i = 0; i < 3; i++) {
+      origin.append('libs/formatting/src/dates.ts', `\n// ${i}\n`);
+      origin.commit(`feature ${i}`);
+    }
+    const clone = mkdtempSync(join(tmpdir(), 'tessera-shallow-'));
+    repos.push(openRepo(clone));
+    execFileSync('git', ['clone', '-q', '--depth', '1', '--no-single-branch', `file://${origin.dir}`, clone]);
+    execFileSync('git', ['checkout', '-q', 'feature'], { cwd: clone });
+    symlinkSync(join(origin.dir, 'node_modules'), join(clone, 'node_modules'));
+    await rejectsWith(readAffected({ root: clone, base: 'origin/main', head: 'HEAD' }), 'TESSERA_GIT_SHALLOW_CLONE');
+    const report = await readAffected({ root: clone, base: 'origin/main', head: 'HEAD', deepen: true });
+    expect(report.apps.map((a) => a.name)).toEqual(['learner-home', 'profile', 'search']);
+  });
+
+  it('unreadable nx.json and project.json: every problem at once, with file and key', async () => {
+    const r = sample();
+    r.write('nx.json', '{ "defaultBase": "main", }');
+    r.write('libs/i18n/project.json', JSON.stringify({ name: 'i18n', projectType: 'widget', tags: 'x' }));
+    r.commit('break config');
+    const error = await readAffected({ root: r.dir, base: 'HEAD~1' }).catch((e) => e);
+    expect(error.code).toBe('TESSERA_WORKSPACE_INVALID');
+    const where = error.problems.map((p: { location: { file: string; key?: string; line?: number } }) => `${p.location.file}${p.location.key ? `#${p.location.key}` : ''}${p.location.line ? `:${p.location.line}` : ''}`);
+    expect(where).toEqual(expect.arrayContaining(['nx.json:1', 'libs/i18n/project.json#projectType', 'libs/i18n/project.json#tags']));
+  });
+
+  it('two projects with one name', async () => {
+    const r = sample();
+    r.write('libs/i18n/project.json', r.read('libs/i18n/project.json').replace('"name": "i18n"', '"name": "icons"'));
+    r.commit('dup');
+    const error = await readAffected({ root: r.dir, base: 'HEAD~1' }).catch((e) => e);
+    expect(error.code).toBe('TESSERA_WORKSPACE_DUPLICATE_PROJECT');
+    expect(error.message).toContain('libs/icons/project.json');
+    expect(error.message).toContain('libs/i18n/project.json');
+  });
+
+  it('an invalid tessera.config.json lists every problem by key', async () => {
+    const r = sample();
+    r.write('tessera.config.json', JSON.stringify({ maxFileBytes: 'big', apps: { nope: { computeType: 'huge' } }, colour: true }));
+    const error = await readAffected({ root: r.dir, base: 'HEAD' }).catch((e) => e);
+    expect(error.code).toBe('TESSERA_CONFIG_INVALID');
+    const keys = error.problems.map((p: { location: { key: string } }) => p.location.key);
+    expect(keys).toEqual(expect.arrayContaining(['maxFileBytes', 'apps.nope.computeType', 'colour']));
+  });
+
+  it('an import cycle is reported by graph --cycles, and affected does not hang on it', async () => {
+    const r = sample();
+    r.write('libs/formatting/src/cycle-a.ts', "import { b } from './cycle-b';\nexport const a = () => b();\n");
+    r.write('libs/formatting/src/cycle-b.ts', "import { a } from './cycle-a';\nexport const b = (): number => (a as unknown as number);\n");
+    r.append('libs/formatting/src/dates.ts', "\nexport { a as cycleA } from './cycle-a';\n");
+    r.commit('cycle');
+    const report = await readAffected({ root: r.dir, base: 'HEAD~1', head: 'HEAD' });
+    expect(report.apps.map((a) => a.name)).toEqual(['learner-home', 'profile', 'search']);
+    const io = captureIo(r.dir);
+    expect(await main(['graph', '--cycles', '--format', 'json'], io)).toBe(0);
+    expect(JSON.parse(io.out()).cycles).toEqual([['libs/formatting/src/cycle-a.ts', 'libs/formatting/src/cycle-b.ts']]);
+  });
+
+  it('a symlink loop and a 50 MB generated file are handled with warnings, not crashes', async () => {
+    const r = sample();
+    symlinkSync('loop-b', join(r.dir, 'libs/formatting/src/loop-a'));
+    symlinkSync('loop-a', join(r.dir, 'libs/formatting/src/loop-b'));
+    const big = 'export const data = [\n' + '  "0123456789012345678901234567890123456789012345678901234567890123456789",\n'.repeat(700_000) + '];\n';
+    r.write('libs/formatting/src/generated-data.ts', big);
+    r.append('libs/formatting/src/dates.ts', "\nexport { data as generated } from './generated-data';\nimport './loop-a';\n");
+    r.commit('big');
+    r.append('libs/formatting/src/generated-data.ts', '// regenerated\n');
+    r.commit('regenerate');
+    const report = await readAffected({ root: r.dir, base: 'HEAD~1', head: 'HEAD' });
+    expect(report.apps.map((a) => a.name)).toEqual(['learner-home', 'profile', 'search']);
+    expect(report.warnings.map((w) => w.code)).toEqual(expect.arrayContaining(['TESSERA_GRAPH_FILE_TOO_LARGE', 'TESSERA_GRAPH_SYMLINK_LOOP']));
+  });
+});
+
+describe('the cache', () => {
+  it('is reused for an identical comparison and rebuilt when corrupt, never trusted', async () => {
+    const r = sample();
+    r.append('libs/formatting/src/dates.ts', '\n// x\n');
+    r.commit('edit');
+    const first = await readAffected({ root: r.dir, base: 'HEAD~1', head: 'HEAD' });
+    const second = await readAffected({ root: r.dir, base: 'HEAD~1', head: 'HEAD' });
+    expect([first.stats.cache, second.stats.cache]).toEqual(['miss', 'hit']);
+    const dir = join(r.dir, '.tessera', 'cache', 'graphs');
+    const [file] = execFileSync('ls', [dir], { encoding: 'utf8' }).trim().split('\n');
+    const text = execFileSync('cat', [join(dir, file!)], { encoding: 'utf8' });
+    writeFileSync(join(dir, file!), text.replace('"libs/formatting/src/dates.ts"', '"libs/formatting/src/elsewhere.ts"'));
+    const third = await readAffected({ root: r.dir, base: 'HEAD~1', head: 'HEAD' });
+    expect(third.stats.cache).toBe('miss');
+    expect(third.warnings.map((w) => w.code)).toContain('TESSERA_CACHE_CORRUPT');
+    expect(third.apps).toEqual(first.apps);
+    expect(r.git('status', '--porcelain')).toBe('');
+  });
+});
+
+describe('working tree policies', () => {
+  it('without --head, uncommitted and untracked files count, and the policy says so', async () => {
+    const r = sample();
+    r.append('libs/formatting/src/dates.ts', '\n// uncommitted\n');
+    r.write('apps/catalog/src/new-widget.ts', 'export const w = 1;\n');
+    const all = await readAffected({ root: r.dir, base: 'main' });
+    expect(all.apps.map((a) => a.name)).toEqual(['catalog', 'learner-home', 'profile', 'search']);
+    expect(all.policy).toContain('uncommitted and untracked');
+    const untrackedOnly = await readAffected({ root: r.dir, untracked: true });
+    expect(untrackedOnly.apps.map((a) => a.name)).toEqual(['catalog']);
+    const committedOnly = await readAffected({ root: r.dir, base: 'main', head: 'HEAD' });
+    expect(committedOnly.apps).toEqual([]);
+    const files = await readAffected({ root: r.dir, files: ['libs/i18n/src/messages/en.json'] });
+    expect(files.apps.map((a) => a.name)).toEqual(['checkout', 'course-page', 'learner-home', 'profile']);
+  });
+});

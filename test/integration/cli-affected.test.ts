@@ -1,0 +1,156 @@
+import { execFileSync } from 'node:child_process';
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Io } from '../../tools/src/cli/io.js';
+import { main } from '../../tools/src/cli/main.js';
+import { createEmptyRepo, createSampleRepo, REPO_ROOT, type TestRepo } from '../support/sample-repo.js';
+
+function captureIo(cwd: string, env: Record<string, string> = {}): Io & { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  return { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) }, env, cwd, color: false, out: () => out, err: () => err };
+}
+
+let repo: TestRepo;
+beforeAll(() => {
+  repo = createSampleRepo();
+  repo.write('libs/i18n/src/messages/en.json', JSON.stringify({ greeting: 'Hello there' }, null, 2));
+  repo.write('docs/changelog.md', '# changes\n');
+  repo.commit('i18n copy');
+});
+afterAll(() => repo.cleanup());
+
+describe('tessera affected output formats', () => {
+  it('--json prints one document on stdout and nothing else', async () => {
+    const io = captureIo(repo.dir);
+    expect(await main(['affected', '--base', 'HEAD~1', '--head', 'HEAD', '--json'], io)).toBe(0);
+    const doc = JSON.parse(io.out());
+    expect(Object.keys(doc)).toEqual(['base', 'head', 'mergeBase', 'headCommit', 'policy', 'apps', 'unownedFiles', 'warnings', 'stats']);
+    expect(doc.apps.map((a: { name: string }) => a.name)).toEqual(['checkout', 'course-page', 'learner-home', 'profile']);
+    expect(doc.apps[0].reasons[0]).toMatchObject({ kind: 'input', file: 'libs/i18n/src/messages/en.json' });
+    expect(doc.unownedFiles).toEqual(['docs/changelog.md']);
+    expect(doc.mergeBase).toMatch(/^[0-9a-f]{40}$/);
+  });
+
+  it('--format matrix prints a GitHub Actions matrix', async () => {
+    const io = captureIo(repo.dir);
+    await main(['affected', '--base', 'HEAD~1', '--head', 'HEAD', '--format', 'matrix'], io);
+    expect(JSON.parse(io.out())).toEqual({ include: [{ app: 'checkout' }, { app: 'course-page' }, { app: 'learner-home' }, { app: 'profile' }] });
+  });
+
+  it('--format md prints a Markdown table', async () => {
+    const io = captureIo(repo.dir);
+    await main(['affected', '--base', 'HEAD~1', '--head', 'HEAD', '--format', 'md'], io);
+    expect(io.out()).toContain('| App | Reasons | Why |');
+    expect(io.out()).toContain('| profile | 1 |');
+  });
+
+  it('text output names each app with a one-line reason; the policy goes to stderr', async () => {
+    const io = captureIo(repo.dir);
+    await main(['affected', '--base', 'HEAD~1', '--head', 'HEAD'], io);
+    expect(io.out()).toMatch(/4 of 6 apps affected/);
+    expect(io.out()).toMatch(/profile\s+libs\/i18n\/src\/messages\/en\.json is imported by profile/);
+    expect(io.err()).toContain('committed changes between merge-base');
+  });
+
+  it('--why APP prints every chain from the entry to the changed file', async () => {
+    const io = captureIo(repo.dir);
+    await main(['affected', '--base', 'HEAD~1', '--head', 'HEAD', '--why', 'checkout'], io);
+    expect(io.out()).toContain('apps/checkout/src/main.tsx');
+    expect(io.out()).toContain('└─ libs/i18n/src/messages/en.json');
+    expect(io.out()).toMatch(/chain 1:/);
+    const unaffected = captureIo(repo.dir);
+    await main(['affected', '--base', 'HEAD~1', '--head', 'HEAD', '--why', 'search'], unaffected);
+    expect(unaffected.out()).toContain('search is not affected');
+    const unknown = captureIo(repo.dir);
+    expect(await main(['affected', '--base', 'HEAD~1', '--head', 'HEAD', '--why', 'nope'], unknown)).toBe(2);
+    expect(unknown.err()).toContain('TESSERA_UNKNOWN_APP');
+  });
+
+  it('TESSERA_BASE and TESSERA_HEAD are read, and flags win', async () => {
+    const io = captureIo(repo.dir, { TESSERA_BASE: 'HEAD', TESSERA_HEAD: 'HEAD' });
+    await main(['affected', '--json'], io);
+    expect(JSON.parse(io.out()).apps).toEqual([]);
+    const flagWins = captureIo(repo.dir, { TESSERA_BASE: 'HEAD', TESSERA_HEAD: 'HEAD' });
+    await main(['affected', '--json', '--base', 'HEAD~1'], flagWins);
+    expect(JSON.parse(flagWins.out()).apps).toHaveLength(4);
+  });
+
+  it('usage errors exit 2 and quote the value received', async () => {
+    const io = captureIo(repo.dir);
+    expect(await main(['affected', '--format', 'yaml'], io)).toBe(2);
+    expect(io.err()).toContain('received "yaml"');
+    const unknownFlag = captureIo(repo.dir);
+    expect(await main(['affected', '--bogus'], unknownFlag)).toBe(2);
+    expect(unknownFlag.err()).toContain('TESSERA_USAGE');
+  });
+
+  it('tessera graph prints the apps with their files, and dot', async () => {
+    const io = captureIo(repo.dir);
+    await main(['graph', '--app', 'profile'], io);
+    const doc = JSON.parse(io.out());
+    expect(doc.apps[0].name).toBe('profile');
+    expect(doc.apps[0].files).toContain('libs/page-header/src/PageHeader.tsx');
+    expect(doc.apps[0].files).not.toContain('libs/search-ui/src/index.ts');
+    const dot = captureIo(repo.dir);
+    await main(['graph', '--app', 'profile', '--format', 'dot'], dot);
+    expect(dot.out()).toMatch(/^digraph tessera \{/);
+  });
+});
+
+describe('--cwd on another Nx workspace, with no configuration', () => {
+  let other: TestRepo;
+  beforeAll(() => {
+    other = createEmptyRepo('tessera-other-');
+    // A package-based Nx workspace: projects from package.json workspaces, no project.json, no tessera config.
+    other.write('package.json', JSON.stringify({ name: 'shop', private: true, workspaces: ['packages/*', 'libs/*'] }));
+    other.write('nx.json', JSON.stringify({ defaultBase: 'main', workspaceLayout: { appsDir: 'packages' } }));
+    other.write('packages/web/package.json', JSON.stringify({ name: 'web', nx: { projectType: 'application' } }));
+    other.write('packages/web/src/main.ts', "import { price } from '../../../libs/pricing/src/index';\nconsole.log(price(3));\n");
+    other.write('packages/admin/package.json', JSON.stringify({ name: 'admin', nx: { projectType: 'application' } }));
+    other.write('packages/admin/src/main.ts', "console.log('admin');\n");
+    other.write('libs/pricing/package.json', JSON.stringify({ name: 'pricing', nx: { projectType: 'library' } }));
+    other.write('libs/pricing/src/index.ts', 'export const price = (n: number) => n * 2;\n');
+    other.commit('init');
+    other.append('libs/pricing/src/index.ts', '// cheaper\n');
+    other.commit('pricing');
+  });
+  afterAll(() => other.cleanup());
+
+  it('discovers projects the Nx way and answers', async () => {
+    const io = captureIo(REPO_ROOT);
+    expect(await main(['affected', '--cwd', other.dir, '--base', 'HEAD~1', '--head', 'HEAD', '--format', 'matrix'], io)).toBe(0);
+    expect(JSON.parse(io.out())).toEqual({ include: [{ app: 'web' }] });
+  });
+
+  it('--projects nx asks the workspace\'s own Nx for its projects', async () => {
+    symlinkSync(join(REPO_ROOT, 'node_modules'), join(other.dir, 'node_modules'));
+    const io = captureIo(REPO_ROOT);
+    const code = await main(['affected', '--cwd', other.dir, '--base', 'HEAD~1', '--head', 'HEAD', '--projects', 'nx', '--format', 'matrix'], io);
+    expect(io.err()).not.toContain('error');
+    expect(code).toBe(0);
+    expect(JSON.parse(io.out())).toEqual({ include: [{ app: 'web' }] });
+  });
+});
+
+describe('the built CLI', () => {
+  it('runs through the package bin and prints its version', () => {
+    const version = execFileSync(process.execPath, [join(REPO_ROOT, 'tools/bin/tessera.js'), '--version'], { encoding: 'utf8' }).trim();
+    expect(version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('exits 2 with a message on a usage error', () => {
+    let status = 0;
+    let stderr = '';
+    try {
+      execFileSync(process.execPath, [join(REPO_ROOT, 'tools/bin/tessera.js'), 'frobnicate'], { encoding: 'utf8', stdio: 'pipe' });
+    } catch (e) {
+      status = (e as { status: number }).status;
+      stderr = String((e as { stderr: string }).stderr);
+    }
+    expect(status).toBe(2);
+    expect(stderr).toContain('Unknown command "frobnicate"');
+  });
+});
+
