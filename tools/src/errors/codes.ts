@@ -28,10 +28,6 @@ export const ERROR_CODES = {
     title: 'The workspace has no applications',
     solve: 'Mark app projects with `"projectType": "application"` in project.json, or place them under the apps directory (nx.json workspaceLayout.appsDir).',
   },
-  TESSERA_APP_ENTRY_NOT_FOUND: {
-    title: "An app's entry file does not exist",
-    solve: 'Set `targets.build.options.main` in its project.json, or `apps.<name>.entry` in tessera.config.json, to an existing file.',
-  },
   TESSERA_UNKNOWN_APP: {
     title: 'No app of that name',
     solve: 'Run `tessera graph --format json` to list the apps of this workspace and use one of their names.',
@@ -63,10 +59,6 @@ export const ERROR_CODES = {
   TESSERA_GRAPH_BUNDLER_FAILED: {
     title: 'esbuild could not analyse the apps',
     solve: 'Read the located esbuild messages; fix the files they name, or report a bug if they do not make sense.',
-  },
-  TESSERA_GRAPH_CYCLE: {
-    title: 'Import cycles (reported by `tessera graph --cycles`)',
-    solve: 'Break each cycle listed by moving the shared code into a module both sides import.',
   },
   TESSERA_CACHE_UNWRITABLE: {
     title: 'The cache directory cannot be written',

@@ -3,7 +3,7 @@ import * as esbuild from 'esbuild';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Warning } from '../errors/tessera-error.js';
+import { TesseraError, type Warning } from '../errors/tessera-error.js';
 import { runGit } from '../git/run-git.js';
 import { addWorktree, hashWorkingFiles, readCommitId, readDirtyPaths, readTreeEntries, readTreeId, removeWorktree } from '../git/read-repository.js';
 import type { ResolvedConfig } from '../workspace/config.js';
@@ -104,7 +104,11 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
     const largeFiles = [...sizes].filter(([path, size]) => size > workspace.config.maxFileBytes && PARSED.test(path)).map(([path]) => path);
     const graph = await analyzeApps({ root: dir, apps: workspace.apps.map((a) => ({ name: a.name, entries: a.entries })), largeFiles, aliases: readAliases(dir) });
     const snapshot: GraphSnapshot = { projects: workspace.projects, nx: workspace.nx, graph };
-    writeGraphCache(graphsDir, key, snapshot);
+    try {
+      writeGraphCache(graphsDir, key, snapshot);
+    } catch (error) {
+      throw new TesseraError('TESSERA_CACHE_UNWRITABLE', `Cannot write the graph cache in ${graphsDir}: ${(error as Error).message}`, { cause: error });
+    }
     return { ...snapshot, key, cache: 'miss' };
   } finally {
     await cleanup();

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, validateConfig } from '../../../tools/src/workspace/config.js';
+import { discoverProjects } from '../../../tools/src/workspace/discover-projects.js';
+import { findOwningProject } from '../../../tools/src/workspace/project.js';
+import { parseJsonc } from '../../../tools/src/workspace/parse-json.js';
+
+const input = (files: Record<string, string>, existing: string[] = []) => ({
+  nxJson: { file: 'nx.json', text: '{"workspaceLayout":{"appsDir":"apps"}}' },
+  rootPackageJson: { file: 'package.json', text: '{"workspaces":["packages/*"]}' },
+  projectFiles: new Map(Object.entries(files)),
+  fileExists: (p: string) => existing.includes(p),
+  config: DEFAULT_CONFIG,
+});
+
+describe('discoverProjects', () => {
+  it('reads project.json and workspace package.json; infers type from the apps dir; finds entries', () => {
+    const result = discoverProjects(
+      input(
+        {
+          'apps/shop/project.json': '{"name":"shop"}',
+          'libs/ui/project.json': '{"name":"ui","tags":["scope:shared"]}',
+          'packages/api/package.json': '{"name":"@acme/api","nx":{"projectType":"application","sourceRoot":"packages/api/lib"}}',
+          'tools/package.json': '{"name":"not-a-workspace-package"}',
+        },
+        ['apps/shop/src/main.tsx', 'packages/api/lib/index.ts'],
+      ),
+    );
+    expect(result.problems).toEqual([]);
+    expect(result.projects.map((p) => [p.name, p.type, p.entries])).toEqual([
+      ['@acme/api', 'application', ['packages/api/lib/index.ts']],
+      ['shop', 'application', ['apps/shop/src/main.tsx']],
+      ['ui', 'library', []],
+    ]);
+  });
+
+  it('reports every problem at once, each with file and key', () => {
+    const result = discoverProjects(input({ 'apps/a/project.json': '{"name": 1, "projectType": "app", "implicitDependencies": ["ghost"]}', 'libs/b/project.json': '{ broken' }));
+    expect(result.problems.map((p) => `${p.location?.file}#${p.location?.key ?? p.location?.line}`)).toEqual(
+      expect.arrayContaining(['apps/a/project.json#name', 'apps/a/project.json#projectType', 'apps/a/project.json#implicitDependencies', 'apps/a/project.json#targets.build.options.main', 'libs/b/project.json#1']),
+    );
+  });
+
+  it('flags duplicate names', () => {
+    const result = discoverProjects(input({ 'libs/a/project.json': '{"name":"x"}', 'libs/b/project.json': '{"name":"x"}' }));
+    expect(result.duplicates[0]!.text).toContain('libs/a/project.json and libs/b/project.json');
+  });
+
+  it('nested project roots: the innermost owns the file', () => {
+    const projects = discoverProjects(input({ 'libs/a/project.json': '{"name":"a"}', 'libs/a/nested/project.json': '{"name":"nested"}' })).projects;
+    expect(findOwningProject(projects, 'libs/a/nested/src/x.ts')?.name).toBe('nested');
+    expect(findOwningProject(projects, 'libs/a/src/x.ts')?.name).toBe('a');
+    expect(findOwningProject(projects, 'libs/ab/x.ts')).toBeUndefined();
+  });
+});
+
+describe('validateConfig', () => {
+  it('returns defaults-filled config or every error located by key', () => {
+    expect(validateConfig({ globalInputs: ['x'] }).config?.buildToolPackages).toEqual(['esbuild', 'typescript', 'tessera']);
+    const { errors } = validateConfig({ maxFileBytes: 1, apps: { a: { route: 'no-slash', x: 1 } } });
+    expect(errors.map((e) => e.location?.key).sort()).toEqual(['apps.a.route', 'apps.a.x', 'maxFileBytes']);
+  });
+});
+
+describe('parseJsonc', () => {
+  it('accepts comments and trailing commas, keeps "//" inside strings', () => {
+    const r = parseJsonc('{ // c\n "a": "http://x", /* b */ "b": [1,2,], }', 't.json');
+    expect(r).toEqual({ ok: true, value: { a: 'http://x', b: [1, 2] } });
+  });
+});
