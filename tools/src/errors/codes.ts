@@ -60,6 +60,34 @@ export const ERROR_CODES = {
     title: 'esbuild could not analyse the apps',
     solve: 'Read the located esbuild messages; fix the files they name, or report a bug if they do not make sense.',
   },
+  TESSERA_BUILDSPEC_NOT_FOUND: {
+    title: 'buildspec.yml does not exist',
+    solve: 'Create buildspec.yml at the workspace root (see docs/buildspec.md), or point `buildspec` in tessera.config.json at it.',
+  },
+  TESSERA_BUILDSPEC_INVALID: {
+    title: 'buildspec.yml is not valid YAML or not a valid v0.2 buildspec',
+    solve: 'Fix every problem listed (each names its line and key); the supported grammar is in docs/buildspec.md.',
+  },
+  TESSERA_RUN_NOT_FOUND: {
+    title: 'No run with that id',
+    solve: 'Run `tessera runs list` to see the recorded runs and their ids.',
+  },
+  TESSERA_RUNS_DB_FAILED: {
+    title: 'The runs database cannot be opened or written',
+    solve: 'Check that `.tessera/tessera.db` is writable and not locked by a crashed process; delete it to start a fresh history.',
+  },
+  TESSERA_CODEBUILD_PROJECT_NOT_FOUND: {
+    title: 'The CodeBuild project does not exist',
+    solve: 'Create the project (docs/aws.md) or set `codebuild.project` in tessera.config.json to an existing project in the configured region.',
+  },
+  TESSERA_AWS_CREDENTIALS_MISSING: {
+    title: 'No AWS credentials were found',
+    solve: 'Provide credentials the standard way: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, SSO, or an instance role; and a region (AWS_REGION).',
+  },
+  TESSERA_AWS_REQUEST_FAILED: {
+    title: 'An AWS API call failed for a reason that is not transient',
+    solve: 'Read the AWS error quoted in the message (type and text); check permissions, the endpoint and the region.',
+  },
   TESSERA_CACHE_UNWRITABLE: {
     title: 'The cache directory cannot be written',
     solve: 'Make `.tessera/` writable, or set `cacheDir` in tessera.config.json to a writable directory.',
@@ -93,6 +121,10 @@ export const WARNING_CODES = {
   TESSERA_GRAPH_SYMLINK_LOOP: {
     title: 'A symbolic link points back into itself',
     solve: 'Remove or fix the link named in the warning.',
+  },
+  TESSERA_BUILDSPEC_UNKNOWN_KEY: {
+    title: 'buildspec.yml has a key Tessera does not run',
+    solve: 'Remove the key, or check its spelling against docs/buildspec.md; it is ignored.',
   },
   TESSERA_CACHE_CORRUPT: {
     title: 'A cache file was unreadable or inconsistent and was rebuilt',

@@ -1,0 +1,72 @@
+/**
+ * The run record: what one `tessera build` did, in CodeBuild's own words. Executors fill it
+ * through events; the runs store persists it; reports render it.
+ */
+
+/** CodeBuild's build phases, in order. QUEUED also covers waiting for a slot in the fan-out. */
+export const PHASE_TYPES = [
+  'SUBMITTED', 'QUEUED', 'PROVISIONING', 'DOWNLOAD_SOURCE', 'INSTALL', 'PRE_BUILD', 'BUILD', 'POST_BUILD', 'UPLOAD_ARTIFACTS', 'FINALIZING', 'COMPLETED',
+] as const;
+export type PhaseType = (typeof PHASE_TYPES)[number];
+
+/** The buildspec phases a runner executes, with their PhaseType. */
+export const BUILDSPEC_PHASES = { install: 'INSTALL', pre_build: 'PRE_BUILD', build: 'BUILD', post_build: 'POST_BUILD' } as const satisfies Record<string, PhaseType>;
+export type BuildspecPhaseName = keyof typeof BUILDSPEC_PHASES;
+
+/** CodeBuild's phase and build status words. */
+export type PhaseStatus = 'SUCCEEDED' | 'FAILED' | 'FAULT' | 'TIMED_OUT' | 'IN_PROGRESS' | 'STOPPED';
+/** A job's status: CodeBuild's build statuses, plus QUEUED (not started yet) and CACHED (its version was already published). */
+export type JobStatus = 'QUEUED' | 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | 'FAULT' | 'TIMED_OUT' | 'STOPPED' | 'CACHED';
+export type RunStatus = 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | 'STOPPED';
+
+/** Terminal job statuses: a job ends in exactly one of these. */
+export const TERMINAL_JOB_STATUSES: readonly JobStatus[] = ['SUCCEEDED', 'FAILED', 'FAULT', 'TIMED_OUT', 'STOPPED', 'CACHED'];
+
+/** One phase of one build. Times are ISO-8601 strings. */
+export interface PhaseRecord {
+  type: PhaseType;
+  status: PhaseStatus;
+  start: string;
+  end: string | null;
+  /** Why the phase failed, when it did (e.g. `COMMAND_EXECUTION_ERROR: exit status 2`). */
+  message?: string;
+}
+
+/** One line of build output. `text` keeps its ANSI colours. */
+export interface LogLine {
+  time: string;
+  stream: 'stdout' | 'stderr' | 'system';
+  text: string;
+}
+
+/** One app's build within a run. */
+export interface JobRecord {
+  app: string;
+  version: string;
+  executor: 'local' | 'codebuild';
+  status: JobStatus;
+  /** The executor's id for the build (CodeBuild's `project:uuid`, or `local:<run>:<app>`). */
+  buildId: string | null;
+  computeType: string;
+  retries: number;
+  /** Estimated cost in USD (CodeBuild's per-minute price, billed per started minute). */
+  estimatedCost: number | null;
+  /** Expected duration from history, in milliseconds (null when unknown). */
+  expectedMs: number | null;
+  phases: PhaseRecord[];
+  /** Log file path, relative to the workspace. */
+  logFile: string | null;
+  error: string | null;
+}
+
+/** One `tessera build`: what triggered it, the range, and its jobs. */
+export interface RunRecord {
+  id: string;
+  trigger: string;
+  base: string | null;
+  head: string;
+  status: RunStatus;
+  start: string;
+  end: string | null;
+  jobs: JobRecord[];
+}
