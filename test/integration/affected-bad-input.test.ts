@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readAffected } from '../../tools/src/affected/read-affected.js';
 import { main } from '../../tools/src/cli/main.js';
-import type { Io } from '../../tools/src/cli/io.js';
+import { captureIo } from '../support/capture-io.js';
 import { createSampleRepo, openRepo, type TestRepo } from '../support/sample-repo.js';
 
 const repos: TestRepo[] = [];
@@ -16,11 +16,6 @@ const sample = () => {
   return r;
 };
 
-function captureIo(cwd: string): Io & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) }, env: {}, cwd, color: false, out: () => out, err: () => err };
-}
 
 async function rejectsWith(promise: Promise<unknown>, code: string) {
   await expect(promise).rejects.toMatchObject({ code });

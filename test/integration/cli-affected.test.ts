@@ -2,15 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Io } from '../../tools/src/cli/io.js';
 import { main } from '../../tools/src/cli/main.js';
+import { captureIo } from '../support/capture-io.js';
 import { createEmptyRepo, createSampleRepo, REPO_ROOT, type TestRepo } from '../support/sample-repo.js';
 
-function captureIo(cwd: string, env: Record<string, string> = {}): Io & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) }, env, cwd, color: false, out: () => out, err: () => err };
-}
 
 let repo: TestRepo;
 beforeAll(() => {

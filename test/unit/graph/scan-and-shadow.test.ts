@@ -62,7 +62,7 @@ describe('computeShadowedTargets', () => {
 
 describe('findCycles', () => {
   it('reports each strongly connected component once, and self-imports', () => {
-    const graph = { files: ['a', 'b', 'c', 'd'], edges: [[1, 0], [2, 0], [0, 0], [3, 0]], packages: {}, unresolved: [], uncertain: [], apps: [], warnings: [] };
+    const graph = { files: ['a', 'b', 'c', 'd'], blobs: ['', '', '', ''], edges: [[1, 0], [2, 0], [0, 0], [3, 0]], packages: {}, unresolved: [], uncertain: [], apps: [], warnings: [] };
     expect(findCycles(graph)).toEqual([['a', 'b', 'c'], ['d']]);
   });
 });

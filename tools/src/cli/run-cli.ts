@@ -1,14 +1,12 @@
 import { createProcessIo } from './io.js';
 import { main } from './main.js';
 
-/** The process entry: the only place that exits. */
+/** The process entry: the only place that sets the exit status. */
 export async function runCli(): Promise<void> {
   const io = createProcessIo();
-  const controller = new AbortController();
-  process.once('SIGINT', () => {
-    controller.abort();
-    process.exit(130);
-  });
   const code = await main(process.argv.slice(2), io);
   process.exitCode = code;
+  // Signal handlers keep the process alive otherwise.
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
 }

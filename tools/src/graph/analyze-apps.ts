@@ -264,6 +264,7 @@ export async function analyzeApps(options: AnalyzeAppsOptions): Promise<FileGrap
   const fileIds = (list: string[]) => list.map((e) => ids.get(e)).filter((id): id is number => id !== undefined);
   return {
     files,
+    blobs: [],
     edges,
     packages: Object.fromEntries([...packages].map(([id, set]) => [String(id), [...set].sort()])),
     unresolved,

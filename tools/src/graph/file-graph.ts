@@ -26,6 +26,8 @@ export interface UncertainFile {
 export interface FileGraph {
   /** Workspace-relative POSIX paths; a file's index is its id. */
   files: string[];
+  /** Content address of each file (git blob id; a sha1 of the bytes for files git does not track). */
+  blobs: string[];
   /** `edges[i]` lists file i's imports as flat pairs: target id, index into EDGE_KINDS. */
   edges: number[][];
   /** npm packages each file imports, by file id (sparse). */

@@ -13,14 +13,14 @@ export interface GraphSnapshot {
   graph: FileGraph;
 }
 
-const FORMAT = 1;
+const FORMAT = 2;
 const KEEP = 24;
 
 const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
 
 function isValidGraph(graph: FileGraph): boolean {
   const n = graph.files?.length;
-  if (!Array.isArray(graph.files) || !Array.isArray(graph.edges) || graph.edges.length !== n || !Array.isArray(graph.apps)) return false;
+  if (!Array.isArray(graph.files) || !Array.isArray(graph.edges) || graph.edges.length !== n || !Array.isArray(graph.blobs) || graph.blobs.length !== n || !Array.isArray(graph.apps)) return false;
   for (const edges of graph.edges) for (let i = 0; i < edges.length; i += 2) if (!(edges[i]! < n && edges[i]! >= 0)) return false;
   return graph.apps.every((a) => a.entries.every((e) => e < n));
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TesseraError, type Warning } from '../errors/tessera-error.js';
 import { runGit } from '../git/run-git.js';
-import { addWorktree, hashWorkingFiles, readCommitId, readDirtyPaths, readTreeEntries, readTreeId, removeWorktree } from '../git/read-repository.js';
+import { addWorktree, hashWorkingFiles, readCommitId, readDirtyPaths, readTreeEntries, readTreeId, removeWorktree, type TreeEntry } from '../git/read-repository.js';
 import type { ResolvedConfig } from '../workspace/config.js';
 import { readWorkspace } from '../workspace/read-workspace.js';
 import { analyzeApps } from './analyze-apps.js';
@@ -56,6 +56,16 @@ async function readWorktreeKey(root: string, cacheDir: string): Promise<{ key: s
   return { key, dirty, head };
 }
 
+/** Blob ids of the graph's files: from the tree, re-hashed where the working tree differs, hashed directly when untracked. */
+async function readBlobs(root: string, dir: string, files: string[], entries: TreeEntry[], dirty: string[]): Promise<string[]> {
+  const blobs = new Map(entries.map((e) => [e.path, e.blob]));
+  const rehash = new Set(dirty);
+  const needHash = files.filter((f) => rehash.has(f) || !blobs.has(f));
+  const onDisk = needHash.filter((f) => existsSync(join(dir, f)) && statSync(join(dir, f)).isFile());
+  const hashed = await hashWorkingFiles(dir === root ? root : dir, onDisk);
+  return files.map((f) => hashed.get(f) ?? blobs.get(f) ?? '');
+}
+
 /**
  * The projects and file graph of one revision, from the cache when its content was seen
  * before (on any branch), otherwise analysed: in the working tree when it holds exactly
@@ -103,6 +113,7 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
     for (const path of dirty) if (existsSync(join(root, path))) sizes.set(path, statSync(join(root, path)).size);
     const largeFiles = [...sizes].filter(([path, size]) => size > workspace.config.maxFileBytes && PARSED.test(path)).map(([path]) => path);
     const graph = await analyzeApps({ root: dir, apps: workspace.apps.map((a) => ({ name: a.name, entries: a.entries })), largeFiles, aliases: readAliases(dir) });
+    graph.blobs = await readBlobs(root, dir, graph.files, entries, dirty);
     const snapshot: GraphSnapshot = { projects: workspace.projects, nx: workspace.nx, graph };
     try {
       writeGraphCache(graphsDir, key, snapshot);

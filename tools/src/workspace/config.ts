@@ -24,6 +24,10 @@ export interface UserConfig {
   maxFileBytes?: number;
   /** Per-app settings, keyed by app name. */
   apps?: Record<string, AppConfig>;
+  /** Where `--executor codebuild` builds. */
+  codebuild?: { project: string; region?: string };
+  /** A build that runs longer is stopped and recorded TIMED_OUT. @default 60 */
+  timeoutMinutes?: number;
 }
 
 /** The complete, read-only configuration the code sees. */
@@ -33,6 +37,8 @@ export interface ResolvedConfig {
   readonly buildToolPackages: readonly string[];
   readonly maxFileBytes: number;
   readonly apps: Readonly<Record<string, AppConfig>>;
+  readonly codebuild: { readonly project: string; readonly region?: string };
+  readonly timeoutMinutes: number;
   /** The file the config came from, or null when defaults apply. */
   readonly file: string | null;
 }
@@ -62,6 +68,13 @@ export const CONFIG_SCHEMA = {
         },
       },
     },
+    codebuild: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['project'],
+      properties: { project: { type: 'string', minLength: 1 }, region: { type: 'string', minLength: 1 } },
+    },
+    timeoutMinutes: { type: 'number', exclusiveMinimum: 0 },
   },
 } as const;
 
@@ -74,6 +87,8 @@ export const DEFAULT_CONFIG: ResolvedConfig = Object.freeze({
   buildToolPackages: ['esbuild', 'typescript', 'tessera'],
   maxFileBytes: 5_000_000,
   apps: {},
+  codebuild: { project: 'tessera' },
+  timeoutMinutes: 60,
   file: null,
 });
 
@@ -106,6 +121,8 @@ export function validateConfig(json: unknown, file: string = CONFIG_FILE): { con
       buildToolPackages: user.buildToolPackages ?? DEFAULT_CONFIG.buildToolPackages,
       maxFileBytes: user.maxFileBytes ?? DEFAULT_CONFIG.maxFileBytes,
       apps: user.apps ?? {},
+      codebuild: user.codebuild ?? DEFAULT_CONFIG.codebuild,
+      timeoutMinutes: user.timeoutMinutes ?? DEFAULT_CONFIG.timeoutMinutes,
       file,
     }),
     errors: [],
