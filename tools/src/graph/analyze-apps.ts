@@ -4,6 +4,7 @@ import { isAbsolute, join, posix, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { TesseraError, type Warning } from '../errors/tessera-error.js';
 import { createResolveOptions } from './bundler-options.js';
+import { createPathsOriginLocator } from './read-aliases.js';
 import { EDGE_KINDS, type EdgeKind, type FileGraph, type UncertainFile, type UnresolvedImport } from './file-graph.js';
 import { scanComputedImports, scanCssSpecifiers, scanSpecifiers } from './scan-imports.js';
 
@@ -18,6 +19,7 @@ export interface AnalyzeAppsOptions {
 }
 
 const SOURCE = /\.(tsx?|mts|cts|jsx?|mjs|cjs)$/;
+const ENTRIES_MODULE = '<tessera-entries>';
 const CSS = /\.css$/;
 const KIND: Record<string, EdgeKind> = {
   'import-statement': 'static', 'dynamic-import': 'dynamic', 'require-call': 'require', 'require-resolve': 'require',
@@ -92,9 +94,11 @@ export async function analyzeApps(options: AnalyzeAppsOptions): Promise<FileGrap
       },
     };
     try {
+      // One synthetic entry importing every app entry: the bundler reads each file once and
+      // links one output instead of a chunk per lazy route; reachability per app is ours to compute.
       const result = await esbuild.build({
-        ...createResolveOptions(root), entryPoints: entries.map(abs), write: false, metafile: true, splitting: true,
-        outdir: join(root, '.tessera', 'graph-out'), packages: 'external', plugins: [plugin],
+        ...createResolveOptions(root), stdin: { contents: entries.map((e) => `import ${JSON.stringify(`./${e}`)};`).join('\n'), resolveDir: root, sourcefile: ENTRIES_MODULE, loader: 'js' },
+        write: false, metafile: true, outdir: join(root, '.tessera', 'graph-out'), packages: 'external', plugins: [plugin],
       });
       metafile = result.metafile;
     } catch (error) {
@@ -169,7 +173,7 @@ export async function analyzeApps(options: AnalyzeAppsOptions): Promise<FileGrap
     warnings.push({ code: 'TESSERA_GRAPH_UNRESOLVED_IMPORT', text: `${importer} imports "${specifier}", which does not resolve`, location: { file: importer } });
   };
 
-  const inputPaths = Object.keys(metafile.inputs).filter((p) => !p.includes(':'));
+  const inputPaths = Object.keys(metafile.inputs).filter((p) => !p.includes(':') && p !== ENTRIES_MODULE);
   for (const path of inputPaths) idOf(path);
   const pending: PendingResolve[] = [];
   const scanned = new Set<string>();
@@ -232,9 +236,12 @@ export async function analyzeApps(options: AnalyzeAppsOptions): Promise<FileGrap
   }
 
   // What the bundler erases: resolve with esbuild's resolver, then follow new files (types reach types).
+  const pathsOrigin = createPathsOriginLocator(root);
   while (pending.length) {
     const batch = pending.splice(0);
-    const results = await resolveBatch(root, batch.map((p) => ({ specifier: p.specifier, importer: abs(p.importer) })));
+    // A path alias resolves alike from every directory under the same tsconfig `paths`:
+    // resolve it once per (paths origin, specifier) instead of once per importing directory.
+    const results = await resolveBatch(root, batch.map((p) => ({ specifier: p.specifier, importer: abs(p.importer), key: isBare(p.specifier) ? `${pathsOrigin(posix.dirname(p.importer))}\0${p.specifier}` : `${posix.dirname(p.importer)}\0${p.specifier}` })));
     batch.forEach((p, i) => {
       const from = idOf(p.importer);
       const r = results[i]!;
@@ -277,7 +284,7 @@ export async function analyzeApps(options: AnalyzeAppsOptions): Promise<FileGrap
 interface ResolveResult { path: string; external: boolean; errors: unknown[] }
 
 /** Resolves many (specifier, importer) pairs with esbuild's resolver in one build. */
-async function resolveBatch(root: string, requests: { specifier: string; importer: string }[]): Promise<ResolveResult[]> {
+async function resolveBatch(root: string, requests: { specifier: string; importer: string; key: string }[]): Promise<ResolveResult[]> {
   const seen = new Map<string, Promise<esbuild.ResolveResult>>();
   let results: ResolveResult[] = [];
   await esbuild.build({
@@ -288,11 +295,10 @@ async function resolveBatch(root: string, requests: { specifier: string; importe
         build.onStart(async () => {
           const resolved = await Promise.all(requests.map((r) => {
             const dir = posix.dirname(toPosix(r.importer));
-            const key = `${dir}\0${r.specifier}`;
-            let promise = seen.get(key);
+            let promise = seen.get(r.key);
             if (!promise) {
               promise = build.resolve(r.specifier, { kind: 'import-statement', resolveDir: dir, importer: r.importer });
-              seen.set(key, promise);
+              seen.set(r.key, promise);
             }
             return promise;
           }));

@@ -28,3 +28,38 @@ export function readAliases(root: string): Record<string, string[]> {
   }
   return {};
 }
+
+/**
+ * For a workspace-relative directory, the tsconfig whose `paths`/`baseUrl` govern bare
+ * imports there: the nearest tsconfig.json (as esbuild picks it), followed through relative
+ * `extends` until one defines them. Memoised; unreadable configs stand for themselves.
+ */
+export function createPathsOriginLocator(root: string): (dir: string) => string {
+  const nearest = new Map<string, string>();
+  const origin = new Map<string, string>();
+  const originOf = (file: string, depth = 0): string => {
+    const known = origin.get(file);
+    if (known !== undefined) return known;
+    let result = file;
+    const parsed = existsSync(join(root, file)) ? parseJsonc(readFileSync(join(root, file), 'utf8'), file) : null;
+    if (parsed?.ok && isObject(parsed.value)) {
+      const options = isObject(parsed.value.compilerOptions) ? parsed.value.compilerOptions : {};
+      const ext = parsed.value.extends;
+      if (options.paths === undefined && options.baseUrl === undefined && typeof ext === 'string' && ext.startsWith('.') && depth < 10) {
+        const target = posix.normalize(posix.join(posix.dirname(file), ext.endsWith('.json') ? ext : `${ext}.json`));
+        result = originOf(target, depth + 1);
+      }
+    }
+    origin.set(file, result);
+    return result;
+  };
+  const find = (dir: string): string => {
+    const known = nearest.get(dir);
+    if (known !== undefined) return known;
+    const candidate = dir === '' || dir === '.' ? 'tsconfig.json' : `${dir}/tsconfig.json`;
+    const result = existsSync(join(root, candidate)) ? originOf(candidate) : dir === '' || dir === '.' ? '' : find(posix.dirname(dir) === '.' ? '' : posix.dirname(dir));
+    nearest.set(dir, result);
+    return result;
+  };
+  return find;
+}
