@@ -1,4 +1,9 @@
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
+
+/** YAML is only needed for pnpm and yarn berry lockfiles: loaded on first use. */
+function parseYaml(text: string): unknown {
+  return (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
+}
 
 /** One installed package as a lockfile records it. */
 export interface LockedPackage {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Warning } from '../errors/tessera-error.js';
 import { type ChangeSet, type ChangeSetOptions, readChangeSet } from '../git/read-change-set.js';
-import { readFileAtCommit, readRepositoryRoot } from '../git/read-repository.js';
+import { readFileAtCommit } from '../git/read-repository.js';
 import type { GraphSnapshot } from '../graph/graph-cache.js';
 import { loadGraph } from '../graph/load-graph.js';
 import { readConfig } from '../workspace/read-workspace.js';
@@ -50,14 +50,13 @@ export function readDefaultBase(root: string): string {
 export async function readAffected(options: ReadAffectedOptions): Promise<AffectedReport> {
   const started = performance.now();
   const { root } = options;
-  await readRepositoryRoot(root);
   const config = readConfig(root);
   const base = options.base ?? readDefaultBase(root);
   const changeSet = await readChangeSet(root, { ...options, base });
   const warnings: Warning[] = [];
   const head = await loadGraph({
     root, config, warnings, projectsFrom: options.projectsFrom,
-    revision: changeSet.headKind === 'worktree' ? { kind: 'worktree' } : { kind: 'commit', commit: changeSet.headCommit },
+    revision: changeSet.headKind === 'worktree' ? { kind: 'worktree' } : { kind: 'commit', commit: changeSet.headCommit, tree: changeSet.headTree },
   });
 
   const fromCommit = changeSet.mergeBase ?? changeSet.headCommit;

@@ -1,6 +1,6 @@
 import { TesseraError } from '../errors/tessera-error.js';
 import { runGit } from './run-git.js';
-import { fetchDeeper, readCommitId, readIsShallow, readMergeBase } from './read-repository.js';
+import { fetchDeeper, readCommitId, readIsShallow, readMergeBase, readRepositoryRoot } from './read-repository.js';
 
 /** How a file changed between the merge-base and head. */
 export type ChangeStatus = 'added' | 'modified' | 'deleted' | 'renamed' | 'copied' | 'type-changed';
@@ -37,6 +37,8 @@ export interface ChangeSet {
   head: string;
   baseCommit: string | null;
   headCommit: string;
+  /** The head commit's tree id (its content address). */
+  headTree: string;
   mergeBase: string | null;
   headKind: HeadKind;
   /** A sentence that says which changes are included; printed on a terminal. */
@@ -75,6 +77,24 @@ async function resolveRef(cwd: string, ref: string, role: 'base' | 'head'): Prom
         ? `Pass an existing revision with --base (or TESSERA_BASE). In CI, fetch it first: \`git fetch origin ${ref}\`${shallow ? ' (this clone is shallow: use `fetch-depth: 0`)' : ''}.`
         : `Pass an existing revision with --head (or TESSERA_HEAD), or omit --head to use the working tree.`,
   });
+}
+
+/**
+ * Head's commit and tree, and base's commit, in one git call (the common case); when that
+ * fails, one call per ref so the error names exactly what is missing.
+ */
+async function resolveRefs(cwd: string, head: string, base: string | null): Promise<{ headCommit: string; headTree: string; baseCommit: string | null }> {
+  const args = ['rev-parse', `${head}^{commit}`, `${head}^{tree}`, ...(base ? [`${base}^{commit}`] : [])];
+  const out = await runGit(cwd, ['-c', 'core.quotepath=off', ...args], { okExitCodes: [0, 128] });
+  const lines = out.stdout.trim().split('\n');
+  if (out.exitCode === 0 && lines.length === args.length - 1 && lines.every((l) => /^[0-9a-f]{40,64}$/.test(l))) {
+    return { headCommit: lines[0]!, headTree: lines[1]!, baseCommit: base ? lines[2]! : null };
+  }
+  await readRepositoryRoot(cwd);
+  const headCommit = await resolveRef(cwd, head, 'head');
+  const baseCommit = base ? await resolveRef(cwd, base, 'base') : null;
+  const headTree = (await runGit(cwd, ['rev-parse', `${headCommit}^{tree}`])).stdout.trim();
+  return { headCommit, headTree, baseCommit };
 }
 
 async function findMergeBase(cwd: string, base: string, head: string, deepen: boolean): Promise<string> {
@@ -122,11 +142,12 @@ function dedupe(changes: FileChange[]): FileChange[] {
  * restrict it to those (as `nx affected --uncommitted` does).
  */
 export async function readChangeSet(cwd: string, options: ChangeSetOptions): Promise<ChangeSet> {
-  const headCommit = await resolveRef(cwd, options.head ?? 'HEAD', 'head');
+  const workingTreeOnly = Boolean(options.files || options.uncommitted || options.untracked);
+  const { headCommit, headTree, baseCommit: resolvedBase } = await resolveRefs(cwd, options.head ?? 'HEAD', workingTreeOnly ? null : options.base);
 
   if (options.files) {
     return {
-      base: 'HEAD', head: 'working tree', baseCommit: headCommit, headCommit, mergeBase: headCommit, headKind: 'worktree',
+      base: 'HEAD', head: 'working tree', baseCommit: headCommit, headCommit, headTree, mergeBase: headCommit, headKind: 'worktree',
       policy: `--files: exactly ${options.files.length} file(s) given on the command line, analysed in the working tree`,
       changes: dedupe(options.files.map((path) => ({ path, status: 'modified' as const }))),
     };
@@ -138,18 +159,18 @@ export async function readChangeSet(cwd: string, options: ChangeSetOptions): Pro
     if (options.untracked) parts.push(...(await untrackedFiles(cwd)));
     const what = [options.uncommitted && 'uncommitted changes to tracked files', options.untracked && 'untracked files'].filter(Boolean).join(' and ');
     return {
-      base: 'HEAD', head: 'working tree', baseCommit: headCommit, headCommit, mergeBase: headCommit, headKind: 'worktree',
+      base: 'HEAD', head: 'working tree', baseCommit: headCommit, headCommit, headTree, mergeBase: headCommit, headKind: 'worktree',
       policy: `only ${what} (compared with HEAD)`,
       changes: dedupe(parts),
     };
   }
 
-  const baseCommit = await resolveRef(cwd, options.base, 'base');
+  const baseCommit = resolvedBase!;
   const mergeBase = await findMergeBase(cwd, baseCommit, headCommit, options.deepen ?? false);
 
   if (options.head) {
     return {
-      base: options.base, head: options.head, baseCommit, headCommit, mergeBase, headKind: 'commit',
+      base: options.base, head: options.head, baseCommit, headCommit, headTree, mergeBase, headKind: 'commit',
       policy: `committed changes between merge-base ${mergeBase.slice(0, 7)} and ${options.head}; the working tree is not consulted`,
       changes: await diff(cwd, [mergeBase, headCommit]),
     };
@@ -158,7 +179,7 @@ export async function readChangeSet(cwd: string, options: ChangeSetOptions): Pro
   const committedAndUncommitted = await diff(cwd, [mergeBase]);
   const untracked = await untrackedFiles(cwd);
   return {
-    base: options.base, head: 'working tree', baseCommit, headCommit, mergeBase, headKind: 'worktree',
+    base: options.base, head: 'working tree', baseCommit, headCommit, headTree, mergeBase, headKind: 'worktree',
     policy: `no --head: committed changes since merge-base ${mergeBase.slice(0, 7)}, plus uncommitted and untracked files in the working tree (${untracked.length} untracked). Pass --head HEAD to compare commits only`,
     changes: dedupe([...committedAndUncommitted, ...untracked]),
   };

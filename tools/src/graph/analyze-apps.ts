@@ -1,4 +1,4 @@
-import * as esbuild from 'esbuild';
+import type * as esbuildTypes from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, posix, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
@@ -63,6 +63,7 @@ function createAliasMatcher(aliases: Record<string, string[]>) {
  * (type-only imports). Files it cannot parse are kept, read as text, and flagged.
  */
 export async function analyzeApps(options: AnalyzeAppsOptions): Promise<FileGraph> {
+  const esbuild = await import('esbuild');
   const { root } = options;
   const abs = (rel: string) => join(root, rel);
   const rel = (path: string) => toPosix(isAbsolute(path) ? relative(root, path) : path);
@@ -73,11 +74,11 @@ export async function analyzeApps(options: AnalyzeAppsOptions): Promise<FileGrap
   const unresolvedPairs = new Map<string, string>(); // importer \0 specifier -> importer
 
   const entries = [...new Set(options.apps.flatMap((a) => a.entries))];
-  let metafile: esbuild.Metafile | undefined;
+  let metafile: esbuildTypes.Metafile | undefined;
   for (let pass = 0; !metafile; pass++) {
     const skipPaths = [...skip.keys()];
     const specs = [...new Set([...unresolvedPairs.keys()].map((k) => k.split('\0')[1]!))];
-    const plugin: esbuild.Plugin = {
+    const plugin: esbuildTypes.Plugin = {
       name: 'tessera-graph',
       setup(build) {
         if (skipPaths.length) {
@@ -102,7 +103,7 @@ export async function analyzeApps(options: AnalyzeAppsOptions): Promise<FileGrap
       });
       metafile = result.metafile;
     } catch (error) {
-      const messages = (error as { errors?: esbuild.Message[] }).errors;
+      const messages = (error as { errors?: esbuildTypes.Message[] }).errors;
       if (!messages || pass > 8) throw new TesseraError('TESSERA_GRAPH_BUNDLER_FAILED', `esbuild failed: ${(error as Error).message}`, { cause: error });
       let progressed = false;
       for (const m of messages) {
@@ -285,7 +286,8 @@ interface ResolveResult { path: string; external: boolean; errors: unknown[] }
 
 /** Resolves many (specifier, importer) pairs with esbuild's resolver in one build. */
 async function resolveBatch(root: string, requests: { specifier: string; importer: string; key: string }[]): Promise<ResolveResult[]> {
-  const seen = new Map<string, Promise<esbuild.ResolveResult>>();
+  const esbuild = await import('esbuild');
+  const seen = new Map<string, Promise<esbuildTypes.ResolveResult>>();
   let results: ResolveResult[] = [];
   await esbuild.build({
     ...createResolveOptions(root), stdin: { contents: '' }, write: false, packages: 'external', outdir: join(root, '.tessera', 'graph-out'),

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import * as esbuild from 'esbuild';
+import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,8 +16,14 @@ import { readAliases } from './read-aliases.js';
 declare const TESSERA_VERSION: string;
 const VERSION = typeof TESSERA_VERSION === 'string' ? TESSERA_VERSION : 'dev';
 
+/** esbuild's installed version, read from its package.json so a cache hit never loads the bundler. */
+function readEsbuildVersion(): string {
+  const require = createRequire(import.meta.url);
+  return (require('esbuild/package.json') as { version: string }).version;
+}
+
 /** A revision to analyse: a commit, or the working tree as it is on disk. */
-export type Revision = { kind: 'worktree' } | { kind: 'commit'; commit: string };
+export type Revision = { kind: 'worktree' } | { kind: 'commit'; commit: string; tree?: string };
 
 export interface LoadGraphOptions {
   /** The workspace directory the user pointed at. */
@@ -80,10 +86,10 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
   if (revision.kind === 'worktree') {
     ({ key: treeKey, dirty, head } = await readWorktreeKey(root, config.cacheDir));
   } else {
-    treeKey = await readTreeId(root, revision.commit);
+    treeKey = revision.tree ?? (await readTreeId(root, revision.commit));
     head = revision.commit;
   }
-  const key = createHash('sha1').update([VERSION, esbuild.version, options.projectsFrom ?? 'tessera', treeKey].join('\0')).digest('hex');
+  const key = createHash('sha1').update([VERSION, readEsbuildVersion(), options.projectsFrom ?? 'tessera', treeKey].join('\0')).digest('hex');
   const graphsDir = join(cacheDir, 'cache', 'graphs');
   const cached = readGraphCache(graphsDir, key, warnings);
   if (cached) return { ...cached, key, cache: 'hit' };

@@ -1,4 +1,5 @@
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
 import type { Problem } from '../errors/tessera-error.js';
 
 /** Per-app settings in tessera.config.json. */
@@ -78,7 +79,15 @@ export const CONFIG_SCHEMA = {
   },
 } as const;
 
-const validate = new Ajv({ allErrors: true, strict: false }).compile(CONFIG_SCHEMA);
+let compiled: ValidateFunction | undefined;
+/** The schema validator, compiled on first use: a workspace without a config file never loads ajv. */
+function getValidator(): ValidateFunction {
+  if (!compiled) {
+    const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
+    compiled = new Ajv({ allErrors: true, strict: false }).compile(CONFIG_SCHEMA);
+  }
+  return compiled;
+}
 
 /** The defaults, also used when there is no config file. */
 export const DEFAULT_CONFIG: ResolvedConfig = Object.freeze({
@@ -103,6 +112,7 @@ function describe(error: ErrorObject): string {
  * each located by key, and never throws.
  */
 export function validateConfig(json: unknown, file: string = CONFIG_FILE): { config: ResolvedConfig | null; errors: Problem[] } {
+  const validate = getValidator();
   if (!validate(json)) {
     const errors = (validate.errors ?? [])
       .filter((e) => e.keyword !== 'anyOf')
