@@ -26,7 +26,7 @@ export interface AffectedReport extends AffectedResult {
   headCommit: string;
   policy: string;
   warnings: Warning[];
-  stats: { changedFiles: number; affectedApps: number; totalApps: number; graphFiles: number; cache: 'hit' | 'miss'; baseGraph: boolean; durationMs: number };
+  stats: { changedFiles: number; affectedApps: number; totalApps: number; graphFiles: number; cache: 'hit' | 'update' | 'miss'; baseGraph: boolean; durationMs: number };
   /** The head snapshot, for --why and other commands (not printed). */
   snapshot: GraphSnapshot;
   changeSet: ChangeSet;

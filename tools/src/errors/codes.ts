@@ -74,7 +74,7 @@ export const ERROR_CODES = {
   },
   TESSERA_RUNS_DB_FAILED: {
     title: 'The runs database cannot be opened or written',
-    solve: 'Check that `.tessera/tessera.db` is writable and not locked by a crashed process; delete it to start a fresh history.',
+    solve: 'Check that `.tessera/tessera.db` is writable and not locked by another process; to start a fresh history, move it aside (`mv .tessera/tessera.db .tessera/tessera.db.old`) rather than deleting it.',
   },
   TESSERA_CODEBUILD_PROJECT_NOT_FOUND: {
     title: 'The CodeBuild project does not exist',

@@ -16,6 +16,8 @@ export interface AnalyzeAppsOptions {
   largeFiles: readonly string[];
   /** tsconfig path aliases: pattern → workspace-relative targets (`*` allowed once). */
   aliases: Record<string, string[]>;
+  /** Update this graph instead of analysing from scratch; `modified` files changed content (nothing was added, deleted or reconfigured). */
+  previous?: { graph: FileGraph; modified: string[] };
 }
 
 const SOURCE = /\.(tsx?|mts|cts|jsx?|mjs|cjs)$/;
@@ -57,10 +59,90 @@ function createAliasMatcher(aliases: Record<string, string[]>) {
   };
 }
 
+/** The mutable graph being built: empty for a full analysis, a copy of the previous graph for an update. */
+function createGraphState(previous: FileGraph | undefined) {
+  const files = previous ? [...previous.files] : [];
+  const ids = new Map(files.map((f, i) => [f, i]));
+  const edges = previous ? previous.edges.map((e) => [...e]) : [];
+  const edgeSeen: (Set<number> | undefined)[] = [];
+  const packages = new Map<number, Set<string>>(Object.entries(previous?.packages ?? {}).map(([id, names]) => [Number(id), new Set(names)]));
+  let unresolved: UnresolvedImport[] = previous ? [...previous.unresolved] : [];
+  let uncertain: UncertainFile[] = previous ? [...previous.uncertain] : [];
+  let warnings: Warning[] = previous ? [...previous.warnings] : [];
+  const seenOf = (id: number) => (edgeSeen[id] ??= new Set(edges[id]!.filter((_, i) => i % 2 === 0)));
+  return {
+    files,
+    ids,
+    get warnings() {
+      return warnings;
+    },
+    idOf(path: string): number {
+      let id = ids.get(path);
+      if (id === undefined) {
+        id = files.length;
+        ids.set(path, id);
+        files.push(path);
+        edges.push([]);
+      }
+      return id;
+    },
+    addEdge(from: number, to: number, kind: EdgeKind) {
+      const seen = seenOf(from);
+      if (from === to || seen.has(to)) return;
+      seen.add(to);
+      edges[from]!.push(to, EDGE_KINDS.indexOf(kind));
+    },
+    addPackage(from: number, name: string) {
+      let set = packages.get(from);
+      if (!set) packages.set(from, (set = new Set()));
+      set.add(name);
+    },
+    addUnresolved(entry: UnresolvedImport) {
+      unresolved.push(entry);
+    },
+    addUncertain(entry: UncertainFile) {
+      uncertain.push(entry);
+    },
+    warn(warning: Warning) {
+      warnings.push(warning);
+    },
+    /** Forgets what file `id` imports, before it is read again. */
+    reset(id: number) {
+      edges[id] = [];
+      edgeSeen[id] = new Set();
+      packages.delete(id);
+      unresolved = unresolved.filter((u) => u.file !== id);
+      uncertain = uncertain.filter((u) => u.file !== id);
+      warnings = warnings.filter((w) => w.location?.file !== files[id]);
+    },
+    toGraph(apps: AnalyzeAppsOptions['apps']): FileGraph {
+      const fileIds = (list: string[]) => list.map((e) => ids.get(e)).filter((id): id is number => id !== undefined);
+      return {
+        files, blobs: [], edges,
+        packages: Object.fromEntries([...packages].filter(([, set]) => set.size).map(([id, set]) => [String(id), [...set].sort()])),
+        unresolved, uncertain, warnings,
+        apps: apps.map((a) => ({ name: a.name, entries: fileIds(a.entries) })),
+      };
+    },
+  };
+}
+type GraphState = ReturnType<typeof createGraphState>;
+
+/** An empty module of the right kind, standing in for a file whose imports are already known. */
+function stubFor(path: string): esbuildTypes.OnLoadResult {
+  if (CSS.test(path)) return { contents: '', loader: 'css' };
+  if (path.endsWith('.json')) return { contents: '{}', loader: 'json' };
+  if (!SOURCE.test(path)) return { contents: '', loader: 'file' };
+  return { contents: 'module.exports = {}', loader: 'js' };
+}
+
 /**
  * Builds the file-level input graph of every app: one esbuild bundle of all entries
  * (metafile) for what the bundler reads, plus esbuild's own resolver for what it erases
  * (type-only imports). Files it cannot parse are kept, read as text, and flagged.
+ *
+ * With `previous`, updates that graph instead: only the modified files (and files they now
+ * reach for the first time) are read again, each import resolved by esbuild's resolver.
  */
 export async function analyzeApps(options: AnalyzeAppsOptions): Promise<FileGraph> {
   const esbuild = await import('esbuild');
@@ -68,148 +150,129 @@ export async function analyzeApps(options: AnalyzeAppsOptions): Promise<FileGrap
   const abs = (rel: string) => join(root, rel);
   const rel = (path: string) => toPosix(isAbsolute(path) ? relative(root, path) : path);
   const aliasBases = createAliasMatcher(options.aliases);
-  const warnings: Warning[] = [];
+  const state: GraphState = createGraphState(options.previous?.graph);
   const skip = new Map<string, { kind: SkipKind; detail: string }>();
   for (const file of options.largeFiles) skip.set(file, { kind: 'too-large', detail: 'larger than maxFileBytes; read as text, not parsed' });
   const unresolvedPairs = new Map<string, string>(); // importer \0 specifier -> importer
+  const pending: PendingResolve[] = [];
+  const scanned = new Set<string>();
+  const stubbed = new Set(options.previous ? options.previous.graph.files.filter((f) => !options.previous!.modified.includes(f)) : []);
 
-  const entries = [...new Set(options.apps.flatMap((a) => a.entries))];
-  let metafile: esbuildTypes.Metafile | undefined;
-  for (let pass = 0; !metafile; pass++) {
-    const skipPaths = [...skip.keys()];
-    const specs = [...new Set([...unresolvedPairs.keys()].map((k) => k.split('\0')[1]!))];
-    const plugin: esbuildTypes.Plugin = {
-      name: 'tessera-graph',
-      setup(build) {
-        if (skipPaths.length) {
-          build.onLoad({ filter: new RegExp(`^(${skipPaths.map((p) => escapeRe(abs(p))).join('|')})$`) }, (args) => {
-            const entry = skip.get(rel(args.path))!;
-            return entry.kind === 'asset' ? { contents: '', loader: 'file' } : { contents: 'module.exports = {}', loader: 'js' };
-          });
-        }
-        if (specs.length) {
-          build.onResolve({ filter: new RegExp(`^(${specs.map(escapeRe).join('|')})$`) }, (args) =>
-            unresolvedPairs.has(`${rel(args.importer)}\0${args.path}`) ? { path: args.path, external: true } : undefined,
-          );
-        }
-      },
-    };
-    try {
-      // One synthetic entry importing every app entry: the bundler reads each file once and
-      // links one output instead of a chunk per lazy route; reachability per app is ours to compute.
-      const result = await esbuild.build({
-        ...createResolveOptions(root), stdin: { contents: entries.map((e) => `import ${JSON.stringify(`./${e}`)};`).join('\n'), resolveDir: root, sourcefile: ENTRIES_MODULE, loader: 'js' },
-        write: false, metafile: true, outdir: join(root, '.tessera', 'graph-out'), packages: 'external', plugins: [plugin],
-      });
-      metafile = result.metafile;
-    } catch (error) {
-      const messages = (error as { errors?: esbuildTypes.Message[] }).errors;
-      if (!messages || pass > 8) throw new TesseraError('TESSERA_GRAPH_BUNDLER_FAILED', `esbuild failed: ${(error as Error).message}`, { cause: error });
-      let progressed = false;
-      for (const m of messages) {
-        const loc = m.location;
-        const unresolved = /^Could not resolve "(.+)"/.exec(m.text);
-        const noLoader = /No loader is configured for "[^"]*" files: (.+)$/.exec(m.text);
-        const unreadable = /(?:Cannot read|Could not read from) (?:file|directory) "?([^":]+)"?(?::|$)/.exec(m.text);
-        if (unresolved && loc) {
-          const key = `${rel(loc.file)}\0${unresolved[1]}`;
-          if (!unresolvedPairs.has(key)) (unresolvedPairs.set(key, rel(loc.file)), (progressed = true));
-        } else if (noLoader) {
-          const file = rel(noLoader[1]!);
-          if (!skip.has(file)) (skip.set(file, { kind: 'asset', detail: 'no loader; treated as an opaque asset' }), (progressed = true));
-        } else if (unreadable || /symbolic links|ELOOP/i.test(m.text)) {
-          const file = rel(unreadable?.[1] ?? loc?.file ?? '');
-          if (file && !skip.has(file)) {
-            skip.set(file, { kind: 'unreadable', detail: m.text });
-            warnings.push({ code: /symbolic links|ELOOP/i.test(m.text) ? 'TESSERA_GRAPH_SYMLINK_LOOP' : 'TESSERA_GRAPH_UNPARSEABLE_FILE', text: `${file}: ${m.text}`, location: { file } });
-            progressed = true;
+  /** Runs the bundler until it succeeds, turning each located failure into a skip or an unresolved import. */
+  async function bundle(input: { stdin: string } | { entryPoints: string[] }): Promise<esbuildTypes.Metafile> {
+    for (let pass = 0; ; pass++) {
+      const skipPaths = [...skip.keys()];
+      const specs = [...new Set([...unresolvedPairs.keys()].map((k) => k.split('\0')[1]!))];
+      const plugin: esbuildTypes.Plugin = {
+        name: 'tessera-graph',
+        setup(build) {
+          if (skipPaths.length) {
+            build.onLoad({ filter: new RegExp(`^(${skipPaths.map((p) => escapeRe(abs(p))).join('|')})$`) }, (args) => {
+              const entry = skip.get(rel(args.path))!;
+              return entry.kind === 'asset' ? { contents: '', loader: 'file' } : { contents: 'module.exports = {}', loader: 'js' };
+            });
           }
-        } else if (loc) {
-          const file = rel(loc.file);
-          if (!skip.has(file)) {
-            skip.set(file, { kind: 'unparseable', detail: `${m.text} (line ${loc.line})` });
-            progressed = true;
+          if (specs.length) {
+            build.onResolve({ filter: new RegExp(`^(${specs.map(escapeRe).join('|')})$`) }, (args) =>
+              unresolvedPairs.has(`${rel(args.importer)}\0${args.path}`) ? { path: args.path, external: true } : undefined,
+            );
+          }
+          if ('entryPoints' in input) {
+            // An update reads the modified files and files never seen before; every other file is
+            // already in the graph, so it is answered with an empty stub and esbuild reads no further.
+            build.onLoad({ filter: /.*/ }, (args) => (stubbed.has(rel(args.path)) ? stubFor(args.path) : undefined));
+          }
+        },
+      };
+      try {
+        const source =
+          'stdin' in input
+            ? { stdin: { contents: input.stdin, resolveDir: root, sourcefile: ENTRIES_MODULE, loader: 'js' as const } }
+            : { entryPoints: input.entryPoints.map(abs) };
+        const result = await esbuild.build({ ...createResolveOptions(root), ...source, write: false, metafile: true, outdir: join(root, '.tessera', 'graph-out'), packages: 'external', plugins: [plugin] });
+        return result.metafile;
+      } catch (error) {
+        const messages = (error as { errors?: esbuildTypes.Message[] }).errors;
+        if (!messages || pass > 8) throw new TesseraError('TESSERA_GRAPH_BUNDLER_FAILED', `esbuild failed: ${(error as Error).message}`, { cause: error });
+        let progressed = false;
+        for (const m of messages) {
+          const loc = m.location;
+          const unresolved = /^Could not resolve "(.+)"/.exec(m.text);
+          const noLoader = /No loader is configured for "[^"]*" files: (.+)$/.exec(m.text);
+          const unreadable = /(?:Cannot read|Could not read from) (?:file|directory) "?([^":]+)"?(?::|$)/.exec(m.text);
+          if (unresolved && loc) {
+            const key = `${rel(loc.file)}\0${unresolved[1]}`;
+            if (!unresolvedPairs.has(key)) (unresolvedPairs.set(key, rel(loc.file)), (progressed = true));
+          } else if (noLoader) {
+            const file = rel(noLoader[1]!);
+            if (!skip.has(file)) (skip.set(file, { kind: 'asset', detail: 'no loader; treated as an opaque asset' }), (progressed = true));
+          } else if (unreadable || /symbolic links|ELOOP/i.test(m.text)) {
+            const file = rel(unreadable?.[1] ?? loc?.file ?? '');
+            if (file && !skip.has(file)) {
+              skip.set(file, { kind: 'unreadable', detail: m.text });
+              state.warn({ code: /symbolic links|ELOOP/i.test(m.text) ? 'TESSERA_GRAPH_SYMLINK_LOOP' : 'TESSERA_GRAPH_UNPARSEABLE_FILE', text: `${file}: ${m.text}`, location: { file } });
+              progressed = true;
+            }
+          } else if (loc) {
+            const file = rel(loc.file);
+            if (!skip.has(file)) {
+              skip.set(file, { kind: 'unparseable', detail: `${m.text} (line ${loc.line})` });
+              progressed = true;
+            }
           }
         }
-      }
-      if (!progressed) {
-        const text = messages.slice(0, 5).map((m) => (m.location ? `${m.location.file}:${m.location.line}:${m.location.column}: ${m.text}` : m.text)).join('\n  ');
-        throw new TesseraError('TESSERA_GRAPH_BUNDLER_FAILED', `esbuild could not analyse the apps:\n  ${text}`, { cause: error });
+        if (!progressed) {
+          const text = messages.slice(0, 5).map((m) => (m.location ? `${m.location.file}:${m.location.line}:${m.location.column}: ${m.text}` : m.text)).join('\n  ');
+          throw new TesseraError('TESSERA_GRAPH_BUNDLER_FAILED', `esbuild could not analyse the apps:\n  ${text}`, { cause: error });
+        }
       }
     }
   }
 
-  const files: string[] = [];
-  const ids = new Map<string, number>();
-  const edges: number[][] = [];
-  const edgeSeen: Set<number>[] = [];
-  const packages = new Map<number, Set<string>>();
-  const unresolved: UnresolvedImport[] = [];
-  const uncertain: UncertainFile[] = [];
-  const idOf = (path: string): number => {
-    let id = ids.get(path);
-    if (id === undefined) {
-      id = files.length;
-      ids.set(path, id);
-      files.push(path);
-      edges.push([]);
-      edgeSeen.push(new Set());
-    }
-    return id;
-  };
-  const addEdge = (from: number, to: number, kind: EdgeKind) => {
-    if (from === to || edgeSeen[from]!.has(to)) return;
-    edgeSeen[from]!.add(to);
-    edges[from]!.push(to, EDGE_KINDS.indexOf(kind));
-  };
-  const addPackage = (from: number, name: string) => {
-    let set = packages.get(from);
-    if (!set) packages.set(from, (set = new Set()));
-    set.add(name);
-  };
   const addUnresolved = (from: number, specifier: string) => {
-    const importer = files[from]!;
+    const importer = state.files[from]!;
     const bases = isBare(specifier) ? (aliasBases(specifier) ?? []) : [posix.normalize(posix.join(posix.dirname(importer), specifier))];
-    unresolved.push({ file: from, specifier, bases: bases.map((b) => b.replace(/\.(tsx?|jsx?|mjs|cjs|mts|cts)$/, '')) });
-    warnings.push({ code: 'TESSERA_GRAPH_UNRESOLVED_IMPORT', text: `${importer} imports "${specifier}", which does not resolve`, location: { file: importer } });
+    state.addUnresolved({ file: from, specifier, bases: bases.map((b) => b.replace(/\.(tsx?|jsx?|mjs|cjs|mts|cts)$/, '')) });
+    state.warn({ code: 'TESSERA_GRAPH_UNRESOLVED_IMPORT', text: `${importer} imports "${specifier}", which does not resolve`, location: { file: importer } });
   };
 
-  const inputPaths = Object.keys(metafile.inputs).filter((p) => !p.includes(':') && p !== ENTRIES_MODULE);
-  for (const path of inputPaths) idOf(path);
-  const pending: PendingResolve[] = [];
-  const scanned = new Set<string>();
-
-  // What the bundler reads: edges straight from the metafile.
-  for (const path of inputPaths) {
-    const from = idOf(path);
-    const recorded = new Set<string>();
-    for (const record of metafile.inputs[path]!.imports) {
-      const spec = record.original ?? record.path;
-      recorded.add(spec);
-      if (!record.external) {
-        if (!record.path.includes(':')) addEdge(from, idOf(record.path), KIND[record.kind] ?? 'static');
-      } else if (unresolvedPairs.has(`${path}\0${record.path}`)) {
-        addUnresolved(from, record.path);
-      } else if (record.path.includes('*')) {
-        const isMatch = picomatch(posix.normalize(posix.join(posix.dirname(path), record.path)), { dot: true });
-        for (const candidate of inputPaths) if (candidate !== path && isMatch(candidate)) addEdge(from, idOf(candidate), 'glob');
-      } else if (/^[a-z][a-z0-9+.-]*:/i.test(record.path) || record.path.startsWith('//')) {
-        // URLs stay URLs.
-      } else if (isBare(record.path) && !aliasBases(record.path)) {
-        addPackage(from, packageNameOf(record.path));
-      } else {
-        // An import TypeScript erased (used only as a type): resolve it as the bundler would.
-        pending.push({ importer: path, specifier: record.path, kind: 'type' });
+  /** What the bundler reads: edges straight from the metafile. */
+  function readMetafile(metafile: esbuildTypes.Metafile) {
+    const inputPaths = Object.keys(metafile.inputs).filter((p) => !p.includes(':') && p !== ENTRIES_MODULE);
+    const readNow = inputPaths.filter((p) => !stubbed.has(p));
+    for (const path of readNow) state.reset(state.idOf(path));
+    for (const path of readNow) {
+      const from = state.idOf(path);
+      const recorded = new Set<string>();
+      for (const record of metafile.inputs[path]!.imports) {
+        const spec = record.original ?? record.path;
+        recorded.add(spec);
+        if (!record.external) {
+          if (!record.path.includes(':')) state.addEdge(from, state.idOf(record.path), KIND[record.kind] ?? 'static');
+        } else if (unresolvedPairs.has(`${path}\0${record.path}`)) {
+          addUnresolved(from, record.path);
+        } else if (record.path.includes('*')) {
+          const isMatch = picomatch(posix.normalize(posix.join(posix.dirname(path), record.path)), { dot: true });
+          for (const candidate of inputPaths) if (candidate !== path && isMatch(candidate)) state.addEdge(from, state.idOf(candidate), 'glob');
+        } else if (/^[a-z][a-z0-9+.-]*:/i.test(record.path) || record.path.startsWith('//')) {
+          // URLs stay URLs.
+        } else if (isBare(record.path) && !aliasBases(record.path)) {
+          state.addPackage(from, packageNameOf(record.path));
+        } else {
+          // An import TypeScript erased (used only as a type): resolve it as the bundler would.
+          pending.push({ importer: path, specifier: record.path, kind: 'type' });
+        }
       }
+      const skipped = skip.get(path);
+      if (skipped) {
+        if (skipped.kind === 'asset') continue;
+        state.addUncertain({ file: from, kind: skipped.kind === 'too-large' ? 'too-large' : 'unparseable', detail: skipped.detail });
+        if (skipped.kind === 'unparseable') state.warn({ code: 'TESSERA_GRAPH_UNPARSEABLE_FILE', text: `${path}: ${skipped.detail}`, location: { file: path } });
+        if (skipped.kind === 'too-large') state.warn({ code: 'TESSERA_GRAPH_FILE_TOO_LARGE', text: `${path}: ${skipped.detail}`, location: { file: path } });
+      }
+      if (skipped?.kind !== 'unreadable' && (SOURCE.test(path) || (skipped && CSS.test(path)))) scanText(path, from, recorded, skipped ? 'static' : 'type');
     }
-    const skipped = skip.get(path);
-    if (skipped) {
-      if (skipped.kind === 'asset') continue;
-      uncertain.push({ file: from, kind: skipped.kind === 'too-large' ? 'too-large' : 'unparseable', detail: skipped.detail });
-      if (skipped.kind === 'unparseable') warnings.push({ code: 'TESSERA_GRAPH_UNPARSEABLE_FILE', text: `${path}: ${skipped.detail}`, location: { file: path } });
-      if (skipped.kind === 'too-large') warnings.push({ code: 'TESSERA_GRAPH_FILE_TOO_LARGE', text: `${path}: ${skipped.detail}`, location: { file: path } });
-    }
-    if (skipped?.kind !== 'unreadable' && (SOURCE.test(path) || (skipped && CSS.test(path)))) scanText(path, from, recorded, skipped ? 'static' : 'type');
+    return inputPaths;
   }
 
   function scanText(path: string, from: number, recorded: Set<string>, kind: EdgeKind) {
@@ -224,16 +287,28 @@ export async function analyzeApps(options: AnalyzeAppsOptions): Promise<FileGrap
     const specs = CSS.test(path) ? scanCssSpecifiers(text) : scanSpecifiers(text);
     for (const spec of specs) {
       if (recorded.has(spec) || spec.includes('*') || /^[a-z][a-z0-9+.-]*:/i.test(spec)) continue;
-      if (isBare(spec) && !aliasBases(spec)) addPackage(from, packageNameOf(spec));
+      if (isBare(spec) && !aliasBases(spec)) state.addPackage(from, packageNameOf(spec));
       else pending.push({ importer: path, specifier: spec, kind });
     }
     if (SOURCE.test(path)) {
       const computed = scanComputedImports(text);
       if (computed.length) {
-        uncertain.push({ file: from, kind: 'computed-import', detail: `${computed[0]}${computed.length > 1 ? ` (+${computed.length - 1} more)` : ''}` });
-        warnings.push({ code: 'TESSERA_GRAPH_COMPUTED_IMPORT', text: `${path}: ${computed[0]}`, location: { file: path } });
+        state.addUncertain({ file: from, kind: 'computed-import', detail: `${computed[0]}${computed.length > 1 ? ` (+${computed.length - 1} more)` : ''}` });
+        state.warn({ code: 'TESSERA_GRAPH_COMPUTED_IMPORT', text: `${path}: ${computed[0]}`, location: { file: path } });
       }
     }
+  }
+
+  if (!options.previous) {
+    // One synthetic entry importing every app entry: the bundler reads each file once and
+    // links one output instead of a chunk per lazy route; reachability per app is ours to compute.
+    const entries = [...new Set(options.apps.flatMap((a) => a.entries))];
+    readMetafile(await bundle({ stdin: entries.map((e) => `import ${JSON.stringify(`./${e}`)};`).join('\n') }));
+  } else {
+    const modified = options.previous.modified.filter((f) => state.ids.has(f));
+    for (const f of modified) state.reset(state.ids.get(f)!);
+    const entries = modified.filter((f) => (SOURCE.test(f) || CSS.test(f)) && !skip.has(f));
+    if (entries.length) readMetafile(await bundle({ entryPoints: entries }));
   }
 
   // What the bundler erases: resolve with esbuild's resolver, then follow new files (types reach types).
@@ -244,42 +319,32 @@ export async function analyzeApps(options: AnalyzeAppsOptions): Promise<FileGrap
     // resolve it once per (paths origin, specifier) instead of once per importing directory.
     const results = await resolveBatch(root, batch.map((p) => ({ specifier: p.specifier, importer: abs(p.importer), key: isBare(p.specifier) ? `${pathsOrigin(posix.dirname(p.importer))}\0${p.specifier}` : `${posix.dirname(p.importer)}\0${p.specifier}` })));
     batch.forEach((p, i) => {
-      const from = idOf(p.importer);
+      const from = state.idOf(p.importer);
       const r = results[i]!;
       if (r.errors.length > 0 || !r.path) {
         if (!r.external) addUnresolved(from, p.specifier);
-        else if (isBare(p.specifier)) addPackage(from, packageNameOf(p.specifier));
+        else if (isBare(p.specifier)) state.addPackage(from, packageNameOf(p.specifier));
         return;
       }
       if (r.external) {
         // A path alias whose target is gone falls through to "bare package" in esbuild:
         // for Tessera that is an import that no longer resolves, never an npm package.
         if (isBare(p.specifier) && aliasBases(p.specifier)) addUnresolved(from, p.specifier);
-        else if (isBare(r.path)) addPackage(from, packageNameOf(r.path));
+        else if (isBare(r.path)) state.addPackage(from, packageNameOf(r.path));
         return;
       }
       const target = rel(r.path);
       if (target.startsWith('../') || target.includes('node_modules/')) {
-        if (target.includes('node_modules/')) addPackage(from, packageNameOf(target));
+        if (target.includes('node_modules/')) state.addPackage(from, packageNameOf(target));
         return;
       }
-      const isNew = !ids.has(target);
-      addEdge(from, idOf(target), p.kind);
-      if (isNew && (SOURCE.test(target) || CSS.test(target))) scanText(target, idOf(target), new Set(), 'type');
+      const isNew = !state.ids.has(target);
+      state.addEdge(from, state.idOf(target), p.kind);
+      if (isNew && (SOURCE.test(target) || CSS.test(target))) scanText(target, state.idOf(target), new Set(), 'type');
     });
   }
 
-  const fileIds = (list: string[]) => list.map((e) => ids.get(e)).filter((id): id is number => id !== undefined);
-  return {
-    files,
-    blobs: [],
-    edges,
-    packages: Object.fromEntries([...packages].map(([id, set]) => [String(id), [...set].sort()])),
-    unresolved,
-    uncertain,
-    apps: options.apps.map((a) => ({ name: a.name, entries: fileIds(a.entries) })),
-    warnings,
-  };
+  return state.toGraph(options.apps);
 }
 
 interface ResolveResult { path: string; external: boolean; errors: unknown[] }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Warning } from '../errors/tessera-error.js';
 import type { NxSettings } from '../workspace/discover-projects.js';
@@ -52,15 +52,41 @@ export function readGraphCache(dir: string, key: string, warnings: Warning[]): G
   }
 }
 
-/** Writes a snapshot atomically (temp file + rename) and keeps the newest few. */
-export function writeGraphCache(dir: string, key: string, snapshot: GraphSnapshot): void {
+/** What the index remembers of a snapshot: enough to find a base for an incremental update. */
+export interface GraphIndexEntry {
+  key: string;
+  /** The git tree the snapshot describes (absent for working-tree snapshots). */
+  tree: string | null;
+  /** Tessera version, esbuild version and project source: snapshots only combine when these match. */
+  params: string;
+  at: string;
+}
+
+/** Snapshots in the cache, newest first. A missing or unreadable index is an empty one. */
+export function readGraphIndex(dir: string): GraphIndexEntry[] {
+  try {
+    const entries = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as GraphIndexEntry[];
+    return Array.isArray(entries) ? entries.filter((e) => typeof e?.key === 'string' && existsSync(join(dir, `${e.key}.json`))) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Writes a snapshot atomically (temp file + rename), records it in the index, and keeps the newest few. */
+export function writeGraphCache(dir: string, key: string, snapshot: GraphSnapshot, entry?: Omit<GraphIndexEntry, 'key' | 'at'>): void {
   mkdirSync(dir, { recursive: true });
   const body = JSON.stringify(snapshot);
   const header = JSON.stringify({ format: FORMAT, key, checksum: sha1(body), createdAt: new Date().toISOString() });
   const tmp = join(dir, `.${key}.${process.pid}.tmp`);
   writeFileSync(tmp, `${header}\n${body}`);
   renameSync(tmp, join(dir, `${key}.json`));
-  const entries = readdirSync(dir).filter((f) => f.endsWith('.json'));
+  if (entry) {
+    const index = [{ key, ...entry, at: new Date().toISOString() }, ...readGraphIndex(dir).filter((e) => e.key !== key)].slice(0, KEEP);
+    const indexTmp = join(dir, `.index.${process.pid}.tmp`);
+    writeFileSync(indexTmp, JSON.stringify(index));
+    renameSync(indexTmp, join(dir, 'index.json'));
+  }
+  const entries = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'index.json');
   if (entries.length > KEEP) {
     entries
       .map((f) => ({ f, t: statSync(join(dir, f)).mtimeMs }))

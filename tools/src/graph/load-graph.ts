@@ -9,7 +9,8 @@ import { addWorktree, hashWorkingFiles, readCommitId, readDirtyPaths, readTreeEn
 import type { ResolvedConfig } from '../workspace/config.js';
 import { readWorkspace } from '../workspace/read-workspace.js';
 import { analyzeApps } from './analyze-apps.js';
-import { type GraphSnapshot, readGraphCache, writeGraphCache } from './graph-cache.js';
+import { type GraphSnapshot, readGraphCache, readGraphIndex, writeGraphCache } from './graph-cache.js';
+import { parseNameStatus } from '../git/read-change-set.js';
 import { readAliases } from './read-aliases.js';
 
 /** Tessera's version, stamped at build time; part of every cache key. */
@@ -37,7 +38,8 @@ export interface LoadGraphOptions {
 
 export interface LoadedGraph extends GraphSnapshot {
   key: string;
-  cache: 'hit' | 'miss';
+  /** `hit`: read from the cache; `update`: a cached graph updated for modified files; `miss`: analysed in full. */
+  cache: 'hit' | 'update' | 'miss';
 }
 
 const PARSED = /\.(tsx?|mts|cts|jsx?|mjs|cjs|css|json)$/;
@@ -52,14 +54,39 @@ export function ensureCacheDir(root: string, config: ResolvedConfig): string {
   return dir;
 }
 
-async function readWorktreeKey(root: string, cacheDir: string): Promise<{ key: string; dirty: string[]; head: string }> {
+async function readWorktreeKey(root: string, cacheDir: string): Promise<{ key: string; dirty: string[]; head: string; tree: string }> {
   const head = (await readCommitId(root, 'HEAD'))!;
   const dirty = (await readDirtyPaths(root)).filter((p) => !p.startsWith(cacheDir + '/')).sort();
   const present = dirty.filter((p) => existsSync(join(root, p)) && statSync(join(root, p)).isFile());
   const hashes = await hashWorkingFiles(root, present);
   const tree = await readTreeId(root, head);
   const key = createHash('sha1').update(tree).update(dirty.map((p) => `${p}:${hashes.get(p) ?? 'gone'}`).join('\n')).digest('hex');
-  return { key, dirty, head };
+  return { key, dirty, head, tree };
+}
+
+/** Changes after which the previous graph cannot simply be updated: they may change how anything resolves. */
+const RESOLUTION_FILES = /(^|\/)(package\.json|tsconfig[^/]*\.json|jsconfig\.json|nx\.json|project\.json|tessera\.config\.json|package-lock\.json|npm-shrinkwrap\.json|pnpm-lock\.yaml|yarn\.lock)$/;
+/** Past this many modified files a full analysis is as cheap as an update. */
+const MAX_UPDATED_FILES = 500;
+
+/**
+ * A cached snapshot this revision can be derived from by re-reading modified files only:
+ * same parameters, and between its tree and this one (plus the dirty files) nothing but
+ * content modifications of files that do not steer resolution.
+ */
+async function findUpdateBase(root: string, graphsDir: string, params: string, tree: string, dirty: string[], tracked: ReadonlySet<string>, warnings: Warning[]): Promise<{ snapshot: GraphSnapshot; modified: string[] } | null> {
+  if (dirty.some((p) => !tracked.has(p) || !existsSync(join(root, p)))) return null;
+  for (const entry of readGraphIndex(graphsDir).filter((e) => e.params === params && e.tree).slice(0, 3)) {
+    const out = await runGit(root, ['diff-tree', '-r', '--no-renames', '--name-status', '-z', '--relative', entry.tree!, tree], { okExitCodes: [0, 128] });
+    if (out.exitCode !== 0) continue;
+    const changes = parseNameStatus(out.stdout);
+    if (changes.some((c) => c.status !== 'modified')) continue;
+    const modified = [...new Set([...changes.map((c) => c.path), ...dirty])];
+    if (modified.length > MAX_UPDATED_FILES || modified.some((p) => RESOLUTION_FILES.test(p))) continue;
+    const snapshot = readGraphCache(graphsDir, entry.key, warnings);
+    if (snapshot) return { snapshot, modified };
+  }
+  return null;
 }
 
 /** Blob ids of the graph's files: from the tree, re-hashed where the working tree differs, hashed directly when untracked. */
@@ -81,15 +108,17 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
   const { root, config, revision, warnings } = options;
   const cacheDir = ensureCacheDir(root, config);
   let treeKey: string;
+  let tree: string;
   let dirty: string[] = [];
   let head: string;
   if (revision.kind === 'worktree') {
-    ({ key: treeKey, dirty, head } = await readWorktreeKey(root, config.cacheDir));
+    ({ key: treeKey, dirty, head, tree } = await readWorktreeKey(root, config.cacheDir));
   } else {
-    treeKey = revision.tree ?? (await readTreeId(root, revision.commit));
+    tree = treeKey = revision.tree ?? (await readTreeId(root, revision.commit));
     head = revision.commit;
   }
-  const key = createHash('sha1').update([VERSION, readEsbuildVersion(), options.projectsFrom ?? 'tessera', treeKey].join('\0')).digest('hex');
+  const params = [VERSION, readEsbuildVersion(), options.projectsFrom ?? 'tessera'].join('\0');
+  const key = createHash('sha1').update(`${params}\0${treeKey}`).digest('hex');
   const graphsDir = join(cacheDir, 'cache', 'graphs');
   const cached = readGraphCache(graphsDir, key, warnings);
   if (cached) return { ...cached, key, cache: 'hit' };
@@ -113,20 +142,31 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
     }
   }
   try {
-    const workspace = await readWorkspace(dir, { projectsFrom: options.projectsFrom });
     const entries = await readTreeEntries(root, head);
     const sizes = new Map(entries.map((e) => [e.path, e.size]));
     for (const path of dirty) if (existsSync(join(root, path))) sizes.set(path, statSync(join(root, path)).size);
-    const largeFiles = [...sizes].filter(([path, size]) => size > workspace.config.maxFileBytes && PARSED.test(path)).map(([path]) => path);
-    const graph = await analyzeApps({ root: dir, apps: workspace.apps.map((a) => ({ name: a.name, entries: a.entries })), largeFiles, aliases: readAliases(dir) });
-    graph.blobs = await readBlobs(root, dir, graph.files, entries, dirty);
-    const snapshot: GraphSnapshot = { projects: workspace.projects, nx: workspace.nx, graph };
+    const base = await findUpdateBase(root, graphsDir, params, tree, dirty, new Set(sizes.keys()), warnings);
+    let snapshot: GraphSnapshot;
+    if (base) {
+      const previous = base.snapshot.graph;
+      const largeFiles = base.modified.filter((p) => (sizes.get(p) ?? 0) > config.maxFileBytes && PARSED.test(p));
+      const apps = previous.apps.map((a) => ({ name: a.name, entries: a.entries.map((id) => previous.files[id]!) }));
+      const graph = await analyzeApps({ root: dir, apps, largeFiles, aliases: readAliases(dir), previous: { graph: previous, modified: base.modified } });
+      graph.blobs = await readBlobs(root, dir, graph.files, entries, dirty);
+      snapshot = { projects: base.snapshot.projects, nx: base.snapshot.nx, graph };
+    } else {
+      const workspace = await readWorkspace(dir, { projectsFrom: options.projectsFrom });
+      const largeFiles = [...sizes].filter(([path, size]) => size > workspace.config.maxFileBytes && PARSED.test(path)).map(([path]) => path);
+      const graph = await analyzeApps({ root: dir, apps: workspace.apps.map((a) => ({ name: a.name, entries: a.entries })), largeFiles, aliases: readAliases(dir) });
+      graph.blobs = await readBlobs(root, dir, graph.files, entries, dirty);
+      snapshot = { projects: workspace.projects, nx: workspace.nx, graph };
+    }
     try {
-      writeGraphCache(graphsDir, key, snapshot);
+      writeGraphCache(graphsDir, key, snapshot, { tree: revision.kind === 'commit' ? tree : null, params });
     } catch (error) {
       throw new TesseraError('TESSERA_CACHE_UNWRITABLE', `Cannot write the graph cache in ${graphsDir}: ${(error as Error).message}`, { cause: error });
     }
-    return { ...snapshot, key, cache: 'miss' };
+    return { ...snapshot, key, cache: base ? 'update' : 'miss' };
   } finally {
     await cleanup();
   }

@@ -1,0 +1,69 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Warning } from '../../tools/src/errors/tessera-error.js';
+import { computeReachable, EDGE_KINDS } from '../../tools/src/graph/file-graph.js';
+import { loadGraph, type LoadedGraph } from '../../tools/src/graph/load-graph.js';
+import { readConfig } from '../../tools/src/workspace/read-workspace.js';
+import { createSampleRepo, type TestRepo } from '../support/sample-repo.js';
+
+let repo: TestRepo;
+afterEach(() => repo?.cleanup());
+
+/** The graph as the apps see it: per app, every reachable file with its typed edges and packages. */
+function canonical(loaded: LoadedGraph) {
+  const { graph } = loaded;
+  return Object.fromEntries(
+    graph.apps.map((app) => {
+      const reach = [...computeReachable(graph, app.entries)];
+      const lines = reach.map((id) => {
+        const edges = [];
+        for (let i = 0; i < graph.edges[id]!.length; i += 2) edges.push(`${graph.files[graph.edges[id]![i]!]}:${EDGE_KINDS[graph.edges[id]![i + 1]!]}`);
+        return `${graph.files[id]} ${graph.blobs[id]} -> ${edges.sort().join(',')} | ${(graph.packages[String(id)] ?? []).join(',')}`;
+      });
+      return [app.name, lines.sort()];
+    }),
+  );
+}
+
+const load = (r: TestRepo, revision: Parameters<typeof loadGraph>[0]['revision']) => {
+  const warnings: Warning[] = [];
+  return loadGraph({ root: r.dir, config: readConfig(r.dir), revision, warnings });
+};
+
+describe('updating a cached graph for modified files', () => {
+  it('gives exactly the graph a full analysis gives, for a new commit and for the working tree', async () => {
+    repo = createSampleRepo();
+    const first = await load(repo, { kind: 'commit', commit: repo.git('rev-parse', 'HEAD') });
+    expect(first.cache).toBe('miss');
+
+    // New value import, new type-only import, a dropped import and a new CSS @import — all in modified files.
+    repo.append('libs/formatting/src/dates.ts', "\nimport { formatMoney } from './currency';\nexport const priceOfDay = formatMoney;\nimport type { Learner } from '@acme/models';\nexport type DayLearner = Learner;\n");
+    repo.write('apps/search/src/App.tsx', repo.read('apps/search/src/App.tsx').replace(/^import .*analytics.*$/m, ''));
+    repo.append('libs/page-header/src/page-header.css', "\n@import '../../theme/src/tokens.css';\n");
+    const head = repo.commit('edits');
+    const updated = await load(repo, { kind: 'commit', commit: head });
+    expect(updated.cache).toBe('update');
+
+    rmSync(join(repo.dir, '.tessera'), { recursive: true, force: true });
+    const full = await load(repo, { kind: 'commit', commit: head });
+    expect(full.cache).toBe('miss');
+    expect(canonical(updated)).toEqual(canonical(full));
+
+    repo.append('libs/i18n/src/translate.ts', "\nimport { priceOfDay } from '@acme/formatting/dates';\nexport const today = priceOfDay;\n");
+    const worktreeUpdated = await load(repo, { kind: 'worktree' });
+    expect(worktreeUpdated.cache).toBe('update');
+    rmSync(join(repo.dir, '.tessera'), { recursive: true, force: true });
+    const worktreeFull = await load(repo, { kind: 'worktree' });
+    expect(canonical(worktreeUpdated)).toEqual(canonical(worktreeFull));
+  });
+
+  it('analyses in full when a file was added, or a file that steers resolution changed', async () => {
+    repo = createSampleRepo();
+    await load(repo, { kind: 'commit', commit: repo.git('rev-parse', 'HEAD') });
+    repo.write('libs/formatting/src/extra.ts', 'export const extra = 1;\n');
+    expect((await load(repo, { kind: 'commit', commit: repo.commit('add') })).cache).toBe('miss');
+    repo.write('tsconfig.base.json', repo.read('tsconfig.base.json').replace('"strict": true', '"strict": true, "noImplicitOverride": true'));
+    expect((await load(repo, { kind: 'commit', commit: repo.commit('tsconfig') })).cache).toBe('miss');
+  });
+});
