@@ -180,6 +180,12 @@ describe('workspace configuration', () => {
     expect(r.apps[0]!.reasons[0]).toMatchObject({ kind: 'tsconfig', key: 'compilerOptions.paths.@acme/i18n' });
   });
 
+  it('tsconfig.base.json: a removed path alias affects the apps whose imports no longer resolve', async () => {
+    const r = await affectedBy(editJson('tsconfig.base.json', (t) => delete t.compilerOptions.paths['@acme/i18n']));
+    expect(names(r)).toEqual(['checkout', 'course-page', 'learner-home', 'profile']);
+    expect(r.apps[0]!.reasons[0]).toMatchObject({ kind: 'tsconfig', key: 'compilerOptions.paths.@acme/i18n' });
+  });
+
   it('tsconfig.base.json: any other compiler option affects every app, naming the key', async () => {
     const r = await affectedBy(editJson('tsconfig.base.json', (t) => (t.compilerOptions.target = 'ES2023')));
     expect(names(r)).toEqual(ALL);

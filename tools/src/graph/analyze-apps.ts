@@ -1,5 +1,6 @@
 import type * as esbuildTypes from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { isAbsolute, join, posix, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { TesseraError, type Warning } from '../errors/tessera-error.js';
@@ -34,6 +35,28 @@ interface PendingResolve { importer: string; specifier: string; kind: EdgeKind }
 const toPosix = (p: string) => (sep === '/' ? p : p.split(sep).join('/'));
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const isBare = (spec: string) => !/^(\.{1,2}(\/|$)|\/)/.test(spec);
+
+const BUILTINS = new Set(builtinModules);
+
+/**
+ * Whether package `name` is installed where the bundler would look for it from `dir`
+ * (a `node_modules/<name>` in `dir` or any parent up to the workspace root). An import of a
+ * package that is not installed does not resolve: the build fails, so it must not pass for
+ * an npm dependency (a removed path alias looks exactly like one).
+ */
+function createInstalledCheck(root: string) {
+  const memo = new Map<string, boolean>();
+  const check = (dir: string, name: string): boolean => {
+    const key = `${dir}\0${name}`;
+    let known = memo.get(key);
+    if (known === undefined) {
+      known = existsSync(join(root, dir, 'node_modules', name)) || (dir !== '' && dir !== '.' && check(posix.dirname(dir) === '.' ? '' : posix.dirname(dir), name));
+      memo.set(key, known);
+    }
+    return known;
+  };
+  return (importer: string, name: string) => BUILTINS.has(name) || check(posix.dirname(importer), name);
+}
 
 /** The npm package a bare specifier or node_modules path names (`@scope/pkg` or `pkg`). */
 export function packageNameOf(specifierOrPath: string): string {
@@ -150,6 +173,7 @@ export async function analyzeApps(options: AnalyzeAppsOptions): Promise<FileGrap
   const abs = (rel: string) => join(root, rel);
   const rel = (path: string) => toPosix(isAbsolute(path) ? relative(root, path) : path);
   const aliasBases = createAliasMatcher(options.aliases);
+  const isInstalled = createInstalledCheck(root);
   const state: GraphState = createGraphState(options.previous?.graph);
   const skip = new Map<string, { kind: SkipKind; detail: string }>();
   for (const file of options.largeFiles) skip.set(file, { kind: 'too-large', detail: 'larger than maxFileBytes; read as text, not parsed' });
@@ -257,7 +281,8 @@ export async function analyzeApps(options: AnalyzeAppsOptions): Promise<FileGrap
         } else if (/^[a-z][a-z0-9+.-]*:/i.test(record.path) || record.path.startsWith('//')) {
           // URLs stay URLs.
         } else if (isBare(record.path) && !aliasBases(record.path)) {
-          state.addPackage(from, packageNameOf(record.path));
+          if (isInstalled(path, packageNameOf(record.path))) state.addPackage(from, packageNameOf(record.path));
+          else addUnresolved(from, record.path);
         } else {
           // An import TypeScript erased (used only as a type): resolve it as the bundler would.
           pending.push({ importer: path, specifier: record.path, kind: 'type' });
@@ -287,8 +312,10 @@ export async function analyzeApps(options: AnalyzeAppsOptions): Promise<FileGrap
     const specs = CSS.test(path) ? scanCssSpecifiers(text) : scanSpecifiers(text);
     for (const spec of specs) {
       if (recorded.has(spec) || spec.includes('*') || /^[a-z][a-z0-9+.-]*:/i.test(spec)) continue;
-      if (isBare(spec) && !aliasBases(spec)) state.addPackage(from, packageNameOf(spec));
-      else pending.push({ importer: path, specifier: spec, kind });
+      if (isBare(spec) && !aliasBases(spec)) {
+        if (isInstalled(path, packageNameOf(spec))) state.addPackage(from, packageNameOf(spec));
+        else addUnresolved(from, spec);
+      } else pending.push({ importer: path, specifier: spec, kind });
     }
     if (SOURCE.test(path)) {
       const computed = scanComputedImports(text);
