@@ -20,11 +20,15 @@ export interface Command {
 const COMMANDS: Record<string, () => Promise<Command>> = {
   affected: async () => (await import('./commands/affected.js')).affectedCommand,
   graph: async () => (await import('./commands/graph.js')).graphCommand,
+  build: async () => (await import('./commands/build.js')).buildCommand,
+  runs: async () => (await import('./commands/runs.js')).runsCommand,
 };
 
 const SUMMARIES: Record<string, string> = {
   affected: 'which apps a change touches, and why',
   graph: 'the file-level input graph of the apps (json, dot, cycles)',
+  build: 'build apps in parallel (affected, named or all), locally or on CodeBuild',
+  runs: 'the run history: list, show',
 };
 
 function renderHelp(): string {

@@ -1,0 +1,121 @@
+import pc from 'picocolors';
+import { TesseraError } from '../../errors/tessera-error.js';
+import { runBuild } from '../../fanout/run-build.js';
+import type { LogLine, RunRecord } from '../../runs/run-record.js';
+import { formatPlan, formatProgressTable, formatSummary } from '../format-run.js';
+import type { Command } from '../main.js';
+import { readBooleanFlag, readChoice, readStringFlag, readWorkspaceDir } from '../resolve-flags.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+function readConcurrency(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new TesseraError('TESSERA_USAGE', `--concurrency must be a whole number of at least 1; received "${value}"`);
+  return n;
+}
+
+/** `tessera build`: one build per app, in parallel, with a live table and a summary. */
+export const buildCommand: Command = {
+  summary: 'Build apps (named, --affected, or all): one build per app, in parallel, locally or on CodeBuild.',
+  usage: 'tessera build [APP...] [--affected [--base REF] [--head REF]] [--executor local|codebuild] [--concurrency N] [--fail-fast] [--dry-run] [--uncommitted] [--logs stream|grouped|failed] [--json] [--cwd DIR]',
+  allowPositionals: true,
+  options: {
+    affected: { type: 'boolean' },
+    base: { type: 'string' },
+    head: { type: 'string' },
+    deepen: { type: 'boolean' },
+    executor: { type: 'string' },
+    concurrency: { type: 'string' },
+    'fail-fast': { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
+    uncommitted: { type: 'boolean' },
+    logs: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  async run(values, positionals, io) {
+    const root = readWorkspaceDir(values, io);
+    const executor = readChoice(readStringFlag(values, io, 'executor', 'TESSERA_EXECUTOR'), 'executor', ['local', 'codebuild'] as const, 'local');
+    const logsMode = readChoice(readStringFlag(values, io, 'logs', 'TESSERA_LOGS'), 'logs', ['stream', 'grouped', 'failed'] as const, 'failed');
+    const concurrency = readConcurrency(readStringFlag(values, io, 'concurrency', 'TESSERA_CONCURRENCY'));
+    const json = values.json === true;
+    const c = pc.createColors(io.color);
+    const interactive = io.interactive && !json && logsMode !== 'stream';
+    let drawn = 0;
+    let lastDraw = 0;
+    const draw = (run: RunRecord, force = false) => {
+      if (!interactive) return;
+      const now = Date.now();
+      if (!force && now - lastDraw < 100) return;
+      lastDraw = now;
+      const table = formatProgressTable(run, io.color);
+      io.stderr.write(`${drawn ? `\x1b[${drawn}A\x1b[0J` : ''}${table}`);
+      drawn = table.split('\n').length - 1;
+    };
+    const grouped = new Map<string, LogLine[]>();
+    const ticker = interactive ? setInterval(() => current && draw(current, true), 500) : null;
+    let current: RunRecord | null = null;
+    try {
+      const result = await runBuild({
+        root,
+        apps: positionals,
+        affected: values.affected ? { base: readStringFlag(values, io, 'base', 'TESSERA_BASE'), head: readStringFlag(values, io, 'head', 'TESSERA_HEAD'), deepen: readBooleanFlag(values, io, 'deepen', 'TESSERA_DEEPEN') } : null,
+        uncommitted: values.uncommitted === true,
+        executor,
+        concurrency,
+        failFast: readBooleanFlag(values, io, 'fail-fast', 'TESSERA_FAIL_FAST'),
+        dryRun: values['dry-run'] === true,
+        trigger: io.env.CI ? 'ci' : 'cli',
+        signal: io.signal,
+        onPlan(plan, run) {
+          current = run;
+          if (!json) io.stderr.write(formatPlan(plan, run, io.color));
+          if (!json && plan.length === 0) io.stderr.write('Nothing to build.\n');
+        },
+        onEvent(run, event) {
+          current = run;
+          if (interactive) return draw(run, event.type === 'job-end');
+          if (json) return;
+          if (event.type === 'job-start') io.stderr.write(`${c.dim(new Date().toISOString().slice(11, 19))} ${event.app} started\n`);
+          if (event.type === 'phase' && event.status !== 'IN_PROGRESS' && event.status !== 'SUCCEEDED') io.stderr.write(`${c.dim(new Date().toISOString().slice(11, 19))} ${event.app} ${event.phase} ${c.red(event.status)}\n`);
+          if (event.type === 'retry') io.stderr.write(`${c.dim(new Date().toISOString().slice(11, 19))} ${event.app} retrying: ${event.reason}\n`);
+          if (event.type === 'job-end') io.stderr.write(`${c.dim(new Date().toISOString().slice(11, 19))} ${event.app} ${event.status === 'SUCCEEDED' ? c.green(event.status) : c.red(event.status)}\n`);
+        },
+        onLog(app, line) {
+          if (json) return;
+          if (logsMode === 'stream') io.stderr.write(`${c.cyan(app)} ${c.dim('|')} ${line.text}\n`);
+          else if (logsMode === 'grouped') grouped.set(app, [...(grouped.get(app) ?? []), line]);
+        },
+      });
+      if (ticker) clearInterval(ticker);
+      const { run } = result;
+      if (values['dry-run']) {
+        if (json) io.stdout.write(JSON.stringify({ ...toJson(run), plan: result.plan }, null, 2) + '\n');
+        return 0;
+      }
+      if (interactive) draw(run, true);
+      if (!json) {
+        for (const job of run.jobs) {
+          const show = logsMode === 'grouped' || (logsMode === 'failed' && ['FAILED', 'FAULT', 'TIMED_OUT'].includes(job.status));
+          if (!show || !job.logFile) continue;
+          io.stderr.write(`\n${c.bold(`── ${job.app} (${job.status}) ${job.logFile}`)}\n`);
+          const text = readFileSync(join(root, job.logFile), 'utf8').split('\n').filter(Boolean).map((l) => l.split('\t').slice(2).join('\t'));
+          io.stderr.write((logsMode === 'failed' ? text.slice(-60) : text).join('\n') + '\n');
+        }
+        io.stderr.write(formatSummary(run, io.color));
+      } else io.stdout.write(JSON.stringify(toJson(run), null, 2) + '\n');
+      if (run.status === 'STOPPED' || io.signal.aborted) return 130;
+      return run.status === 'SUCCEEDED' ? 0 : 1;
+    } finally {
+      if (ticker) clearInterval(ticker);
+    }
+  },
+};
+
+/** The run record as the `--json` document: CodeBuild's words, ISO times. */
+export function toJson(run: RunRecord) {
+  return {
+    id: run.id, trigger: run.trigger, base: run.base, head: run.head, status: run.status, start: run.start, end: run.end,
+    jobs: run.jobs.map((j) => ({ app: j.app, version: j.version, status: j.status, buildId: j.buildId, executor: j.executor, computeType: j.computeType, retries: j.retries, estimatedCost: j.estimatedCost, logFile: j.logFile, error: j.error, phases: j.phases })),
+  };
+}

@@ -1,0 +1,122 @@
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Buildspec } from '../buildspec/parse-buildspec.js';
+import { runBuildspec } from '../buildspec/run-buildspec.js';
+import { expandVariables } from '../buildspec/collect-artifacts.js';
+import { runGit } from '../git/run-git.js';
+import type { PhaseType } from '../runs/run-record.js';
+import type { Executor, JobOutcome } from './executor.js';
+
+export interface LocalExecutorOptions {
+  /** The workspace (a git checkout). */
+  root: string;
+  /** Tessera's directory inside the workspace, e.g. `.tessera`. */
+  cacheDir: string;
+  buildspec: Buildspec;
+  /** Build in the working tree itself instead of a clean worktree at the job's commit (`--uncommitted`). */
+  inPlace?: boolean;
+}
+
+const WORKTREES = 'worktrees';
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes job worktrees left behind by a Tessera process that died (its pid file names a
+ * process that no longer runs), then lets git forget them.
+ */
+export async function cleanStaleWorktrees(root: string, cacheDir: string): Promise<string[]> {
+  const parent = join(root, cacheDir, WORKTREES);
+  if (!existsSync(parent)) return [];
+  const removed: string[] = [];
+  for (const name of readdirSync(parent)) {
+    if (!name.endsWith('.pid')) continue;
+    const pid = Number(readFileSync(join(parent, name), 'utf8'));
+    if (isAlive(pid)) continue;
+    const dir = join(parent, name.slice(0, -4));
+    await runGit(root, ['worktree', 'remove', '--force', dir], { okExitCodes: [0, 128] });
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(join(parent, name), { force: true });
+    removed.push(dir);
+  }
+  await runGit(root, ['worktree', 'prune'], { okExitCodes: [0, 128] });
+  return removed;
+}
+
+/**
+ * The embedded executor: each job in its own clean git worktree at exactly the commit it
+ * builds (dependencies shared through a node_modules link), running the buildspec with
+ * CodeBuild's phases and semantics, the worktree removed afterwards.
+ */
+export function createLocalExecutor(options: LocalExecutorOptions): Executor {
+  const { root, cacheDir, buildspec } = options;
+  return {
+    name: 'local',
+    defaultConcurrency: Math.max(1, availableParallelism()),
+    async run(job, events, signal): Promise<JobOutcome> {
+      const buildId = `local:${job.runId}:${job.app}`;
+      events.started(buildId);
+      const at = () => new Date();
+      const step = async (type: PhaseType, work: () => Promise<void> | void) => {
+        events.phase(type, 'IN_PROGRESS', at());
+        await work();
+        events.phase(type, 'SUCCEEDED', at());
+      };
+      const parent = join(root, cacheDir, WORKTREES);
+      const dir = options.inPlace ? root : join(parent, `${job.runId}-${job.app}`);
+      let created = false;
+      try {
+        await step('PROVISIONING', () => {
+          if (options.inPlace) return;
+          mkdirSync(parent, { recursive: true });
+          writeFileSync(`${dir}.pid`, String(process.pid));
+        });
+        await step('DOWNLOAD_SOURCE', async () => {
+          if (options.inPlace) return;
+          await runGit(root, ['worktree', 'add', '--force', '--detach', dir, job.sourceVersion]);
+          created = true;
+          if (existsSync(join(root, 'node_modules')) && !existsSync(join(dir, 'node_modules'))) symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
+        });
+      } catch (error) {
+        events.phase('DOWNLOAD_SOURCE', 'FAULT', at(), (error as Error).message);
+        await removeJobDir(root, dir, created, options.inPlace);
+        return { status: 'FAULT', buildId, error: `could not prepare the source: ${(error as Error).message}` };
+      }
+      try {
+        const result = await runBuildspec({ buildspec, cwd: dir, env: job.env, timeoutMs: job.timeoutMs, signal, onPhase: events.phase, onLog: events.log });
+        if (result.status === 'SUCCEEDED' && buildspec.artifacts) {
+          await step('UPLOAD_ARTIFACTS', () => {
+            const base = join(dir, expandVariables(buildspec.artifacts?.baseDirectory ?? '', { ...process.env, ...job.env }));
+            const target = join(root, cacheDir, 'artifacts', job.runId, job.app);
+            for (const file of result.artifacts) {
+              mkdirSync(dirname(join(target, file)), { recursive: true });
+              cpSync(join(base, file), join(target, file));
+            }
+          });
+        }
+        await step('FINALIZING', () => removeJobDir(root, dir, created, options.inPlace));
+        events.phase('COMPLETED', 'IN_PROGRESS', at());
+        events.phase('COMPLETED', 'SUCCEEDED', at());
+        return { status: result.status, buildId, ...(result.status === 'SUCCEEDED' ? {} : { error: `build ${result.status.toLowerCase().replace('_', ' ')}` }) };
+      } finally {
+        await removeJobDir(root, dir, created, options.inPlace);
+      }
+    },
+    async close() {},
+  };
+}
+
+async function removeJobDir(root: string, dir: string, created: boolean, inPlace?: boolean) {
+  if (inPlace) return;
+  if (created && existsSync(dir)) await runGit(root, ['worktree', 'remove', '--force', dir], { okExitCodes: [0, 128] });
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(`${dir}.pid`, { force: true });
+}

@@ -1,0 +1,180 @@
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, type WriteStream } from 'node:fs';
+import { join, relative } from 'node:path';
+import { type AffectedReport, readAffected } from '../affected/read-affected.js';
+import { type Lockfile, LOCKFILES, parseLockfile } from '../affected/parse-lockfile.js';
+import { readBuildspec } from '../buildspec/read-buildspec.js';
+import { TesseraError, type Warning } from '../errors/tessera-error.js';
+import type { Executor, JobSpec } from '../executors/executor.js';
+import { createCodeBuildExecutor } from '../executors/codebuild-executor.js';
+import { cleanStaleWorktrees, createLocalExecutor } from '../executors/local-executor.js';
+import { readCommitId, readFileAtCommit, readRepositoryRoot } from '../git/read-repository.js';
+import type { FileGraph } from '../graph/file-graph.js';
+import { ensureCacheDir, loadGraph } from '../graph/load-graph.js';
+import { planBuilds, type PlannedJob } from '../plan/plan-builds.js';
+import { estimateCost } from '../plan/pricing.js';
+import type { JobRecord, LogLine, RunRecord } from '../runs/run-record.js';
+import { createRunsStore } from '../runs/runs-store.js';
+import type { ResolvedConfig } from '../workspace/config.js';
+import { readConfig } from '../workspace/read-workspace.js';
+import { type FanoutEvent, runFanout } from './run-fanout.js';
+
+export interface RunBuildOptions {
+  root: string;
+  /** Apps to build by name; with neither `apps` nor `affected`, every app. */
+  apps?: string[];
+  /** Build the apps `tessera affected` reports for this range. */
+  affected?: { base?: string; head?: string; deepen?: boolean } | null;
+  /** Build the working tree in place instead of clean worktrees at HEAD. */
+  uncommitted?: boolean;
+  executor: 'local' | 'codebuild';
+  concurrency?: number;
+  failFast?: boolean;
+  dryRun?: boolean;
+  /** What started the run: `cli`, `webhook:push`, ... */
+  trigger: string;
+  signal: AbortSignal;
+  onPlan?: (plan: PlannedJob[], run: RunRecord) => void;
+  onEvent?: (run: RunRecord, event: FanoutEvent) => void;
+  onLog?: (app: string, line: LogLine) => void;
+  /** Skips jobs whose version is already published (wired by the store). */
+  isPublished?: (app: string, version: string) => Promise<boolean>;
+  /** An executor to use instead of creating one (tests). */
+  executorInstance?: Executor;
+}
+
+export interface RunBuildResult {
+  run: RunRecord;
+  plan: PlannedJob[];
+  affected: AffectedReport | null;
+  warnings: Warning[];
+}
+
+/** A sortable, readable run id: `20261122-140501-3fa2`. */
+export function createRunId(now = new Date()): string {
+  return `${now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}-${randomBytes(2).toString('hex')}`;
+}
+
+async function readHeadLockfile(root: string, commit: string | null): Promise<Lockfile | null> {
+  for (const name of LOCKFILES) {
+    const text = commit ? await readFileAtCommit(root, commit, name) : existsSync(join(root, name)) ? readFileSync(join(root, name), 'utf8') : null;
+    if (text !== null) {
+      try {
+        return parseLockfile(name, text);
+      } catch {
+        return null;
+      }
+    }
+  }
+  return null;
+}
+
+function resolveApps(requested: string[] | undefined, graph: FileGraph): string[] {
+  const known = graph.apps.map((a) => a.name);
+  if (!requested?.length) return known;
+  const unknown = requested.filter((a) => !known.includes(a));
+  if (unknown.length) throw new TesseraError('TESSERA_UNKNOWN_APP', `No app named ${unknown.map((u) => `"${u}"`).join(', ')} in this workspace`, { hint: `Apps: ${known.join(', ')}` });
+  return [...new Set(requested)];
+}
+
+/**
+ * `tessera build` as a function: which apps (named, affected, or all) → build plan → one job
+ * per app on the executor, bounded → run record in SQLite, logs under .tessera/logs.
+ */
+export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult> {
+  const { root } = options;
+  await readRepositoryRoot(root);
+  const config: ResolvedConfig = readConfig(root);
+  const { buildspec, warnings } = readBuildspec(root);
+  const buildConfig = readFileSync(join(root, 'buildspec.yml'), 'utf8');
+
+  let affected: AffectedReport | null = null;
+  let graph: FileGraph;
+  let sourceVersion: string;
+  if (options.affected) {
+    const head = options.affected.head ?? (options.uncommitted ? undefined : 'HEAD');
+    affected = await readAffected({ root, base: options.affected.base, head, deepen: options.affected.deepen });
+    graph = affected.snapshot.graph;
+    sourceVersion = affected.headCommit;
+    warnings.push(...affected.warnings);
+  } else {
+    sourceVersion = (await readCommitId(root, 'HEAD'))!;
+    const loaded = await loadGraph({ root, config, warnings, revision: options.uncommitted ? { kind: 'worktree' } : { kind: 'commit', commit: sourceVersion } });
+    graph = loaded.graph;
+  }
+  const apps = affected ? affected.apps.map((a) => a.name) : resolveApps(options.apps, graph);
+  if (affected && options.apps?.length) {
+    resolveApps(options.apps, graph);
+  }
+  const selected = affected && options.apps?.length ? apps.filter((a) => options.apps!.includes(a)) : apps;
+
+  const cacheDir = ensureCacheDir(root, config);
+  const store = createRunsStore(join(cacheDir, 'tessera.db'));
+  try {
+    store.markInterrupted();
+    const runId = createRunId();
+    const plan = planBuilds({
+      runId, apps: selected, graph, lockfile: await readHeadLockfile(root, options.uncommitted ? null : sourceVersion), buildConfig, config, sourceVersion,
+      history: store.readExpectedDurations(selected),
+    });
+    const logDir = join(cacheDir, 'logs', runId);
+    const run: RunRecord = {
+      id: runId, trigger: options.trigger, base: affected?.base ?? null, head: affected?.head ?? sourceVersion, status: 'IN_PROGRESS', start: new Date().toISOString(), end: null,
+      jobs: plan.map((job): JobRecord => ({
+        app: job.app, version: job.version, executor: options.executor, status: 'QUEUED', buildId: null, computeType: job.computeType, retries: 0, estimatedCost: null,
+        expectedMs: job.expectedMs, phases: [], logFile: relative(root, join(logDir, `${job.app}.log`)), error: null,
+      })),
+    };
+    if (options.isPublished) {
+      for (const job of run.jobs) if (await options.isPublished(job.app, job.version)) Object.assign(job, { status: 'CACHED', logFile: null });
+    }
+    options.onPlan?.(plan, run);
+    if (options.dryRun) return { run, plan, affected, warnings };
+
+    const executor =
+      options.executorInstance ??
+      (options.executor === 'codebuild'
+        ? await createCodeBuildExecutor({ project: config.codebuild.project, region: config.codebuild.region })
+        : (await cleanStaleWorktrees(root, config.cacheDir), createLocalExecutor({ root, cacheDir: config.cacheDir, buildspec, inPlace: options.uncommitted })));
+    const concurrency = options.concurrency ?? executor.defaultConcurrency;
+    mkdirSync(logDir, { recursive: true });
+    const logs = new Map<string, WriteStream>();
+    let lastSave = 0;
+    const save = (force = false) => {
+      const now = Date.now();
+      if (force || now - lastSave > 250) {
+        store.saveRun(run);
+        lastSave = now;
+      }
+    };
+    save(true);
+    const specs = new Map<string, JobSpec>(plan.map((job) => [job.app, { runId, app: job.app, version: job.version, sourceVersion, computeType: job.computeType, env: job.env, timeoutMs: config.timeoutMinutes * 60_000 }]));
+    try {
+      await runFanout({
+        run, specs, executor, concurrency, failFast: options.failFast, signal: options.signal,
+        onEvent(r, event) {
+          if (event.type === 'job-end') {
+            const job = r.jobs.find((j) => j.app === event.app)!;
+            if (job.executor === 'codebuild') job.estimatedCost = estimateCost(job);
+            logs.get(event.app)?.end();
+          }
+          save(event.type === 'job-end' || event.type === 'run-end');
+          options.onEvent?.(r, event);
+        },
+        onLog(app, line) {
+          let stream = logs.get(app);
+          if (!stream) logs.set(app, (stream = createWriteStream(join(logDir, `${app}.log`), { flags: 'a' })));
+          stream.write(`${line.time}\t${line.stream}\t${line.text}\n`);
+          options.onLog?.(app, line);
+        },
+      });
+    } finally {
+      await Promise.all([...logs.values()].map((s) => new Promise((r) => s.end(r))));
+      save(true);
+      if (!options.executorInstance) await executor.close();
+    }
+    return { run, plan, affected, warnings };
+  } finally {
+    store.close();
+  }
+}

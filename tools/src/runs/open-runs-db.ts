@@ -1,0 +1,143 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { TesseraError } from '../errors/tessera-error.js';
+import { toRunsDbError } from './runs-db-error.js';
+
+/**
+ * How long a connection waits for a lock held by another process before failing. A
+ * `tessera build` holds the write lock for a few milliseconds per save, so five seconds only
+ * runs out when something is really stuck.
+ */
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * The schema, as an ordered list of steps: step `i` takes a database from
+ * `user_version = i` to `i + 1`. Steps are append-only: a released step is never edited,
+ * because databases out there already ran it; a change is a new step.
+ *
+ * Times are stored as the ISO-8601 strings of the RunRecord, unchanged, so that a run
+ * round-trips exactly; `toISOString()` strings (UTC, fixed width) also sort by time, which
+ * the indexes rely on. `jobs.position` keeps the plan's job order (longest first), which
+ * the (run_id, app) key alone would lose. `runs.owner_host`/`owner_pid` name the process
+ * that records the run, so that `markInterrupted` can tell a crashed run from one that
+ * another live `tessera` process is still recording.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE runs (
+    id TEXT PRIMARY KEY,
+    "trigger" TEXT NOT NULL,
+    base TEXT,
+    head TEXT NOT NULL,
+    status TEXT NOT NULL,
+    "start" TEXT NOT NULL,
+    "end" TEXT,
+    owner_host TEXT,
+    owner_pid INTEGER
+  ) STRICT;
+  CREATE TABLE jobs (
+    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    app TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    version TEXT NOT NULL,
+    executor TEXT NOT NULL,
+    status TEXT NOT NULL,
+    build_id TEXT,
+    compute_type TEXT NOT NULL,
+    retries INTEGER NOT NULL,
+    estimated_cost REAL,
+    expected_ms REAL,
+    log_file TEXT,
+    error TEXT,
+    PRIMARY KEY (run_id, app)
+  ) STRICT;
+  CREATE TABLE phases (
+    run_id TEXT NOT NULL,
+    app TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    status TEXT NOT NULL,
+    "start" TEXT NOT NULL,
+    "end" TEXT,
+    message TEXT,
+    PRIMARY KEY (run_id, app, seq),
+    FOREIGN KEY (run_id, app) REFERENCES jobs(run_id, app) ON DELETE CASCADE
+  ) STRICT;
+  -- tessera runs list, and 'latest'
+  CREATE INDEX runs_by_start ON runs("start" DESC, id DESC);
+  -- the scheduler's history: an app's recent SUCCEEDED jobs
+  CREATE INDEX jobs_by_app ON jobs(app, status);
+  -- markInterrupted looks at the few unfinished runs only
+  CREATE INDEX runs_in_progress ON runs(status) WHERE status = 'IN_PROGRESS';
+  `,
+];
+
+/** Options of {@link openRunsDb}. */
+export interface OpenRunsDbOptions {
+  /**
+   * How long to wait for another process's lock before failing with TESSERA_RUNS_DB_FAILED.
+   * @default 5000
+   */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * Opens (creating it and its directory when needed) the runs database at `path`, migrated
+ * to the latest schema. WAL lets `tessera runs` read while a build writes, and lets two
+ * builds in one workspace take turns instead of failing. Never deletes or rewrites a file
+ * it cannot read: a corrupt file or one from a newer Tessera is reported, with the path,
+ * as TESSERA_RUNS_DB_FAILED.
+ */
+export function openRunsDb(path: string, options: OpenRunsDbOptions = {}): Database.Database {
+  const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (error) {
+    throw new TesseraError('TESSERA_RUNS_DB_FAILED', `Cannot create ${dirname(path)} for the runs database ${path}: ${(error as Error).message}`, {
+      hint: `Make ${dirname(path)} (or its parent) writable, or set \`cacheDir\` in tessera.config.json to a writable directory.`,
+      cause: error,
+    });
+  }
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path, { timeout: busyTimeoutMs });
+    // The busy timeout comes first: switching to WAL and migrating both need a lock.
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+    db.pragma('journal_mode = WAL');
+    // In WAL mode NORMAL never corrupts the database; a power cut may lose the last
+    // progress save, which the next save or markInterrupted repairs. FULL would fsync on
+    // every one of the many saves of a running build.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db, path);
+    return db;
+  } catch (error) {
+    db?.close();
+    throw toRunsDbError(path, 'opening it', error, busyTimeoutMs);
+  }
+}
+
+/** The schema version of an open database (`PRAGMA user_version`). */
+export function readSchemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+function migrate(db: Database.Database, path: string): void {
+  const latest = MIGRATIONS.length;
+  const found = readSchemaVersion(db);
+  if (found > latest) {
+    throw new TesseraError('TESSERA_RUNS_DB_FAILED', `The runs database ${path} has schema version ${found}, written by a newer Tessera; this one knows versions up to ${latest}`, {
+      hint: `Upgrade Tessera (the newer version that wrote it is in use somewhere), or move the file aside to start a separate history with this version: \`mv ${path} ${path}.v${found}\`.`,
+    });
+  }
+  for (let target = found + 1; target <= latest; target++) {
+    // IMMEDIATE takes the write lock up front (waiting under the busy timeout), and the
+    // version is read again under it: another process may have migrated in the meantime.
+    db.transaction(() => {
+      if (readSchemaVersion(db) >= target) return;
+      db.exec(MIGRATIONS[target - 1]!);
+      db.pragma(`user_version = ${target}`);
+    }).immediate();
+  }
+}
