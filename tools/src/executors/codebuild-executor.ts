@@ -81,17 +81,26 @@ export async function createCodeBuildExecutor(options: CodeBuildExecutorOptions)
   let interval = poll.minMs;
   let closed = false;
 
-  try {
-    const found = await codebuild.send(new BatchGetProjectsCommand({ names: [options.project] }));
-    if (!found.projects?.length) {
-      throw new TesseraError('TESSERA_CODEBUILD_PROJECT_NOT_FOUND', `CodeBuild project "${options.project}" does not exist in the configured account and region; it is set by codebuild.project in tessera.config.json`);
-    }
-  } catch (error) {
-    if (error instanceof TesseraError) throw error;
-    throw toTesseraError(error, 'BatchGetProjects', options.project);
-  }
-
   const delay = (attempt: number) => Math.random() * Math.min(backoff.maxMs, backoff.baseMs * 2 ** attempt);
+
+  // Fail before any build starts when the project is missing or credentials are absent.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const found = await codebuild.send(new BatchGetProjectsCommand({ names: [options.project] }));
+      if (!found.projects?.length) {
+        throw new TesseraError('TESSERA_CODEBUILD_PROJECT_NOT_FOUND', `CodeBuild project "${options.project}" does not exist in the configured account and region; it is set by codebuild.project in tessera.config.json`);
+      }
+      break;
+    } catch (error) {
+      if (error instanceof TesseraError) throw error;
+      if (isTransient(error) && attempt < 10) {
+        stats.throttled++;
+        await sleep(delay(attempt));
+        continue;
+      }
+      throw toTesseraError(error, 'BatchGetProjects', options.project);
+    }
+  }
 
   async function readLogs(build: Build, events: JobEvents) {
     const group = build.logs?.groupName;
