@@ -28,7 +28,7 @@ function colorStatus(status: JobStatus, c: ReturnType<typeof pc.createColors>): 
 }
 
 /** The plan `--dry-run` prints: one line per job, longest expected first. */
-export function formatPlan(plan: readonly PlannedJob[], run: RunRecord, color: boolean): string {
+export function formatPlan(plan: readonly PlannedJob[], run: RunRecord, color: boolean, reasons?: ReadonlyMap<string, string>): string {
   const c = pc.createColors(color);
   const width = Math.max(3, ...plan.map((j) => j.app.length));
   const lines = [c.bold(`Build plan ${run.id}: ${plan.length} job(s) at ${plan[0]?.sourceVersion.slice(0, 7) ?? '-'}`)];
@@ -36,6 +36,8 @@ export function formatPlan(plan: readonly PlannedJob[], run: RunRecord, color: b
   for (const job of plan) {
     const cached = run.jobs.find((j) => j.app === job.app)?.status === 'CACHED';
     lines.push(`  ${job.app.padEnd(width)}  ${job.version}  ${job.computeType.padEnd(7)}  ${formatDuration(job.expectedMs).padEnd(9)}  ${job.expectedFrom}${cached ? c.green('  (already published: skipped)') : ''}`);
+    const reason = reasons?.get(job.app);
+    if (reason) lines.push(c.dim(`  ${' '.repeat(width)}  ↳ ${reason}`));
   }
   return lines.join('\n') + '\n';
 }

@@ -24,7 +24,7 @@ export interface RunBuildOptions {
   /** Apps to build by name; with neither `apps` nor `affected`, every app. */
   apps?: string[];
   /** Build the apps `tessera affected` reports for this range. */
-  affected?: { base?: string; head?: string; deepen?: boolean } | null;
+  affected?: { base?: string; head?: string; deepen?: boolean; files?: string[] } | null;
   /** Build the working tree in place instead of clean worktrees at HEAD. */
   uncommitted?: boolean;
   executor: 'local' | 'codebuild';
@@ -34,7 +34,7 @@ export interface RunBuildOptions {
   /** What started the run: `cli`, `webhook:push`, ... */
   trigger: string;
   signal: AbortSignal;
-  onPlan?: (plan: PlannedJob[], run: RunRecord) => void;
+  onPlan?: (plan: PlannedJob[], run: RunRecord, affected: AffectedReport | null) => void;
   onEvent?: (run: RunRecord, event: FanoutEvent) => void;
   onLog?: (app: string, line: LogLine) => void;
   /** Skips jobs whose version is already published (wired by the store). */
@@ -93,7 +93,7 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
   let sourceVersion: string;
   if (options.affected) {
     const head = options.affected.head ?? (options.uncommitted ? undefined : 'HEAD');
-    affected = await readAffected({ root, base: options.affected.base, head, deepen: options.affected.deepen });
+    affected = await readAffected({ root, base: options.affected.base, head: options.affected.files ? undefined : head, deepen: options.affected.deepen, files: options.affected.files });
     graph = affected.snapshot.graph;
     sourceVersion = affected.headCommit;
     warnings.push(...affected.warnings);
@@ -128,7 +128,7 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
     if (options.isPublished) {
       for (const job of run.jobs) if (await options.isPublished(job.app, job.version)) Object.assign(job, { status: 'CACHED', logFile: null });
     }
-    options.onPlan?.(plan, run);
+    options.onPlan?.(plan, run, affected);
     if (options.dryRun) return { run, plan, affected, warnings };
 
     const executor =

@@ -18,12 +18,13 @@ function readConcurrency(value: string | undefined): number | undefined {
 /** `tessera build`: one build per app, in parallel, with a live table and a summary. */
 export const buildCommand: Command = {
   summary: 'Build apps (named, --affected, or all): one build per app, in parallel, locally or on CodeBuild.',
-  usage: 'tessera build [APP...] [--affected [--base REF] [--head REF]] [--executor local|codebuild] [--concurrency N] [--fail-fast] [--dry-run] [--uncommitted] [--logs stream|grouped|failed] [--json] [--cwd DIR]',
+  usage: 'tessera build [APP...] [--affected [--base REF] [--head REF] [--files F,...]] [--executor local|codebuild] [--concurrency N] [--fail-fast] [--dry-run] [--uncommitted] [--logs stream|grouped|failed] [--json] [--cwd DIR]',
   allowPositionals: true,
   options: {
     affected: { type: 'boolean' },
     base: { type: 'string' },
     head: { type: 'string' },
+    files: { type: 'string' },
     deepen: { type: 'boolean' },
     executor: { type: 'string' },
     concurrency: { type: 'string' },
@@ -59,7 +60,9 @@ export const buildCommand: Command = {
       const result = await runBuild({
         root,
         apps: positionals,
-        affected: values.affected ? { base: readStringFlag(values, io, 'base', 'TESSERA_BASE'), head: readStringFlag(values, io, 'head', 'TESSERA_HEAD'), deepen: readBooleanFlag(values, io, 'deepen', 'TESSERA_DEEPEN') } : null,
+        affected: values.affected
+          ? { base: readStringFlag(values, io, 'base', 'TESSERA_BASE'), head: readStringFlag(values, io, 'head', 'TESSERA_HEAD'), deepen: readBooleanFlag(values, io, 'deepen', 'TESSERA_DEEPEN'), files: typeof values.files === 'string' ? values.files.split(',').map((f) => f.trim()).filter(Boolean) : undefined }
+          : null,
         uncommitted: values.uncommitted === true,
         executor,
         concurrency,
@@ -67,9 +70,9 @@ export const buildCommand: Command = {
         dryRun: values['dry-run'] === true,
         trigger: io.env.CI ? 'ci' : 'cli',
         signal: io.signal,
-        onPlan(plan, run) {
+        onPlan(plan, run, affected) {
           current = run;
-          if (!json) io.stderr.write(formatPlan(plan, run, io.color));
+          if (!json) io.stderr.write(formatPlan(plan, run, io.color, affected ? new Map(affected.apps.map((a) => [a.name, a.reasons[0]!.detail])) : undefined));
           if (!json && plan.length === 0) io.stderr.write('Nothing to build.\n');
         },
         onEvent(run, event) {
