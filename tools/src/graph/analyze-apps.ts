@@ -151,12 +151,18 @@ function createGraphState(previous: FileGraph | undefined) {
 }
 type GraphState = ReturnType<typeof createGraphState>;
 
-/** An empty module of the right kind, standing in for a file whose imports are already known. */
+/**
+ * An empty module standing in for a file whose imports are already known. It must accept
+ * whatever its importers ask of it (a named import from JSON, a CSS module's class map), or
+ * esbuild would fail on the importer: CommonJS for code and JSON, the matching CSS loader
+ * for stylesheets, an empty asset otherwise.
+ */
 function stubFor(path: string): esbuildTypes.OnLoadResult {
+  if (/\.module\.css$/.test(path)) return { contents: '', loader: 'local-css' };
   if (CSS.test(path)) return { contents: '', loader: 'css' };
-  if (path.endsWith('.json')) return { contents: '{}', loader: 'json' };
-  if (!SOURCE.test(path)) return { contents: '', loader: 'file' };
-  return { contents: 'module.exports = {}', loader: 'js' };
+  if (SOURCE.test(path) || path.endsWith('.json')) return { contents: 'module.exports = {}', loader: 'js' };
+  if (/\.(txt|md)$/.test(path)) return { contents: '', loader: 'text' };
+  return { contents: '', loader: 'file' };
 }
 
 /**
@@ -201,8 +207,8 @@ export async function analyzeApps(options: AnalyzeAppsOptions): Promise<FileGrap
               unresolvedPairs.has(`${rel(args.importer)}\0${args.path}`) ? { path: args.path, external: true } : undefined,
             );
           }
-          if ('entryPoints' in input) {
-            // An update reads the modified files and files never seen before; every other file is
+          if (stubbed.size) {
+            // An update reads only modified files and files never read before; every other file is
             // already in the graph, so it is answered with an empty stub and esbuild reads no further.
             build.onLoad({ filter: /.*/ }, (args) => (stubbed.has(rel(args.path)) ? stubFor(args.path) : undefined));
           }
