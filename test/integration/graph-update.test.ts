@@ -58,6 +58,26 @@ describe('updating a cached graph for modified files', () => {
     expect(canonical(worktreeUpdated)).toEqual(canonical(worktreeFull));
   });
 
+  it('one shared tsconfig gives the graph of per-file tsconfigs, and is refused when a project differs', async () => {
+    repo = createSampleRepo();
+    const { analyzeApps } = await import('../../tools/src/graph/analyze-apps.js');
+    const { readWorkspace } = await import('../../tools/src/workspace/read-workspace.js');
+    const { readAliases, readSharedTsconfig } = await import('../../tools/src/graph/read-aliases.js');
+    const workspace = await readWorkspace(repo.dir);
+    const roots = workspace.projects.map((p) => p.root);
+    const files = repo.git('ls-files').split('\n');
+    expect(readSharedTsconfig(repo.dir, files, roots)).toBe('tsconfig.base.json');
+    const options = { root: repo.dir, apps: workspace.apps.map((a) => ({ name: a.name, entries: a.entries })), largeFiles: [], aliases: readAliases(repo.dir) };
+    const wrap = (graph: Awaited<ReturnType<typeof analyzeApps>>) => canonical({ graph: { ...graph, blobs: graph.files.map(() => '') }, projects: [], nx: { defaultBase: null, appsDir: 'apps', raw: {} }, key: '', cache: 'miss' });
+    expect(wrap(await analyzeApps({ ...options, tsconfig: 'tsconfig.base.json' }))).toEqual(wrap(await analyzeApps(options)));
+
+    const lib = JSON.parse(repo.read('libs/i18n/tsconfig.json'));
+    repo.write('libs/i18n/tsconfig.json', JSON.stringify({ ...lib, compilerOptions: { ...lib.compilerOptions, jsxImportSource: 'preact' } }));
+    expect(readSharedTsconfig(repo.dir, files, roots)).toBeNull();
+    repo.write('libs/i18n/tsconfig.json', JSON.stringify({ ...lib, extends: undefined, compilerOptions: { strict: true } }));
+    expect(readSharedTsconfig(repo.dir, files, roots)).toBeNull();
+  });
+
   it('analyses in full when a file was added, or a file that steers resolution changed', async () => {
     repo = createSampleRepo();
     await load(repo, { kind: 'commit', commit: repo.git('rev-parse', 'HEAD') });

@@ -3,7 +3,7 @@
  * environment a user sets to try `tessera build --executor codebuild` against it, and runs
  * until Ctrl-C.
  *
- *   npx tsx test/support/codebuild-server/cli.ts [--port 4599] [--project tessera-sample=.]
+ *   npx tsx test/support/codebuild-server/cli.ts [--port 4599] [--project tessera=.]
  *     [--throttle-rate 0.1] [--account-limit 4] [--fault-rate 0] [--provisioning-delay-ms 500]
  *     [--time-scale 1] [--seed 1]
  */
@@ -40,7 +40,7 @@ async function main(argv: string[]) {
     if (!Number.isFinite(value)) throw new Error(`--${flag} must be a number, got ${JSON.stringify(text)}\n${USAGE}`);
     return value;
   };
-  const projects: ServerProject[] = (values.project ?? ['tessera-sample=.']).map((spec) => {
+  const projects: ServerProject[] = (values.project ?? ['tessera=.']).map((spec) => {
     const eq = spec.indexOf('=');
     if (eq <= 0) throw new Error(`--project must be NAME=DIR, got ${JSON.stringify(spec)}\n${USAGE}`);
     const sourceDir = resolve(spec.slice(eq + 1));
@@ -68,7 +68,8 @@ async function main(argv: string[]) {
       'export AWS_REGION=us-east-1',
     ].join('\n'),
   );
-  console.error(`\nthen: npx tessera build --executor codebuild   (with "codebuild": { "project": "${projects[0]!.name}" } in tessera.config.json)`);
+  const project = projects[0]!.name;
+  console.error(`\nthen: npm exec tessera -- build --affected --base HEAD~1 --executor codebuild${project === 'tessera' ? '' : `   (with "codebuild": { "project": "${project}" } in tessera.config.json)`}`);
   return server;
 }
 

@@ -17,6 +17,8 @@ export interface AnalyzeAppsOptions {
   largeFiles: readonly string[];
   /** tsconfig path aliases: pattern → workspace-relative targets (`*` allowed once). */
   aliases: Record<string, string[]>;
+  /** One tsconfig for every file (see readSharedTsconfig), or undefined to let esbuild pick per file. */
+  tsconfig?: string;
   /** Update this graph instead of analysing from scratch; `modified` files changed content (nothing was added, deleted or reconfigured). */
   previous?: { graph: FileGraph; modified: string[] };
 }
@@ -219,7 +221,7 @@ export async function analyzeApps(options: AnalyzeAppsOptions): Promise<FileGrap
           'stdin' in input
             ? { stdin: { contents: input.stdin, resolveDir: root, sourcefile: ENTRIES_MODULE, loader: 'js' as const } }
             : { entryPoints: input.entryPoints.map(abs) };
-        const result = await esbuild.build({ ...createResolveOptions(root), ...source, write: false, metafile: true, outdir: join(root, '.tessera', 'graph-out'), packages: 'external', plugins: [plugin] });
+        const result = await esbuild.build({ ...createResolveOptions(root), ...source, ...(options.tsconfig ? { tsconfig: options.tsconfig } : {}), write: false, metafile: true, outdir: join(root, '.tessera', 'graph-out'), packages: 'external', plugins: [plugin] });
         return result.metafile;
       } catch (error) {
         const messages = (error as { errors?: esbuildTypes.Message[] }).errors;
@@ -350,7 +352,7 @@ export async function analyzeApps(options: AnalyzeAppsOptions): Promise<FileGrap
     const batch = pending.splice(0);
     // A path alias resolves alike from every directory under the same tsconfig `paths`:
     // resolve it once per (paths origin, specifier) instead of once per importing directory.
-    const results = await resolveBatch(root, batch.map((p) => ({ specifier: p.specifier, importer: abs(p.importer), key: isBare(p.specifier) ? `${pathsOrigin(posix.dirname(p.importer))}\0${p.specifier}` : `${posix.dirname(p.importer)}\0${p.specifier}` })));
+    const results = await resolveBatch(root, options.tsconfig, batch.map((p) => ({ specifier: p.specifier, importer: abs(p.importer), key: isBare(p.specifier) ? `${pathsOrigin(posix.dirname(p.importer))}\0${p.specifier}` : `${posix.dirname(p.importer)}\0${p.specifier}` })));
     batch.forEach((p, i) => {
       const from = state.idOf(p.importer);
       const r = results[i]!;
@@ -383,12 +385,12 @@ export async function analyzeApps(options: AnalyzeAppsOptions): Promise<FileGrap
 interface ResolveResult { path: string; external: boolean; errors: unknown[] }
 
 /** Resolves many (specifier, importer) pairs with esbuild's resolver in one build. */
-async function resolveBatch(root: string, requests: { specifier: string; importer: string; key: string }[]): Promise<ResolveResult[]> {
+async function resolveBatch(root: string, tsconfig: string | undefined, requests: { specifier: string; importer: string; key: string }[]): Promise<ResolveResult[]> {
   const esbuild = await import('esbuild');
   const seen = new Map<string, Promise<esbuildTypes.ResolveResult>>();
   let results: ResolveResult[] = [];
   await esbuild.build({
-    ...createResolveOptions(root), stdin: { contents: '' }, write: false, packages: 'external', outdir: join(root, '.tessera', 'graph-out'),
+    ...createResolveOptions(root), ...(tsconfig ? { tsconfig } : {}), stdin: { contents: '' }, write: false, packages: 'external', outdir: join(root, '.tessera', 'graph-out'),
     plugins: [{
       name: 'tessera-resolve',
       setup(build) {

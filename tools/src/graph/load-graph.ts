@@ -11,7 +11,7 @@ import { readWorkspace } from '../workspace/read-workspace.js';
 import { analyzeApps } from './analyze-apps.js';
 import { type GraphSnapshot, readGraphCache, readGraphIndex, writeGraphCache } from './graph-cache.js';
 import { parseNameStatus } from '../git/read-change-set.js';
-import { readAliases } from './read-aliases.js';
+import { readAliases, readSharedTsconfig } from './read-aliases.js';
 
 /** Tessera's version, stamped at build time; part of every cache key. */
 declare const TESSERA_VERSION: string;
@@ -151,13 +151,13 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
       const previous = base.snapshot.graph;
       const largeFiles = base.modified.filter((p) => (sizes.get(p) ?? 0) > config.maxFileBytes && PARSED.test(p));
       const apps = previous.apps.map((a) => ({ name: a.name, entries: a.entries.map((id) => previous.files[id]!) }));
-      const graph = await analyzeApps({ root: dir, apps, largeFiles, aliases: readAliases(dir), previous: { graph: previous, modified: base.modified } });
+      const graph = await analyzeApps({ root: dir, apps, largeFiles, aliases: readAliases(dir), tsconfig: readSharedTsconfig(dir, sizes.keys(), base.snapshot.projects.map((p) => p.root)) ?? undefined, previous: { graph: previous, modified: base.modified } });
       graph.blobs = await readBlobs(root, dir, graph.files, entries, dirty);
       snapshot = { projects: base.snapshot.projects, nx: base.snapshot.nx, graph };
     } else {
       const workspace = await readWorkspace(dir, { projectsFrom: options.projectsFrom });
       const largeFiles = [...sizes].filter(([path, size]) => size > workspace.config.maxFileBytes && PARSED.test(path)).map(([path]) => path);
-      const graph = await analyzeApps({ root: dir, apps: workspace.apps.map((a) => ({ name: a.name, entries: a.entries })), largeFiles, aliases: readAliases(dir) });
+      const graph = await analyzeApps({ root: dir, apps: workspace.apps.map((a) => ({ name: a.name, entries: a.entries })), largeFiles, aliases: readAliases(dir), tsconfig: readSharedTsconfig(dir, sizes.keys(), workspace.projects.map((p) => p.root)) ?? undefined });
       graph.blobs = await readBlobs(root, dir, graph.files, entries, dirty);
       snapshot = { projects: workspace.projects, nx: workspace.nx, graph };
     }

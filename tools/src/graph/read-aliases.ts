@@ -63,3 +63,38 @@ export function createPathsOriginLocator(root: string): (dir: string) => string 
   };
   return find;
 }
+
+/** tsconfig options that change what esbuild resolves, erases or injects (JSX runtime imports). */
+const ESBUILD_RELEVANT = ['paths', 'baseUrl', 'jsx', 'jsxFactory', 'jsxFragmentFactory', 'jsxImportSource', 'verbatimModuleSyntax', 'preserveValueImports', 'importsNotUsedAsValues', 'experimentalDecorators', 'useDefineForClassFields', 'target', 'alwaysStrict', 'moduleSuffixes', 'customConditions'];
+
+/**
+ * The one tsconfig every analysed file can use, when that is exactly what esbuild would do
+ * file by file: every other `tsconfig.json` extends (through relative `extends`) down to the
+ * root one and sets none of the options esbuild reads. esbuild keeps a copy of the path map
+ * per tsconfig it loads, so a workspace of thousands of projects sharing a large map costs
+ * gigabytes when each is loaded apart. Returns null when any project differs.
+ */
+export function readSharedTsconfig(root: string, files: Iterable<string>, projectRoots: readonly string[]): string | null {
+  const rootFile = ROOT_TSCONFIGS.find((name) => existsSync(join(root, name)));
+  if (!rootFile) return null;
+  // A tsconfig.json governs the files below its folder: it matters when that folder holds a project or lies inside one.
+  const governsProjects = (dir: string) => projectRoots.some((p) => dir === '' || p === dir || p.startsWith(`${dir}/`) || dir.startsWith(`${p}/`));
+  for (const file of files) {
+    if (!/(^|\/)(tsconfig|jsconfig)\.json$/.test(file) || file === rootFile || file === 'tsconfig.json') continue;
+    if (!governsProjects(posix.dirname(file) === '.' ? '' : posix.dirname(file))) continue;
+    let at: string = file;
+    for (let depth = 0; at !== rootFile; depth++) {
+      if (depth > 10 || !existsSync(join(root, at))) return null;
+      const parsed = parseJsonc(readFileSync(join(root, at), 'utf8'), at);
+      if (!parsed.ok || !isObject(parsed.value)) return null;
+      const options = isObject(parsed.value.compilerOptions) ? parsed.value.compilerOptions : {};
+      if (ESBUILD_RELEVANT.some((key) => key in options)) return null;
+      const ext = parsed.value.extends;
+      if (typeof ext !== 'string' || !ext.startsWith('.')) return null;
+      at = posix.normalize(posix.join(posix.dirname(at), ext.endsWith('.json') ? ext : `${ext}.json`));
+    }
+  }
+  // A root tsconfig.json beside tsconfig.base.json governs root-level files: only shareable if it is the root itself.
+  if (rootFile !== 'tsconfig.json' && existsSync(join(root, 'tsconfig.json'))) return null;
+  return rootFile;
+}
