@@ -143,21 +143,24 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
   }
   try {
     const entries = await readTreeEntries(root, head);
-    const sizes = new Map(entries.map((e) => [e.path, e.size]));
-    for (const path of dirty) if (existsSync(join(root, path))) sizes.set(path, statSync(join(root, path)).size);
-    const base = await findUpdateBase(root, graphsDir, params, tree, dirty, new Set(sizes.keys()), warnings);
+    const tracked = new Set(entries.map((e) => e.path));
+    for (const path of dirty) if (existsSync(join(root, path))) tracked.add(path);
+    /** Source files over the parse limit, by their size in the checkout being analysed. */
+    const findLargeFiles = (paths: Iterable<string>, limit: number) =>
+      [...paths].filter((p) => PARSED.test(p) && (statSync(join(dir, p), { throwIfNoEntry: false })?.size ?? 0) > limit);
+    const base = await findUpdateBase(root, graphsDir, params, tree, dirty, tracked, warnings);
     let snapshot: GraphSnapshot;
     if (base) {
       const previous = base.snapshot.graph;
-      const largeFiles = base.modified.filter((p) => (sizes.get(p) ?? 0) > config.maxFileBytes && PARSED.test(p));
+      const largeFiles = findLargeFiles(base.modified, config.maxFileBytes);
       const apps = previous.apps.map((a) => ({ name: a.name, entries: a.entries.map((id) => previous.files[id]!) }));
-      const graph = await analyzeApps({ root: dir, apps, largeFiles, aliases: readAliases(dir), tsconfig: readSharedTsconfig(dir, sizes.keys(), base.snapshot.projects.map((p) => p.root)) ?? undefined, previous: { graph: previous, modified: base.modified } });
+      const graph = await analyzeApps({ root: dir, apps, largeFiles, aliases: readAliases(dir), tsconfig: readSharedTsconfig(dir, tracked, base.snapshot.projects.map((p) => p.root)) ?? undefined, previous: { graph: previous, modified: base.modified } });
       graph.blobs = await readBlobs(root, dir, graph.files, entries, dirty);
       snapshot = { projects: base.snapshot.projects, nx: base.snapshot.nx, graph };
     } else {
       const workspace = await readWorkspace(dir, { projectsFrom: options.projectsFrom });
-      const largeFiles = [...sizes].filter(([path, size]) => size > workspace.config.maxFileBytes && PARSED.test(path)).map(([path]) => path);
-      const graph = await analyzeApps({ root: dir, apps: workspace.apps.map((a) => ({ name: a.name, entries: a.entries })), largeFiles, aliases: readAliases(dir), tsconfig: readSharedTsconfig(dir, sizes.keys(), workspace.projects.map((p) => p.root)) ?? undefined });
+      const largeFiles = findLargeFiles(tracked, workspace.config.maxFileBytes);
+      const graph = await analyzeApps({ root: dir, apps: workspace.apps.map((a) => ({ name: a.name, entries: a.entries })), largeFiles, aliases: readAliases(dir), tsconfig: readSharedTsconfig(dir, tracked, workspace.projects.map((p) => p.root)) ?? undefined });
       graph.blobs = await readBlobs(root, dir, graph.files, entries, dirty);
       snapshot = { projects: workspace.projects, nx: workspace.nx, graph };
     }
