@@ -13,6 +13,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { createSeededRandom } from './seeded-random.js';
 
 /** Bump when the generated output changes, so cached workspaces are regenerated. */
 export const GENERATOR_VERSION = 1;
@@ -60,16 +61,9 @@ export interface GeneratedWorkspace {
   edits: EditCommit[];
 }
 
-/** mulberry32: small, fast, seedable. */
+/** Seeded helpers over mulberry32 (see seeded-random.ts). */
 function createRandom(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = createSeededRandom(seed);
   return {
     next,
     int: (n: number) => Math.floor(next() * n),

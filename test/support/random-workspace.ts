@@ -20,22 +20,16 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createSeededRandom } from './seeded-random.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const NODE_MODULES = join(REPO_ROOT, 'node_modules');
 /** npm packages the generated apps use; they must be installed in REPO_ROOT/node_modules. */
 export const PACKAGES = ['clsx', 'marked'] as const;
 
-/** mulberry32: small, fast, seedable. */
+/** Seeded helpers over mulberry32 (see seeded-random.ts). */
 export function createRandom(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = createSeededRandom(seed);
   const int = (n: number) => Math.floor(next() * n);
   return {
     next,

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createLogStore, type LogStore } from './log-store.js';
 import { runServerBuild, type WireBuild } from './run-server-build.js';
+import { createSeededRandom } from '../seeded-random.js';
 
 /** One CodeBuild project the server knows. */
 export interface ServerProject {
@@ -93,17 +94,6 @@ class AwsError extends Error {
   }
 }
 
-/** A small seeded random source (mulberry32): the same seed injects the same failures. */
-function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Starts the server on 127.0.0.1. Builds run in temp worktrees of each project's
@@ -117,7 +107,7 @@ export async function startCodeBuildServer(options: CodeBuildServerOptions): Pro
   const logs: LogStore = createLogStore(join(root, 'logs'));
   const projects = new Map(options.projects.map((p) => [p.name, { ...p, sourceDir: resolve(p.sourceDir), created: Date.now() / 1000 }]));
   for (const name of projects.keys()) logs.createGroup(`/aws/codebuild/${name}`);
-  const random = createRandom(options.seed ?? 1);
+  const random = createSeededRandom(options.seed ?? 1);
   const builds = new Map<string, ServerBuild>();
   const buildNumbers = new Map<string, number>();
   const idempotency = new Map<string, { params: string; id: string; at: number }>();

@@ -67,3 +67,13 @@ export async function killProcessGroups(pgids: Iterable<number>, graceMs = 2000)
     alive = alive.filter(isGroupAlive);
   }
 }
+
+/** Whether process `pid` exists. Signal 0 checks without touching it; EPERM means it exists but is not ours. */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

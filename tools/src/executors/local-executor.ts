@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Buildspec } from '../buildspec/parse-buildspec.js';
 import { runBuildspec } from '../buildspec/run-buildspec.js';
+import { isProcessAlive } from '../buildspec/process-group.js';
 import { expandVariables } from '../buildspec/collect-artifacts.js';
 import { runGit } from '../git/run-git.js';
 import type { PhaseType } from '../runs/run-record.js';
@@ -20,15 +21,6 @@ export interface LocalExecutorOptions {
 
 const WORKTREES = 'worktrees';
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Removes job worktrees left behind by a Tessera process that died (its pid file names a
  * process that no longer runs), then lets git forget them.
@@ -40,7 +32,7 @@ export async function cleanStaleWorktrees(root: string, cacheDir: string): Promi
   for (const name of readdirSync(parent)) {
     if (!name.endsWith('.pid')) continue;
     const pid = Number(readFileSync(join(parent, name), 'utf8'));
-    if (isAlive(pid)) continue;
+    if (isProcessAlive(pid)) continue;
     const dir = join(parent, name.slice(0, -4));
     await runGit(root, ['worktree', 'remove', '--force', dir], { okExitCodes: [0, 128] });
     rmSync(dir, { recursive: true, force: true });

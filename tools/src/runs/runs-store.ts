@@ -7,6 +7,7 @@ import { isRunInterrupted, type RunsOwner } from './is-run-interrupted.js';
 import { DEFAULT_BUSY_TIMEOUT_MS, openRunsDb } from './open-runs-db.js';
 import type { JobRecord, JobStatus, PhaseRecord, RunRecord } from './run-record.js';
 import { toRunsDbError } from './runs-db-error.js';
+import { isProcessAlive } from '../buildspec/process-group.js';
 
 export type { RunsOwner } from './is-run-interrupted.js';
 
@@ -227,15 +228,6 @@ export function createRunsStore(dbPath: string, options: RunsStoreOptions = {}):
   };
 }
 
-/** Signal 0 checks that a process exists without touching it; EPERM means it exists but is not ours. */
-function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function resolveRunId(s: ReturnType<typeof prepare>, id: string): string {
   if (id === 'latest') {
