@@ -91,3 +91,11 @@ export function formatRunDetail(run: RunRecord, color: boolean): string {
   }
   return lines.join('\n') + '\n';
 }
+
+/** The run record as the `--json` document (a plain object): CodeBuild's words, ISO times. */
+export function computeRunDocument(run: RunRecord) {
+  return {
+    id: run.id, trigger: run.trigger, base: run.base, head: run.head, status: run.status, start: run.start, end: run.end,
+    jobs: run.jobs.map((j) => ({ app: j.app, version: j.version, status: j.status, buildId: j.buildId, executor: j.executor, computeType: j.computeType, retries: j.retries, estimatedCost: j.estimatedCost, logFile: j.logFile, error: j.error, phases: j.phases })),
+  };
+}

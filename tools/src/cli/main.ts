@@ -1,21 +1,14 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import pc from 'picocolors';
 import { ERROR_CODES } from '../errors/codes.js';
 import { formatLocation, isTesseraError, TesseraError } from '../errors/tessera-error.js';
+import type { Command } from './command.js';
 import type { Io } from './io.js';
 
 declare const TESSERA_VERSION: string;
 /** Tessera's version (from package.json at build time). */
 export const VERSION = typeof TESSERA_VERSION === 'string' ? TESSERA_VERSION : '0.0.0-dev';
 
-/** A command: parsed flags in, exit code out. Loaded only when it runs. */
-export interface Command {
-  summary: string;
-  usage: string;
-  options: NonNullable<ParseArgsConfig['options']>;
-  allowPositionals?: boolean;
-  run(values: Record<string, string | boolean | string[] | undefined>, positionals: string[], io: Io): Promise<number>;
-}
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   affected: async () => (await import('./commands/affected.js')).affectedCommand,

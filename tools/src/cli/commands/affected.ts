@@ -1,7 +1,7 @@
 import pc from 'picocolors';
 import { readAffected } from '../../affected/read-affected.js';
 import { TesseraError } from '../../errors/tessera-error.js';
-import type { Command } from '../main.js';
+import type { Command } from '../command.js';
 import { formatAffectedJson, formatAffectedMarkdown, formatAffectedMatrix, formatAffectedText, formatWhy } from '../format-affected.js';
 import { readBooleanFlag, readChoice, readStringFlag, readWorkspaceDir } from '../resolve-flags.js';
 

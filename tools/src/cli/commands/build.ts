@@ -2,8 +2,8 @@ import pc from 'picocolors';
 import { TesseraError } from '../../errors/tessera-error.js';
 import { runBuild } from '../../fanout/run-build.js';
 import type { LogLine, RunRecord } from '../../runs/run-record.js';
-import { formatPlan, formatProgressTable, formatSummary } from '../format-run.js';
-import type { Command } from '../main.js';
+import { formatPlan, formatProgressTable, computeRunDocument, formatSummary } from '../format-run.js';
+import type { Command } from '../command.js';
 import { readBooleanFlag, readChoice, readStringFlag, readWorkspaceDir } from '../resolve-flags.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -93,7 +93,7 @@ export const buildCommand: Command = {
       if (ticker) clearInterval(ticker);
       const { run } = result;
       if (values['dry-run']) {
-        if (json) io.stdout.write(JSON.stringify({ ...toJson(run), plan: result.plan }, null, 2) + '\n');
+        if (json) io.stdout.write(JSON.stringify({ ...computeRunDocument(run), plan: result.plan }, null, 2) + '\n');
         return 0;
       }
       if (interactive) draw(run, true);
@@ -106,7 +106,7 @@ export const buildCommand: Command = {
           io.stderr.write((logsMode === 'failed' ? text.slice(-60) : text).join('\n') + '\n');
         }
         io.stderr.write(formatSummary(run, io.color));
-      } else io.stdout.write(JSON.stringify(toJson(run), null, 2) + '\n');
+      } else io.stdout.write(JSON.stringify(computeRunDocument(run), null, 2) + '\n');
       if (run.status === 'STOPPED' || io.signal.aborted) return 130;
       return run.status === 'SUCCEEDED' ? 0 : 1;
     } finally {
@@ -114,11 +114,3 @@ export const buildCommand: Command = {
     }
   },
 };
-
-/** The run record as the `--json` document: CodeBuild's words, ISO times. */
-export function toJson(run: RunRecord) {
-  return {
-    id: run.id, trigger: run.trigger, base: run.base, head: run.head, status: run.status, start: run.start, end: run.end,
-    jobs: run.jobs.map((j) => ({ app: j.app, version: j.version, status: j.status, buildId: j.buildId, executor: j.executor, computeType: j.computeType, retries: j.retries, estimatedCost: j.estimatedCost, logFile: j.logFile, error: j.error, phases: j.phases })),
-  };
-}

@@ -4,7 +4,7 @@ import { loadGraph } from '../../graph/load-graph.js';
 import { TesseraError, type Warning } from '../../errors/tessera-error.js';
 import { readRepositoryRoot } from '../../git/read-repository.js';
 import { readConfig } from '../../workspace/read-workspace.js';
-import type { Command } from '../main.js';
+import type { Command } from '../command.js';
 import { readChoice, readStringFlag, readWorkspaceDir } from '../resolve-flags.js';
 import { EDGE_KINDS } from '../../graph/file-graph.js';
 

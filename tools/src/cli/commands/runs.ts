@@ -2,10 +2,9 @@ import { join } from 'node:path';
 import { TesseraError } from '../../errors/tessera-error.js';
 import { createRunsStore } from '../../runs/runs-store.js';
 import { readConfig } from '../../workspace/read-workspace.js';
-import { formatDuration, formatRunDetail } from '../format-run.js';
-import type { Command } from '../main.js';
+import { formatDuration, formatRunDetail, computeRunDocument } from '../format-run.js';
+import type { Command } from '../command.js';
 import { readWorkspaceDir } from '../resolve-flags.js';
-import { toJson } from './build.js';
 
 /** `tessera runs`: the run history. */
 export const runsCommand: Command = {
@@ -31,7 +30,7 @@ export const runsCommand: Command = {
       if (action === 'show') {
         if (!id) throw new TesseraError('TESSERA_USAGE', '`tessera runs show` needs a run id (or `latest`)', { hint: 'Run `tessera runs list` to see the ids.' });
         const run = store.readRun(id);
-        io.stdout.write(values.json ? JSON.stringify(toJson(run), null, 2) + '\n' : formatRunDetail(run, io.color));
+        io.stdout.write(values.json ? JSON.stringify(computeRunDocument(run), null, 2) + '\n' : formatRunDetail(run, io.color));
         return 0;
       }
       throw new TesseraError('TESSERA_USAGE', `Unknown runs action "${action}"`, { hint: 'Use `tessera runs list` or `tessera runs show ID`.' });
