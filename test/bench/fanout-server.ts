@@ -17,7 +17,13 @@ import type { CodeBuildServer, CodeBuildServerOptions, CodeBuildServerStats } fr
 /** One build as the server ran it, in wall milliseconds since the epoch. */
 export interface ServerBuildTiming {
   id: string;
+  /** The build's TESSERA_APP. */
+  app: string;
   status: string;
+  /** StartBuild accepted it (startTime), epoch ms. */
+  startMs: number;
+  /** COMPLETED reached (endTime), epoch ms; NaN while running. */
+  endMs: number;
   /** SUBMITTED start → COMPLETED start (endTime), in ms. */
   durationMs: number;
   /** BUILD phase duration in ms. */
@@ -133,7 +139,10 @@ function serveInChild() {
             const phase = build.phases.find((p) => p.phaseType === 'BUILD');
             return {
               id: build.id,
+              app: build.environment.environmentVariables.find((v) => v.name === 'TESSERA_APP')?.value ?? '',
               status: build.buildStatus,
+              startMs: build.startTime * 1000,
+              endMs: build.endTime === undefined ? NaN : build.endTime * 1000,
               durationMs: ((build.endTime ?? Date.now() / 1000) - build.startTime) * 1000,
               buildPhaseMs: phase?.endTime ? (phase.endTime - phase.startTime) * 1000 : NaN,
             };

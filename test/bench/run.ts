@@ -35,6 +35,7 @@ type SectionModule = { run: (ctx: BenchContext) => Promise<Section> };
 
 const SECTIONS: Record<string, () => Promise<SectionModule>> = {
   affected: () => import('./affected.bench.js'),
+  fanout: () => import('./fanout.bench.js'),
 };
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -9,9 +9,9 @@ export interface CodeBuildExecutorOptions {
   project: string;
   /** @default the standard AWS chain (AWS_REGION, profile) */
   region?: string;
-  /** Poll interval bounds: fast while builds change, slower while they do not. @default { minMs: 2000, maxMs: 15000 } */
+  /** Poll interval bounds: fast while builds change, slower while they do not. @default DEFAULT_POLL */
   poll?: { minMs: number; maxMs: number };
-  /** Backoff for throttling and account limits: full jitter, doubling. @default { baseMs: 1000, maxMs: 30000 } */
+  /** Backoff for throttling and account limits: full jitter, doubling. @default DEFAULT_BACKOFF */
   backoff?: { baseMs: number; maxMs: number };
   /** Clients to use instead of creating them (tests and benchmarks count their calls). */
   codebuild?: CodeBuildClient;
@@ -28,6 +28,15 @@ export interface CodeBuildStats {
   throttled: number;
   ticks: number;
 }
+
+/**
+ * Poll every 2 s while phases change, stretching to at most 5 s while none do. A longer
+ * ceiling saves a few calls but notices finished builds late, which holds their slots: on
+ * the fan-out benchmark 15 s cost 1% more makespan than 5 s for half a call per build less.
+ */
+export const DEFAULT_POLL = Object.freeze({ minMs: 2000, maxMs: 5000 });
+/** Full-jitter exponential backoff for throttling and account limits. */
+export const DEFAULT_BACKOFF = Object.freeze({ baseMs: 1000, maxMs: 30_000 });
 
 const COMPUTE: Record<string, string> = { small: 'BUILD_GENERAL1_SMALL', medium: 'BUILD_GENERAL1_MEDIUM', large: 'BUILD_GENERAL1_LARGE', xlarge: 'BUILD_GENERAL1_XLARGE', '2xlarge': 'BUILD_GENERAL1_2XLARGE' };
 const TRANSIENT = new Set(['ThrottlingException', 'TooManyRequestsException', 'AccountLimitExceededException', 'RequestLimitExceeded', 'ServiceUnavailableException', 'InternalFailure', 'InternalServerException']);
@@ -73,11 +82,13 @@ interface Tracked {
 export async function createCodeBuildExecutor(options: CodeBuildExecutorOptions): Promise<Executor & { stats: CodeBuildStats }> {
   const codebuild = options.codebuild ?? new CodeBuildClient({ region: options.region, maxAttempts: 1 });
   const logs = options.logs ?? new CloudWatchLogsClient({ region: options.region, maxAttempts: 3 });
-  const poll = options.poll ?? { minMs: 2000, maxMs: 15000 };
-  const backoff = options.backoff ?? { baseMs: 1000, maxMs: 30000 };
+  const poll = options.poll ?? DEFAULT_POLL;
+  const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const stats: CodeBuildStats = { startBuild: 0, batchGetBuilds: 0, batchGetBuildsIds: [], stopBuild: 0, getLogEvents: 0, throttled: 0, ticks: 0 };
   const tracked = new Map<string, Tracked>();
   let timer: NodeJS.Timeout | null = null;
+  /** A tick is waiting on BatchGetBuilds; it reschedules itself when done, so none may be armed meanwhile. */
+  let ticking = false;
   let interval = poll.minMs;
   let closed = false;
 
@@ -149,6 +160,16 @@ export async function createCodeBuildExecutor(options: CodeBuildExecutorOptions)
   async function tick() {
     timer = null;
     if (closed || tracked.size === 0) return;
+    ticking = true;
+    try {
+      await pollOnce();
+    } finally {
+      ticking = false;
+    }
+    schedule();
+  }
+
+  async function pollOnce() {
     stats.ticks++;
     let changed = false;
     const ids = [...tracked.keys()];
@@ -186,11 +207,10 @@ export async function createCodeBuildExecutor(options: CodeBuildExecutorOptions)
       }
     }
     interval = changed ? poll.minMs : Math.min(poll.maxMs, Math.round(interval * 1.5));
-    schedule();
   }
 
   function schedule() {
-    if (!timer && !closed && tracked.size > 0) timer = setTimeout(() => void tick(), interval);
+    if (!timer && !ticking && !closed && tracked.size > 0) timer = setTimeout(() => void tick(), interval);
   }
 
   async function stopBuild(id: string) {

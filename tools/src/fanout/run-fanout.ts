@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import { TesseraError } from '../errors/tessera-error.js';
 import type { Executor, JobEvents, JobOutcome, JobSpec } from '../executors/executor.js';
@@ -67,6 +68,8 @@ export async function runFanout(options: FanoutOptions): Promise<RunRecord> {
   const iso = (d: Date = now()) => d.toISOString();
   const emit = (event: FanoutEvent) => options.onEvent?.(run, event);
   const stopAll = new AbortController();
+  // Every build in flight listens on this one signal: more than Node's default ten is normal here.
+  setMaxListeners(0, stopAll.signal);
   let cancelled = false;
   const onOutsideAbort = () => {
     cancelled = true;
