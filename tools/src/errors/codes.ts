@@ -84,6 +84,10 @@ export const ERROR_CODES = {
     title: 'No AWS credentials were found',
     solve: 'Provide credentials the standard way: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, SSO, or an instance role; and a region (AWS_REGION).',
   },
+  TESSERA_AWS_REGION_MISSING: {
+    title: 'No AWS region is configured',
+    solve: 'Set AWS_REGION (or `region` in the AWS profile that AWS_PROFILE names), or `codebuild.region` in tessera.config.json.',
+  },
   TESSERA_AWS_REQUEST_FAILED: {
     title: 'An AWS API call failed for a reason that is not transient',
     solve: 'Read the AWS error quoted in the message (type and text); check permissions, the endpoint and the region.',

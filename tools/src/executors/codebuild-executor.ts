@@ -57,6 +57,10 @@ function toTesseraError(error: unknown, what: string, project: string): Error {
   if (e?.name === 'CredentialsProviderError' || /Could not load credentials|credential/i.test(e?.message ?? '')) {
     return new TesseraError('TESSERA_AWS_CREDENTIALS_MISSING', `${what}: no AWS credentials (${e.message})`, { cause: error });
   }
+  // The SDK raises a plain Error for this before any request is made.
+  if (/Region is missing/i.test(e?.message ?? '')) {
+    return new TesseraError('TESSERA_AWS_REGION_MISSING', `${what}: no AWS region is configured`, { cause: error });
+  }
   if (e?.name === 'ResourceNotFoundException') {
     return new TesseraError('TESSERA_CODEBUILD_PROJECT_NOT_FOUND', `CodeBuild project "${project}" does not exist (${e.message}); it is set by codebuild.project in tessera.config.json`, { cause: error });
   }
