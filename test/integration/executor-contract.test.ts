@@ -166,7 +166,9 @@ describe('the codebuild executor under AWS limits', () => {
     expect(failed.code).toBe(2);
     expect(failed.stderr).toMatch(/TESSERA_AWS_CREDENTIALS_MISSING/);
 
-    const { AWS_REGION: _region, AWS_DEFAULT_REGION: _defaultRegion, ...noRegion } = { ...env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_CONFIG_FILE: '/nonexistent' };
+    const noRegion: Record<string, string | undefined> = { ...env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_CONFIG_FILE: '/nonexistent' };
+    delete noRegion.AWS_REGION;
+    delete noRegion.AWS_DEFAULT_REGION;
     const regionless = await promisify(execFile)(process.execPath, [bin, 'build', '--executor', 'codebuild'], { cwd: repo.dir, env: noRegion }).catch((e) => e);
     expect(regionless.code).toBe(2);
     expect(regionless.stderr).toMatch(/TESSERA_AWS_REGION_MISSING.*\n.*hint.*AWS_REGION/);
