@@ -96,6 +96,26 @@ export const ERROR_CODES = {
     title: 'The cache directory cannot be written',
     solve: 'Make `.tessera/` writable, or set `cacheDir` in tessera.config.json to a writable directory.',
   },
+  TESSERA_RELEASE_INVALID: {
+    title: 'The release action does not apply to the app\'s current release state',
+    solve: 'Run `tessera release status APP` to see the live version, the candidate and the previews, then pick an action that fits (the message names the key).',
+  },
+  TESSERA_VERSION_NOT_PUBLISHED: {
+    title: 'The version is not published in the store',
+    solve: 'Publish it first (`tessera build` publishes what it builds), or pick one that `tessera versions APP` lists.',
+  },
+  TESSERA_RELEASE_CONFLICT: {
+    title: 'Another release changed the app at the same time, and the action no longer applies',
+    solve: 'Run `tessera release status APP` to see what the other change did, then repeat the action if it still makes sense.',
+  },
+  TESSERA_RELEASE_MANIFEST_CORRUPT: {
+    title: 'A release manifest in the store is not valid',
+    solve: 'Fix or restore `releases/<app>.json` in the store (every problem is listed with its key); the edge keeps serving the last good manifest meanwhile.',
+  },
+  TESSERA_EDGE_PORT_IN_USE: {
+    title: 'The edge router cannot listen on the port',
+    solve: 'Stop whatever listens there, or pass another `--port` (TESSERA_EDGE_PORT).',
+  },
 } as const satisfies Record<string, { title: string; solve: string; retired?: boolean }>;
 
 /** A stable error code, e.g. `TESSERA_GIT_REF_NOT_FOUND`. */
