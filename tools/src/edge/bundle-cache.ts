@@ -1,0 +1,87 @@
+import { isAssetManifest, MANIFEST_FILE, type AssetEntry, type AssetManifest } from '../bundle/asset-manifest.js';
+import type { Store } from '../store/store.js';
+
+/** One file of a published bundle, ready to send. */
+export interface CachedFile {
+  entry: AssetEntry;
+  body: Buffer;
+}
+
+/** Versions' manifests and files, kept in memory in front of the store. */
+export interface BundleCache {
+  /** The asset manifest of a published version, or null when it is not published. */
+  readManifest(app: string, version: string): Promise<AssetManifest | null>;
+  /** A file of a published version, or null when the version has no such file. */
+  readFile(app: string, version: string, path: string): Promise<CachedFile | null>;
+}
+
+/**
+ * A byte-bounded LRU over the store. Published versions never change, so an entry never goes
+ * stale: there is nothing to invalidate, only memory to bound. Concurrent misses for one file
+ * share one store read.
+ */
+export function createBundleCache(store: Store, maxBytes = 256 * 1024 * 1024): BundleCache {
+  const manifests = new Map<string, Promise<AssetManifest | null>>();
+  const files = new Map<string, CachedFile>();
+  const pending = new Map<string, Promise<CachedFile | null>>();
+  let bytes = 0;
+
+  function remember(key: string, file: CachedFile) {
+    if (file.body.byteLength > maxBytes / 4) return;
+    files.set(key, file);
+    bytes += file.body.byteLength;
+    for (const [oldKey, old] of files) {
+      if (bytes <= maxBytes) break;
+      files.delete(oldKey);
+      bytes -= old.body.byteLength;
+    }
+  }
+
+  const cache: BundleCache = {
+    readManifest(app, version) {
+      const key = `${app}/${version}`;
+      let manifest = manifests.get(key);
+      if (!manifest) {
+        manifest = store.get(`apps/${app}/${version}/${MANIFEST_FILE}`).then((body) => {
+          if (!body) {
+            manifests.delete(key); // not published (yet): ask again next time
+            return null;
+          }
+          const json: unknown = JSON.parse(body.toString('utf8'));
+          return isAssetManifest(json) ? json : null;
+        }, (error: unknown) => {
+          manifests.delete(key);
+          throw error;
+        });
+        manifests.set(key, manifest);
+      }
+      return manifest;
+    },
+    async readFile(app, version, path) {
+      const key = `${app}/${version}/${path}`;
+      const hit = files.get(key);
+      if (hit) {
+        // Refresh its place in the LRU order.
+        files.delete(key);
+        files.set(key, hit);
+        return hit;
+      }
+      let read = pending.get(key);
+      if (!read) {
+        read = (async () => {
+          const manifest = await cache.readManifest(app, version);
+          const entry = manifest?.files.find((f) => f.path === path);
+          if (!entry) return null;
+          const body = await store.get(`apps/${app}/${version}/${path}`);
+          if (!body) return null;
+          const file = { entry, body };
+          remember(key, file);
+          return file;
+        })().finally(() => pending.delete(key));
+        pending.set(key, read);
+      }
+      return read;
+    },
+  };
+  return cache;
+}
