@@ -15,6 +15,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   graph: async () => (await import('./commands/graph.js')).graphCommand,
   build: async () => (await import('./commands/build.js')).buildCommand,
   runs: async () => (await import('./commands/runs.js')).runsCommand,
+  bundle: async () => (await import('./commands/bundle.js')).bundleCommand,
+  publish: async () => (await import('./commands/publish.js')).publishCommand,
+  versions: async () => (await import('./commands/versions.js')).versionsCommand,
 };
 
 const SUMMARIES: Record<string, string> = {
@@ -22,6 +25,9 @@ const SUMMARIES: Record<string, string> = {
   graph: 'the file-level input graph of the apps (json, dot, cycles)',
   build: 'build apps in parallel (affected, named or all), locally or on CodeBuild',
   runs: 'the run history: list, show',
+  bundle: 'the production bundle of one app, with index.html and an asset manifest',
+  publish: 'upload a bundle to the store under its version (immutable)',
+  versions: 'the published versions of an app',
 };
 
 function renderHelp(): string {

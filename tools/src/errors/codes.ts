@@ -96,6 +96,30 @@ export const ERROR_CODES = {
     title: 'The cache directory cannot be written',
     solve: 'Make `.tessera/` writable, or set `cacheDir` in tessera.config.json to a writable directory.',
   },
+  TESSERA_BUNDLE_FAILED: {
+    title: 'esbuild could not bundle the app',
+    solve: 'Read the located esbuild messages (file:line:column); fix the code they name and run `tessera bundle --app APP` again. Nothing was published.',
+  },
+  TESSERA_BUNDLE_NOT_FOUND: {
+    title: 'The directory to publish holds no bundle',
+    solve: 'Run `tessera bundle --app APP` first (it writes dist/apps/APP with its manifest.json), or pass `--dir` pointing at that directory.',
+  },
+  TESSERA_VERSION_CONFLICT: {
+    title: 'A different bundle is already published under this version',
+    solve: 'Versions are immutable. The bundle is not reproducible, or the store holds files of another build: compare the manifests (`tessera versions APP --json`) and find what differs; nothing in the store was changed.',
+  },
+  TESSERA_STORE_UNREACHABLE: {
+    title: 'The bundle store cannot be reached',
+    solve: 'Check the endpoint named in the message (`store` in tessera.config.json, TESSERA_STORE, AWS_ENDPOINT_URL_S3), the network and the credentials, then run the command again.',
+  },
+  TESSERA_STORE_FAILED: {
+    title: 'The bundle store refused a request or cannot be written',
+    solve: 'Read the error quoted in the message: check the bucket exists and is writable (S3) or the directory is writable (file system).',
+  },
+  TESSERA_UNSAFE_NAME: {
+    title: 'An app name or version is not safe as a path',
+    solve: 'App names and versions may only hold letters, digits, `.`, `_` and `-` (no `/`, no `..`, at most 128 characters).',
+  },
   TESSERA_RELEASE_INVALID: {
     title: 'The release action does not apply to the app\'s current release state',
     solve: 'Run `tessera release status APP` to see the live version, the candidate and the previews, then pick an action that fits (the message names the key).',

@@ -17,6 +17,8 @@ import type { JobRecord, LogLine, RunRecord } from '../runs/run-record.js';
 import { createRunsStore } from '../runs/runs-store.js';
 import type { ResolvedConfig } from '../workspace/config.js';
 import { readConfig } from '../workspace/read-workspace.js';
+import { openStore, resolveStoreUrl } from '../store/open-store.js';
+import { readStoredManifest } from '../store/publish-bundle.js';
 import { type FanoutEvent, runFanout } from './run-fanout.js';
 
 export interface RunBuildOptions {
@@ -37,8 +39,12 @@ export interface RunBuildOptions {
   onPlan?: (plan: PlannedJob[], run: RunRecord, affected: AffectedReport | null) => void;
   onEvent?: (run: RunRecord, event: FanoutEvent) => void;
   onLog?: (app: string, line: LogLine) => void;
-  /** Skips jobs whose version is already published (wired by the store). */
+  /** Skips jobs whose version is already published. @default asks the configured store */
   isPublished?: (app: string, version: string) => Promise<boolean>;
+  /** The store to check and publish to instead of `store` in tessera.config.json (--store, TESSERA_STORE). */
+  storeUrl?: string;
+  /** Environment for the store's settings (AWS_ENDPOINT_URL_S3). @default process.env */
+  env?: Record<string, string | undefined>;
   /** An executor to use instead of creating one (tests). */
   executorInstance?: Executor;
 }
@@ -55,7 +61,8 @@ export function createRunId(now = new Date()): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}-${randomBytes(2).toString('hex')}`;
 }
 
-async function readHeadLockfile(root: string, commit: string | null): Promise<Lockfile | null> {
+/** The lockfile at `commit` (or in the working tree when null), parsed; null when there is none or it cannot be parsed. */
+export async function readHeadLockfile(root: string, commit: string | null): Promise<Lockfile | null> {
   for (const name of LOCKFILES) {
     const text = commit ? await readFileAtCommit(root, commit, name) : existsSync(join(root, name)) ? readFileSync(join(root, name), 'utf8') : null;
     if (text !== null) {
@@ -75,6 +82,17 @@ function resolveApps(requested: string[] | undefined, graph: FileGraph): string[
   const unknown = requested.filter((a) => !known.includes(a));
   if (unknown.length) throw new TesseraError('TESSERA_UNKNOWN_APP', `No app named ${unknown.map((u) => `"${u}"`).join(', ')} in this workspace`, { hint: `Apps: ${known.join(', ')}` });
   return [...new Set(requested)];
+}
+
+/** Which jobs' versions are already committed in the store (their manifest exists); the store is closed after. */
+async function readPublished(root: string, config: ResolvedConfig, jobs: readonly JobRecord[], options: RunBuildOptions): Promise<boolean[]> {
+  if (options.isPublished) return Promise.all(jobs.map((job) => options.isPublished!(job.app, job.version)));
+  const store = await openStore(root, config.store, options.env ?? process.env, options.storeUrl);
+  try {
+    return await Promise.all(jobs.map(async (job) => (await readStoredManifest(store, job.app, job.version)) !== null));
+  } finally {
+    await store.close();
+  }
 }
 
 /**
@@ -125,9 +143,10 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
         expectedMs: job.expectedMs, phases: [], logFile: relative(root, join(logDir, `${job.app}.log`)), error: null,
       })),
     };
-    if (options.isPublished) {
-      for (const job of run.jobs) if (await options.isPublished(job.app, job.version)) Object.assign(job, { status: 'CACHED', logFile: null });
-    }
+    // The skip: a version already in the store is never built again; the job is recorded
+    // CACHED with the version it reuses.
+    const published = await readPublished(root, config, run.jobs, options);
+    run.jobs.forEach((job, i) => published[i] && Object.assign(job, { status: 'CACHED', logFile: null }));
     options.onPlan?.(plan, run, affected);
     if (options.dryRun) return { run, plan, affected, warnings };
 
@@ -148,7 +167,9 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
       }
     };
     save(true);
-    const specs = new Map<string, JobSpec>(plan.map((job) => [job.app, { runId, app: job.app, version: job.version, sourceVersion, computeType: job.computeType, env: job.env, timeoutMs: config.timeoutMinutes * 60_000 }]));
+    // Jobs publish from their own worktree (the buildspec's post_build): tell them which store.
+    const storeEnv = { TESSERA_STORE: resolveStoreUrl(root, options.storeUrl ?? config.store.url) };
+    const specs = new Map<string, JobSpec>(plan.map((job) => [job.app, { runId, app: job.app, version: job.version, sourceVersion, computeType: job.computeType, env: { ...job.env, ...storeEnv }, timeoutMs: config.timeoutMinutes * 60_000 }]));
     try {
       await runFanout({
         run, specs, executor, concurrency, failFast: options.failFast, signal: options.signal,

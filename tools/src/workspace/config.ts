@@ -29,6 +29,21 @@ export interface UserConfig {
   codebuild?: { project: string; region?: string };
   /** A build that runs longer is stopped and recorded TIMED_OUT. @default 60 */
   timeoutMinutes?: number;
+  /**
+   * Where bundles are published: a directory (relative to the workspace) or `s3://bucket/prefix`;
+   * or an object with the URL and S3 settings. @default "<cacheDir>/store"
+   * @example "s3://my-bundles/web" or { "url": "s3://bundles", "endpoint": "http://127.0.0.1:7480", "forcePathStyle": true }
+   */
+  store?: string | { url: string; endpoint?: string; region?: string; forcePathStyle?: boolean };
+}
+
+/** The bundle store's settings, complete. */
+export interface StoreSettings {
+  readonly url: string;
+  /** S3 endpoint; unset: AWS_ENDPOINT_URL_S3, else AWS's. */
+  readonly endpoint?: string;
+  readonly region?: string;
+  readonly forcePathStyle: boolean;
 }
 
 /** The complete, read-only configuration the code sees. */
@@ -40,6 +55,7 @@ export interface ResolvedConfig {
   readonly apps: Readonly<Record<string, AppConfig>>;
   readonly codebuild: { readonly project: string; readonly region?: string };
   readonly timeoutMinutes: number;
+  readonly store: StoreSettings;
   /** The file the config came from, or null when defaults apply. */
   readonly file: string | null;
 }
@@ -76,6 +92,17 @@ export const CONFIG_SCHEMA = {
       properties: { project: { type: 'string', minLength: 1 }, region: { type: 'string', minLength: 1 } },
     },
     timeoutMinutes: { type: 'number', exclusiveMinimum: 0 },
+    store: {
+      anyOf: [
+        { type: 'string', minLength: 1 },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['url'],
+          properties: { url: { type: 'string', minLength: 1 }, endpoint: { type: 'string', pattern: '^https?://' }, region: { type: 'string', minLength: 1 }, forcePathStyle: { type: 'boolean' } },
+        },
+      ],
+    },
   },
 } as const;
 
@@ -98,6 +125,7 @@ export const DEFAULT_CONFIG: ResolvedConfig = Object.freeze({
   apps: {},
   codebuild: { project: 'tessera' },
   timeoutMinutes: 60,
+  store: { url: '.tessera/store', forcePathStyle: false },
   file: null,
 });
 
@@ -105,6 +133,14 @@ function describe(error: ErrorObject): string {
   if (error.keyword === 'additionalProperties') return `unknown key "${(error.params as { additionalProperty: string }).additionalProperty}"`;
   if (error.keyword === 'enum') return `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
   return error.message ?? 'is invalid';
+}
+
+/** The store settings a user config gives: a bare URL, an object, or the default under cacheDir. */
+function resolveStoreSettings(user: UserConfig): StoreSettings {
+  const store = user.store;
+  if (store === undefined) return { url: `${user.cacheDir ?? DEFAULT_CONFIG.cacheDir}/store`, forcePathStyle: false };
+  if (typeof store === 'string') return { url: store, forcePathStyle: false };
+  return { url: store.url, ...(store.endpoint ? { endpoint: store.endpoint } : {}), ...(store.region ? { region: store.region } : {}), forcePathStyle: store.forcePathStyle ?? false };
 }
 
 /**
@@ -133,6 +169,7 @@ export function validateConfig(json: unknown, file: string = CONFIG_FILE): { con
       apps: user.apps ?? {},
       codebuild: user.codebuild ?? DEFAULT_CONFIG.codebuild,
       timeoutMinutes: user.timeoutMinutes ?? DEFAULT_CONFIG.timeoutMinutes,
+      store: resolveStoreSettings(user),
       file,
     }),
     errors: [],

@@ -18,7 +18,7 @@ function readConcurrency(value: string | undefined): number | undefined {
 /** `tessera build`: one build per app, in parallel, with a live table and a summary. */
 export const buildCommand: Command = {
   summary: 'Build apps (named, --affected, or all): one build per app, in parallel, locally or on CodeBuild.',
-  usage: 'tessera build [APP...] [--affected [--base REF] [--head REF] [--files F,...]] [--executor local|codebuild] [--concurrency N] [--fail-fast] [--dry-run] [--uncommitted] [--logs stream|grouped|failed] [--json] [--cwd DIR]',
+  usage: 'tessera build [APP...] [--affected [--base REF] [--head REF] [--files F,...]] [--executor local|codebuild] [--concurrency N] [--fail-fast] [--dry-run] [--uncommitted] [--logs stream|grouped|failed] [--store URL] [--json] [--cwd DIR]',
   allowPositionals: true,
   options: {
     affected: { type: 'boolean' },
@@ -33,6 +33,7 @@ export const buildCommand: Command = {
     uncommitted: { type: 'boolean' },
     logs: { type: 'string' },
     json: { type: 'boolean' },
+    store: { type: 'string' },
   },
   async run(values, positionals, io) {
     const root = readWorkspaceDir(values, io);
@@ -69,6 +70,8 @@ export const buildCommand: Command = {
         failFast: readBooleanFlag(values, io, 'fail-fast', 'TESSERA_FAIL_FAST'),
         dryRun: values['dry-run'] === true,
         trigger: io.env.CI ? 'ci' : 'cli',
+        storeUrl: readStringFlag(values, io, 'store', 'TESSERA_STORE'),
+        env: io.env,
         signal: io.signal,
         onPlan(plan, run, affected) {
           current = run;

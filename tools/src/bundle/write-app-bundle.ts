@@ -1,0 +1,153 @@
+import type * as esbuildTypes from 'esbuild';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { TesseraError, type Problem } from '../errors/tessera-error.js';
+import { createResolveOptions } from '../graph/bundler-options.js';
+import { type AssetManifest, computeAssetEntry, MANIFEST_FILE } from './asset-manifest.js';
+import { renderShell } from './render-shell.js';
+
+export interface WriteAppBundleOptions {
+  /** The workspace (or job worktree) to build from. */
+  root: string;
+  app: string;
+  /** Entry files, workspace-relative. */
+  entries: string[];
+  /** Where to write the bundle; emptied first. @default `<root>/dist/apps/<app>` */
+  outDir?: string;
+  version: string;
+  commit: string | null;
+  buildId: string;
+  /** @default new Date() */
+  now?: Date;
+}
+
+export interface WriteAppBundleResult {
+  outDir: string;
+  manifest: AssetManifest;
+  /** Milliseconds spent in esbuild itself (the rest is hashing and writing). */
+  esbuildMs: number;
+}
+
+const toPosix = (p: string) => (sep === '/' ? p : p.split(sep).join('/'));
+
+/**
+ * The esbuild options of a production bundle: the graph's resolution options (so the
+ * bundle reads exactly the files the version hashes) plus ESM code splitting for lazy
+ * routes, minification, linked source maps and content-hashed names.
+ */
+export function createBundleOptions(root: string, app: string, entries: string[]): esbuildTypes.BuildOptions {
+  return {
+    ...createResolveOptions(root),
+    entryPoints: entries.map((e) => join(root, e)),
+    // A fixed output directory inside the tree: paths in source maps are relative to it,
+    // so where the files are finally written (--out) cannot change a byte of them.
+    outdir: join(root, 'dist', 'apps', app),
+    splitting: true,
+    minify: true,
+    sourcemap: 'linked',
+    target: 'es2020',
+    entryNames: '[name]-[hash]',
+    chunkNames: 'chunks/[name]-[hash]',
+    assetNames: 'assets/[name]-[hash]',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    legalComments: 'none',
+    charset: 'utf8',
+    // Job worktrees reach packages through a link to the workspace's node_modules. Following
+    // it would put the link target's location (which differs per checkout) into chunk hashes;
+    // keeping the linked path makes a bundle byte-identical wherever the commit is checked out.
+    preserveSymlinks: true,
+    metafile: true,
+    write: false,
+  };
+}
+
+/**
+ * Source map `sources` name files by their path from the output directory; a package
+ * reached through a linked node_modules (job worktrees link the workspace's) would name the
+ * link's target and differ between checkouts. Rewrite them to the path the workspace's own
+ * node_modules gives, so a bundle is byte-identical wherever it was built.
+ */
+function normalizeSourceMap(text: string, root: string, outdir: string): string {
+  const map = JSON.parse(text) as { sources: string[] };
+  map.sources = map.sources.map((source) => {
+    const abs = toPosix(resolve(outdir, source));
+    const inModules = abs.indexOf('/node_modules/');
+    const rootPosix = toPosix(root);
+    const workspacePath = abs.startsWith(rootPosix + '/') && (inModules < 0 || inModules >= rootPosix.length) ? abs.slice(rootPosix.length + 1) : inModules >= 0 ? abs.slice(inModules + 1) : null;
+    return workspacePath === null ? source : toPosix(relative(outdir, join(root, workspacePath)));
+  });
+  return JSON.stringify(map);
+}
+
+/** esbuild's located messages as Tessera problems (file:line:column, esbuild's numbering). */
+export function toProblems(messages: readonly esbuildTypes.Message[]): Problem[] {
+  return messages.map((m) => ({
+    text: m.text + (m.notes.length ? ` (${m.notes.map((n) => n.text).join('; ')})` : ''),
+    ...(m.location ? { location: { file: m.location.file, line: m.location.line, column: m.location.column } } : {}),
+  }));
+}
+
+/**
+ * Builds one app for production and writes it to `outDir`: the hashed files, index.html
+ * and manifest.json (last, with every file's size, type and SRI). Nothing is written when
+ * esbuild fails; the error carries esbuild's located messages.
+ */
+export async function writeAppBundle(options: WriteAppBundleOptions): Promise<WriteAppBundleResult> {
+  const { root, app } = options;
+  const esbuild = await import('esbuild');
+  const buildOptions = createBundleOptions(root, app, options.entries);
+  const outdir = buildOptions.outdir!;
+  const started = performance.now();
+  let result: esbuildTypes.BuildResult<{ write: false; metafile: true }>;
+  try {
+    result = (await esbuild.build(buildOptions)) as typeof result;
+  } catch (error) {
+    const errors = (error as { errors?: esbuildTypes.Message[] }).errors;
+    if (!errors) throw error;
+    const problems = toProblems(errors);
+    const first = problems[0]?.location;
+    throw new TesseraError('TESSERA_BUNDLE_FAILED', `esbuild could not bundle app "${app}": ${errors.length} error(s)${first ? `, first at ${first.file}:${first.line}:${first.column}` : ''}`, { problems, cause: error });
+  }
+  const esbuildMs = performance.now() - started;
+
+  const files = new Map<string, Uint8Array>();
+  for (const file of result.outputFiles) {
+    const path = toPosix(relative(outdir, file.path));
+    files.set(path, path.endsWith('.map') ? Buffer.from(normalizeSourceMap(file.text, root, outdir)) : file.contents);
+  }
+  const scripts: string[] = [];
+  const styles: string[] = [];
+  // Lazy routes are entry points to esbuild too; the shell loads only the app's own entries.
+  const ownEntries = new Set(options.entries.map((e) => toPosix(relative(root, join(root, e)))));
+  for (const [path, output] of Object.entries(result.metafile.outputs)) {
+    if (!output.entryPoint || !ownEntries.has(output.entryPoint)) continue;
+    const rel = toPosix(relative(outdir, resolve(root, path)));
+    scripts.push(rel);
+    if (output.cssBundle) styles.push(toPosix(relative(outdir, resolve(root, output.cssBundle))));
+  }
+  scripts.sort();
+  styles.sort();
+  const entry = (path: string) => ({ path, integrity: computeAssetEntry(path, files.get(path)!).integrity });
+  files.set('index.html', Buffer.from(renderShell({ app, scripts: scripts.map(entry), styles: styles.map(entry) })));
+
+  const manifest: AssetManifest = {
+    schema: 1,
+    app,
+    version: options.version,
+    commit: options.commit,
+    buildId: options.buildId,
+    builtAt: (options.now ?? new Date()).toISOString(),
+    entries: { html: 'index.html', scripts, styles },
+    files: [...files].map(([path, bytes]) => computeAssetEntry(path, bytes)).sort((a, b) => (a.path < b.path ? -1 : 1)),
+  };
+
+  const target = options.outDir ?? outdir;
+  rmSync(target, { recursive: true, force: true });
+  for (const [path, bytes] of files) {
+    mkdirSync(dirname(join(target, path)), { recursive: true });
+    writeFileSync(join(target, path), bytes);
+  }
+  mkdirSync(target, { recursive: true });
+  writeFileSync(join(target, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
+  return { outDir: target, manifest, esbuildMs };
+}

@@ -1,0 +1,124 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { TesseraError } from '../errors/tessera-error.js';
+import type { Store } from './store.js';
+
+export interface S3StoreOptions {
+  bucket: string;
+  /** Key prefix inside the bucket, without leading or trailing `/` ("" for none). */
+  prefix: string;
+  /** A custom endpoint (radosgw, MinIO, a VPC endpoint). @default the AWS chain's (AWS_ENDPOINT_URL_S3, else AWS) */
+  endpoint?: string;
+  region?: string;
+  /** Path-style URLs (`http://host/bucket/key`), which most S3-compatible servers need. @default false */
+  forcePathStyle?: boolean;
+  /** Attempts per request, retries included. @default 3 */
+  maxAttempts?: number;
+}
+
+/** Files at least this large go through the SDK's multipart upload helper. */
+const MULTIPART_BYTES = 16 * 1024 * 1024;
+const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
+
+interface AwsError {
+  name?: string;
+  code?: string;
+  $metadata?: { httpStatusCode?: number };
+  message?: string;
+  errors?: unknown[];
+}
+
+function isNetworkError(error: unknown): boolean {
+  const e = error as AwsError & { cause?: unknown };
+  if (NETWORK_ERRORS.has(e?.code ?? '') || NETWORK_ERRORS.has(e?.name ?? '') || e?.name === 'TimeoutError') return true;
+  if (Array.isArray(e?.errors)) return e.errors.some(isNetworkError);
+  return e?.cause !== undefined && e.cause !== error && isNetworkError(e.cause);
+}
+
+/**
+ * The S3 store, through the AWS SDK v3. Exclusive creates are `PutObject` with
+ * `If-None-Match: *` (HTTP 412 when the key exists); large files use the SDK's upload helper.
+ * Checksums are only sent when an operation requires them, which S3-compatible servers
+ * such as radosgw need.
+ */
+export async function createS3Store(options: S3StoreOptions): Promise<Store> {
+  const { S3Client, PutObjectCommand, GetObjectCommand, ListObjectsV2Command } = await import('@aws-sdk/client-s3');
+  const client: S3Client = new S3Client({
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    region: options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    forcePathStyle: options.forcePathStyle ?? false,
+    maxAttempts: options.maxAttempts ?? 3,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  const endpoint = options.endpoint ?? 'the default AWS S3 endpoint';
+  const base = options.prefix ? `${options.prefix}/` : '';
+  const location = `s3://${options.bucket}${options.prefix ? `/${options.prefix}` : ''} at ${endpoint}`;
+
+  const fail = (what: string, error: unknown): TesseraError => {
+    const e = error as AwsError;
+    if (isNetworkError(error)) {
+      return new TesseraError('TESSERA_STORE_UNREACHABLE', `Could not reach the S3 store ${location} to ${what}: ${e.code ?? e.name ?? ''} ${e.message ?? ''}`.trim(), { cause: error });
+    }
+    if (e?.name === 'NoSuchBucket') {
+      return new TesseraError('TESSERA_STORE_FAILED', `The bucket "${options.bucket}" does not exist (${location})`, { cause: error, hint: `Create it (\`aws s3 mb s3://${options.bucket}\`) or fix \`store\` in tessera.config.json.` });
+    }
+    if (e?.name === 'CredentialsProviderError') {
+      return new TesseraError('TESSERA_AWS_CREDENTIALS_MISSING', `No AWS credentials to ${what} in ${location}: ${e.message}`, { cause: error });
+    }
+    return new TesseraError('TESSERA_STORE_FAILED', `S3 store ${location}: could not ${what}: ${e?.name ?? 'Error'} (HTTP ${e?.$metadata?.httpStatusCode ?? '?'}) ${e?.message ?? ''}`.trim(), { cause: error });
+  };
+  const status = (error: unknown) => (error as AwsError)?.$metadata?.httpStatusCode;
+
+  return {
+    location,
+    async putIfAbsent(key, body, headers) {
+      const params = { Bucket: options.bucket, Key: base + key, Body: body, ContentType: headers.contentType, CacheControl: headers.cacheControl, IfNoneMatch: '*' };
+      // S3 answers 409 when two conditional writes of one key overlap: the other writer wins or
+      // fails; ask again until one of them is visible.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          if (body.byteLength >= MULTIPART_BYTES) {
+            const { Upload } = await import('@aws-sdk/lib-storage');
+            await new Upload({ client, params, queueSize: 4, partSize: 8 * 1024 * 1024, leavePartsOnError: false }).done();
+          } else {
+            await client.send(new PutObjectCommand(params));
+          }
+          return 'created';
+        } catch (error) {
+          if (status(error) === 412 || (error as AwsError).name === 'PreconditionFailed') return 'exists';
+          if (status(error) === 409 && attempt < 5) {
+            await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+            continue;
+          }
+          throw fail(`write ${key}`, error);
+        }
+      }
+    },
+    async get(key) {
+      try {
+        const response = await client.send(new GetObjectCommand({ Bucket: options.bucket, Key: base + key }));
+        return Buffer.from(await response.Body!.transformToByteArray());
+      } catch (error) {
+        if (status(error) === 404 && (error as AwsError).name !== 'NoSuchBucket') return null;
+        throw fail(`read ${key}`, error);
+      }
+    },
+    async listChildren(prefix) {
+      const names: string[] = [];
+      let token: string | undefined;
+      try {
+        do {
+          const page = await client.send(new ListObjectsV2Command({ Bucket: options.bucket, Prefix: base + prefix, Delimiter: '/', ContinuationToken: token }));
+          for (const p of page.CommonPrefixes ?? []) if (p.Prefix) names.push(p.Prefix.slice((base + prefix).length).replace(/\/$/, ''));
+          token = page.IsTruncated ? page.NextContinuationToken : undefined;
+        } while (token);
+      } catch (error) {
+        throw fail(`list ${prefix}`, error);
+      }
+      return names.sort();
+    },
+    async close() {
+      client.destroy();
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { TesseraError } from '../errors/tessera-error.js';
+
+/** Headers a stored object is served with. */
+export interface PutOptions {
+  contentType: string;
+  cacheControl: string;
+}
+
+/** `created`: this call wrote the object; `exists`: an object was already there (nothing was written). */
+export type PutResult = 'created' | 'exists';
+
+/**
+ * Where bundles live: the file system (the embedded default) or S3. Keys are POSIX paths
+ * (`apps/<app>/<version>/<file>`). Every write is an exclusive create, so nothing once
+ * stored is ever overwritten; that is what makes versions immutable.
+ */
+export interface Store {
+  /** Where the store is, for messages: a directory, or `s3://bucket/prefix at <endpoint>`. */
+  readonly location: string;
+  /** Writes `body` under `key` unless an object is already there. */
+  putIfAbsent(key: string, body: Uint8Array, options: PutOptions): Promise<PutResult>;
+  /** The object's bytes, or null when there is none. */
+  get(key: string): Promise<Buffer | null>;
+  /** The names directly under `prefix` (which ends in `/`) that have children: "directories". */
+  listChildren(prefix: string): Promise<string[]>;
+  /** Releases clients and sockets. */
+  close(): Promise<void>;
+}
+
+/** A name that may be one path segment: letters, digits, `.`, `_`, `-`; not `.` or `..`. */
+const SAFE_SEGMENT = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,128}$/;
+/** A file inside a bundle: segments as above plus `@`, `+`, `~` (esbuild keeps source names). */
+const SAFE_FILE_SEGMENT = /^(?!\.{1,2}$)[A-Za-z0-9._@+~-]{1,200}$/;
+
+/** Refuses an app name or version that could escape its directory or is not a plain name. */
+export function assertSafeName(kind: 'app' | 'version', value: string): void {
+  if (!SAFE_SEGMENT.test(value)) {
+    throw new TesseraError('TESSERA_UNSAFE_NAME', `The ${kind} ${JSON.stringify(value)} is not safe as a path segment`);
+  }
+}
+
+/** Refuses a bundle file path with `..`, absolute or empty segments, or unusual characters. */
+export function assertSafeFilePath(path: string): void {
+  if (!path.split('/').every((segment) => SAFE_FILE_SEGMENT.test(segment))) {
+    throw new TesseraError('TESSERA_UNSAFE_NAME', `The bundle file ${JSON.stringify(path)} is not safe as a path`, { hint: 'Bundle files are named by esbuild; rename the source file so that its name holds only letters, digits and . _ - @ + ~' });
+  }
+}
+
+/** The key prefix of one version of one app (names checked). */
+export function computeVersionPrefix(app: string, version: string): string {
+  assertSafeName('app', app);
+  assertSafeName('version', version);
+  return `apps/${app}/${version}/`;
+}
