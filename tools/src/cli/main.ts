@@ -18,6 +18,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   bundle: async () => (await import('./commands/bundle.js')).bundleCommand,
   publish: async () => (await import('./commands/publish.js')).publishCommand,
   versions: async () => (await import('./commands/versions.js')).versionsCommand,
+  release: async () => (await import('./commands/release.js')).releaseCommand,
+  edge: async () => (await import('./commands/edge.js')).edgeCommand,
 };
 
 const SUMMARIES: Record<string, string> = {
@@ -28,6 +30,8 @@ const SUMMARIES: Record<string, string> = {
   bundle: 'the production bundle of one app, with index.html and an asset manifest',
   publish: 'upload a bundle to the store under its version (immutable)',
   versions: 'the published versions of an app',
+  release: 'blue/green releases per app: canary, promote, rollback, previews, prune',
+  edge: 'the edge router that serves released versions',
 };
 
 function renderHelp(): string {

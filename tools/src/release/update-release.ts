@@ -1,4 +1,5 @@
 import { TesseraError } from '../errors/tessera-error.js';
+import { readStoredManifest } from '../store/publish-bundle.js';
 import type { Store } from '../store/store.js';
 import { computeNextRelease, type ReleaseAction } from './next-release.js';
 import { createEmptyRelease, validateReleaseManifest, type ReleaseManifest } from './release-manifest.js';
@@ -35,7 +36,8 @@ export function parseRelease(body: Uint8Array, file: string): ReleaseManifest {
 
 /** True when the app's version has a bundle manifest: the publish commit point. */
 export async function isVersionPublished(store: Store, app: string, version: string): Promise<boolean> {
-  return /^[A-Za-z0-9._-]{1,128}$/.test(version) && !/^\.{1,2}$/.test(version) && (await store.exists(`apps/${app}/${version}/manifest.json`));
+  if (!/^(?!\.{1,2}$)[A-Za-z0-9._-]{1,128}$/.test(version)) return false;
+  return (await readStoredManifest(store, app, version)) !== null;
 }
 
 export interface UpdateReleaseOptions {

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { link, mkdir, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { link, mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { TesseraError } from '../errors/tessera-error.js';
 import type { Store } from './store.js';
@@ -58,5 +58,90 @@ export function createFsStore(dir: string): Store {
       }
     },
     async close() {},
+    async readTagged(key) {
+      const body = await this.get(key);
+      return body && { body, etag: computeEtag(body) };
+    },
+    async putIfMatch(key, body, _options, etag) {
+      const path = pathOf(key);
+      const lock = `${path}.lock`;
+      await mkdir(dirname(path), { recursive: true }).catch((error: unknown) => {
+        throw failed(`write ${key}`, error);
+      });
+      if (!(await takeLock(lock))) return false;
+      try {
+        const current = await readFile(path).catch((error: unknown) => {
+          if (isCode(error, 'ENOENT')) return null;
+          throw failed(`read ${key}`, error);
+        });
+        if ((current ? computeEtag(current) : null) !== etag) return false;
+        // Readers see the old or the new manifest, never half of one.
+        const temp = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`);
+        try {
+          await writeFile(temp, body, { flag: 'wx' });
+          await rename(temp, path);
+        } catch (error) {
+          await unlink(temp).catch(() => {});
+          throw failed(`write ${key}`, error);
+        }
+        return true;
+      } finally {
+        await unlink(lock).catch(() => {});
+      }
+    },
+    async listKeys(prefix) {
+      const start = pathOf(prefix);
+      const keys: string[] = [];
+      const walk = async (dir: string, rel: string) => {
+        let entries;
+        try {
+          entries = await readdir(dir, { withFileTypes: true });
+        } catch (error) {
+          if (isCode(error, 'ENOENT', 'ENOTDIR')) return;
+          throw failed(`list ${prefix}`, error);
+        }
+        for (const e of entries) {
+          if (e.name.endsWith('.tmp') || e.name.endsWith('.lock')) continue;
+          if (e.isDirectory()) await walk(join(dir, e.name), `${rel}${e.name}/`);
+          else keys.push(`${prefix}${rel}${e.name}`);
+        }
+      };
+      await walk(start, '');
+      return keys.sort();
+    },
+    async delete(key) {
+      try {
+        await rm(pathOf(key), { force: true });
+      } catch (error) {
+        throw failed(`delete ${key}`, error);
+      }
+    },
   };
+}
+
+/** The fs store's entity tag: a hash of the content, so equal bytes mean an unchanged object. */
+function computeEtag(body: Uint8Array): string {
+  return `"${createHash('sha256').update(body).digest('hex').slice(0, 32)}"`;
+}
+
+/** A lock older than this was left by a writer that died; it is broken. */
+const STALE_LOCK_MS = 10_000;
+
+/**
+ * Takes an exclusive lock file (O_EXCL create). A live holder means another write is under
+ * way: the caller reports a lost race and re-reads, rather than waiting here.
+ */
+async function takeLock(lock: string): Promise<boolean> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(lock, String(process.pid), { flag: 'wx' });
+      return true;
+    } catch (error) {
+      if (!isCode(error, 'EEXIST')) throw error;
+      const info = await stat(lock).catch(() => null);
+      if (info && Date.now() - info.mtimeMs < STALE_LOCK_MS) return false;
+      await unlink(lock).catch(() => {});
+    }
+  }
+  return false;
 }

@@ -41,7 +41,7 @@ function isNetworkError(error: unknown): boolean {
  * such as radosgw need.
  */
 export async function createS3Store(options: S3StoreOptions): Promise<Store> {
-  const { S3Client, PutObjectCommand, GetObjectCommand, ListObjectsV2Command } = await import('@aws-sdk/client-s3');
+  const { S3Client, PutObjectCommand, GetObjectCommand, ListObjectsV2Command, DeleteObjectCommand } = await import('@aws-sdk/client-s3');
   const client: S3Client = new S3Client({
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     region: options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
@@ -119,6 +119,47 @@ export async function createS3Store(options: S3StoreOptions): Promise<Store> {
     },
     async close() {
       client.destroy();
+    },
+    async readTagged(key) {
+      try {
+        const response = await client.send(new GetObjectCommand({ Bucket: options.bucket, Key: base + key }));
+        return { body: Buffer.from(await response.Body!.transformToByteArray()), etag: response.ETag ?? '' };
+      } catch (error) {
+        if (status(error) === 404 && (error as AwsError).name !== 'NoSuchBucket') return null;
+        throw fail(`read ${key}`, error);
+      }
+    },
+    async putIfMatch(key, body, headers, etag) {
+      const condition = etag === null ? { IfNoneMatch: '*' } : { IfMatch: etag };
+      try {
+        await client.send(new PutObjectCommand({ Bucket: options.bucket, Key: base + key, Body: body, ContentType: headers.contentType, CacheControl: headers.cacheControl, ...condition }));
+        return true;
+      } catch (error) {
+        // 412: the ETag moved; 409: another conditional write of the key is in flight; 404: If-Match on a deleted key.
+        if ([412, 409, 404].includes(status(error) ?? 0) && (error as AwsError).name !== 'NoSuchBucket') return false;
+        throw fail(`write ${key}`, error);
+      }
+    },
+    async listKeys(prefix) {
+      const keys: string[] = [];
+      let token: string | undefined;
+      try {
+        do {
+          const page = await client.send(new ListObjectsV2Command({ Bucket: options.bucket, Prefix: base + prefix, ContinuationToken: token }));
+          for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key.slice(base.length));
+          token = page.IsTruncated ? page.NextContinuationToken : undefined;
+        } while (token);
+      } catch (error) {
+        throw fail(`list ${prefix}`, error);
+      }
+      return keys.sort();
+    },
+    async delete(key) {
+      try {
+        await client.send(new DeleteObjectCommand({ Bucket: options.bucket, Key: base + key }));
+      } catch (error) {
+        throw fail(`delete ${key}`, error);
+      }
     },
   };
 }

@@ -25,6 +25,18 @@ export interface Store {
   listChildren(prefix: string): Promise<string[]>;
   /** Releases clients and sockets. */
   close(): Promise<void>;
+  /** The object's bytes and its entity tag (what `putIfMatch` compares), or null. */
+  readTagged(key: string): Promise<{ body: Buffer; etag: string } | null>;
+  /**
+   * Compare-and-swap for the few mutable objects (release manifests): writes only when the
+   * stored object still has `etag` (null: only when there is none). False = someone else
+   * wrote first; the caller re-reads and decides again.
+   */
+  putIfMatch(key: string, body: Uint8Array, options: PutOptions, etag: string | null): Promise<boolean>;
+  /** Every key under `prefix`, at any depth. */
+  listKeys(prefix: string): Promise<string[]>;
+  /** Deletes one object; deleting a missing one is not an error. */
+  delete(key: string): Promise<void>;
 }
 
 /** A name that may be one path segment: letters, digits, `.`, `_`, `-`; not `.` or `..`. */

@@ -35,6 +35,11 @@ export interface UserConfig {
    * @example "s3://my-bundles/web" or { "url": "s3://bundles", "endpoint": "http://127.0.0.1:7480", "forcePathStyle": true }
    */
   store?: string | { url: string; endpoint?: string; region?: string; forcePathStyle?: boolean };
+  /** Releases (docs/release.md). */
+  release?: {
+    /** How long a version stays servable, and safe from `release prune`, after it stops being live. @default "24h" @example "7d" */
+    retention?: string;
+  };
 }
 
 /** The bundle store's settings, complete. */
@@ -56,6 +61,7 @@ export interface ResolvedConfig {
   readonly codebuild: { readonly project: string; readonly region?: string };
   readonly timeoutMinutes: number;
   readonly store: StoreSettings;
+  readonly release: { readonly retention: string };
   /** The file the config came from, or null when defaults apply. */
   readonly file: string | null;
 }
@@ -103,6 +109,11 @@ export const CONFIG_SCHEMA = {
         },
       ],
     },
+    release: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { retention: { type: 'string', pattern: '^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$' } },
+    },
   },
 } as const;
 
@@ -126,6 +137,7 @@ export const DEFAULT_CONFIG: ResolvedConfig = Object.freeze({
   codebuild: { project: 'tessera' },
   timeoutMinutes: 60,
   store: { url: '.tessera/store', forcePathStyle: false },
+  release: { retention: '24h' },
   file: null,
 });
 
@@ -170,6 +182,7 @@ export function validateConfig(json: unknown, file: string = CONFIG_FILE): { con
       codebuild: user.codebuild ?? DEFAULT_CONFIG.codebuild,
       timeoutMinutes: user.timeoutMinutes ?? DEFAULT_CONFIG.timeoutMinutes,
       store: resolveStoreSettings(user),
+      release: { retention: user.release?.retention ?? DEFAULT_CONFIG.release.retention },
       file,
     }),
     errors: [],

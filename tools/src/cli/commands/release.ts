@@ -10,6 +10,7 @@ import { readRelease, updateRelease } from '../../release/update-release.js';
 import { openStore } from '../../store/open-store.js';
 import type { Store } from '../../store/store.js';
 import { readVersions } from '../../store/read-versions.js';
+import { removeVersion } from '../../store/remove-version.js';
 import { readWorkspace } from '../../workspace/read-workspace.js';
 import type { Command } from '../command.js';
 import type { Io } from '../io.js';
@@ -159,7 +160,7 @@ async function prune(store: Store, apps: string[], values: Values, io: Io, confi
   }
   const plan = planPrune(manifests, versions, Date.now(), retentionMs);
   const dryRun = values['dry-run'] === true;
-  if (!dryRun) for (const d of plan.remove) await store.removeVersion(d.app, d.version);
+  if (!dryRun) for (const d of plan.remove) await removeVersion(store, d.app, d.version);
   if (values.json) io.stdout.write(JSON.stringify({ dryRun, retention: formatDurationShort(retentionMs), ...plan }, null, 2) + '\n');
   else {
     const c = pc.createColors(io.color);
