@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import pc from 'picocolors';
 import { TesseraError } from '../../errors/tessera-error.js';
@@ -58,7 +59,7 @@ export const releaseCommand: Command = {
       return name;
     };
     const store = await openStore(root, workspace.config.store, io.env, readStringFlag(values, io, 'store', 'TESSERA_STORE'));
-    const actor = io.env.TESSERA_ACTOR ?? `${io.env.USER ?? 'someone'} via tessera release`;
+    const actor = io.env.TESSERA_ACTOR ?? `${io.env.USER ?? userInfo().username} via tessera release`;
     const routes = computeRoutes(apps, workspace.config.apps);
     const routeOf = (name: string) => {
       const route = routes.find((r) => r.app === name)!;
