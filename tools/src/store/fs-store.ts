@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { link, mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { TesseraError } from '../errors/tessera-error.js';
 import type { Store } from './store.js';
@@ -110,10 +110,15 @@ export function createFsStore(dir: string): Store {
       return keys.sort();
     },
     async delete(key) {
+      const path = pathOf(key);
       try {
-        await rm(pathOf(key), { force: true });
+        await rm(path, { force: true });
       } catch (error) {
         throw failed(`delete ${key}`, error);
+      }
+      // Empty directories would list as versions that hold nothing: remove them up to the root.
+      for (let dir = dirname(path); dir.startsWith(root + sep); dir = dirname(dir)) {
+        if (!(await rmdir(dir).then(() => true, () => false))) break;
       }
     },
   };
