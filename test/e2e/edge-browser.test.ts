@@ -49,19 +49,19 @@ describe('an app served by the edge, in a real browser', () => {
     await expect.poll(() => page.locator('header.acme-header').isVisible()).toBe(true);
     expect(await page.locator('header.acme-header').innerText()).toContain('Course catalog');
     expect(await page.locator('header.acme-header').innerText()).not.toContain('now greener');
-    const blueScripts = await page.locator('script[type=module]').evaluateAll((nodes) => nodes.map((n) => (n as HTMLScriptElement).src));
+    const blueScripts = await page.locator('script[type=module]').evaluateAll((nodes) => nodes.map((n) => (n as unknown as { src: string }).src));
     expect(blueScripts.length).toBeGreaterThan(0);
 
     await updateRelease(store, 'catalog', { type: 'start', version: 'green', weight: 0 }, { actor: 'e2e' });
     await updateRelease(store, 'catalog', { type: 'promote' }, { actor: 'e2e' });
     await expect.poll(async () => (await page.reload())!.headers()['x-tessera-version'], { timeout: 10_000 }).toBe('green');
     await expect.poll(() => page.locator('header.acme-header').innerText()).toContain('now greener');
-    const greenScripts = await page.locator('script[type=module]').evaluateAll((nodes) => nodes.map((n) => (n as HTMLScriptElement).src));
+    const greenScripts = await page.locator('script[type=module]').evaluateAll((nodes) => nodes.map((n) => (n as unknown as { src: string }).src));
     expect(greenScripts).not.toEqual(blueScripts);
 
     // A tab that loaded the blue shell before the promote still gets its assets.
-    const statuses = await page.evaluate(async (urls) => Promise.all(urls.map(async (u) => (await fetch(u)).status)), blueScripts);
-    expect(statuses.every((s) => s === 200)).toBe(true);
+    const statuses = await page.evaluate(async (urls) => Promise.all(urls.map(async (u: string) => (await fetch(u)).status)), blueScripts);
+    expect(statuses.every((s: number) => s === 200)).toBe(true);
     expect(failures).toEqual([]);
     mkdirSync(join(REPO_ROOT, 'test-results'), { recursive: true });
     await page.screenshot({ path: join(REPO_ROOT, 'test-results', 'edge-catalog-green.png') });
