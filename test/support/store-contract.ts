@@ -1,0 +1,116 @@
+/**
+ * The behaviour every Store must have, as tests run against each implementation (the file
+ * system, and S3 on a real radosgw): immutable versions, the manifest as the commit point,
+ * retries that complete an interrupted upload, and races that leave one whole bundle.
+ */
+import { describe, expect, it } from 'vitest';
+import { computeIntegrity, MANIFEST_FILE } from '../../tools/src/bundle/asset-manifest.js';
+import { isTesseraError } from '../../tools/src/errors/tessera-error.js';
+import { publishBundle, readStoredManifest } from '../../tools/src/store/publish-bundle.js';
+import { readVersions } from '../../tools/src/store/read-versions.js';
+import type { Store } from '../../tools/src/store/store.js';
+import { makeBundleDir, sampleFiles } from './bundle-fixture.js';
+
+/** Checks that the committed version holds every file its manifest lists, byte for byte. */
+export async function expectWholeBundle(store: Store, app: string, version: string) {
+  const manifest = await readStoredManifest(store, app, version);
+  expect(manifest, `${app}@${version} committed`).not.toBeNull();
+  for (const file of manifest!.files) {
+    const body = await store.get(`apps/${app}/${version}/${file.path}`);
+    expect(body && computeIntegrity(body), file.path).toBe(file.integrity);
+  }
+  return manifest!;
+}
+
+/** A store that fails (like a dropped connection) after `okWrites` successful writes. */
+export function interruptAfter(store: Store, okWrites: number): Store {
+  let writes = 0;
+  return {
+    ...store,
+    location: store.location,
+    async putIfAbsent(key, body, options) {
+      if (writes++ >= okWrites) throw new Error('connection reset (injected)');
+      return store.putIfAbsent(key, body, options);
+    },
+  };
+}
+
+/** Registers the contract tests for one Store implementation. */
+export function describeStoreContract(name: string, freshStore: () => Promise<() => Promise<Store>>) {
+  const openStore = async () => (await freshStore())();
+  describe(`${name} store: publishing`, () => {
+    it('publishes a version with the manifest, lists it, and an identical republish is a no-op', async () => {
+      const store = await openStore();
+      const { dir, manifest } = makeBundleDir('catalog', 'v1aaaa', sampleFiles('one'));
+      expect((await publishBundle({ store, dir })).status).toBe('published');
+      await expectWholeBundle(store, 'catalog', 'v1aaaa');
+      const again = makeBundleDir('catalog', 'v1aaaa', sampleFiles('one'), 'another-build');
+      expect((await publishBundle({ store, dir: again.dir })).status).toBe('unchanged');
+      const versions = await readVersions(store, 'catalog');
+      expect(versions.map((v) => [v.version, v.buildId, v.files])).toEqual([['v1aaaa', manifest.buildId, 5]]);
+      await store.close();
+    });
+
+    it('refuses different content under an existing version and changes nothing', async () => {
+      const store = await openStore();
+      await publishBundle({ store, dir: makeBundleDir('search', 'v2bbbb', sampleFiles('first')).dir });
+      const before = await store.get(`apps/search/v2bbbb/${MANIFEST_FILE}`);
+      const error = await publishBundle({ store, dir: makeBundleDir('search', 'v2bbbb', { ...sampleFiles('second'), 'assets/new-EEEEEEEE.svg': '<svg/>' }).dir }).catch((e: unknown) => e);
+      expect(isTesseraError(error) && error.code).toBe('TESSERA_VERSION_CONFLICT');
+      expect((error as Error).message).toMatch(/search version v2bbbb is already in .* with different content/);
+      expect(await store.get(`apps/search/v2bbbb/${MANIFEST_FILE}`)).toEqual(before);
+      expect(await store.get('apps/search/v2bbbb/assets/new-EEEEEEEE.svg')).toBeNull();
+      const kept = (await readStoredManifest(store, 'search', 'v2bbbb'))!;
+      expect(kept.files.some((f) => f.path.startsWith('assets/new-'))).toBe(false);
+      await expectWholeBundle(store, 'search', 'v2bbbb');
+      await store.close();
+    });
+
+    it('an interrupted upload leaves no version; a retry completes it', async () => {
+      const store = await openStore();
+      const { dir, manifest } = makeBundleDir('profile', 'v3cccc', sampleFiles('x', 20));
+      const error = await publishBundle({ store: interruptAfter(store, 7), dir, concurrency: 1 }).catch((e: unknown) => e);
+      expect((error as Error).message).toContain('injected');
+      const stored = await Promise.all(manifest.files.map((f) => store.get(`apps/profile/v3cccc/${f.path}`)));
+      expect(stored.filter(Boolean)).toHaveLength(7); // the upload stopped part-way
+      expect(await readStoredManifest(store, 'profile', 'v3cccc')).toBeNull();
+      expect(await readVersions(store, 'profile')).toEqual([]);
+      expect((await publishBundle({ store, dir })).status).toBe('published');
+      expect((await expectWholeBundle(store, 'profile', 'v3cccc')).files).toHaveLength(25);
+      await store.close();
+    });
+
+    it('25 concurrent publishes of one version: exactly one writes, the rest are no-ops or conflicts, the bundle is whole', async () => {
+      const open = await freshStore();
+      const stores = await Promise.all(Array.from({ length: 25 }, () => open()));
+      // Most publish the same bytes (another build of the same inputs); every fifth different bytes.
+      const dirs = stores.map((_, i) => makeBundleDir('checkout', 'v4dddd', sampleFiles(i % 5 === 4 ? `other-${i}` : 'same'), `build-${i}`).dir);
+      const outcomes = await Promise.all(stores.map((store, i) => publishBundle({ store, dir: dirs[i]!, concurrency: 4 }).then((r) => r.status, (e: unknown) => (isTesseraError(e) ? e.code : String(e)))));
+      const count = (s: string) => outcomes.filter((o) => o === s).length;
+      expect(count('published'), outcomes.join(',')).toBe(1);
+      expect(count('published') + count('unchanged') + count('TESSERA_VERSION_CONFLICT'), outcomes.join(',')).toBe(25);
+      const manifest = await expectWholeBundle(stores[0]!, 'checkout', 'v4dddd');
+      const winner = outcomes.indexOf('published');
+      expect(manifest.buildId).toBe(`build-${winner}`);
+      // Every publisher of the winner's bytes saw a no-op; only other bytes conflict.
+      const winnerSame = winner % 5 !== 4;
+      outcomes.forEach((o, i) => i !== winner && expect(o, `publisher ${i}`).toBe((i % 5 !== 4) === winnerSame ? 'unchanged' : 'TESSERA_VERSION_CONFLICT'));
+      await Promise.all(stores.map((s) => s.close()));
+    });
+
+    it('refuses app names and versions that are unsafe as paths', async () => {
+      const store = await openStore();
+      for (const [app, version] of [['../etc', 'v1'], ['catalog', '../../x'], ['catalog', 'a/b'], ['..', 'v1'], ['catalog', '']]) {
+        const { dir } = makeBundleDir(app!, version!, sampleFiles('x'));
+        const error = await publishBundle({ store, dir }).catch((e: unknown) => e);
+        expect(isTesseraError(error) && error.code, `${app}@${version}`).toBe('TESSERA_UNSAFE_NAME');
+      }
+      const evilFile = makeBundleDir('catalog', 'v5eeee', { ...sampleFiles('x'), '../escape.js': 'x' });
+      const error = await publishBundle({ store, dir: evilFile.dir }).catch((e: unknown) => e);
+      expect(isTesseraError(error) && error.code).toBe('TESSERA_UNSAFE_NAME');
+      expect(await readVersions(store, 'catalog')).toEqual([]);
+      await expect(readVersions(store, '../x')).rejects.toMatchObject({ code: 'TESSERA_UNSAFE_NAME' });
+      await store.close();
+    });
+  });
+}
