@@ -130,15 +130,23 @@ export async function createS3Store(options: S3StoreOptions): Promise<Store> {
       }
     },
     async putIfMatch(key, body, headers, etag) {
-      const condition = etag === null ? { IfNoneMatch: '*' } : { IfMatch: etag };
-      try {
-        await client.send(new PutObjectCommand({ Bucket: options.bucket, Key: base + key, Body: body, ContentType: headers.contentType, CacheControl: headers.cacheControl, ...condition }));
-        return true;
-      } catch (error) {
-        // 412: the ETag moved; 409: another conditional write of the key is in flight; 404: If-Match on a deleted key.
-        if ([412, 409, 404].includes(status(error) ?? 0) && (error as AwsError).name !== 'NoSuchBucket') return false;
-        throw fail(`write ${key}`, error);
+      // AWS compares If-Match with the quoted ETag it returns; radosgw (and some other S3
+      // servers) only match the bare hex. A 412 on the quoted form is asked once more bare:
+      // either way only the current ETag can match, so the swap stays exact.
+      const conditions = etag === null ? [{ IfNoneMatch: '*' }] : [{ IfMatch: etag }, ...(etag.startsWith('"') ? [{ IfMatch: etag.replace(/^"|"$/g, '') }] : [])];
+      for (const condition of conditions) {
+        try {
+          await client.send(new PutObjectCommand({ Bucket: options.bucket, Key: base + key, Body: body, ContentType: headers.contentType, CacheControl: headers.cacheControl, ...condition }));
+          return true;
+        } catch (error) {
+          if ((error as AwsError).name === 'NoSuchBucket') throw fail(`write ${key}`, error);
+          // 412: the ETag moved; 409: another conditional write of the key is in flight; 404: If-Match on a deleted key.
+          if (status(error) === 412) continue;
+          if (status(error) === 409 || status(error) === 404) return false;
+          throw fail(`write ${key}`, error);
+        }
       }
+      return false;
     },
     async listKeys(prefix) {
       const keys: string[] = [];
