@@ -8,7 +8,7 @@ export interface AppConfig {
   entry?: string | string[];
   /** CodeBuild compute type for this app's build. @default "small" */
   computeType?: 'small' | 'medium' | 'large' | 'xlarge' | '2xlarge';
-  /** URL path prefix the edge router serves the app under. @default "/<app>/" */
+  /** URL path prefix the edge router serves the app under, optionally behind a host. @default "/<app>/" @example "/learn/catalog" or "shop.example.com/" */
   route?: string;
 }
 
@@ -87,7 +87,7 @@ export const CONFIG_SCHEMA = {
         properties: {
           entry: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 }] },
           computeType: { enum: ['small', 'medium', 'large', 'xlarge', '2xlarge'] },
-          route: { type: 'string', pattern: '^/' },
+          route: { type: 'string', pattern: '^([A-Za-z0-9.-]+)?/' },
         },
       },
     },
