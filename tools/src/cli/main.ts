@@ -15,6 +15,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   graph: async () => (await import('./commands/graph.js')).graphCommand,
   build: async () => (await import('./commands/build.js')).buildCommand,
   runs: async () => (await import('./commands/runs.js')).runsCommand,
+  serve: async () => (await import('./commands/serve.js')).serveCommand,
+  deliveries: async () => (await import('./commands/deliveries.js')).deliveriesCommand,
 };
 
 const SUMMARIES: Record<string, string> = {
@@ -22,6 +24,8 @@ const SUMMARIES: Record<string, string> = {
   graph: 'the file-level input graph of the apps (json, dot, cycles)',
   build: 'build apps in parallel (affected, named or all), locally or on CodeBuild',
   runs: 'the run history: list, show',
+  serve: 'the webhook service: GitHub push / pull_request → affected builds',
+  deliveries: 'the webhook deliveries: list, show, replay',
 };
 
 function renderHelp(): string {

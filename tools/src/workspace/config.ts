@@ -29,6 +29,36 @@ export interface UserConfig {
   codebuild?: { project: string; region?: string };
   /** A build that runs longer is stopped and recorded TIMED_OUT. @default 60 */
   timeoutMinutes?: number;
+  /** `tessera serve`: the webhook service. See docs/webhook.md. */
+  webhook?: WebhookConfig;
+}
+
+/** `webhook` in tessera.config.json: settings of `tessera serve` (each also has a TESSERA_* variable, docs/webhook.md). */
+export interface WebhookConfig {
+  /** Port to listen on. @default 3000 */
+  port?: number;
+  /** Address to listen on. @default "127.0.0.1" */
+  host?: string;
+  /** The repository the service clones and fetches (URL or path). @default the repository of the workspace it starts in */
+  source?: string;
+  /** Where the service keeps its clone. @default "<cacheDir>/webhook/clone" */
+  cloneDir?: string;
+  /** The SQLite database of deliveries and runs (share it to run several services). @default "<cacheDir>/tessera.db" */
+  database?: string;
+  /** Build pushed tags too. @default false */
+  tags?: boolean;
+  /** Larger request bodies are refused with 413. @default 26214400 (GitHub caps payloads at 25 MB) */
+  maxBodyBytes?: number;
+  /** A worker's claim on a delivery lasts this long without a heartbeat. @default 60 */
+  leaseSeconds?: number;
+  /** A delivery whose pipeline was interrupted this many times is marked failed. @default 5 */
+  maxAttempts?: number;
+  /** Executor of the service's builds. @default "local" */
+  executor?: 'local' | 'codebuild';
+  /** GitHub REST API base URL for commit statuses. @default "https://api.github.com" */
+  githubApiUrl?: string;
+  /** The service's public URL: commit statuses link to `<publicUrl>/runs/<id>`. */
+  publicUrl?: string;
 }
 
 /** The complete, read-only configuration the code sees. */
@@ -40,6 +70,7 @@ export interface ResolvedConfig {
   readonly apps: Readonly<Record<string, AppConfig>>;
   readonly codebuild: { readonly project: string; readonly region?: string };
   readonly timeoutMinutes: number;
+  readonly webhook: Readonly<WebhookConfig>;
   /** The file the config came from, or null when defaults apply. */
   readonly file: string | null;
 }
@@ -76,6 +107,24 @@ export const CONFIG_SCHEMA = {
       properties: { project: { type: 'string', minLength: 1 }, region: { type: 'string', minLength: 1 } },
     },
     timeoutMinutes: { type: 'number', exclusiveMinimum: 0 },
+    webhook: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        port: { type: 'integer', minimum: 0, maximum: 65535 },
+        host: { type: 'string', minLength: 1 },
+        source: { type: 'string', minLength: 1 },
+        cloneDir: { type: 'string', minLength: 1 },
+        database: { type: 'string', minLength: 1 },
+        tags: { type: 'boolean' },
+        maxBodyBytes: { type: 'integer', minimum: 1024 },
+        leaseSeconds: { type: 'number', exclusiveMinimum: 0 },
+        maxAttempts: { type: 'integer', minimum: 1 },
+        executor: { enum: ['local', 'codebuild'] },
+        githubApiUrl: { type: 'string', pattern: '^https?://' },
+        publicUrl: { type: 'string', pattern: '^https?://' },
+      },
+    },
   },
 } as const;
 
@@ -98,6 +147,7 @@ export const DEFAULT_CONFIG: ResolvedConfig = Object.freeze({
   apps: {},
   codebuild: { project: 'tessera' },
   timeoutMinutes: 60,
+  webhook: {},
   file: null,
 });
 
@@ -133,6 +183,7 @@ export function validateConfig(json: unknown, file: string = CONFIG_FILE): { con
       apps: user.apps ?? {},
       codebuild: user.codebuild ?? DEFAULT_CONFIG.codebuild,
       timeoutMinutes: user.timeoutMinutes ?? DEFAULT_CONFIG.timeoutMinutes,
+      webhook: user.webhook ?? DEFAULT_CONFIG.webhook,
       file,
     }),
     errors: [],
