@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { ClaimedDelivery, DeliveriesStore } from './deliveries-store.js';
+import { createLeaseOwner, retireLeaseOwner } from './lease-owner.js';
 
 /** How one delivery ended, as the worker records it. */
 export interface DeliveryOutcome {
@@ -42,7 +41,7 @@ export interface Worker {
  * never overwrites the new owner's record.
  */
 export function createWorker(options: WorkerOptions): Worker {
-  const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const owner = createLeaseOwner();
   const pollMs = options.pollMs ?? 1000;
   let stopping = false;
   let loop: Promise<void> | null = null;
@@ -127,6 +126,7 @@ export function createWorker(options: WorkerOptions): Worker {
       current?.abort(new Error('the service is stopping'));
       wakeUp?.();
       await loop;
+      retireLeaseOwner(owner);
     },
   };
 }

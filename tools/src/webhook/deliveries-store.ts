@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
 import { hostname } from 'node:os';
-import { isProcessAlive } from '../buildspec/process-group.js';
 import { TesseraError } from '../errors/tessera-error.js';
 import { DEFAULT_BUSY_TIMEOUT_MS, openRunsDb } from '../runs/open-runs-db.js';
 import { toRunsDbError } from '../runs/runs-db-error.js';
+import { isLeaseOwnerAlive } from './lease-owner.js';
 import { migrateWebhookSchema } from './webhook-schema.js';
 
 /** Where a delivery is in its life. `done` means the pipeline ran to its end (builds may still have failed). */
@@ -153,8 +153,7 @@ export function createDeliveriesStore(path: string, options: DeliveriesStoreOpti
     const t = now();
     // A lease of a dead process on this host needs no waiting: it can never be renewed.
     for (const r of s.runningOnHost.all(`${host}:%`) as { seq: number; lease_owner: string }[]) {
-      const pid = Number(r.lease_owner.split(':')[1]);
-      if (r.lease_owner !== owner && Number.isInteger(pid) && pid !== process.pid && !isProcessAlive(pid)) s.expire.run(r.seq);
+      if (r.lease_owner !== owner && !isLeaseOwnerAlive(r.lease_owner)) s.expire.run(r.seq);
     }
     for (;;) {
       const row = s.claim.get({ owner, until: t + leaseMs, now: t, at: iso() }) as Row | undefined;
