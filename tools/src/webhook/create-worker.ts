@@ -25,7 +25,7 @@ export interface Worker {
   /** `host:pid:nonce`, recorded as the lease owner. */
   readonly owner: string;
   start(): void;
-  /** Looks for work now (a delivery was just queued). */
+  /** Looks for work now, and checks that the current delivery is still this worker's (a delivery was just queued). */
   wake(): void;
   /** Stops claiming, stops the current delivery and gives it back to the queue. */
   stop(): Promise<void>;
@@ -47,6 +47,7 @@ export function createWorker(options: WorkerOptions): Worker {
   let loop: Promise<void> | null = null;
   let wakeUp: (() => void) | null = null;
   let current: AbortController | null = null;
+  let beat: (() => void) | null = null;
   let finished = 0;
 
   const idle = () =>
@@ -64,7 +65,10 @@ export function createWorker(options: WorkerOptions): Worker {
     const controller = new AbortController();
     current = controller;
     let lost = false;
-    const heartbeat = setInterval(() => {
+    // Every second at most (the poll interval), not just every third of the lease: the
+    // heartbeat is also how a worker learns that its delivery was superseded.
+    beat = () => {
+      if (lost) return;
       try {
         if (!options.deliveries.heartbeat(delivery.id, owner, options.leaseMs)) {
           lost = true;
@@ -74,7 +78,8 @@ export function createWorker(options: WorkerOptions): Worker {
         // A locked database delays one heartbeat; the lease outlasts several.
         options.log(`heartbeat of ${delivery.id} failed: ${(error as Error).message}`);
       }
-    }, Math.max(50, Math.floor(options.leaseMs / 3)));
+    };
+    const heartbeat = setInterval(beat, Math.max(10, Math.min(pollMs, Math.floor(options.leaseMs / 3))));
     let outcome: DeliveryOutcome;
     try {
       outcome = await options.process(delivery, controller.signal, owner);
@@ -83,6 +88,7 @@ export function createWorker(options: WorkerOptions): Worker {
     } finally {
       clearInterval(heartbeat);
       current = null;
+      beat = null;
     }
     try {
       if (lost) options.log(`${delivery.id}: stopped, ${(controller.signal.reason as Error).message}`);
@@ -120,6 +126,8 @@ export function createWorker(options: WorkerOptions): Worker {
     },
     wake() {
       wakeUp?.();
+      // A delivery just received may have superseded the one running here.
+      beat?.();
     },
     async stop() {
       stopping = true;
