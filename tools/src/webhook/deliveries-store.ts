@@ -182,7 +182,7 @@ export function createDeliveriesStore(path: string, options: DeliveriesStoreOpti
       guard(`replaying delivery ${id}`, () => {
         const row = resolve(s, id);
         s.replay.run({ seq: row.seq, at: iso() });
-        return toDelivery(s.bySeq.get(row.seq) as Row);
+        return toDelivery(s.byId.get(row.id) as Row);
       }),
     readStats: () =>
       guard('reading the queue statistics', () => {
@@ -261,7 +261,6 @@ function prepare(db: Database.Database) {
       WHERE seq = @seq`),
     list: db.prepare(`SELECT ${COLUMNS} FROM webhook_deliveries WHERE @state IS NULL OR state = @state ORDER BY seq DESC LIMIT @limit`),
     byId: db.prepare(`SELECT ${COLUMNS} FROM webhook_deliveries WHERE id = ?`),
-    bySeq: db.prepare(`SELECT ${COLUMNS} FROM webhook_deliveries WHERE seq = ?`),
     byPrefix: db.prepare(`SELECT ${COLUMNS} FROM webhook_deliveries WHERE id >= ? AND id < ? ORDER BY id LIMIT 2`),
     countByState: db.prepare(`SELECT state, count(*) AS n FROM webhook_deliveries GROUP BY state`),
     oldestQueued: db.prepare(`SELECT min(received_at) FROM webhook_deliveries WHERE state = 'queued'`).pluck(),
