@@ -64,6 +64,14 @@ describe('POST /webhooks/github', () => {
     expect(queued).toBe(1);
   });
 
+  it('stores a burst in groups and still answers a duplicate inside one group 200', async () => {
+    const bodies = Array.from({ length: 20 }, (_, i) => pushPayload({ ref: `refs/heads/b${i}`, before: A, after: B }));
+    const answers = await Promise.all([...bodies.map((b, i) => post('push', b, {}, `burst-${i}`)), post('push', bodies[0], {}, 'burst-0')]);
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([200, ...Array(20).fill(202)]);
+    expect(stored()).toHaveLength(20);
+    expect(queued).toBe(20);
+  });
+
   it.each<[string, Record<string, string | undefined>, number]>([
     ['a wrong signature', { 'x-hub-signature-256': sign('another-secret', JSON.stringify(push)) }, 401],
     ['a malformed signature', { 'x-hub-signature-256': 'sha256=zz' }, 401],

@@ -62,6 +62,12 @@ export interface IncomingDelivery {
   receivedAt: string;
 }
 
+/** What storing one delivery did. */
+export interface ReceiveResult {
+  inserted: boolean;
+  superseded: number;
+}
+
 /** Options of {@link createDeliveriesStore}. */
 export interface DeliveriesStoreOptions {
   /** @default 5000 */
@@ -75,7 +81,9 @@ export interface DeliveriesStore {
   /** The database file. */
   readonly path: string;
   /** Stores a delivery and supersedes the open ones of its key; `inserted` is false for an id seen before. */
-  receive(delivery: IncomingDelivery): { inserted: boolean; superseded: number };
+  receive(delivery: IncomingDelivery): ReceiveResult;
+  /** {@link receive} for several deliveries, in arrival order, in one transaction (one commit for a burst). */
+  receiveMany(deliveries: IncomingDelivery[]): ReceiveResult[];
   /** Takes the oldest queued delivery (or one whose worker died) for `owner`, or null. Gives up on ones claimed more than `maxAttempts` times. */
   claim(owner: string, leaseMs: number, maxAttempts: number): ClaimedDelivery | null;
   /** Extends the lease; false when the delivery is no longer this owner's (superseded, replayed, taken over). */
@@ -141,13 +149,14 @@ export function createDeliveriesStore(path: string, options: DeliveriesStoreOpti
   const iso = () => new Date(now()).toISOString();
   const host = hostname();
 
-  const receive = db.transaction((d: IncomingDelivery) => {
+  const receiveOne = (d: IncomingDelivery): ReceiveResult => {
     const at = iso();
     const inserted = s.insert.run({ ...d, updated_at: at }).changes === 1;
     if (!inserted || !d.key) return { inserted, superseded: 0 };
     const superseded = s.supersede.run({ key: d.key, id: d.id, reason: `superseded by delivery ${d.id}`, at }).changes;
     return { inserted, superseded };
-  });
+  };
+  const receive = db.transaction((list: IncomingDelivery[]) => list.map(receiveOne));
 
   const claim = db.transaction((owner: string, leaseMs: number, maxAttempts: number): ClaimedDelivery | null => {
     const t = now();
@@ -166,7 +175,8 @@ export function createDeliveriesStore(path: string, options: DeliveriesStoreOpti
   let closed = false;
   return {
     path,
-    receive: (d) => guard(`storing delivery ${d.id}`, () => receive.immediate(d)),
+    receive: (d) => guard(`storing delivery ${d.id}`, () => receive.immediate([d])[0]!),
+    receiveMany: (list) => guard(`storing ${list.length} deliveries`, () => receive.immediate(list)),
     claim: (owner, leaseMs, maxAttempts) => guard('claiming a delivery', () => claim.immediate(owner, leaseMs, maxAttempts)),
     heartbeat: (id, owner, leaseMs) => guard(`renewing the lease of delivery ${id}`, () => s.heartbeat.run({ id, owner, until: now() + leaseMs }).changes === 1),
     setRunId: (id, owner, runId) => void guard(`recording the run of delivery ${id}`, () => s.setRunId.run({ id, owner, runId, at: iso() })),

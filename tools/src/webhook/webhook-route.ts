@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { isTesseraError } from '../errors/tessera-error.js';
 import type { DeliveriesStore } from './deliveries-store.js';
 import { computeWorkKey, planDelivery, type PlanDeliveryOptions } from './plan-delivery.js';
+import { createReceiveBatcher } from './receive-batcher.js';
 
 /** Options of {@link registerWebhookRoute}. */
 export interface WebhookRouteOptions {
@@ -25,6 +26,7 @@ const reject = (reply: FastifyReply, status: number, code: string, message: stri
  */
 export function registerWebhookRoute(app: FastifyInstance, options: WebhookRouteOptions): void {
   const webhooks = new Webhooks({ secret: options.secret });
+  const batcher = createReceiveBatcher(options.deliveries);
   const now = options.now ?? (() => new Date());
   app.post('/webhooks/github', async (request, reply) => {
     const header = (name: string) => {
@@ -59,7 +61,7 @@ export function registerWebhookRoute(app: FastifyInstance, options: WebhookRoute
     const action = typeof (payload as { action?: unknown })?.action === 'string' ? ((payload as { action: string }).action) : null;
     let result;
     try {
-      result = options.deliveries.receive({
+      result = await batcher.receive({
         id, event, action, key: computeWorkKey(work), payload: text, receivedAt: now().toISOString(),
         state: work.kind === 'ignore' ? 'ignored' : 'queued', reason: work.kind === 'ignore' ? work.reason : null,
       });
