@@ -13,13 +13,12 @@
  *
  * Standalone: `npx tsx test/bench/webhook.bench.ts` prints the table and the notes.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDeliveriesStore } from '../../tools/src/webhook/deliveries-store.js';
-import { createRunsStore } from '../../tools/src/runs/runs-store.js';
 import { createRemote, createTinyRepo, deliveryHeaders, pushPayload, ZERO } from '../support/webhook-fixtures.js';
 import type { BenchContext, Section } from './run.js';
 
@@ -51,108 +50,144 @@ async function readMetrics(url: string): Promise<Map<string, number>> {
   return new Map([...text.matchAll(/^(tessera_[a-z_]+(?:\{[^}]*\})?) (\S+)$/gm)].map((m) => [m[1]!, Number(m[2])]));
 }
 
-/** Runs the section. */
-export async function run(ctx: BenchContext): Promise<Section> {
-  const repo = createTinyRepo();
-  const remote = createRemote(repo);
-  const home = mkdtempSync(join(tmpdir(), 'tessera-bench-webhook-'));
-  ctx.log(`webhook: preparing ${BURST} branches`);
-  const payloads: { id: string; body: string }[] = [];
-  const heads: string[] = [];
-  for (let v = 0; v < DISTINCT; v++) {
-    repo.git('checkout', '-q', '-B', `content-${v}`, 'main');
-    repo.write('libs/shared/src/greet.ts', `export const greet = (who: string): string => \`v${v} \${who}\`;\n`);
-    repo.write('apps/beta/src/main.tsx', `export const page = 'beta ${v}';\n`);
-    heads.push(repo.commit(`content ${v}`));
-  }
-  // One ref per delivery, pointing at one of the DISTINCT commits, pushed in one go.
-  const refspecs = Array.from({ length: BURST }, (_, i) => `${heads[i % DISTINCT]}:refs/heads/b${i}`);
-  for (let i = 0; i < refspecs.length; i += 100) repo.git('push', '-q', 'origin', ...refspecs.slice(i, i + 100));
-  for (let i = 0; i < BURST; i++) payloads.push({ id: `bench-${i}`, body: JSON.stringify(pushPayload({ ref: `refs/heads/b${i}`, before: ZERO, after: heads[i % DISTINCT]! })) });
+interface BurstResult {
+  latencies: number[];
+  refused: number;
+  ackedAllMs: number;
+  drainedS: number;
+  states: Record<string, number>;
+  jobs: Record<string, number>;
+  samples: { t: number; queued: number; running: number; done: number }[];
+}
 
-  const db = join(home, 'tessera.db');
-  const child = spawn(process.execPath, [ctx.tesseraBin, 'serve', '--port', '0', '--host', '127.0.0.1'], {
-    cwd: repo.dir,
-    env: { ...process.env, CI: '1', TESSERA_WEBHOOK_SECRET: SECRET, TESSERA_WEBHOOK_SOURCE: remote.dir, TESSERA_WEBHOOK_CLONE_DIR: join(home, 'clone'), TESSERA_WEBHOOK_DB: db, TESSERA_WEBHOOK_POLL_MS: '100' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+function spawnServe(ctx: BenchContext, cwd: string, env: NodeJS.ProcessEnv, role: string): { child: ChildProcess; ready: Promise<string> } {
+  const child = spawn(process.execPath, [ctx.tesseraBin, 'serve', '--port', '0', '--host', '127.0.0.1', '--role', role], { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  const url = await new Promise<string>((resolve, reject) => {
+  const ready = new Promise<string>((resolve, reject) => {
     child.stderr!.on('data', (c: Buffer) => {
       stderr += c.toString('utf8');
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
-      if (m) resolve(m[1]!);
+      const m = /tessera serve: (listening on (http:\/\/127\.0\.0\.1:\d+)|working)/.exec(stderr);
+      if (m) resolve(m[2] ?? '');
     });
     child.once('exit', (code) => reject(new Error(`tessera serve exited (${code}):\n${stderr}`)));
   });
-  const port = Number(new URL(url).port);
+  return { child, ready };
+}
+
+/** One burst against a fresh service: `split` runs the receiver and the worker as two processes. */
+async function runBurst(ctx: BenchContext, split: boolean): Promise<BurstResult> {
+  const repo = createTinyRepo();
+  const remote = createRemote(repo);
+  const home = mkdtempSync(join(tmpdir(), 'tessera-bench-webhook-'));
+  const children: ChildProcess[] = [];
   try {
-    ctx.log(`webhook: burst of ${BURST} deliveries to ${url}`);
+    ctx.log(`webhook: preparing ${BURST} branches`);
+    const heads: string[] = [];
+    for (let v = 0; v < DISTINCT; v++) {
+      repo.git('checkout', '-q', '-B', `content-${v}`, 'main');
+      repo.write('libs/shared/src/greet.ts', `export const greet = (who: string): string => \`v${v} \${who}\`;\n`);
+      repo.write('apps/beta/src/main.tsx', `export const page = 'beta ${v}';\n`);
+      heads.push(repo.commit(`content ${v}`));
+    }
+    // One branch per delivery, pointing at one of the DISTINCT commits.
+    const refspecs = Array.from({ length: BURST }, (_, i) => `${heads[i % DISTINCT]}:refs/heads/b${i}`);
+    for (let i = 0; i < refspecs.length; i += 100) repo.git('push', '-q', 'origin', ...refspecs.slice(i, i + 100));
+    const payloads = Array.from({ length: BURST }, (_, i) => ({ id: `bench-${i}`, body: JSON.stringify(pushPayload({ ref: `refs/heads/b${i}`, before: ZERO, after: heads[i % DISTINCT]! })) }));
+
+    const db = join(home, 'tessera.db');
+    const env = { ...process.env, CI: '1', TESSERA_WEBHOOK_SECRET: SECRET, TESSERA_WEBHOOK_SOURCE: remote.dir, TESSERA_WEBHOOK_CLONE_DIR: join(home, 'clone'), TESSERA_WEBHOOK_DB: db, TESSERA_WEBHOOK_POLL_MS: '100' };
+    const receiver = spawnServe(ctx, repo.dir, env, split ? 'receive' : 'both');
+    children.push(receiver.child);
+    const url = await receiver.ready;
+    if (split) {
+      const worker = spawnServe(ctx, repo.dir, env, 'work');
+      children.push(worker.child);
+      await worker.ready;
+    }
+    const port = Number(new URL(url).port);
+    // Warm the receiver up (JIT, first SQLite statements) with one delivery nobody acts on.
+    const warm = JSON.stringify({ zen: 'warm' });
+    await post(new Agent(), port, warm, deliveryHeaders(SECRET, 'issues', warm, 'warm-up'));
+
+    ctx.log(`webhook: burst of ${BURST} deliveries to ${url}${split ? ' (receiver and worker in two processes)' : ''}`);
     const agent = new Agent({ keepAlive: true, maxSockets: SOCKETS });
     const started = performance.now();
-    const samples: { t: number; queued: number; running: number; done: number }[] = [];
-    let sampling = true;
+    const samples: BurstResult['samples'] = [];
     const sampler = (async () => {
-      while (sampling) {
+      for (;;) {
         const m = await readMetrics(url);
         samples.push({ t: (performance.now() - started) / 1000, queued: m.get('tessera_webhook_queue_depth') ?? 0, running: m.get('tessera_webhook_deliveries{state="running"}') ?? 0, done: m.get('tessera_webhook_deliveries{state="done"}') ?? 0 });
-        if (samples.at(-1)!.done >= BURST) break;
+        if (samples.at(-1)!.done >= BURST) return;
         await new Promise((r) => setTimeout(r, SAMPLE_MS));
       }
     })();
     const acks = await Promise.all(payloads.map((p) => post(agent, port, p.body, deliveryHeaders(SECRET, 'push', p.body, p.id))));
     const ackedAllMs = performance.now() - started;
-    const refused = acks.filter((a) => a.status !== 202).length;
     await sampler;
-    sampling = false;
     const drainedS = (performance.now() - started) / 1000;
     agent.destroy();
-
-    const latencies = acks.map((a) => a.ms).sort((a, b) => a - b);
     const store = createDeliveriesStore(db);
-    const runs = createRunsStore(db);
-    const states = store.readStats().byState;
-    const jobs = store.readStats().buildsByStatus;
+    const stats = store.readStats();
     store.close();
-    runs.close();
-
-    const depthRows = samples.filter((_, i) => i % Math.max(1, Math.ceil(samples.length / 12)) === 0 || _ === samples.at(-1));
-    const table = [
-      '| measure | value |',
-      '| --- | --- |',
-      `| deliveries in the burst | ${BURST} (${SOCKETS} connections, all sent at once) |`,
-      `| acknowledged 202 | ${BURST - refused} (${refused} refused) |`,
-      `| acknowledgement latency p50 | ${percentile(latencies, 50).toFixed(1)} ms |`,
-      `| acknowledgement latency p99 | ${percentile(latencies, 99).toFixed(1)} ms (target ≤ 50 ms) |`,
-      `| acknowledgement latency max | ${latencies.at(-1)!.toFixed(1)} ms |`,
-      `| all ${BURST} acknowledged after | ${ackedAllMs.toFixed(0)} ms |`,
-      `| all processed after | ${drainedS.toFixed(1)} s (${(drainedS * 1000 / BURST).toFixed(0)} ms per delivery) |`,
-      `| deliveries done / failed | ${states.done} / ${states.failed} |`,
-      `| builds SUCCEEDED / CACHED / other | ${jobs.SUCCEEDED ?? 0} / ${jobs.CACHED ?? 0} / ${Object.entries(jobs).filter(([k]) => k !== 'SUCCEEDED' && k !== 'CACHED').map(([k, v]) => `${k} ${v}`).join(', ') || '0'} |`,
-      '',
-      '### Queue depth over time',
-      '',
-      '| t (s) | queued | running | done |',
-      '| --- | --- | --- | --- |',
-      ...depthRows.map((s) => `| ${s.t.toFixed(1)} | ${s.queued} | ${s.running} | ${s.done} |`),
-    ].join('\n');
     return {
-      title: 'Webhook service: a burst of signed deliveries',
-      table,
-      notes: [
-        `Each delivery is a push of a new branch (\`before\` all zeros) pointing at one of ${DISTINCT} commits that change \`libs/shared\` and \`apps/beta\` (both apps affected): ${DISTINCT * 2} distinct versions are built once each, every later delivery of the same content finds its versions built (CACHED).`,
-        'Acknowledgement = HMAC check (@octokit/webhooks) + one SQLite INSERT in WAL mode, before the 202; measured by the sender, request written to response read, over keep-alive connections.',
-        'The worker runs one delivery at a time per process (its clone is checked out at the delivery\'s head); per delivery it fetches, resolves the range, checks out, runs the affected analysis (graph cached by tree) and plans; run more `tessera serve` processes on one database (each with its own `webhook.cloneDir`) to drain faster.',
-        'The tiny workspace of test/support/webhook-fixtures.ts; the buildspec only echoes; the local executor builds each job in its own git worktree.',
-      ],
+      latencies: acks.map((a) => a.ms).sort((a, b) => a - b), refused: acks.filter((a) => a.status !== 202).length, ackedAllMs, drainedS,
+      states: stats.byState, jobs: stats.buildsByStatus, samples,
     };
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    for (const child of children) {
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
+    }
     repo.cleanup();
     remote.cleanup();
     rmSync(home, { recursive: true, force: true });
   }
+}
+
+/** Runs the section. */
+export async function run(ctx: BenchContext): Promise<Section> {
+  const load = loadavg()[0]!.toFixed(1);
+  const one = await runBurst(ctx, false);
+  const two = await runBurst(ctx, true);
+  const row = (name: string, f: (r: BurstResult) => string) => `| ${name} | ${f(one)} | ${f(two)} |`;
+  const ms = (n: number) => `${n.toFixed(1)} ms`;
+  const depth = (r: BurstResult) => r.samples.filter((_, i) => i % Math.max(1, Math.ceil(r.samples.length / 10)) === 0 || i === r.samples.length - 1);
+  const table = [
+    `| measure (${BURST} signed pushes, ${SOCKETS} connections, all sent at once) | one process (\`--role both\`) | receiver + worker processes |`,
+    '| --- | --- | --- |',
+    row('acknowledged 202', (r) => `${BURST - r.refused} (${r.refused} refused)`),
+    row('acknowledgement latency p50', (r) => ms(percentile(r.latencies, 50))),
+    row('acknowledgement latency p99 (target ≤ 50 ms)', (r) => ms(percentile(r.latencies, 99))),
+    row('acknowledgement latency max', (r) => ms(r.latencies.at(-1)!)),
+    row(`all ${BURST} acknowledged after`, (r) => `${r.ackedAllMs.toFixed(0)} ms`),
+    row('all processed after', (r) => `${r.drainedS.toFixed(1)} s (${((r.drainedS * 1000) / BURST).toFixed(0)} ms per delivery)`),
+    row('deliveries done / failed', (r) => `${r.states.done} / ${r.states.failed}`),
+    row('builds SUCCEEDED / CACHED', (r) => `${r.jobs.SUCCEEDED ?? 0} / ${r.jobs.CACHED ?? 0}`),
+    '',
+    '### Queue depth over time (one process)',
+    '',
+    '| t (s) | queued | running | done |',
+    '| --- | --- | --- | --- |',
+    ...depth(one).map((s) => `| ${s.t.toFixed(1)} | ${s.queued} | ${s.running} | ${s.done} |`),
+    '',
+    '### Queue depth over time (receiver + worker processes)',
+    '',
+    '| t (s) | queued | running | done |',
+    '| --- | --- | --- | --- |',
+    ...depth(two).map((s) => `| ${s.t.toFixed(1)} | ${s.queued} | ${s.running} | ${s.done} |`),
+  ].join('\n');
+  return {
+    title: 'Webhook service: a burst of signed deliveries',
+    table,
+    notes: [
+      `Load average when the section started: ${load} on ${cpus().length} cores (the machine is shared; latencies scale with it).`,
+      `Each delivery is a push of a new branch (\`before\` all zeros) pointing at one of ${DISTINCT} commits that change \`libs/shared\` and \`apps/beta\` (both apps affected): ${DISTINCT * 2} distinct versions are built once each, every later delivery of the same content finds its versions built (CACHED).`,
+      'Acknowledgement = HMAC check (@octokit/webhooks) + SQLite INSERT (WAL, group commit: one transaction per event-loop turn), before the 202; measured by the sender from request written to response read, keep-alive connections, after one warm-up delivery.',
+      'Sending all deliveries at once measures queueing: the last request of the burst waits for the ones before it. In one process the pipeline (affected analysis, plan, SQLite saves, spawning git and builds) shares the event loop with the receiver; with `--role receive` plus `--role work` processes on one database the receiver only verifies and stores.',
+      'The worker runs one delivery at a time per process (its clone is checked out at the delivery\'s head); more `--role work` processes (each with its own `webhook.cloneDir`) drain the queue faster.',
+      'The tiny workspace of test/support/webhook-fixtures.ts; the buildspec only echoes; the local executor builds each job in its own git worktree.',
+    ],
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

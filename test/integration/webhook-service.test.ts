@@ -53,7 +53,7 @@ async function start(options: { build?: string; env?: Record<string, string>; to
     repo, remote: remote.dir, service, github, logs, db: settings.database,
     send(event, payload, id = `d${++n}`) {
       const body = JSON.stringify(payload);
-      return fetch(`${service.url}/webhooks/github`, { method: 'POST', headers: deliveryHeaders(SECRET, event, body, id), body });
+      return fetch(`${service.url!}/webhooks/github`, { method: 'POST', headers: deliveryHeaders(SECRET, event, body, id), body });
     },
     waitDone: (id) => eventually(() => {
       const d = service.deliveries.read(id);

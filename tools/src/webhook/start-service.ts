@@ -19,16 +19,15 @@ export interface StartServiceOptions {
   log: (line: string) => void;
   /** The pipeline of a building delivery. @default BUILD_STAGES */
   stages?: readonly PipelineStage[];
-  /** Start without the worker (a receive-only process, or tests of the queue). @default true */
-  worker?: boolean;
 }
 
 /** A running service. */
 export interface Service {
-  app: FastifyInstance;
-  /** `http://host:port` it listens on (the real port when 0 was asked). */
-  url: string;
-  port: number;
+  /** The HTTP app; null for `role: work`. */
+  app: FastifyInstance | null;
+  /** `http://host:port` it listens on (the real port when 0 was asked); null for `role: work`. */
+  url: string | null;
+  port: number | null;
   deliveries: DeliveriesStore;
   worker: Worker | null;
   /** Stops accepting, gives the current delivery back to the queue, closes the database. */
@@ -71,7 +70,8 @@ export async function processDelivery(delivery: ClaimedDelivery, signal: AbortSi
 
 /**
  * `tessera serve` as a function: opens the queue, makes the clone, listens, and starts the
- * worker. The worker starts after `listen`, so deliveries left by a previous process (queued,
+ * worker (`role` both, the default; `receive` only listens, `work` only works: a receiver
+ * whose event loop never waits for a pipeline, and workers in other processes). The worker starts after `listen`, so deliveries left by a previous process (queued,
  * or running under a dead worker's lease) are resumed as soon as the service is up.
  */
 export async function startService(options: StartServiceOptions): Promise<Service> {
@@ -81,29 +81,33 @@ export async function startService(options: StartServiceOptions): Promise<Servic
   let app: FastifyInstance | null = null;
   try {
     runs = createRunsStore(settings.database, { busyTimeoutMs: settings.busyTimeoutMs });
-    if (options.worker !== false) await ensureClone(settings.source, settings.cloneDir, options.nodeModules);
+    const working = settings.role !== 'receive';
+    if (working) await ensureClone(settings.source, settings.cloneDir, options.nodeModules);
     const statuses = createStatusReporter({ token: settings.githubToken, apiUrl: settings.githubApiUrl, publicUrl: settings.publicUrl, warn: log });
-    const worker = options.worker === false ? null : createWorker({
+    const worker = !working ? null : createWorker({
       deliveries, leaseMs: settings.leaseMs, maxAttempts: settings.maxAttempts, pollMs: settings.pollMs, log,
       process: (delivery, signal, owner) => processDelivery(delivery, signal, owner, { settings, deliveries, statuses, stages: options.stages ?? BUILD_STAGES }),
     });
-    app = await buildApp({ secret: settings.secret, maxBodyBytes: settings.maxBodyBytes, deliveries, runs, planOptions: { tags: settings.tags }, onQueued: () => worker?.wake() });
-    try {
-      await app.listen({ port: settings.port, host: settings.host });
-    } catch (error) {
-      throw new TesseraError('TESSERA_WEBHOOK_LISTEN_FAILED', `Cannot listen on ${settings.host}:${settings.port}: ${(error as Error).message}`, { cause: error });
+    let port: number | null = null;
+    if (settings.role !== 'work') {
+      app = await buildApp({ secret: settings.secret, maxBodyBytes: settings.maxBodyBytes, deliveries, runs, planOptions: { tags: settings.tags }, onQueued: () => worker?.wake() });
+      try {
+        await app.listen({ port: settings.port, host: settings.host });
+      } catch (error) {
+        throw new TesseraError('TESSERA_WEBHOOK_LISTEN_FAILED', `Cannot listen on ${settings.host}:${settings.port}: ${(error as Error).message}`, { cause: error });
+      }
+      const address = app.server.address();
+      port = typeof address === 'object' && address ? address.port : settings.port;
     }
-    const address = app.server.address();
-    const port = typeof address === 'object' && address ? address.port : settings.port;
     worker?.start();
     const opened = { app, runs };
     let closed = false;
     return {
-      app, url: `http://${settings.host}:${port}`, port, deliveries, worker,
+      app, url: port === null ? null : `http://${settings.host}:${port}`, port, deliveries, worker,
       async close() {
         if (closed) return;
         closed = true;
-        await opened.app.close();
+        await opened.app?.close();
         await worker?.stop();
         opened.runs.close();
         deliveries.close();

@@ -8,6 +8,8 @@ export const DEFAULT_MAX_BODY_BYTES = 25 * 1024 * 1024;
 /** Everything `tessera serve` runs with, resolved from flags, TESSERA_* variables, config and defaults. */
 export interface WebhookSettings {
   secret: string;
+  /** `both` receives and works; `receive` only stores deliveries; `work` only processes them (no HTTP). */
+  role: 'both' | 'receive' | 'work';
   port: number;
   host: string;
   /** The repository to clone: a URL or a path. */
@@ -37,7 +39,7 @@ export interface WebhookSettingsInput {
   /** The root of its git repository: the default source. */
   repoRoot: string;
   env: Record<string, string | undefined>;
-  flags: { port?: string; host?: string };
+  flags: { port?: string; host?: string; role?: string };
 }
 
 function readNumber(value: string | number | undefined, name: string, fallback: number, min: number, integer = true): number {
@@ -72,9 +74,12 @@ export function resolveWebhookSettings(input: WebhookSettingsInput): WebhookSett
   const executor = pick(env.TESSERA_EXECUTOR, w.executor) ?? 'local';
   if (executor !== 'local' && executor !== 'codebuild') throw new TesseraError('TESSERA_USAGE', `TESSERA_EXECUTOR must be one of local, codebuild; received "${executor}"`);
   const concurrency = pick(env.TESSERA_CONCURRENCY);
+  const role = pick(flags.role, env.TESSERA_WEBHOOK_ROLE) ?? 'both';
+  if (role !== 'both' && role !== 'receive' && role !== 'work') throw new TesseraError('TESSERA_USAGE', `--role must be one of both, receive, work; received "${role}"`);
   const cacheDir = within(root, config.cacheDir);
   return {
     secret,
+    role,
     port,
     host,
     source: pick(env.TESSERA_WEBHOOK_SOURCE, w.source) ?? input.repoRoot,
