@@ -37,6 +37,7 @@ const SECTIONS: Record<string, () => Promise<SectionModule>> = {
   affected: () => import('./affected.bench.js'),
   fanout: () => import('./fanout.bench.js'),
   edge: () => import('./edge.bench.js'),
+  webhook: () => import('./webhook.bench.js'),
 };
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -20,6 +20,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   versions: async () => (await import('./commands/versions.js')).versionsCommand,
   release: async () => (await import('./commands/release.js')).releaseCommand,
   edge: async () => (await import('./commands/edge.js')).edgeCommand,
+  serve: async () => (await import('./commands/serve.js')).serveCommand,
+  deliveries: async () => (await import('./commands/deliveries.js')).deliveriesCommand,
 };
 
 const SUMMARIES: Record<string, string> = {
@@ -32,6 +34,8 @@ const SUMMARIES: Record<string, string> = {
   versions: 'the published versions of an app',
   release: 'blue/green releases per app: canary, promote, rollback, previews, prune',
   edge: 'the edge router that serves released versions',
+  serve: 'the webhook service: GitHub push / pull_request → affected builds',
+  deliveries: 'the webhook deliveries: list, show, replay',
 };
 
 function renderHelp(): string {

@@ -140,6 +140,26 @@ export const ERROR_CODES = {
     title: 'The edge router cannot listen on the port',
     solve: 'Stop whatever listens there, or pass another `--port` (TESSERA_EDGE_PORT).',
   },
+  TESSERA_WEBHOOK_SECRET_MISSING: {
+    title: '`tessera serve` has no webhook secret',
+    solve: 'Set TESSERA_WEBHOOK_SECRET to the secret of the GitHub webhook (repository Settings → Webhooks); the service refuses unsigned deliveries and will not start without one.',
+  },
+  TESSERA_WEBHOOK_DELIVERY_NOT_FOUND: {
+    title: 'No webhook delivery with that id',
+    solve: 'Run `tessera deliveries list` to see the stored deliveries and their ids.',
+  },
+  TESSERA_WEBHOOK_FETCH_FAILED: {
+    title: 'The service could not fetch its clone of the repository',
+    solve: 'Check `webhook.source` (URL or path) and the network or credentials it needs; the delivery stays visible with `tessera deliveries show ID` and can be run again with `tessera deliveries replay ID`.',
+  },
+  TESSERA_WEBHOOK_COMMIT_NOT_FOUND: {
+    title: 'A commit named by a delivery is not in the fetched repository',
+    solve: 'The commit was probably force-pushed away or the pull request\'s head is not published as refs/pull/N/head; replay the delivery once it is fetchable, or ignore it.',
+  },
+  TESSERA_WEBHOOK_LISTEN_FAILED: {
+    title: '`tessera serve` cannot listen on its port',
+    solve: 'Pick a free port with `--port` (TESSERA_WEBHOOK_PORT) or stop the process that holds it.',
+  },
 } as const satisfies Record<string, { title: string; solve: string; retired?: boolean }>;
 
 /** A stable error code, e.g. `TESSERA_GIT_REF_NOT_FOUND`. */

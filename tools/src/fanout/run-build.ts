@@ -47,6 +47,8 @@ export interface RunBuildOptions {
   env?: Record<string, string | undefined>;
   /** An executor to use instead of creating one (tests). */
   executorInstance?: Executor;
+  /** The runs database to record into (the webhook service shares one across its clone). @default <root>/<cacheDir>/tessera.db */
+  runsDbPath?: string;
 }
 
 export interface RunBuildResult {
@@ -127,7 +129,7 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
   const selected = affected && options.apps?.length ? apps.filter((a) => options.apps!.includes(a)) : apps;
 
   const cacheDir = ensureCacheDir(root, config);
-  const store = createRunsStore(join(cacheDir, 'tessera.db'));
+  const store = createRunsStore(options.runsDbPath ?? join(cacheDir, 'tessera.db'));
   try {
     store.markInterrupted();
     const runId = createRunId();

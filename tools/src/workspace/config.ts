@@ -40,6 +40,8 @@ export interface UserConfig {
     /** How long a version stays servable, and safe from `release prune`, after it stops being live. @default "24h" @example "7d" */
     retention?: string;
   };
+  /** `tessera serve`: the webhook service. See docs/webhook.md. */
+  webhook?: WebhookConfig;
 }
 
 /** The bundle store's settings, complete. */
@@ -49,6 +51,34 @@ export interface StoreSettings {
   readonly endpoint?: string;
   readonly region?: string;
   readonly forcePathStyle: boolean;
+}
+
+/** `webhook` in tessera.config.json: settings of `tessera serve` (each also has a TESSERA_* variable, docs/webhook.md). */
+export interface WebhookConfig {
+  /** Port to listen on. @default 3000 */
+  port?: number;
+  /** Address to listen on. @default "127.0.0.1" */
+  host?: string;
+  /** The repository the service clones and fetches (URL or path). @default the repository of the workspace it starts in */
+  source?: string;
+  /** Where the service keeps its clone. @default "<cacheDir>/webhook/clone" */
+  cloneDir?: string;
+  /** The SQLite database of deliveries and runs (share it to run several services). @default "<cacheDir>/tessera.db" */
+  database?: string;
+  /** Build pushed tags too. @default false */
+  tags?: boolean;
+  /** Larger request bodies are refused with 413. @default 26214400 (GitHub caps payloads at 25 MB) */
+  maxBodyBytes?: number;
+  /** A worker's claim on a delivery lasts this long without a heartbeat. @default 60 */
+  leaseSeconds?: number;
+  /** A delivery whose pipeline was interrupted this many times is marked failed. @default 5 */
+  maxAttempts?: number;
+  /** Executor of the service's builds. @default "local" */
+  executor?: 'local' | 'codebuild';
+  /** GitHub REST API base URL for commit statuses. @default "https://api.github.com" */
+  githubApiUrl?: string;
+  /** The service's public URL: commit statuses link to `<publicUrl>/runs/<id>`. */
+  publicUrl?: string;
 }
 
 /** The complete, read-only configuration the code sees. */
@@ -62,6 +92,7 @@ export interface ResolvedConfig {
   readonly timeoutMinutes: number;
   readonly store: StoreSettings;
   readonly release: { readonly retention: string };
+  readonly webhook: Readonly<WebhookConfig>;
   /** The file the config came from, or null when defaults apply. */
   readonly file: string | null;
 }
@@ -114,6 +145,24 @@ export const CONFIG_SCHEMA = {
       additionalProperties: false,
       properties: { retention: { type: 'string', pattern: '^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$' } },
     },
+    webhook: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        port: { type: 'integer', minimum: 0, maximum: 65535 },
+        host: { type: 'string', minLength: 1 },
+        source: { type: 'string', minLength: 1 },
+        cloneDir: { type: 'string', minLength: 1 },
+        database: { type: 'string', minLength: 1 },
+        tags: { type: 'boolean' },
+        maxBodyBytes: { type: 'integer', minimum: 1024 },
+        leaseSeconds: { type: 'number', exclusiveMinimum: 0 },
+        maxAttempts: { type: 'integer', minimum: 1 },
+        executor: { enum: ['local', 'codebuild'] },
+        githubApiUrl: { type: 'string', pattern: '^https?://' },
+        publicUrl: { type: 'string', pattern: '^https?://' },
+      },
+    },
   },
 } as const;
 
@@ -138,6 +187,7 @@ export const DEFAULT_CONFIG: ResolvedConfig = Object.freeze({
   timeoutMinutes: 60,
   store: { url: '.tessera/store', forcePathStyle: false },
   release: { retention: '24h' },
+  webhook: {},
   file: null,
 });
 
@@ -183,6 +233,7 @@ export function validateConfig(json: unknown, file: string = CONFIG_FILE): { con
       timeoutMinutes: user.timeoutMinutes ?? DEFAULT_CONFIG.timeoutMinutes,
       store: resolveStoreSettings(user),
       release: { retention: user.release?.retention ?? DEFAULT_CONFIG.release.retention },
+      webhook: user.webhook ?? DEFAULT_CONFIG.webhook,
       file,
     }),
     errors: [],

@@ -1,0 +1,107 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createDeliveriesStore, type DeliveriesStore, type IncomingDelivery } from '../../tools/src/webhook/deliveries-store.js';
+import { REPO_ROOT } from '../support/sample-repo.js';
+
+let dir: string;
+let now: number;
+let a: DeliveriesStore;
+let b: DeliveriesStore;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tessera-queue-'));
+  now = 1_000_000;
+  a = createDeliveriesStore(join(dir, 'tessera.db'), { now: () => now });
+  b = createDeliveriesStore(join(dir, 'tessera.db'), { now: () => now });
+});
+afterEach(() => {
+  a.close();
+  b.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const incoming = (id: string, key: string | null = `k-${id}`): IncomingDelivery => ({ id, event: 'push', action: null, key, payload: '{}', state: 'queued', reason: null, receivedAt: new Date(now).toISOString() });
+// Owners on another host: only their lease tells whether they are alive.
+const W1 = 'host-one:1:a';
+const W2 = 'host-two:2:b';
+
+describe('the deliveries queue', () => {
+  it('hands each delivery to one worker, oldest first', () => {
+    a.receive(incoming('d1'));
+    a.receive(incoming('d2'));
+    expect(a.claim(W1, 1000, 5)?.id).toBe('d1');
+    expect(b.claim(W2, 1000, 5)?.id).toBe('d2');
+    expect(a.claim(W1, 1000, 5)).toBeNull();
+  });
+
+  it('resumes a delivery whose lease ran out, and fences the late owner out', () => {
+    a.receive(incoming('d1'));
+    expect(a.claim(W1, 1000, 5)).toMatchObject({ id: 'd1', attempts: 1 });
+    now += 999;
+    expect(b.claim(W2, 1000, 5)).toBeNull();
+    now += 2;
+    expect(b.claim(W2, 1000, 5)).toMatchObject({ id: 'd1', attempts: 2 });
+    expect(a.heartbeat('d1', W1, 1000)).toBe(false);
+    expect(a.finish('d1', W1, { state: 'done' })).toBe(false);
+    expect(b.finish('d1', W2, { state: 'done' })).toBe(true);
+    expect(a.read('d1').state).toBe('done');
+  });
+
+  it('a heartbeat keeps the lease; supersede takes the delivery away from its worker', () => {
+    a.receive(incoming('d1', 'branch'));
+    a.claim(W1, 1000, 5);
+    now += 900;
+    expect(a.heartbeat('d1', W1, 1000)).toBe(true);
+    now += 900;
+    expect(b.claim(W2, 1000, 5)).toBeNull();
+    expect(b.receive(incoming('d2', 'branch'))).toEqual({ inserted: true, superseded: 1 });
+    expect(a.heartbeat('d1', W1, 1000)).toBe(false);
+    expect(a.read('d1').state).toBe('superseded');
+  });
+
+  it('gives up on a delivery that was claimed more than maxAttempts times', () => {
+    a.receive(incoming('poison'));
+    for (let i = 0; i < 2; i++) {
+      expect(a.claim(W1, 10, 2)?.id).toBe('poison');
+      now += 11;
+    }
+    expect(a.claim(W1, 10, 2)).toBeNull();
+    expect(a.read('poison')).toMatchObject({ state: 'failed', error: expect.stringContaining('gave up after 2 attempts') });
+  });
+
+  it('takes over at once from a dead process on this host, without waiting for the lease', async () => {
+    const { hostname } = await import('node:os');
+    a.receive(incoming('d1'));
+    a.claim(`${hostname()}:999999999:x`, 60_000, 5);
+    expect(b.claim(W2, 60_000, 5)?.id).toBe('d1');
+  });
+
+  it('a release puts the delivery back without counting an attempt', () => {
+    a.receive(incoming('d1'));
+    a.claim(W1, 1000, 5);
+    expect(a.release('d1', W1)).toBe(true);
+    expect(b.claim(W2, 1000, 5)).toMatchObject({ id: 'd1', attempts: 1 });
+  });
+
+  it('several processes claiming at once never take the same delivery twice', async () => {
+    for (let i = 0; i < 150; i++) a.receive(incoming(`d${i}`));
+    const script = join(dir, 'claimer.ts');
+    writeFileSync(script, `
+      import { createDeliveriesStore } from ${JSON.stringify(join(REPO_ROOT, 'tools/src/webhook/deliveries-store.ts'))};
+      const store = createDeliveriesStore(process.argv[2]);
+      const owner = 'host-' + process.pid + ':' + process.pid + ':c';
+      const got = [];
+      for (let d; (d = store.claim(owner, 60000, 5)); ) { got.push(d.id); store.finish(d.id, owner, { state: 'done' }); }
+      process.stdout.write(JSON.stringify(got));
+    `);
+    const run = promisify(execFile);
+    const outputs = await Promise.all([0, 1, 2].map(() => run(process.execPath, ['--import', 'tsx', script, join(dir, 'tessera.db')], { cwd: REPO_ROOT })));
+    const claimed = outputs.flatMap((o) => JSON.parse(o.stdout) as string[]);
+    expect(claimed).toHaveLength(150);
+    expect(new Set(claimed).size).toBe(150);
+    expect(a.readStats().byState).toMatchObject({ done: 150, queued: 0, running: 0 });
+  });
+});

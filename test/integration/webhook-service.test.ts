@@ -1,0 +1,215 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createRunsStore } from '../../tools/src/runs/runs-store.js';
+import { DEFAULT_CONFIG } from '../../tools/src/workspace/config.js';
+import { startService, type Service } from '../../tools/src/webhook/start-service.js';
+import { resolveWebhookSettings } from '../../tools/src/webhook/webhook-settings.js';
+import type { TestRepo } from '../support/sample-repo.js';
+import { createRemote, createTinyRepo, deliveryHeaders, eventually, pullRequestPayload, pushPayload, startFakeGitHub, ZERO } from '../support/webhook-fixtures.js';
+
+const SECRET = 'service-secret';
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.reverse()) await c();
+  cleanups.length = 0;
+});
+
+interface Harness {
+  repo: TestRepo;
+  remote: string;
+  service: Service;
+  github: Awaited<ReturnType<typeof startFakeGitHub>>;
+  logs: string[];
+  db: string;
+  send(event: string, payload: unknown, id?: string): Promise<Response>;
+  waitDone(id: string): Promise<ReturnType<Service['deliveries']['read']>>;
+  readRun(id: string): ReturnType<ReturnType<typeof createRunsStore>['readRun']>;
+}
+
+async function start(options: { build?: string; env?: Record<string, string>; token?: boolean } = {}): Promise<Harness> {
+  const repo = createTinyRepo(options.build);
+  cleanups.push(() => repo.cleanup());
+  const remote = createRemote(repo);
+  cleanups.push(() => remote.cleanup());
+  const github = await startFakeGitHub();
+  cleanups.push(() => github.close());
+  const home = mkdtempSync(join(tmpdir(), 'tessera-service-'));
+  cleanups.push(() => rmSync(home, { recursive: true, force: true }));
+  const env = {
+    TESSERA_WEBHOOK_SECRET: SECRET, TESSERA_WEBHOOK_SOURCE: remote.dir, TESSERA_WEBHOOK_CLONE_DIR: join(home, 'clone'), TESSERA_WEBHOOK_DB: join(home, 'tessera.db'),
+    TESSERA_GITHUB_API_URL: github.url, TESSERA_PUBLIC_URL: 'http://tessera.example', TESSERA_WEBHOOK_POLL_MS: '50', TESSERA_WEBHOOK_FETCH_BACKOFF_MS: '10', TESSERA_WEBHOOK_FETCH_ATTEMPTS: '2',
+    ...(options.token === false ? {} : { TESSERA_GITHUB_TOKEN: 'test-token' }),
+    ...options.env,
+  };
+  const settings = resolveWebhookSettings({ config: DEFAULT_CONFIG, root: repo.dir, repoRoot: repo.dir, env, flags: { port: '0', host: '127.0.0.1' } });
+  const logs: string[] = [];
+  const service = await startService({ settings, log: (l) => logs.push(l) });
+  cleanups.push(() => service.close());
+  let n = 0;
+  return {
+    repo, remote: remote.dir, service, github, logs, db: settings.database,
+    send(event, payload, id = `d${++n}`) {
+      const body = JSON.stringify(payload);
+      return fetch(`${service.url!}/webhooks/github`, { method: 'POST', headers: deliveryHeaders(SECRET, event, body, id), body });
+    },
+    waitDone: (id) => eventually(() => {
+      const d = service.deliveries.read(id);
+      return ['done', 'failed', 'superseded', 'ignored'].includes(d.state) && d;
+    }, `delivery ${id} to finish`),
+    readRun(id) {
+      const runs = createRunsStore(settings.database);
+      try {
+        return runs.readRun(id);
+      } finally {
+        runs.close();
+      }
+    },
+  };
+}
+
+/** Commits `files` on `branch` (created from `from` when new) and pushes it; returns [before, after]. */
+function pushCommit(h: Harness, branch: string, files: Record<string, string>, options: { from?: string; force?: boolean } = {}): [string, string] {
+  const before = h.repo.git('ls-remote', 'origin', `refs/heads/${branch}`).split('\t')[0] || ZERO;
+  h.repo.git('checkout', '-q', ...(options.from ? ['-B', branch, options.from] : [branch]));
+  for (const [path, content] of Object.entries(files)) h.repo.write(path, content);
+  const after = h.repo.commit(`change on ${branch}`);
+  h.repo.git('push', '-q', ...(options.force ? ['--force'] : []), 'origin', `${branch}:refs/heads/${branch}`);
+  return [before, after];
+}
+
+const SHARED = { 'libs/shared/src/greet.ts': "export const greet = (who: string): string => `hi ${who}`;\n" };
+const BETA = { 'apps/beta/src/main.tsx': "export const page = 'beta 2';\n" };
+
+describe('tessera serve, end to end through a real socket', () => {
+  it('a signed push builds the affected apps of before..after and reports commit statuses at the fake GitHub', async () => {
+    const h = await start();
+    const [, base] = pushCommit(h, 'feat', {}, { from: 'main' });
+    const [before, after] = pushCommit(h, 'feat', SHARED);
+    expect(before).toBe(base);
+    const res = await h.send('push', pushPayload({ ref: 'refs/heads/feat', before, after }), 'push-1');
+    expect(res.status).toBe(202);
+    const d = await h.waitDone('push-1');
+    expect(d).toMatchObject({ state: 'done', runId: expect.any(String), attempts: 1 });
+    const run = h.readRun(d.runId!);
+    expect(run).toMatchObject({ trigger: 'webhook:push', base: before, status: 'SUCCEEDED' });
+    expect(run.jobs.map((j) => [j.app, j.status])).toEqual([['alpha', 'SUCCEEDED']]);
+    expect(d.notes.map((n) => n.text)).toContain(`comparing ${before} .. ${after}`);
+
+    const statuses = h.github.statuses.map((s) => [s.owner, s.repo, s.sha, s.context, s.state]);
+    expect(statuses).toEqual([['acme', 'tiny', after, 'tessera/alpha', 'pending'], ['acme', 'tiny', after, 'tessera/alpha', 'success']]);
+    expect(h.github.statuses[1]).toMatchObject({ target_url: `http://tessera.example/runs/${run.id}`, authorization: 'token test-token' });
+
+    const served = await (await fetch(`${h.service.url}/runs/${run.id}`)).json();
+    expect(served).toMatchObject({ id: run.id, jobs: [{ app: 'alpha', status: 'SUCCEEDED' }] });
+    expect(await (await fetch(`${h.service.url}/metrics`)).text()).toContain('tessera_builds{status="SUCCEEDED"} 1');
+  });
+
+  it('a new branch, a forced push and a before missing from the clone compare with the merge-base of main; a deleted branch builds nothing', async () => {
+    const h = await start();
+    const [zero, created] = pushCommit(h, 'new', BETA, { from: 'main' });
+    expect(zero).toBe(ZERO);
+    await h.send('push', pushPayload({ ref: 'refs/heads/new', before: ZERO, after: created }), 'created');
+    const c = await h.waitDone('created');
+    expect(h.readRun(c.runId!).jobs.map((j) => j.app)).toEqual(['beta']);
+
+    // Rewrite the branch: its new head changes shared (alpha) instead of beta.
+    const [old, forced] = pushCommit(h, 'new', SHARED, { from: 'main', force: true });
+    expect(old).toBe(created);
+    await h.send('push', pushPayload({ ref: 'refs/heads/new', before: old, after: forced, forced: true }), 'forced');
+    const f = await h.waitDone('forced');
+    expect(h.readRun(f.runId!).jobs.map((j) => j.app)).toEqual(['alpha']);
+
+    const [, next] = pushCommit(h, 'new', BETA);
+    await h.send('push', pushPayload({ ref: 'refs/heads/new', before: 'f'.repeat(40), after: next }), 'unknown-before');
+    const u = await h.waitDone('unknown-before');
+    expect(u.notes.map((n) => n.text).join('\n')).toContain(`before ${'f'.repeat(12)} is not in the clone`);
+    expect(h.readRun(u.runId!).jobs.map((j) => j.app).sort()).toEqual(['alpha', 'beta']);
+
+    h.repo.git('push', '-q', 'origin', ':refs/heads/new');
+    await h.send('push', pushPayload({ ref: 'refs/heads/new', before: next, after: ZERO }), 'deleted');
+    const del = await h.waitDone('deleted');
+    expect(del.state).toBe('done');
+    expect(del.runId).toBeUndefined();
+  });
+
+  it('a pull request from a fork builds its affected apps from refs/pull/N/head; closed builds nothing', async () => {
+    const h = await start();
+    // The fork: a clone of the repository with its own commit, published by "GitHub" only as refs/pull/3/head.
+    const forkDir = mkdtempSync(join(tmpdir(), 'tessera-fork-'));
+    cleanups.push(() => rmSync(forkDir, { recursive: true, force: true }));
+    execFileSync('git', ['clone', '-q', h.remote, forkDir]);
+    writeFileSync(join(forkDir, 'apps/beta/src/main.tsx'), "export const page = 'from a fork';\n");
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=F', '-c', 'user.email=f@x', ...args], { cwd: forkDir, encoding: 'utf8' }).trim();
+    git('commit', '-qam', 'fork change');
+    const head = git('rev-parse', 'HEAD');
+    git('push', '-q', h.remote, 'HEAD:refs/pull/3/head');
+
+    await h.send('pull_request', pullRequestPayload('opened', { number: 3, headSha: head, fork: true }), 'pr-open');
+    const opened = await h.waitDone('pr-open');
+    expect(opened.state).toBe('done');
+    expect(h.readRun(opened.runId!)).toMatchObject({ trigger: 'webhook:pull_request', jobs: [{ app: 'beta', status: 'SUCCEEDED' }] });
+
+    await h.send('pull_request', pullRequestPayload('closed', { number: 3, headSha: head, fork: true }), 'pr-close');
+    expect(await h.waitDone('pr-close')).toMatchObject({ state: 'done' });
+    expect(h.service.deliveries.read('pr-close').runId).toBeUndefined();
+  });
+
+  it('a newer push to the same branch stops the running build of the older one', async () => {
+    const gate = join(mkdtempSync(join(tmpdir(), 'tessera-gate-')), 'open');
+    cleanups.push(() => rmSync(join(gate, '..'), { recursive: true, force: true }));
+    const started = `${gate}.started`;
+    const h = await start({ build: `touch ${started}; while [ ! -f ${gate} ]; do sleep 0.05; done` });
+    const [b1, a1] = pushCommit(h, 'main', SHARED);
+    await h.send('push', pushPayload({ ref: 'refs/heads/main', before: b1, after: a1 }), 'older');
+    // The build itself says it started: run records are saved at most every 250 ms.
+    await eventually(() => existsSync(started), 'the older build to start');
+    const running = h.service.deliveries.read('older').runId!;
+    const [b2, a2] = pushCommit(h, 'main', BETA);
+    await h.send('push', pushPayload({ ref: 'refs/heads/main', before: b2, after: a2 }), 'newer');
+    await eventually(() => h.readRun(running).status === 'STOPPED', 'the older run to stop');
+    expect(h.service.deliveries.read('older')).toMatchObject({ state: 'superseded', reason: 'superseded by delivery newer' });
+    expect(await eventually(() => h.github.statuses.find((s) => s.sha === a1 && s.state === 'error'), 'the stopped status')).toMatchObject({ context: 'tessera/alpha' });
+    writeFileSync(gate, '');
+    const newer = await h.waitDone('newer');
+    expect(newer.state).toBe('done');
+    expect(h.readRun(newer.runId!).jobs.map((j) => [j.app, j.status])).toEqual([['beta', 'SUCCEEDED']]);
+  });
+
+  it('never builds one version twice: the same inputs on another branch are CACHED', async () => {
+    const h = await start();
+    const [b1, a1] = pushCommit(h, 'one', SHARED, { from: 'main' });
+    await h.send('push', pushPayload({ ref: 'refs/heads/one', before: ZERO, after: a1 }), 'one');
+    expect(b1).toBe(ZERO);
+    const first = await h.waitDone('one');
+    const [, a2] = pushCommit(h, 'two', SHARED, { from: 'main' });
+    await h.send('push', pushPayload({ ref: 'refs/heads/two', before: ZERO, after: a2 }), 'two');
+    const second = await h.waitDone('two');
+    const [j1] = h.readRun(first.runId!).jobs;
+    const [j2] = h.readRun(second.runId!).jobs;
+    expect(j2).toMatchObject({ app: 'alpha', version: j1!.version, status: 'CACHED' });
+    expect(h.github.statuses.filter((s) => s.sha === a2).map((s) => s.state)).toEqual(['success']);
+  });
+
+  it('a fetch that keeps failing is retried with backoff, visible on the delivery, and fails it', async () => {
+    const h = await start();
+    const [before, after] = pushCommit(h, 'main', BETA);
+    renameSync(h.remote, `${h.remote}-gone`);
+    cleanups.push(() => rmSync(`${h.remote}-gone`, { recursive: true, force: true }));
+    await h.send('push', pushPayload({ ref: 'refs/heads/main', before, after }), 'no-fetch');
+    const d = await h.waitDone('no-fetch');
+    expect(d).toMatchObject({ state: 'failed', error: expect.stringContaining('TESSERA_WEBHOOK_FETCH_FAILED') });
+    expect(d.notes.map((n) => n.text).join('\n')).toMatch(/fetch attempt 1\/2 failed, retrying in 10 ms/);
+  });
+
+  it('without a token, skips statuses with one warning and still builds', async () => {
+    const h = await start({ token: false });
+    const [before, after] = pushCommit(h, 'main', BETA);
+    await h.send('push', pushPayload({ ref: 'refs/heads/main', before, after }), 'x');
+    expect(await h.waitDone('x')).toMatchObject({ state: 'done' });
+    expect(h.github.statuses).toEqual([]);
+    expect(h.logs.filter((l) => l.includes('commit statuses are skipped'))).toHaveLength(1);
+  });
+});

@@ -1,0 +1,158 @@
+import { runBuild, type RunBuildResult } from '../fanout/run-build.js';
+import { TesseraError } from '../errors/tessera-error.js';
+import type { JobRecord } from '../runs/run-record.js';
+import type { BuildWork, CancelWork } from './plan-delivery.js';
+import { checkoutCommit, fetchSourceTolerant, hasCommit } from './source-clone.js';
+import { computeCommitState, type StatusReporter } from './status-reporter.js';
+
+/** What every stage of one delivery's pipeline shares. Stages read what earlier ones left. */
+export interface PipelineContext {
+  deliveryId: string;
+  work: BuildWork;
+  cloneDir: string;
+  runsDbPath: string;
+  executor: 'local' | 'codebuild';
+  concurrency?: number;
+  fetchAttempts: number;
+  fetchBackoffMs: number;
+  /** Aborted when the delivery is superseded, replayed elsewhere, or the service stops. */
+  signal: AbortSignal;
+  statuses: StatusReporter;
+  /** A note visible on the delivery (`tessera deliveries show`). */
+  note(text: string): void;
+  /** The run id, recorded on the delivery as soon as the plan exists. */
+  onRun(runId: string): void;
+  /** The same inputs never build twice: a version already built is CACHED. */
+  isVersionBuilt(app: string, version: string): boolean;
+  /** Set by the range stage. */
+  range?: { base: string; head: string };
+  /** Set by the build stage. */
+  build?: RunBuildResult;
+}
+
+/** One step of the pipeline. `always` stages run even after the delivery was aborted (statuses must not stay pending). */
+export interface PipelineStage {
+  name: string;
+  always?: boolean;
+  run(ctx: PipelineContext): Promise<void>;
+}
+
+/** fetch: bring the clone up to date, retrying with backoff; each failed attempt is noted on the delivery. */
+export const fetchStage: PipelineStage = {
+  name: 'fetch',
+  async run(ctx) {
+    await fetchSourceTolerant({
+      cloneDir: ctx.cloneDir, extraRefs: ctx.work.extraRefs, attempts: ctx.fetchAttempts, backoffMs: ctx.fetchBackoffMs, signal: ctx.signal,
+      onRetry: (attempt, error, delay) => ctx.note(`fetch attempt ${attempt}/${ctx.fetchAttempts} failed, retrying in ${delay} ms: ${error.message}`),
+    });
+  },
+};
+
+/**
+ * range: what to compare. A push compares with `before` when the clone has it; a new branch,
+ * a forced push, a `before` the clone lacks and a pull request compare with the merge-base
+ * of the (base or default) branch. A new or forced default branch compares with its parent.
+ */
+export const rangeStage: PipelineStage = {
+  name: 'range',
+  async run(ctx) {
+    const { work, cloneDir } = ctx;
+    if (!(await hasCommit(cloneDir, work.head))) {
+      throw new TesseraError('TESSERA_WEBHOOK_COMMIT_NOT_FOUND', `Commit ${work.head} of delivery ${ctx.deliveryId} (${work.ref}) is not in the clone ${cloneDir} after fetching`);
+    }
+    let base: string;
+    if (work.base.kind === 'commit' && (await hasCommit(cloneDir, work.base.sha))) base = work.base.sha;
+    else {
+      const branch = work.base.kind === 'commit' ? work.base.fallbackBranch : work.base.branch;
+      if (work.base.kind === 'commit') ctx.note(`before ${work.base.sha.slice(0, 12)} is not in the clone (force-pushed away?): comparing with the merge-base of ${branch}`);
+      base = `refs/remotes/origin/${branch}`;
+      if (work.defaultBranch || !(await hasCommit(cloneDir, base))) {
+        base = `${work.head}~1`;
+        if (!(await hasCommit(cloneDir, base))) throw new TesseraError('TESSERA_WEBHOOK_COMMIT_NOT_FOUND', `Neither origin/${branch} nor a parent of ${work.head} is in the clone ${cloneDir}: nothing to compare with`);
+      }
+    }
+    ctx.range = { base, head: work.head };
+    ctx.note(`comparing ${base} .. ${work.head}`);
+  },
+};
+
+/** checkout: the clone's working tree at the head commit, so buildspec.yml and tessera.config.json are the pushed ones. */
+export const checkoutStage: PipelineStage = {
+  name: 'checkout',
+  run: (ctx) => checkoutCommit(ctx.cloneDir, ctx.work.head),
+};
+
+/** build: the affected apps of the range, through the same fan-out as `tessera build --affected`. */
+export const buildStage: PipelineStage = {
+  name: 'build',
+  async run(ctx) {
+    const { work } = ctx;
+    const report = (job: JobRecord, runId: string) => ctx.statuses.report({ repo: work.repo, sha: work.head, app: job.app, runId, ...computeCommitState(job.status) });
+    const pending: Promise<void>[] = [];
+    ctx.build = await runBuild({
+      root: ctx.cloneDir,
+      affected: { base: ctx.range!.base, head: work.head },
+      executor: ctx.executor,
+      concurrency: ctx.concurrency,
+      trigger: work.trigger,
+      signal: ctx.signal,
+      runsDbPath: ctx.runsDbPath,
+      isPublished: async (app, version) => ctx.isVersionBuilt(app, version),
+      onPlan(_plan, run) {
+        ctx.onRun(run.id);
+        ctx.note(`run ${run.id}: ${run.jobs.length ? run.jobs.map((j) => `${j.app}${j.status === 'CACHED' ? ' (cached)' : ''}`).join(', ') : 'no app affected'}`);
+        for (const job of run.jobs) pending.push(report({ ...job, status: job.status === 'CACHED' ? 'CACHED' : 'QUEUED' }, run.id));
+      },
+      onEvent(run, event) {
+        if (event.type === 'job-end') pending.push(report(run.jobs.find((j) => j.app === event.app)!, run.id));
+      },
+    });
+    await Promise.all(pending);
+  },
+};
+
+/**
+ * report: a final status for every job that did not send one while building (a build
+ * stopped because the delivery was superseded must not stay "pending" on GitHub).
+ */
+export const reportStage: PipelineStage = {
+  name: 'report',
+  always: true,
+  async run(ctx) {
+    const run = ctx.build?.run;
+    if (!run) return;
+    const unfinished = run.jobs.filter((j) => j.status === 'QUEUED' || j.status === 'IN_PROGRESS');
+    await Promise.all(unfinished.map((j) => ctx.statuses.report({ repo: ctx.work.repo, sha: ctx.work.head, app: j.app, runId: run.id, ...computeCommitState('STOPPED') })));
+  },
+};
+
+/**
+ * The stages of a delivery that builds, in order. Publishing (issue 5) and previews or
+ * canaries (issue 6) are appended after `buildStage`: they read `ctx.build.run.jobs`
+ * (SUCCEEDED jobs with their versions), `ctx.work.defaultBranch` and `ctx.work.pullRequest`.
+ */
+export const BUILD_STAGES: readonly PipelineStage[] = [fetchStage, rangeStage, checkoutStage, buildStage, reportStage];
+
+/**
+ * What a deleted branch or a closed pull request does beyond superseding its open work
+ * (which the queue does when the delivery is received). Removing PR previews (issue 6)
+ * plugs in here.
+ */
+export const CANCEL_STAGES: readonly ((work: CancelWork, note: (text: string) => void) => Promise<void>)[] = [
+  async (work, note) => note(`${work.reason}: its queued and running work was superseded; nothing to build`),
+];
+
+/** Runs the stages in order; after an abort only `always` stages run. Returns the run's outcome. */
+export async function runPipeline(ctx: PipelineContext, stages: readonly PipelineStage[] = BUILD_STAGES): Promise<{ runStatus: string | null }> {
+  let failure: unknown = null;
+  for (const stage of stages) {
+    if ((failure !== null || ctx.signal.aborted) && !stage.always) continue;
+    try {
+      await stage.run(ctx);
+    } catch (error) {
+      failure ??= error;
+    }
+  }
+  if (failure !== null) throw failure;
+  return { runStatus: ctx.build?.run.status ?? null };
+}

@@ -1,0 +1,122 @@
+import type { FastifyInstance } from 'fastify';
+import { isTesseraError, TesseraError } from '../errors/tessera-error.js';
+import { createRunsStore, type RunsStore } from '../runs/runs-store.js';
+import { buildApp } from './build-app.js';
+import { createWorker, type DeliveryOutcome, type Worker } from './create-worker.js';
+import { createDeliveriesStore, type ClaimedDelivery, type DeliveriesStore } from './deliveries-store.js';
+import { BUILD_STAGES, CANCEL_STAGES, runPipeline, type PipelineStage } from './pipeline.js';
+import { planDelivery } from './plan-delivery.js';
+import { ensureClone } from './source-clone.js';
+import { createStatusReporter, type StatusReporter } from './status-reporter.js';
+import type { WebhookSettings } from './webhook-settings.js';
+
+/** Options of {@link startService}. */
+export interface StartServiceOptions {
+  settings: WebhookSettings;
+  /** Linked into the clone so local builds find the tool chain (the workspace's node_modules). */
+  nodeModules?: string;
+  /** One line per event (stderr in `tessera serve`). */
+  log: (line: string) => void;
+  /** The pipeline of a building delivery. @default BUILD_STAGES */
+  stages?: readonly PipelineStage[];
+}
+
+/** A running service. */
+export interface Service {
+  /** The HTTP app; null for `role: work`. */
+  app: FastifyInstance | null;
+  /** `http://host:port` it listens on (the real port when 0 was asked); null for `role: work`. */
+  url: string | null;
+  port: number | null;
+  deliveries: DeliveriesStore;
+  worker: Worker | null;
+  /** Stops accepting, gives the current delivery back to the queue, closes the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Processes one claimed delivery: decide from the payload (again, with the current
+ * settings), then run the cancel or build stages. Build failures are the run's outcome,
+ * not the delivery's: the delivery is `done` when the pipeline ran to its end.
+ */
+export async function processDelivery(delivery: ClaimedDelivery, signal: AbortSignal, owner: string, deps: { settings: WebhookSettings; deliveries: DeliveriesStore; statuses: StatusReporter; stages: readonly PipelineStage[] }): Promise<DeliveryOutcome> {
+  const { settings, deliveries } = deps;
+  const note = (text: string) => deliveries.addNote(delivery.id, text);
+  if (delivery.attempts > 1) note(`attempt ${delivery.attempts}: resuming after an interrupted attempt${delivery.runId ? ` (run ${delivery.runId})` : ''}`);
+  const work = planDelivery(delivery.event, JSON.parse(delivery.payload), { tags: settings.tags });
+  if (work.kind === 'ignore') {
+    note(`ignored: ${work.reason}`);
+    return { state: 'done' };
+  }
+  if (work.kind === 'cancel') {
+    for (const stage of CANCEL_STAGES) await stage(work, note);
+    return { state: 'done' };
+  }
+  try {
+    const { runStatus } = await runPipeline({
+      deliveryId: delivery.id, work, cloneDir: settings.cloneDir, runsDbPath: settings.database, executor: settings.executor, concurrency: settings.concurrency,
+      fetchAttempts: settings.fetchAttempts, fetchBackoffMs: settings.fetchBackoffMs, signal, statuses: deps.statuses, note,
+      onRun: (runId) => deliveries.setRunId(delivery.id, owner, runId),
+      isVersionBuilt: (app, version) => deliveries.isVersionBuilt(app, version),
+    }, deps.stages);
+    if (runStatus) note(`run ${runStatus}`);
+    return { state: 'done' };
+  } catch (error) {
+    const text = isTesseraError(error) ? `${error.code}: ${error.message}` : (error as Error).message;
+    note(`failed: ${text}`);
+    return { state: 'failed', error: text };
+  }
+}
+
+/**
+ * `tessera serve` as a function: opens the queue, makes the clone, listens, and starts the
+ * worker (`role` both, the default; `receive` only listens, `work` only works: a receiver
+ * whose event loop never waits for a pipeline, and workers in other processes). The worker starts after `listen`, so deliveries left by a previous process (queued,
+ * or running under a dead worker's lease) are resumed as soon as the service is up.
+ */
+export async function startService(options: StartServiceOptions): Promise<Service> {
+  const { settings, log } = options;
+  const deliveries = createDeliveriesStore(settings.database, { busyTimeoutMs: settings.busyTimeoutMs });
+  let runs: RunsStore | null = null;
+  let app: FastifyInstance | null = null;
+  try {
+    runs = createRunsStore(settings.database, { busyTimeoutMs: settings.busyTimeoutMs });
+    const working = settings.role !== 'receive';
+    if (working) await ensureClone(settings.source, settings.cloneDir, options.nodeModules);
+    const statuses = createStatusReporter({ token: settings.githubToken, apiUrl: settings.githubApiUrl, publicUrl: settings.publicUrl, warn: log });
+    const worker = !working ? null : createWorker({
+      deliveries, leaseMs: settings.leaseMs, maxAttempts: settings.maxAttempts, pollMs: settings.pollMs, log,
+      process: (delivery, signal, owner) => processDelivery(delivery, signal, owner, { settings, deliveries, statuses, stages: options.stages ?? BUILD_STAGES }),
+    });
+    let port: number | null = null;
+    if (settings.role !== 'work') {
+      app = await buildApp({ secret: settings.secret, maxBodyBytes: settings.maxBodyBytes, deliveries, runs, planOptions: { tags: settings.tags }, onQueued: () => worker?.wake() });
+      try {
+        await app.listen({ port: settings.port, host: settings.host });
+      } catch (error) {
+        throw new TesseraError('TESSERA_WEBHOOK_LISTEN_FAILED', `Cannot listen on ${settings.host}:${settings.port}: ${(error as Error).message}`, { cause: error });
+      }
+      const address = app.server.address();
+      port = typeof address === 'object' && address ? address.port : settings.port;
+    }
+    worker?.start();
+    const opened = { app, runs };
+    let closed = false;
+    return {
+      app, url: port === null ? null : `http://${settings.host}:${port}`, port, deliveries, worker,
+      async close() {
+        if (closed) return;
+        closed = true;
+        await opened.app?.close();
+        await worker?.stop();
+        opened.runs.close();
+        deliveries.close();
+      },
+    };
+  } catch (error) {
+    await app?.close();
+    runs?.close();
+    deliveries.close();
+    throw error;
+  }
+}
