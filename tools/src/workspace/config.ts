@@ -39,6 +39,13 @@ export interface UserConfig {
   release?: {
     /** How long a version stays servable, and safe from `release prune`, after it stops being live. @default "24h" @example "7d" */
     retention?: string;
+    /**
+     * What `tessera serve` does with each new version a push to the default branch builds: start
+     * it as a canary. Unset: versions are published and nothing else. @example { "weight": 10, "steps": [10, 50, 100], "interval": "15m" }
+     */
+    canary?: { weight?: number; steps?: number[]; interval?: string };
+    /** How long the previews `tessera serve` sets for pull requests last. @default "7d" */
+    previewTtl?: string;
   };
   /** `tessera serve`: the webhook service. See docs/webhook.md. */
   webhook?: WebhookConfig;
@@ -91,7 +98,11 @@ export interface ResolvedConfig {
   readonly codebuild: { readonly project: string; readonly region?: string };
   readonly timeoutMinutes: number;
   readonly store: StoreSettings;
-  readonly release: { readonly retention: string };
+  readonly release: {
+    readonly retention: string;
+    readonly canary: { readonly weight?: number; readonly steps?: readonly number[]; readonly interval?: string } | null;
+    readonly previewTtl: string;
+  };
   readonly webhook: Readonly<WebhookConfig>;
   /** The file the config came from, or null when defaults apply. */
   readonly file: string | null;
@@ -99,6 +110,9 @@ export interface ResolvedConfig {
 
 /** The config file's name at the workspace root. */
 export const CONFIG_FILE = 'tessera.config.json';
+
+/** A duration such as `15m`, `24h` or `7d` (see parseDuration). */
+const DURATION_PATTERN = '^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$';
 
 /** The JSON Schema of tessera.config.json (also written to docs/tessera.config.schema.json by a test). */
 export const CONFIG_SCHEMA = {
@@ -143,7 +157,19 @@ export const CONFIG_SCHEMA = {
     release: {
       type: 'object',
       additionalProperties: false,
-      properties: { retention: { type: 'string', pattern: '^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$' } },
+      properties: {
+        retention: { type: 'string', pattern: DURATION_PATTERN },
+        previewTtl: { type: 'string', pattern: DURATION_PATTERN },
+        canary: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            weight: { type: 'integer', minimum: 0, maximum: 100 },
+            steps: { type: 'array', items: { type: 'integer', minimum: 0, maximum: 100 }, minItems: 1 },
+            interval: { type: 'string', pattern: DURATION_PATTERN },
+          },
+        },
+      },
     },
     webhook: {
       type: 'object',
@@ -186,7 +212,7 @@ export const DEFAULT_CONFIG: ResolvedConfig = Object.freeze({
   codebuild: { project: 'tessera' },
   timeoutMinutes: 60,
   store: { url: '.tessera/store', forcePathStyle: false },
-  release: { retention: '24h' },
+  release: { retention: '24h', canary: null, previewTtl: '7d' },
   webhook: {},
   file: null,
 });
@@ -232,7 +258,11 @@ export function validateConfig(json: unknown, file: string = CONFIG_FILE): { con
       codebuild: user.codebuild ?? DEFAULT_CONFIG.codebuild,
       timeoutMinutes: user.timeoutMinutes ?? DEFAULT_CONFIG.timeoutMinutes,
       store: resolveStoreSettings(user),
-      release: { retention: user.release?.retention ?? DEFAULT_CONFIG.release.retention },
+      release: {
+        retention: user.release?.retention ?? DEFAULT_CONFIG.release.retention,
+        canary: user.release?.canary ?? null,
+        previewTtl: user.release?.previewTtl ?? DEFAULT_CONFIG.release.previewTtl,
+      },
       webhook: user.webhook ?? DEFAULT_CONFIG.webhook,
       file,
     }),
