@@ -115,6 +115,19 @@ describe('bad input gets a coded error that says where and what to do', () => {
     expect(report.apps.map((a) => a.name)).toEqual(['learner-home', 'profile', 'search']);
     expect(report.warnings.map((w) => w.code)).toEqual(expect.arrayContaining(['TESSERA_GRAPH_FILE_TOO_LARGE', 'TESSERA_GRAPH_SYMLINK_LOOP']));
   });
+
+  it('a committed symlink loop named like a source file is not stat-ed to death', async () => {
+    // The size check before analysis stats every parseable file; ELOOP there used to be an internal error.
+    const r = sample();
+    symlinkSync('loop-b.ts', join(r.dir, 'libs/formatting/src/loop-a.ts'));
+    symlinkSync('loop-a.ts', join(r.dir, 'libs/formatting/src/loop-b.ts'));
+    r.commit('loop');
+    const io = captureIo(r.dir);
+    expect(await main(['affected', '--base', 'HEAD~1', '--head', 'HEAD', '--json'], io)).toBe(0);
+    const doc = JSON.parse(io.out());
+    expect(doc.apps).toEqual([]);
+    expect(doc.unownedFiles).toEqual(expect.arrayContaining(['libs/formatting/src/loop-a.ts', 'libs/formatting/src/loop-b.ts']));
+  });
 });
 
 describe('the cache', () => {

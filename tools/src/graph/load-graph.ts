@@ -64,6 +64,18 @@ async function readWorktreeKey(root: string, cacheDir: string): Promise<{ key: s
   return { key, dirty, head, tree };
 }
 
+/**
+ * A file's size, or 0 when it cannot be stat'ed: a missing file, or a symlink loop (ELOOP),
+ * which the analysis reports with its own warning if an app imports it.
+ */
+function readSize(path: string): number {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.size ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
 /** Changes after which the previous graph cannot simply be updated: they may change how anything resolves. */
 const RESOLUTION_FILES = /(^|\/)(package\.json|tsconfig[^/]*\.json|jsconfig\.json|nx\.json|project\.json|tessera\.config\.json|package-lock\.json|npm-shrinkwrap\.json|pnpm-lock\.yaml|yarn\.lock)$/;
 /** Past this many modified files a full analysis is as cheap as an update. */
@@ -146,8 +158,7 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
     const tracked = new Set(entries.map((e) => e.path));
     for (const path of dirty) if (existsSync(join(root, path))) tracked.add(path);
     /** Source files over the parse limit, by their size in the checkout being analysed. */
-    const findLargeFiles = (paths: Iterable<string>, limit: number) =>
-      [...paths].filter((p) => PARSED.test(p) && (statSync(join(dir, p), { throwIfNoEntry: false })?.size ?? 0) > limit);
+    const findLargeFiles = (paths: Iterable<string>, limit: number) => [...paths].filter((p) => PARSED.test(p) && readSize(join(dir, p)) > limit);
     const base = await findUpdateBase(root, graphsDir, params, tree, dirty, tracked, warnings);
     let snapshot: GraphSnapshot;
     if (base) {
