@@ -21,6 +21,46 @@ export interface AnalyzeAppsOptions {
   tsconfig?: string;
   /** Update this graph instead of analysing from scratch; `modified` files changed content (nothing was added, deleted or reconfigured). */
   previous?: { graph: FileGraph; modified: string[] };
+  /** Apps bundled per esbuild build (see planAppsPerBuild). @default all apps in one build */
+  appsPerBuild?: number;
+}
+
+/**
+ * Up to this many parseable files, every app goes through one esbuild build: the fastest
+ * way, but esbuild holds every module of a build in memory until it ends (~25 kB each).
+ */
+export const SINGLE_BUILD_MAX_FILES = 20_000;
+/** Past SINGLE_BUILD_MAX_FILES, each build covers about this many of the workspace's files. */
+export const FILES_PER_BUILD = 10_000;
+/**
+ * Go's soft heap limit for an esbuild service started by a batched analysis. Without it Go
+ * lets the garbage of earlier builds pile up to twice the live heap before collecting, so
+ * batching alone would not bound the service's memory. A batch's live heap stays below it.
+ */
+const BATCHED_GO_MEMORY_LIMIT = '400MiB';
+
+/**
+ * How many apps to bundle per esbuild build, judged from the workspace's count of parseable
+ * files. Several builds cost more (each later build loads what earlier ones read as a stub,
+ * through a plugin round trip), so only workspaces past SINGLE_BUILD_MAX_FILES are split.
+ */
+export function planAppsPerBuild(appCount: number, sourceFileCount: number): number {
+  if (sourceFileCount <= SINGLE_BUILD_MAX_FILES || appCount <= 1) return Math.max(appCount, 1);
+  return Math.max(1, Math.floor(appCount / Math.ceil(sourceFileCount / FILES_PER_BUILD)));
+}
+
+/**
+ * Starts a build, with GOMEMLIMIT set for the esbuild service if this call starts it (it is
+ * spawned synchronously on first use and inherits the environment then). A limit the user set wins.
+ */
+function startBuild(esbuild: typeof esbuildTypes, options: esbuildTypes.BuildOptions & { metafile: true }, goMemoryLimit: string | undefined) {
+  if (!goMemoryLimit || process.env.GOMEMLIMIT !== undefined) return esbuild.build(options);
+  process.env.GOMEMLIMIT = goMemoryLimit;
+  try {
+    return esbuild.build(options);
+  } finally {
+    delete process.env.GOMEMLIMIT;
+  }
 }
 
 const SOURCE = /\.(tsx?|mts|cts|jsx?|mjs|cjs)$/;
@@ -188,10 +228,16 @@ export async function analyzeApps(options: AnalyzeAppsOptions): Promise<FileGrap
   const unresolvedPairs = new Map<string, string>(); // importer \0 specifier -> importer
   const pending: PendingResolve[] = [];
   const scanned = new Set<string>();
-  const stubbed = new Set(options.previous ? options.previous.graph.files.filter((f) => !options.previous!.modified.includes(f)) : []);
+  const perBuild = Math.max(1, options.appsPerBuild ?? options.apps.length);
+  const goMemoryLimit = !options.previous && perBuild < options.apps.length ? BATCHED_GO_MEMORY_LIMIT : undefined;
+  /** Files whose imports the graph already holds (from the previous graph, or an earlier build): loaded as stubs, never read again. */
+  const known = new Set(options.previous ? options.previous.graph.files.filter((f) => !options.previous!.modified.includes(f)) : []);
 
   /** Runs the bundler until it succeeds, turning each located failure into a skip or an unresolved import. */
   async function bundle(input: { stdin: string } | { entryPoints: string[] }): Promise<esbuildTypes.Metafile> {
+    // Folders whose known files are loaded for real in this build (see the "No matching export" case below); '' is all.
+    const unstubbed = new Set<string>();
+    const isStubbed = (path: string) => known.has(path) && !unstubbed.has('') && ![...unstubbed].some((dir) => path.startsWith(`${dir}/`));
     for (let pass = 0; ; pass++) {
       const skipPaths = [...skip.keys()];
       const specs = [...new Set([...unresolvedPairs.keys()].map((k) => k.split('\0')[1]!))];
@@ -209,10 +255,10 @@ export async function analyzeApps(options: AnalyzeAppsOptions): Promise<FileGrap
               unresolvedPairs.has(`${rel(args.importer)}\0${args.path}`) ? { path: args.path, external: true } : undefined,
             );
           }
-          if (stubbed.size) {
+          if (known.size && !unstubbed.has('')) {
             // An update reads only modified files and files never read before; every other file is
             // already in the graph, so it is answered with an empty stub and esbuild reads no further.
-            build.onLoad({ filter: /.*/ }, (args) => (stubbed.has(rel(args.path)) ? stubFor(args.path) : undefined));
+            build.onLoad({ filter: /.*/ }, (args) => (isStubbed(rel(args.path)) ? stubFor(args.path) : undefined));
           }
         },
       };
@@ -221,7 +267,7 @@ export async function analyzeApps(options: AnalyzeAppsOptions): Promise<FileGrap
           'stdin' in input
             ? { stdin: { contents: input.stdin, resolveDir: root, sourcefile: ENTRIES_MODULE, loader: 'js' as const } }
             : { entryPoints: input.entryPoints.map(abs) };
-        const result = await esbuild.build({ ...createResolveOptions(root), ...source, ...(options.tsconfig ? { tsconfig: options.tsconfig } : {}), write: false, metafile: true, outdir: join(root, '.tessera', 'graph-out'), packages: 'external', plugins: [plugin] });
+        const result = await startBuild(esbuild, { ...createResolveOptions(root), ...source, ...(options.tsconfig ? { tsconfig: options.tsconfig } : {}), write: false, metafile: true, outdir: join(root, '.tessera', 'graph-out'), packages: 'external', plugins: [plugin] }, goMemoryLimit);
         return result.metafile;
       } catch (error) {
         const messages = (error as { errors?: esbuildTypes.Message[] }).errors;
@@ -232,7 +278,15 @@ export async function analyzeApps(options: AnalyzeAppsOptions): Promise<FileGrap
           const unresolved = /^Could not resolve "(.+)"/.exec(m.text);
           const noLoader = /No loader is configured for "[^"]*" files: (.+)$/.exec(m.text);
           const unreadable = /(?:Cannot read|Could not read from) (?:file|directory) "?([^":]+)"?(?::|$)/.exec(m.text);
-          if (unresolved && loc) {
+          const noExport = /^No matching export in "(.+)" for import/.exec(m.text);
+          if (noExport && known.size && !unstubbed.has('')) {
+            // A barrel's `export *` of a stubbed file can leave a name unexported, which is the stub's
+            // doing, not the code's: load the barrel's folder for real, then everything, before
+            // blaming the importer.
+            const dir = posix.dirname(rel(noExport[1]!));
+            unstubbed.add(unstubbed.has(dir) || dir === '.' ? '' : dir);
+            progressed = true;
+          } else if (unresolved && loc) {
             const key = `${rel(loc.file)}\0${unresolved[1]}`;
             if (!unresolvedPairs.has(key)) (unresolvedPairs.set(key, rel(loc.file)), (progressed = true));
           } else if (noLoader) {
@@ -271,7 +325,7 @@ export async function analyzeApps(options: AnalyzeAppsOptions): Promise<FileGrap
   /** What the bundler reads: edges straight from the metafile. */
   function readMetafile(metafile: esbuildTypes.Metafile) {
     const inputPaths = Object.keys(metafile.inputs).filter((p) => !p.includes(':') && p !== ENTRIES_MODULE);
-    const readNow = inputPaths.filter((p) => !stubbed.has(p));
+    const readNow = inputPaths.filter((p) => !known.has(p));
     for (const path of readNow) state.reset(state.idOf(path));
     for (const path of readNow) {
       const from = state.idOf(path);
@@ -335,10 +389,15 @@ export async function analyzeApps(options: AnalyzeAppsOptions): Promise<FileGrap
   }
 
   if (!options.previous) {
-    // One synthetic entry importing every app entry: the bundler reads each file once and
-    // links one output instead of a chunk per lazy route; reachability per app is ours to compute.
-    const entries = [...new Set(options.apps.flatMap((a) => a.entries))];
-    readMetafile(await bundle({ stdin: entries.map((e) => `import ${JSON.stringify(`./${e}`)};`).join('\n') }));
+    // One synthetic entry importing every app entry (of a batch): the bundler reads each file once
+    // and links one output instead of a chunk per lazy route; reachability per app is ours to compute.
+    for (let at = 0; at < options.apps.length; at += perBuild) {
+      const entries = [...new Set(options.apps.slice(at, at + perBuild).flatMap((a) => a.entries))];
+      const read = readMetafile(await bundle({ stdin: entries.map((e) => `import ${JSON.stringify(`./${e}`)};`).join('\n') }));
+      // What this build read is in the graph now: later builds load it as a stub, so esbuild
+      // neither parses it again nor walks on below it, and holds only the new files in memory.
+      for (const path of read) known.add(path);
+    }
   } else {
     const modified = options.previous.modified.filter((f) => state.ids.has(f));
     for (const f of modified) state.reset(state.ids.get(f)!);

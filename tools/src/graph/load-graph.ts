@@ -8,7 +8,7 @@ import { runGit } from '../git/run-git.js';
 import { addWorktree, hashWorkingFiles, readCommitId, readDirtyPaths, readTreeEntries, readTreeId, removeWorktree, type TreeEntry } from '../git/read-repository.js';
 import type { ResolvedConfig } from '../workspace/config.js';
 import { readWorkspace } from '../workspace/read-workspace.js';
-import { analyzeApps } from './analyze-apps.js';
+import { analyzeApps, planAppsPerBuild } from './analyze-apps.js';
 import { type GraphSnapshot, readGraphCache, readGraphIndex, writeGraphCache } from './graph-cache.js';
 import { parseNameStatus } from '../git/read-change-set.js';
 import { readAliases, readSharedTsconfig } from './read-aliases.js';
@@ -171,7 +171,10 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
     } else {
       const workspace = await readWorkspace(dir, { projectsFrom: options.projectsFrom });
       const largeFiles = findLargeFiles(tracked, workspace.config.maxFileBytes);
-      const graph = await analyzeApps({ root: dir, apps: workspace.apps.map((a) => ({ name: a.name, entries: a.entries })), largeFiles, aliases: readAliases(dir), tsconfig: readSharedTsconfig(dir, tracked, workspace.projects.map((p) => p.root)) ?? undefined });
+      let parseable = 0;
+      for (const path of tracked) if (PARSED.test(path)) parseable++;
+      const appsPerBuild = planAppsPerBuild(workspace.apps.length, parseable);
+      const graph = await analyzeApps({ root: dir, apps: workspace.apps.map((a) => ({ name: a.name, entries: a.entries })), largeFiles, aliases: readAliases(dir), tsconfig: readSharedTsconfig(dir, tracked, workspace.projects.map((p) => p.root)) ?? undefined, appsPerBuild });
       graph.blobs = await readBlobs(root, dir, graph.files, entries, dirty);
       snapshot = { projects: workspace.projects, nx: workspace.nx, graph };
     }
