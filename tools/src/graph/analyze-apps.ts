@@ -8,6 +8,7 @@ import { createResolveOptions } from './bundler-options.js';
 import { createPathsOriginLocator } from './read-aliases.js';
 import { EDGE_KINDS, type EdgeKind, type FileGraph, type UncertainFile, type UnresolvedImport } from './file-graph.js';
 import { scanComputedImports, scanCssSpecifiers, scanSpecifiers } from './scan-imports.js';
+import { withEsbuildResolver } from './resolve-with-esbuild.js';
 
 export interface AnalyzeAppsOptions {
   /** Absolute directory of the tree to analyse (the workspace, or a worktree of another revision). */
@@ -33,11 +34,13 @@ export const SINGLE_BUILD_MAX_FILES = 20_000;
 /** Past SINGLE_BUILD_MAX_FILES, each build covers about this many of the workspace's files. */
 export const FILES_PER_BUILD = 10_000;
 /**
- * Go's soft heap limit for an esbuild service started by a batched analysis. Without it Go
- * lets the garbage of earlier builds pile up to twice the live heap before collecting, so
- * batching alone would not bound the service's memory. A batch's live heap stays below it.
+ * How the Go runtime of an esbuild service started by the analysis collects garbage: not
+ * at all (GOGC=off, as esbuild's own CLI does; about a fifth less CPU) until the heap nears
+ * a budget (GOMEMLIMIT). The budget fits one build of SINGLE_BUILD_MAX_FILES files's working
+ * set without collecting on a mid-size workspace; a batched analysis gets a tighter one,
+ * since Go would otherwise keep earlier builds' garbage around. Batches live below it.
  */
-const BATCHED_GO_MEMORY_LIMIT = '400MiB';
+const GO_MEMORY_BUDGET = { single: '640MiB', batched: '448MiB' };
 
 /**
  * How many apps to bundle per esbuild build, judged from the workspace's count of parseable
@@ -50,15 +53,18 @@ export function planAppsPerBuild(appCount: number, sourceFileCount: number): num
 }
 
 /**
- * Starts a build, with GOMEMLIMIT set for the esbuild service if this call starts it (it is
- * spawned synchronously on first use and inherits the environment then). A limit the user set wins.
+ * Starts a build, with the Go settings above for the esbuild service if this call starts it
+ * (it is spawned synchronously on first use and inherits the environment then). If the user
+ * set GOGC or GOMEMLIMIT, theirs win.
  */
-function startBuild(esbuild: typeof esbuildTypes, options: esbuildTypes.BuildOptions & { metafile: true }, goMemoryLimit: string | undefined) {
-  if (!goMemoryLimit || process.env.GOMEMLIMIT !== undefined) return esbuild.build(options);
+function startBuild(esbuild: typeof esbuildTypes, options: esbuildTypes.BuildOptions & { metafile: true }, goMemoryLimit: string) {
+  if (process.env.GOGC !== undefined || process.env.GOMEMLIMIT !== undefined) return esbuild.build(options);
+  process.env.GOGC = 'off';
   process.env.GOMEMLIMIT = goMemoryLimit;
   try {
     return esbuild.build(options);
   } finally {
+    delete process.env.GOGC;
     delete process.env.GOMEMLIMIT;
   }
 }
@@ -229,7 +235,7 @@ export async function analyzeApps(options: AnalyzeAppsOptions): Promise<FileGrap
   const pending: PendingResolve[] = [];
   const scanned = new Set<string>();
   const perBuild = Math.max(1, options.appsPerBuild ?? options.apps.length);
-  const goMemoryLimit = !options.previous && perBuild < options.apps.length ? BATCHED_GO_MEMORY_LIMIT : undefined;
+  const goMemoryLimit = !options.previous && perBuild < options.apps.length ? GO_MEMORY_BUDGET.batched : GO_MEMORY_BUDGET.single;
   /** Files whose imports the graph already holds (from the previous graph, or an earlier build): loaded as stubs, never read again. */
   const known = new Set(options.previous ? options.previous.graph.files.filter((f) => !options.previous!.modified.includes(f)) : []);
 
@@ -407,66 +413,41 @@ export async function analyzeApps(options: AnalyzeAppsOptions): Promise<FileGrap
 
   // What the bundler erases: resolve with esbuild's resolver, then follow new files (types reach types).
   const pathsOrigin = createPathsOriginLocator(root);
-  while (pending.length) {
-    const batch = pending.splice(0);
-    // A path alias resolves alike from every directory under the same tsconfig `paths`:
-    // resolve it once per (paths origin, specifier) instead of once per importing directory.
-    const results = await resolveBatch(root, options.tsconfig, batch.map((p) => ({ specifier: p.specifier, importer: abs(p.importer), key: isBare(p.specifier) ? `${pathsOrigin(posix.dirname(p.importer))}\0${p.specifier}` : `${posix.dirname(p.importer)}\0${p.specifier}` })));
-    batch.forEach((p, i) => {
-      const from = state.idOf(p.importer);
-      const r = results[i]!;
-      if (r.errors.length > 0 || !r.path) {
-        if (!r.external) addUnresolved(from, p.specifier);
-        else if (isBare(p.specifier)) state.addPackage(from, packageNameOf(p.specifier));
-        return;
+  // One resolver build for every round: new files reached through types are scanned and resolved in turn.
+  if (pending.length) {
+    await withEsbuildResolver(root, options.tsconfig, async (resolveAll) => {
+      while (pending.length) {
+        const batch = pending.splice(0);
+        // A path alias resolves alike from every directory under the same tsconfig `paths`:
+        // resolve it once per (paths origin, specifier) instead of once per importing directory.
+        const results = await resolveAll(batch.map((p) => ({ specifier: p.specifier, importer: abs(p.importer), key: isBare(p.specifier) ? `${pathsOrigin(posix.dirname(p.importer))}\0${p.specifier}` : `${posix.dirname(p.importer)}\0${p.specifier}` })));
+        batch.forEach((p, i) => {
+          const from = state.idOf(p.importer);
+          const r = results[i]!;
+          if (r.errors.length > 0 || !r.path) {
+            if (!r.external) addUnresolved(from, p.specifier);
+            else if (isBare(p.specifier)) state.addPackage(from, packageNameOf(p.specifier));
+            return;
+          }
+          if (r.external) {
+            // A path alias whose target is gone falls through to "bare package" in esbuild:
+            // for Tessera that is an import that no longer resolves, never an npm package.
+            if (isBare(p.specifier) && aliasBases(p.specifier)) addUnresolved(from, p.specifier);
+            else if (isBare(r.path)) state.addPackage(from, packageNameOf(r.path));
+            return;
+          }
+          const target = rel(r.path);
+          if (target.startsWith('../') || target.includes('node_modules/')) {
+            if (target.includes('node_modules/')) state.addPackage(from, packageNameOf(target));
+            return;
+          }
+          const isNew = !state.ids.has(target);
+          state.addEdge(from, state.idOf(target), p.kind);
+          if (isNew && (SOURCE.test(target) || CSS.test(target))) scanText(target, state.idOf(target), new Set(), 'type');
+        });
       }
-      if (r.external) {
-        // A path alias whose target is gone falls through to "bare package" in esbuild:
-        // for Tessera that is an import that no longer resolves, never an npm package.
-        if (isBare(p.specifier) && aliasBases(p.specifier)) addUnresolved(from, p.specifier);
-        else if (isBare(r.path)) state.addPackage(from, packageNameOf(r.path));
-        return;
-      }
-      const target = rel(r.path);
-      if (target.startsWith('../') || target.includes('node_modules/')) {
-        if (target.includes('node_modules/')) state.addPackage(from, packageNameOf(target));
-        return;
-      }
-      const isNew = !state.ids.has(target);
-      state.addEdge(from, state.idOf(target), p.kind);
-      if (isNew && (SOURCE.test(target) || CSS.test(target))) scanText(target, state.idOf(target), new Set(), 'type');
     });
   }
 
   return state.toGraph(options.apps);
-}
-
-interface ResolveResult { path: string; external: boolean; errors: unknown[] }
-
-/** Resolves many (specifier, importer) pairs with esbuild's resolver in one build. */
-async function resolveBatch(root: string, tsconfig: string | undefined, requests: { specifier: string; importer: string; key: string }[]): Promise<ResolveResult[]> {
-  const esbuild = await import('esbuild');
-  const seen = new Map<string, Promise<esbuildTypes.ResolveResult>>();
-  let results: ResolveResult[] = [];
-  await esbuild.build({
-    ...createResolveOptions(root), ...(tsconfig ? { tsconfig } : {}), stdin: { contents: '' }, write: false, packages: 'external', outdir: join(root, '.tessera', 'graph-out'),
-    plugins: [{
-      name: 'tessera-resolve',
-      setup(build) {
-        build.onStart(async () => {
-          const resolved = await Promise.all(requests.map((r) => {
-            const dir = posix.dirname(toPosix(r.importer));
-            let promise = seen.get(r.key);
-            if (!promise) {
-              promise = build.resolve(r.specifier, { kind: 'import-statement', resolveDir: dir, importer: r.importer });
-              seen.set(r.key, promise);
-            }
-            return promise;
-          }));
-          results = resolved.map((r) => ({ path: r.path, external: r.external, errors: r.errors }));
-        });
-      },
-    }],
-  });
-  return results;
 }

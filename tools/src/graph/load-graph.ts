@@ -55,11 +55,11 @@ export function ensureCacheDir(root: string, config: ResolvedConfig): string {
 }
 
 async function readWorktreeKey(root: string, cacheDir: string): Promise<{ key: string; dirty: string[]; head: string; tree: string }> {
-  const head = (await readCommitId(root, 'HEAD'))!;
-  const dirty = (await readDirtyPaths(root)).filter((p) => !p.startsWith(cacheDir + '/')).sort();
+  const [headId, dirtyPaths] = await Promise.all([readCommitId(root, 'HEAD'), readDirtyPaths(root)]);
+  const head = headId!;
+  const dirty = dirtyPaths.filter((p) => !p.startsWith(cacheDir + '/')).sort();
   const present = dirty.filter((p) => existsSync(join(root, p)) && statSync(join(root, p)).isFile());
-  const hashes = await hashWorkingFiles(root, present);
-  const tree = await readTreeId(root, head);
+  const [hashes, tree] = await Promise.all([hashWorkingFiles(root, present), readTreeId(root, head)]);
   const key = createHash('sha1').update(tree).update(dirty.map((p) => `${p}:${hashes.get(p) ?? 'gone'}`).join('\n')).digest('hex');
   return { key, dirty, head, tree };
 }
@@ -137,9 +137,12 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
 
   let dir = root;
   let cleanup = async () => {};
+  // git lists the tree while it checks the working tree: two processes, two cores.
+  const entriesRead = readTreeEntries(root, head);
+  entriesRead.catch(() => {}); // awaited below; a failure surfaces there
   if (revision.kind === 'commit') {
-    const headNow = await readCommitId(root, 'HEAD');
-    const clean = headNow === revision.commit && (await readDirtyPaths(root)).every((p) => p.startsWith(config.cacheDir + '/'));
+    const [headNow, dirtyNow] = await Promise.all([readCommitId(root, 'HEAD'), readDirtyPaths(root)]);
+    const clean = headNow === revision.commit && dirtyNow.every((p) => p.startsWith(config.cacheDir + '/'));
     if (!clean) {
       const base = mkdtempSync(join(tmpdir(), 'tessera-tree-'));
       const checkout = join(base, 'tree');
@@ -154,7 +157,7 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
     }
   }
   try {
-    const entries = await readTreeEntries(root, head);
+    const entries = await entriesRead;
     const tracked = new Set(entries.map((e) => e.path));
     for (const path of dirty) if (existsSync(join(root, path))) tracked.add(path);
     /** Source files over the parse limit, by their size in the checkout being analysed. */
