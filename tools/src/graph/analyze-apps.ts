@@ -3,10 +3,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { isAbsolute, join, posix, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
-import { TesseraError, type Warning } from '../errors/tessera-error.js';
+import { TesseraError } from '../errors/tessera-error.js';
 import { createResolveOptions } from './bundler-options.js';
 import { createPathsOriginLocator } from './read-aliases.js';
-import { EDGE_KINDS, type EdgeKind, type FileGraph, type UncertainFile, type UnresolvedImport } from './file-graph.js';
+import type { EdgeKind, FileGraph } from './file-graph.js';
+import { createGraphState, type GraphState } from './graph-state.js';
 import { scanComputedImports, scanCssSpecifiers, scanSpecifiers } from './scan-imports.js';
 import { withEsbuildResolver } from './resolve-with-esbuild.js';
 
@@ -130,74 +131,6 @@ function createAliasMatcher(aliases: Record<string, string[]>) {
   };
 }
 
-/** The mutable graph being built: empty for a full analysis, a copy of the previous graph for an update. */
-function createGraphState(previous: FileGraph | undefined) {
-  const files = previous ? [...previous.files] : [];
-  const ids = new Map(files.map((f, i) => [f, i]));
-  const edges = previous ? previous.edges.map((e) => [...e]) : [];
-  const edgeSeen: (Set<number> | undefined)[] = [];
-  const packages = new Map<number, Set<string>>(Object.entries(previous?.packages ?? {}).map(([id, names]) => [Number(id), new Set(names)]));
-  let unresolved: UnresolvedImport[] = previous ? [...previous.unresolved] : [];
-  let uncertain: UncertainFile[] = previous ? [...previous.uncertain] : [];
-  let warnings: Warning[] = previous ? [...previous.warnings] : [];
-  const seenOf = (id: number) => (edgeSeen[id] ??= new Set(edges[id]!.filter((_, i) => i % 2 === 0)));
-  return {
-    files,
-    ids,
-    get warnings() {
-      return warnings;
-    },
-    idOf(path: string): number {
-      let id = ids.get(path);
-      if (id === undefined) {
-        id = files.length;
-        ids.set(path, id);
-        files.push(path);
-        edges.push([]);
-      }
-      return id;
-    },
-    addEdge(from: number, to: number, kind: EdgeKind) {
-      const seen = seenOf(from);
-      if (from === to || seen.has(to)) return;
-      seen.add(to);
-      edges[from]!.push(to, EDGE_KINDS.indexOf(kind));
-    },
-    addPackage(from: number, name: string) {
-      let set = packages.get(from);
-      if (!set) packages.set(from, (set = new Set()));
-      set.add(name);
-    },
-    addUnresolved(entry: UnresolvedImport) {
-      unresolved.push(entry);
-    },
-    addUncertain(entry: UncertainFile) {
-      uncertain.push(entry);
-    },
-    warn(warning: Warning) {
-      warnings.push(warning);
-    },
-    /** Forgets what file `id` imports, before it is read again. */
-    reset(id: number) {
-      edges[id] = [];
-      edgeSeen[id] = new Set();
-      packages.delete(id);
-      unresolved = unresolved.filter((u) => u.file !== id);
-      uncertain = uncertain.filter((u) => u.file !== id);
-      warnings = warnings.filter((w) => w.location?.file !== files[id]);
-    },
-    toGraph(apps: AnalyzeAppsOptions['apps']): FileGraph {
-      const fileIds = (list: string[]) => list.map((e) => ids.get(e)).filter((id): id is number => id !== undefined);
-      return {
-        files, blobs: [], edges,
-        packages: Object.fromEntries([...packages].filter(([, set]) => set.size).map(([id, set]) => [String(id), [...set].sort()])),
-        unresolved, uncertain, warnings,
-        apps: apps.map((a) => ({ name: a.name, entries: fileIds(a.entries) })),
-      };
-    },
-  };
-}
-type GraphState = ReturnType<typeof createGraphState>;
 
 /**
  * An empty module standing in for a file whose imports are already known. It must accept
