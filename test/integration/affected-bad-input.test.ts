@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -67,6 +67,21 @@ describe('bad input gets a coded error that says where and what to do', () => {
     expect(error.code).toBe('TESSERA_WORKSPACE_INVALID');
     const where = error.problems.map((p: { location: { file: string; key?: string; line?: number } }) => `${p.location.file}${p.location.key ? `#${p.location.key}` : ''}${p.location.line ? `:${p.location.line}` : ''}`);
     expect(where).toEqual(expect.arrayContaining(['nx.json:1', 'libs/i18n/project.json#projectType', 'libs/i18n/project.json#tags']));
+  });
+
+  it('nx.json or project.json that is there but cannot be read: a coded problem naming each, at once', async () => {
+    const r = sample();
+    rmSync(join(r.dir, 'nx.json'));
+    mkdirSync(join(r.dir, 'nx.json'));
+    rmSync(join(r.dir, 'libs/i18n/project.json'));
+    symlinkSync('project.missing.json', join(r.dir, 'libs/i18n/project.json'));
+    const error = await readAffected({ root: r.dir, base: 'HEAD' }).catch((e) => e);
+    expect(error.code).toBe('TESSERA_WORKSPACE_INVALID');
+    const files = error.problems.map((p: { location: { file: string } }) => p.location.file);
+    expect(files).toEqual(expect.arrayContaining(['nx.json', 'libs/i18n/project.json']));
+    expect(error.problems.map((p: { text: string }) => p.text).join('\n')).toMatch(/EISDIR[\s\S]*symlink to nothing|symlink to nothing[\s\S]*EISDIR/);
+    // The default base comes from nx.json too: unreadable there is the same coded error, not a crash.
+    await rejectsWith(readAffected({ root: r.dir }), 'TESSERA_WORKSPACE_INVALID');
   });
 
   it('two projects with one name', async () => {
