@@ -37,9 +37,9 @@ export const FILES_PER_BUILD = 10_000;
 /**
  * How the Go runtime of an esbuild service started by the analysis collects garbage: not
  * at all (GOGC=off, as esbuild's own CLI does; about a fifth less CPU) until the heap nears
- * a budget (GOMEMLIMIT). The budget fits one build of SINGLE_BUILD_MAX_FILES files's working
- * set without collecting on a mid-size workspace; a batched analysis gets a tighter one,
- * since Go would otherwise keep earlier builds' garbage around. Batches live below it.
+ * a budget (GOMEMLIMIT). A mid-size workspace's single build fits the budget without one
+ * collection; a batched analysis gets a tighter budget, since Go would otherwise keep
+ * earlier builds' garbage around. A batch's live heap stays below it.
  */
 const GO_MEMORY_BUDGET = { single: '640MiB', batched: '448MiB' };
 
@@ -131,7 +131,6 @@ function createAliasMatcher(aliases: Record<string, string[]>) {
   };
 }
 
-
 /**
  * An empty module standing in for a file whose imports are already known. It must accept
  * whatever its importers ask of it (a named import from JSON, a CSS module's class map), or
@@ -147,9 +146,10 @@ function stubFor(path: string): esbuildTypes.OnLoadResult {
 }
 
 /**
- * Builds the file-level input graph of every app: one esbuild bundle of all entries
- * (metafile) for what the bundler reads, plus esbuild's own resolver for what it erases
- * (type-only imports). Files it cannot parse are kept, read as text, and flagged.
+ * Builds the file-level input graph of every app: one esbuild bundle of all entries (or of
+ * `appsPerBuild` apps at a time; metafile) for what the bundler reads, plus esbuild's own
+ * resolver for what it erases (type-only imports). Files it cannot parse are kept, read as
+ * text, and flagged.
  *
  * With `previous`, updates that graph instead: only the modified files (and files they now
  * reach for the first time) are read again, each import resolved by esbuild's resolver.
