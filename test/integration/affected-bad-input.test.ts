@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -69,6 +69,21 @@ describe('bad input gets a coded error that says where and what to do', () => {
     expect(where).toEqual(expect.arrayContaining(['nx.json:1', 'libs/i18n/project.json#projectType', 'libs/i18n/project.json#tags']));
   });
 
+  it('nx.json or project.json that is there but cannot be read: a coded problem naming each, at once', async () => {
+    const r = sample();
+    rmSync(join(r.dir, 'nx.json'));
+    mkdirSync(join(r.dir, 'nx.json'));
+    rmSync(join(r.dir, 'libs/i18n/project.json'));
+    symlinkSync('project.missing.json', join(r.dir, 'libs/i18n/project.json'));
+    const error = await readAffected({ root: r.dir, base: 'HEAD' }).catch((e) => e);
+    expect(error.code).toBe('TESSERA_WORKSPACE_INVALID');
+    const files = error.problems.map((p: { location: { file: string } }) => p.location.file);
+    expect(files).toEqual(expect.arrayContaining(['nx.json', 'libs/i18n/project.json']));
+    expect(error.problems.map((p: { text: string }) => p.text).join('\n')).toMatch(/EISDIR[\s\S]*symlink to nothing|symlink to nothing[\s\S]*EISDIR/);
+    // The default base comes from nx.json too: unreadable there is the same coded error, not a crash.
+    await rejectsWith(readAffected({ root: r.dir }), 'TESSERA_WORKSPACE_INVALID');
+  });
+
   it('two projects with one name', async () => {
     const r = sample();
     r.write('libs/i18n/project.json', r.read('libs/i18n/project.json').replace('"name": "i18n"', '"name": "icons"'));
@@ -114,6 +129,19 @@ describe('bad input gets a coded error that says where and what to do', () => {
     const report = await readAffected({ root: r.dir, base: 'HEAD~1', head: 'HEAD' });
     expect(report.apps.map((a) => a.name)).toEqual(['learner-home', 'profile', 'search']);
     expect(report.warnings.map((w) => w.code)).toEqual(expect.arrayContaining(['TESSERA_GRAPH_FILE_TOO_LARGE', 'TESSERA_GRAPH_SYMLINK_LOOP']));
+  });
+
+  it('a committed symlink loop named like a source file is not stat-ed to death', async () => {
+    // The size check before analysis stats every parseable file; ELOOP there used to be an internal error.
+    const r = sample();
+    symlinkSync('loop-b.ts', join(r.dir, 'libs/formatting/src/loop-a.ts'));
+    symlinkSync('loop-a.ts', join(r.dir, 'libs/formatting/src/loop-b.ts'));
+    r.commit('loop');
+    const io = captureIo(r.dir);
+    expect(await main(['affected', '--base', 'HEAD~1', '--head', 'HEAD', '--json'], io)).toBe(0);
+    const doc = JSON.parse(io.out());
+    expect(doc.apps).toEqual([]);
+    expect(doc.unownedFiles).toEqual(expect.arrayContaining(['libs/formatting/src/loop-a.ts', 'libs/formatting/src/loop-b.ts']));
   });
 });
 

@@ -129,6 +129,49 @@ describe('--cwd on another Nx workspace, with no configuration', () => {
   });
 });
 
+describe('--projects nx on a workspace whose projects only an Nx plugin infers', () => {
+  let inferred: TestRepo;
+  beforeAll(() => {
+    inferred = createEmptyRepo('tessera-inferred-');
+    // No project.json and no workspace package.json: a local plugin turns each app.config.json into a project.
+    inferred.write('package.json', JSON.stringify({ name: 'inferred', private: true }));
+    inferred.write('nx.json', JSON.stringify({ defaultBase: 'main', plugins: ['./tools/infer-projects.cjs'] }));
+    inferred.write('tools/infer-projects.cjs', [
+      "const { dirname, join } = require('node:path');",
+      "const { readFileSync } = require('node:fs');",
+      'exports.createNodes = [\'**/app.config.json\', (files, _options, context) => files.map((file) => {',
+      '  const { name, type } = JSON.parse(readFileSync(join(context.workspaceRoot, file), \'utf8\'));',
+      '  return [file, { projects: { [dirname(file)]: { name, projectType: type, sourceRoot: `${dirname(file)}/src` } } }];',
+      '})];',
+      '',
+    ].join('\n'));
+    inferred.write('sites/store/app.config.json', JSON.stringify({ name: 'store', type: 'application' }));
+    inferred.write('sites/store/src/main.ts', "import { total } from '../../../shared/cart/src/index';\nconsole.log(total([1, 2]));\n");
+    inferred.write('sites/blog/app.config.json', JSON.stringify({ name: 'blog', type: 'application' }));
+    inferred.write('sites/blog/src/main.ts', "console.log('blog');\n");
+    inferred.write('shared/cart/app.config.json', JSON.stringify({ name: 'cart', type: 'library' }));
+    inferred.write('shared/cart/src/index.ts', 'export const total = (xs: number[]) => xs.reduce((a, b) => a + b, 0);\n');
+    inferred.commit('init');
+    inferred.append('shared/cart/src/index.ts', '// rounding\n');
+    inferred.commit('cart');
+    symlinkSync(join(REPO_ROOT, 'node_modules'), join(inferred.dir, 'node_modules'));
+  });
+  afterAll(() => inferred.cleanup());
+
+  it('finds no apps by files alone, and the right one through Nx', async () => {
+    const own = captureIo(REPO_ROOT);
+    expect(await main(['affected', '--cwd', inferred.dir, '--base', 'HEAD~1', '--head', 'HEAD', '--json'], own)).toBe(2);
+    expect(own.err()).toContain('TESSERA_WORKSPACE_NO_APPS');
+    const io = captureIo(REPO_ROOT);
+    const code = await main(['affected', '--cwd', inferred.dir, '--base', 'HEAD~1', '--head', 'HEAD', '--projects', 'nx', '--json'], io);
+    expect(io.err()).not.toContain('error');
+    expect(code).toBe(0);
+    const doc = JSON.parse(io.out());
+    expect(doc.stats.totalApps).toBe(2);
+    expect(doc.apps.map((a: { name: string }) => a.name)).toEqual(['store']);
+  });
+});
+
 describe('the built CLI', () => {
   it('runs through the package bin and prints its version', () => {
     const version = execFileSync(process.execPath, [join(REPO_ROOT, 'tools/bin/tessera.js'), '--version'], { encoding: 'utf8' }).trim();

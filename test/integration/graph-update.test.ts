@@ -78,6 +78,25 @@ describe('updating a cached graph for modified files', () => {
     expect(readSharedTsconfig(repo.dir, files, roots)).toBeNull();
   });
 
+  it('analysing the apps in several esbuild builds gives the graph of one build', async () => {
+    repo = createSampleRepo();
+    const { analyzeApps, planAppsPerBuild, SINGLE_BUILD_MAX_FILES } = await import('../../tools/src/graph/analyze-apps.js');
+    const { readWorkspace } = await import('../../tools/src/workspace/read-workspace.js');
+    const { readAliases } = await import('../../tools/src/graph/read-aliases.js');
+    const workspace = await readWorkspace(repo.dir);
+    const options = { root: repo.dir, apps: workspace.apps.map((a) => ({ name: a.name, entries: a.entries })), largeFiles: [], aliases: readAliases(repo.dir), tsconfig: 'tsconfig.base.json' };
+    const wrap = (graph: Awaited<ReturnType<typeof analyzeApps>>) => canonical({ graph: { ...graph, blobs: graph.files.map(() => '') }, projects: [], nx: { defaultBase: null, appsDir: 'apps', raw: {} }, key: '', cache: 'miss' });
+    const whole = wrap(await analyzeApps(options));
+    expect(workspace.apps.length).toBeGreaterThan(2);
+    // Apps share libs (page-header everywhere): later builds meet files earlier builds read, as stubs.
+    expect(wrap(await analyzeApps({ ...options, appsPerBuild: 1 }))).toEqual(whole);
+    expect(wrap(await analyzeApps({ ...options, appsPerBuild: 2 }))).toEqual(whole);
+
+    expect(planAppsPerBuild(100, SINGLE_BUILD_MAX_FILES)).toBe(100);
+    expect(planAppsPerBuild(1000, 120_000)).toBe(83);
+    expect(planAppsPerBuild(3, 1_000_000)).toBe(1);
+  });
+
   it('analyses in full when a file was added, or a file that steers resolution changed', async () => {
     repo = createSampleRepo();
     await load(repo, { kind: 'commit', commit: repo.git('rev-parse', 'HEAD') });

@@ -5,7 +5,7 @@ import { type ChangeSet, type ChangeSetOptions, readChangeSet } from '../git/rea
 import { readFileAtCommit } from '../git/read-repository.js';
 import type { GraphSnapshot } from '../graph/graph-cache.js';
 import { loadGraph } from '../graph/load-graph.js';
-import { readConfig } from '../workspace/read-workspace.js';
+import { readConfig, readWorkspaceText } from '../workspace/read-workspace.js';
 import { isObject, parseJson } from '../workspace/parse-json.js';
 import { type AffectedResult, computeAffected } from './compute-affected.js';
 import type { FileVersions } from './locator-context.js';
@@ -36,9 +36,9 @@ const CONFIG_NAME = /(^|\/)(package\.json|tsconfig[^/]*\.json|nx\.json|project\.
 
 /** The default base: nx.json `defaultBase`, else `main`. */
 export function readDefaultBase(root: string): string {
-  const path = join(root, 'nx.json');
-  if (!existsSync(path)) return 'main';
-  const parsed = parseJson(readFileSync(path, 'utf8'), 'nx.json');
+  const text = readWorkspaceText(root, 'nx.json');
+  if (text === null) return 'main';
+  const parsed = parseJson(text, 'nx.json');
   return parsed.ok && isObject(parsed.value) && typeof parsed.value.defaultBase === 'string' ? parsed.value.defaultBase : 'main';
 }
 

@@ -3,11 +3,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { isAbsolute, join, posix, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
-import { TesseraError, type Warning } from '../errors/tessera-error.js';
+import { TesseraError } from '../errors/tessera-error.js';
 import { createResolveOptions } from './bundler-options.js';
 import { createPathsOriginLocator } from './read-aliases.js';
-import { EDGE_KINDS, type EdgeKind, type FileGraph, type UncertainFile, type UnresolvedImport } from './file-graph.js';
+import type { EdgeKind, FileGraph } from './file-graph.js';
+import { createGraphState, type GraphState } from './graph-state.js';
 import { scanComputedImports, scanCssSpecifiers, scanSpecifiers } from './scan-imports.js';
+import { withEsbuildResolver } from './resolve-with-esbuild.js';
 
 export interface AnalyzeAppsOptions {
   /** Absolute directory of the tree to analyse (the workspace, or a worktree of another revision). */
@@ -21,6 +23,51 @@ export interface AnalyzeAppsOptions {
   tsconfig?: string;
   /** Update this graph instead of analysing from scratch; `modified` files changed content (nothing was added, deleted or reconfigured). */
   previous?: { graph: FileGraph; modified: string[] };
+  /** Apps bundled per esbuild build (see planAppsPerBuild). @default all apps in one build */
+  appsPerBuild?: number;
+}
+
+/**
+ * Up to this many parseable files, every app goes through one esbuild build: the fastest
+ * way, but esbuild holds every module of a build in memory until it ends (~25 kB each).
+ */
+export const SINGLE_BUILD_MAX_FILES = 20_000;
+/** Past SINGLE_BUILD_MAX_FILES, each build covers about this many of the workspace's files. */
+export const FILES_PER_BUILD = 10_000;
+/**
+ * How the Go runtime of an esbuild service started by the analysis collects garbage: not
+ * at all (GOGC=off, as esbuild's own CLI does; about a fifth less CPU) until the heap nears
+ * a budget (GOMEMLIMIT). A mid-size workspace's single build fits the budget without one
+ * collection; a batched analysis gets a tighter budget, since Go would otherwise keep
+ * earlier builds' garbage around. A batch's live heap stays below it.
+ */
+const GO_MEMORY_BUDGET = { single: '640MiB', batched: '448MiB' };
+
+/**
+ * How many apps to bundle per esbuild build, judged from the workspace's count of parseable
+ * files. Several builds cost more (each later build loads what earlier ones read as a stub,
+ * through a plugin round trip), so only workspaces past SINGLE_BUILD_MAX_FILES are split.
+ */
+export function planAppsPerBuild(appCount: number, sourceFileCount: number): number {
+  if (sourceFileCount <= SINGLE_BUILD_MAX_FILES || appCount <= 1) return Math.max(appCount, 1);
+  return Math.max(1, Math.floor(appCount / Math.ceil(sourceFileCount / FILES_PER_BUILD)));
+}
+
+/**
+ * Starts a build, with the Go settings above for the esbuild service if this call starts it
+ * (it is spawned synchronously on first use and inherits the environment then). If the user
+ * set GOGC or GOMEMLIMIT, theirs win.
+ */
+function startBuild(esbuild: typeof esbuildTypes, options: esbuildTypes.BuildOptions & { metafile: true }, goMemoryLimit: string) {
+  if (process.env.GOGC !== undefined || process.env.GOMEMLIMIT !== undefined) return esbuild.build(options);
+  process.env.GOGC = 'off';
+  process.env.GOMEMLIMIT = goMemoryLimit;
+  try {
+    return esbuild.build(options);
+  } finally {
+    delete process.env.GOGC;
+    delete process.env.GOMEMLIMIT;
+  }
 }
 
 const SOURCE = /\.(tsx?|mts|cts|jsx?|mjs|cjs)$/;
@@ -84,75 +131,6 @@ function createAliasMatcher(aliases: Record<string, string[]>) {
   };
 }
 
-/** The mutable graph being built: empty for a full analysis, a copy of the previous graph for an update. */
-function createGraphState(previous: FileGraph | undefined) {
-  const files = previous ? [...previous.files] : [];
-  const ids = new Map(files.map((f, i) => [f, i]));
-  const edges = previous ? previous.edges.map((e) => [...e]) : [];
-  const edgeSeen: (Set<number> | undefined)[] = [];
-  const packages = new Map<number, Set<string>>(Object.entries(previous?.packages ?? {}).map(([id, names]) => [Number(id), new Set(names)]));
-  let unresolved: UnresolvedImport[] = previous ? [...previous.unresolved] : [];
-  let uncertain: UncertainFile[] = previous ? [...previous.uncertain] : [];
-  let warnings: Warning[] = previous ? [...previous.warnings] : [];
-  const seenOf = (id: number) => (edgeSeen[id] ??= new Set(edges[id]!.filter((_, i) => i % 2 === 0)));
-  return {
-    files,
-    ids,
-    get warnings() {
-      return warnings;
-    },
-    idOf(path: string): number {
-      let id = ids.get(path);
-      if (id === undefined) {
-        id = files.length;
-        ids.set(path, id);
-        files.push(path);
-        edges.push([]);
-      }
-      return id;
-    },
-    addEdge(from: number, to: number, kind: EdgeKind) {
-      const seen = seenOf(from);
-      if (from === to || seen.has(to)) return;
-      seen.add(to);
-      edges[from]!.push(to, EDGE_KINDS.indexOf(kind));
-    },
-    addPackage(from: number, name: string) {
-      let set = packages.get(from);
-      if (!set) packages.set(from, (set = new Set()));
-      set.add(name);
-    },
-    addUnresolved(entry: UnresolvedImport) {
-      unresolved.push(entry);
-    },
-    addUncertain(entry: UncertainFile) {
-      uncertain.push(entry);
-    },
-    warn(warning: Warning) {
-      warnings.push(warning);
-    },
-    /** Forgets what file `id` imports, before it is read again. */
-    reset(id: number) {
-      edges[id] = [];
-      edgeSeen[id] = new Set();
-      packages.delete(id);
-      unresolved = unresolved.filter((u) => u.file !== id);
-      uncertain = uncertain.filter((u) => u.file !== id);
-      warnings = warnings.filter((w) => w.location?.file !== files[id]);
-    },
-    toGraph(apps: AnalyzeAppsOptions['apps']): FileGraph {
-      const fileIds = (list: string[]) => list.map((e) => ids.get(e)).filter((id): id is number => id !== undefined);
-      return {
-        files, blobs: [], edges,
-        packages: Object.fromEntries([...packages].filter(([, set]) => set.size).map(([id, set]) => [String(id), [...set].sort()])),
-        unresolved, uncertain, warnings,
-        apps: apps.map((a) => ({ name: a.name, entries: fileIds(a.entries) })),
-      };
-    },
-  };
-}
-type GraphState = ReturnType<typeof createGraphState>;
-
 /**
  * An empty module standing in for a file whose imports are already known. It must accept
  * whatever its importers ask of it (a named import from JSON, a CSS module's class map), or
@@ -168,9 +146,10 @@ function stubFor(path: string): esbuildTypes.OnLoadResult {
 }
 
 /**
- * Builds the file-level input graph of every app: one esbuild bundle of all entries
- * (metafile) for what the bundler reads, plus esbuild's own resolver for what it erases
- * (type-only imports). Files it cannot parse are kept, read as text, and flagged.
+ * Builds the file-level input graph of every app: one esbuild bundle of all entries (or of
+ * `appsPerBuild` apps at a time; metafile) for what the bundler reads, plus esbuild's own
+ * resolver for what it erases (type-only imports). Files it cannot parse are kept, read as
+ * text, and flagged.
  *
  * With `previous`, updates that graph instead: only the modified files (and files they now
  * reach for the first time) are read again, each import resolved by esbuild's resolver.
@@ -188,10 +167,16 @@ export async function analyzeApps(options: AnalyzeAppsOptions): Promise<FileGrap
   const unresolvedPairs = new Map<string, string>(); // importer \0 specifier -> importer
   const pending: PendingResolve[] = [];
   const scanned = new Set<string>();
-  const stubbed = new Set(options.previous ? options.previous.graph.files.filter((f) => !options.previous!.modified.includes(f)) : []);
+  const perBuild = Math.max(1, options.appsPerBuild ?? options.apps.length);
+  const goMemoryLimit = !options.previous && perBuild < options.apps.length ? GO_MEMORY_BUDGET.batched : GO_MEMORY_BUDGET.single;
+  /** Files whose imports the graph already holds (from the previous graph, or an earlier build): loaded as stubs, never read again. */
+  const known = new Set(options.previous ? options.previous.graph.files.filter((f) => !options.previous!.modified.includes(f)) : []);
 
   /** Runs the bundler until it succeeds, turning each located failure into a skip or an unresolved import. */
   async function bundle(input: { stdin: string } | { entryPoints: string[] }): Promise<esbuildTypes.Metafile> {
+    // Folders whose known files are loaded for real in this build (see the "No matching export" case below); '' is all.
+    const unstubbed = new Set<string>();
+    const isStubbed = (path: string) => known.has(path) && !unstubbed.has('') && ![...unstubbed].some((dir) => path.startsWith(`${dir}/`));
     for (let pass = 0; ; pass++) {
       const skipPaths = [...skip.keys()];
       const specs = [...new Set([...unresolvedPairs.keys()].map((k) => k.split('\0')[1]!))];
@@ -209,10 +194,10 @@ export async function analyzeApps(options: AnalyzeAppsOptions): Promise<FileGrap
               unresolvedPairs.has(`${rel(args.importer)}\0${args.path}`) ? { path: args.path, external: true } : undefined,
             );
           }
-          if (stubbed.size) {
+          if (known.size && !unstubbed.has('')) {
             // An update reads only modified files and files never read before; every other file is
             // already in the graph, so it is answered with an empty stub and esbuild reads no further.
-            build.onLoad({ filter: /.*/ }, (args) => (stubbed.has(rel(args.path)) ? stubFor(args.path) : undefined));
+            build.onLoad({ filter: /.*/ }, (args) => (isStubbed(rel(args.path)) ? stubFor(args.path) : undefined));
           }
         },
       };
@@ -221,7 +206,7 @@ export async function analyzeApps(options: AnalyzeAppsOptions): Promise<FileGrap
           'stdin' in input
             ? { stdin: { contents: input.stdin, resolveDir: root, sourcefile: ENTRIES_MODULE, loader: 'js' as const } }
             : { entryPoints: input.entryPoints.map(abs) };
-        const result = await esbuild.build({ ...createResolveOptions(root), ...source, ...(options.tsconfig ? { tsconfig: options.tsconfig } : {}), write: false, metafile: true, outdir: join(root, '.tessera', 'graph-out'), packages: 'external', plugins: [plugin] });
+        const result = await startBuild(esbuild, { ...createResolveOptions(root), ...source, ...(options.tsconfig ? { tsconfig: options.tsconfig } : {}), write: false, metafile: true, outdir: join(root, '.tessera', 'graph-out'), packages: 'external', plugins: [plugin] }, goMemoryLimit);
         return result.metafile;
       } catch (error) {
         const messages = (error as { errors?: esbuildTypes.Message[] }).errors;
@@ -232,7 +217,15 @@ export async function analyzeApps(options: AnalyzeAppsOptions): Promise<FileGrap
           const unresolved = /^Could not resolve "(.+)"/.exec(m.text);
           const noLoader = /No loader is configured for "[^"]*" files: (.+)$/.exec(m.text);
           const unreadable = /(?:Cannot read|Could not read from) (?:file|directory) "?([^":]+)"?(?::|$)/.exec(m.text);
-          if (unresolved && loc) {
+          const noExport = /^No matching export in "(.+)" for import/.exec(m.text);
+          if (noExport && known.size && !unstubbed.has('')) {
+            // A barrel's `export *` of a stubbed file can leave a name unexported, which is the stub's
+            // doing, not the code's: load the barrel's folder for real, then everything, before
+            // blaming the importer.
+            const dir = posix.dirname(rel(noExport[1]!));
+            unstubbed.add(unstubbed.has(dir) || dir === '.' ? '' : dir);
+            progressed = true;
+          } else if (unresolved && loc) {
             const key = `${rel(loc.file)}\0${unresolved[1]}`;
             if (!unresolvedPairs.has(key)) (unresolvedPairs.set(key, rel(loc.file)), (progressed = true));
           } else if (noLoader) {
@@ -271,7 +264,7 @@ export async function analyzeApps(options: AnalyzeAppsOptions): Promise<FileGrap
   /** What the bundler reads: edges straight from the metafile. */
   function readMetafile(metafile: esbuildTypes.Metafile) {
     const inputPaths = Object.keys(metafile.inputs).filter((p) => !p.includes(':') && p !== ENTRIES_MODULE);
-    const readNow = inputPaths.filter((p) => !stubbed.has(p));
+    const readNow = inputPaths.filter((p) => !known.has(p));
     for (const path of readNow) state.reset(state.idOf(path));
     for (const path of readNow) {
       const from = state.idOf(path);
@@ -335,10 +328,15 @@ export async function analyzeApps(options: AnalyzeAppsOptions): Promise<FileGrap
   }
 
   if (!options.previous) {
-    // One synthetic entry importing every app entry: the bundler reads each file once and
-    // links one output instead of a chunk per lazy route; reachability per app is ours to compute.
-    const entries = [...new Set(options.apps.flatMap((a) => a.entries))];
-    readMetafile(await bundle({ stdin: entries.map((e) => `import ${JSON.stringify(`./${e}`)};`).join('\n') }));
+    // One synthetic entry importing every app entry (of a batch): the bundler reads each file once
+    // and links one output instead of a chunk per lazy route; reachability per app is ours to compute.
+    for (let at = 0; at < options.apps.length; at += perBuild) {
+      const entries = [...new Set(options.apps.slice(at, at + perBuild).flatMap((a) => a.entries))];
+      const read = readMetafile(await bundle({ stdin: entries.map((e) => `import ${JSON.stringify(`./${e}`)};`).join('\n') }));
+      // What this build read is in the graph now: later builds load it as a stub, so esbuild
+      // neither parses it again nor walks on below it, and holds only the new files in memory.
+      for (const path of read) known.add(path);
+    }
   } else {
     const modified = options.previous.modified.filter((f) => state.ids.has(f));
     for (const f of modified) state.reset(state.ids.get(f)!);
@@ -348,66 +346,41 @@ export async function analyzeApps(options: AnalyzeAppsOptions): Promise<FileGrap
 
   // What the bundler erases: resolve with esbuild's resolver, then follow new files (types reach types).
   const pathsOrigin = createPathsOriginLocator(root);
-  while (pending.length) {
-    const batch = pending.splice(0);
-    // A path alias resolves alike from every directory under the same tsconfig `paths`:
-    // resolve it once per (paths origin, specifier) instead of once per importing directory.
-    const results = await resolveBatch(root, options.tsconfig, batch.map((p) => ({ specifier: p.specifier, importer: abs(p.importer), key: isBare(p.specifier) ? `${pathsOrigin(posix.dirname(p.importer))}\0${p.specifier}` : `${posix.dirname(p.importer)}\0${p.specifier}` })));
-    batch.forEach((p, i) => {
-      const from = state.idOf(p.importer);
-      const r = results[i]!;
-      if (r.errors.length > 0 || !r.path) {
-        if (!r.external) addUnresolved(from, p.specifier);
-        else if (isBare(p.specifier)) state.addPackage(from, packageNameOf(p.specifier));
-        return;
+  // One resolver build for every round: new files reached through types are scanned and resolved in turn.
+  if (pending.length) {
+    await withEsbuildResolver(root, options.tsconfig, async (resolveAll) => {
+      while (pending.length) {
+        const batch = pending.splice(0);
+        // A path alias resolves alike from every directory under the same tsconfig `paths`:
+        // resolve it once per (paths origin, specifier) instead of once per importing directory.
+        const results = await resolveAll(batch.map((p) => ({ specifier: p.specifier, importer: abs(p.importer), key: isBare(p.specifier) ? `${pathsOrigin(posix.dirname(p.importer))}\0${p.specifier}` : `${posix.dirname(p.importer)}\0${p.specifier}` })));
+        batch.forEach((p, i) => {
+          const from = state.idOf(p.importer);
+          const r = results[i]!;
+          if (r.errors.length > 0 || !r.path) {
+            if (!r.external) addUnresolved(from, p.specifier);
+            else if (isBare(p.specifier)) state.addPackage(from, packageNameOf(p.specifier));
+            return;
+          }
+          if (r.external) {
+            // A path alias whose target is gone falls through to "bare package" in esbuild:
+            // for Tessera that is an import that no longer resolves, never an npm package.
+            if (isBare(p.specifier) && aliasBases(p.specifier)) addUnresolved(from, p.specifier);
+            else if (isBare(r.path)) state.addPackage(from, packageNameOf(r.path));
+            return;
+          }
+          const target = rel(r.path);
+          if (target.startsWith('../') || target.includes('node_modules/')) {
+            if (target.includes('node_modules/')) state.addPackage(from, packageNameOf(target));
+            return;
+          }
+          const isNew = !state.ids.has(target);
+          state.addEdge(from, state.idOf(target), p.kind);
+          if (isNew && (SOURCE.test(target) || CSS.test(target))) scanText(target, state.idOf(target), new Set(), 'type');
+        });
       }
-      if (r.external) {
-        // A path alias whose target is gone falls through to "bare package" in esbuild:
-        // for Tessera that is an import that no longer resolves, never an npm package.
-        if (isBare(p.specifier) && aliasBases(p.specifier)) addUnresolved(from, p.specifier);
-        else if (isBare(r.path)) state.addPackage(from, packageNameOf(r.path));
-        return;
-      }
-      const target = rel(r.path);
-      if (target.startsWith('../') || target.includes('node_modules/')) {
-        if (target.includes('node_modules/')) state.addPackage(from, packageNameOf(target));
-        return;
-      }
-      const isNew = !state.ids.has(target);
-      state.addEdge(from, state.idOf(target), p.kind);
-      if (isNew && (SOURCE.test(target) || CSS.test(target))) scanText(target, state.idOf(target), new Set(), 'type');
     });
   }
 
   return state.toGraph(options.apps);
-}
-
-interface ResolveResult { path: string; external: boolean; errors: unknown[] }
-
-/** Resolves many (specifier, importer) pairs with esbuild's resolver in one build. */
-async function resolveBatch(root: string, tsconfig: string | undefined, requests: { specifier: string; importer: string; key: string }[]): Promise<ResolveResult[]> {
-  const esbuild = await import('esbuild');
-  const seen = new Map<string, Promise<esbuildTypes.ResolveResult>>();
-  let results: ResolveResult[] = [];
-  await esbuild.build({
-    ...createResolveOptions(root), ...(tsconfig ? { tsconfig } : {}), stdin: { contents: '' }, write: false, packages: 'external', outdir: join(root, '.tessera', 'graph-out'),
-    plugins: [{
-      name: 'tessera-resolve',
-      setup(build) {
-        build.onStart(async () => {
-          const resolved = await Promise.all(requests.map((r) => {
-            const dir = posix.dirname(toPosix(r.importer));
-            let promise = seen.get(r.key);
-            if (!promise) {
-              promise = build.resolve(r.specifier, { kind: 'import-statement', resolveDir: dir, importer: r.importer });
-              seen.set(r.key, promise);
-            }
-            return promise;
-          }));
-          results = resolved.map((r) => ({ path: r.path, external: r.external, errors: r.errors }));
-        });
-      },
-    }],
-  });
-  return results;
 }

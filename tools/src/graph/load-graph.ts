@@ -8,7 +8,7 @@ import { runGit } from '../git/run-git.js';
 import { addWorktree, hashWorkingFiles, readCommitId, readDirtyPaths, readTreeEntries, readTreeId, removeWorktree, type TreeEntry } from '../git/read-repository.js';
 import type { ResolvedConfig } from '../workspace/config.js';
 import { readWorkspace } from '../workspace/read-workspace.js';
-import { analyzeApps } from './analyze-apps.js';
+import { analyzeApps, planAppsPerBuild } from './analyze-apps.js';
 import { type GraphSnapshot, readGraphCache, readGraphIndex, writeGraphCache } from './graph-cache.js';
 import { parseNameStatus } from '../git/read-change-set.js';
 import { readAliases, readSharedTsconfig } from './read-aliases.js';
@@ -55,13 +55,25 @@ export function ensureCacheDir(root: string, config: ResolvedConfig): string {
 }
 
 async function readWorktreeKey(root: string, cacheDir: string): Promise<{ key: string; dirty: string[]; head: string; tree: string }> {
-  const head = (await readCommitId(root, 'HEAD'))!;
-  const dirty = (await readDirtyPaths(root)).filter((p) => !p.startsWith(cacheDir + '/')).sort();
+  const [headId, dirtyPaths] = await Promise.all([readCommitId(root, 'HEAD'), readDirtyPaths(root)]);
+  const head = headId!;
+  const dirty = dirtyPaths.filter((p) => !p.startsWith(cacheDir + '/')).sort();
   const present = dirty.filter((p) => existsSync(join(root, p)) && statSync(join(root, p)).isFile());
-  const hashes = await hashWorkingFiles(root, present);
-  const tree = await readTreeId(root, head);
+  const [hashes, tree] = await Promise.all([hashWorkingFiles(root, present), readTreeId(root, head)]);
   const key = createHash('sha1').update(tree).update(dirty.map((p) => `${p}:${hashes.get(p) ?? 'gone'}`).join('\n')).digest('hex');
   return { key, dirty, head, tree };
+}
+
+/**
+ * A file's size, or 0 when it cannot be stat'ed: a missing file, or a symlink loop (ELOOP),
+ * which the analysis reports with its own warning if an app imports it.
+ */
+function readSize(path: string): number {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.size ?? 0;
+  } catch {
+    return 0;
+  }
 }
 
 /** Changes after which the previous graph cannot simply be updated: they may change how anything resolves. */
@@ -125,9 +137,12 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
 
   let dir = root;
   let cleanup = async () => {};
+  // git lists the tree while it checks the working tree: two processes, two cores.
+  const entriesRead = readTreeEntries(root, head);
+  entriesRead.catch(() => {}); // awaited below; a failure surfaces there
   if (revision.kind === 'commit') {
-    const headNow = await readCommitId(root, 'HEAD');
-    const clean = headNow === revision.commit && (await readDirtyPaths(root)).every((p) => p.startsWith(config.cacheDir + '/'));
+    const [headNow, dirtyNow] = await Promise.all([readCommitId(root, 'HEAD'), readDirtyPaths(root)]);
+    const clean = headNow === revision.commit && dirtyNow.every((p) => p.startsWith(config.cacheDir + '/'));
     if (!clean) {
       const base = mkdtempSync(join(tmpdir(), 'tessera-tree-'));
       const checkout = join(base, 'tree');
@@ -142,12 +157,11 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
     }
   }
   try {
-    const entries = await readTreeEntries(root, head);
+    const entries = await entriesRead;
     const tracked = new Set(entries.map((e) => e.path));
     for (const path of dirty) if (existsSync(join(root, path))) tracked.add(path);
     /** Source files over the parse limit, by their size in the checkout being analysed. */
-    const findLargeFiles = (paths: Iterable<string>, limit: number) =>
-      [...paths].filter((p) => PARSED.test(p) && (statSync(join(dir, p), { throwIfNoEntry: false })?.size ?? 0) > limit);
+    const findLargeFiles = (paths: Iterable<string>, limit: number) => [...paths].filter((p) => PARSED.test(p) && readSize(join(dir, p)) > limit);
     const base = await findUpdateBase(root, graphsDir, params, tree, dirty, tracked, warnings);
     let snapshot: GraphSnapshot;
     if (base) {
@@ -160,7 +174,10 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
     } else {
       const workspace = await readWorkspace(dir, { projectsFrom: options.projectsFrom });
       const largeFiles = findLargeFiles(tracked, workspace.config.maxFileBytes);
-      const graph = await analyzeApps({ root: dir, apps: workspace.apps.map((a) => ({ name: a.name, entries: a.entries })), largeFiles, aliases: readAliases(dir), tsconfig: readSharedTsconfig(dir, tracked, workspace.projects.map((p) => p.root)) ?? undefined });
+      let parseable = 0;
+      for (const path of tracked) if (PARSED.test(path)) parseable++;
+      const appsPerBuild = planAppsPerBuild(workspace.apps.length, parseable);
+      const graph = await analyzeApps({ root: dir, apps: workspace.apps.map((a) => ({ name: a.name, entries: a.entries })), largeFiles, aliases: readAliases(dir), tsconfig: readSharedTsconfig(dir, tracked, workspace.projects.map((p) => p.root)) ?? undefined, appsPerBuild });
       graph.blobs = await readBlobs(root, dir, graph.files, entries, dirty);
       snapshot = { projects: workspace.projects, nx: workspace.nx, graph };
     }

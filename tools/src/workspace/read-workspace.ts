@@ -1,6 +1,6 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { TesseraError } from '../errors/tessera-error.js';
+import { type Problem, TesseraError } from '../errors/tessera-error.js';
 import { runGit } from '../git/run-git.js';
 import { CONFIG_FILE, DEFAULT_CONFIG, type ResolvedConfig, validateConfig } from './config.js';
 import { discoverProjects, type NxSettings } from './discover-projects.js';
@@ -22,14 +22,36 @@ export interface ReadWorkspaceOptions {
   projectsFrom?: 'tessera' | 'nx';
 }
 
-function readText(root: string, file: string): { file: string; text: string } | null {
+function readText(root: string, file: string, problems: Problem[]): { file: string; text: string } | null {
   const path = join(root, file);
-  return existsSync(path) ? { file, text: readFileSync(path, 'utf8') } : null;
+  try {
+    return { file, text: readFileSync(path, 'utf8') };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // Absent is fine (a deleted file git still lists, too); present but unreadable is a problem.
+    if (code === 'ENOENT' && !lstatSync(path, { throwIfNoEntry: false })) return null;
+    problems.push({ text: `cannot be read (${code === 'ENOENT' ? 'a symlink to nothing' : (code ?? (error as Error).message)})`, location: { file } });
+    return null;
+  }
+}
+
+/**
+ * Reads one configuration file of the workspace, or null when it is absent. One that is there
+ * but cannot be read (a directory, a dangling symlink, a symlink loop) is a
+ * TESSERA_WORKSPACE_INVALID naming the file, not an internal error.
+ */
+export function readWorkspaceText(root: string, file: string): string | null {
+  const problems: Problem[] = [];
+  const read = readText(root, file, problems);
+  if (problems.length) throw new TesseraError('TESSERA_WORKSPACE_INVALID', `The workspace at ${root} has ${problems.length} problem(s)`, { problems });
+  return read?.text ?? null;
 }
 
 /** Reads and validates tessera.config.json; defaults when it is absent. */
 export function readConfig(root: string): ResolvedConfig {
-  const source = readText(root, CONFIG_FILE);
+  const unreadable: Problem[] = [];
+  const source = readText(root, CONFIG_FILE, unreadable);
+  if (unreadable.length) throw new TesseraError('TESSERA_CONFIG_INVALID', `${CONFIG_FILE} cannot be read`, { problems: unreadable });
   if (!source) return DEFAULT_CONFIG;
   const parsed = parseJson(source.text, CONFIG_FILE);
   const { config, errors } = parsed.ok ? validateConfig(parsed.value, CONFIG_FILE) : { config: null, errors: [parsed.problem] };
@@ -47,9 +69,11 @@ export async function readWorkspace(root: string, options: ReadWorkspaceOptions 
   if (!existsSync(root) || !statSync(root).isDirectory()) {
     throw new TesseraError('TESSERA_WORKSPACE_NOT_FOUND', `${root} is not a directory`);
   }
-  const nxJson = readText(root, 'nx.json');
-  const rootPackageJson = readText(root, 'package.json');
-  if (!nxJson && !rootPackageJson) {
+  // Files that are there but cannot be read are reported with every other problem, at once.
+  const unreadable: Problem[] = [];
+  const nxJson = readText(root, 'nx.json', unreadable);
+  const rootPackageJson = readText(root, 'package.json', unreadable);
+  if (!nxJson && !rootPackageJson && !unreadable.length) {
     throw new TesseraError('TESSERA_WORKSPACE_NOT_FOUND', `${root} has neither nx.json nor package.json`);
   }
   const config = readConfig(root);
@@ -62,14 +86,14 @@ export async function readWorkspace(root: string, options: ReadWorkspaceOptions 
     const projectFiles = new Map<string, string>();
     for (const file of listed.stdout.split('\0')) {
       if (!file || file === 'package.json' || file.includes('node_modules/')) continue;
-      const path = join(root, file);
-      if (existsSync(path)) projectFiles.set(file, readFileSync(path, 'utf8'));
+      const read = readText(root, file, unreadable);
+      if (read) projectFiles.set(file, read.text);
     }
     discovered = discoverProjects({ nxJson, rootPackageJson, projectFiles, fileExists: (p) => existsSync(join(root, p)), config });
   }
 
-  if (discovered.problems.length > 0) {
-    const all = [...discovered.problems, ...discovered.duplicates];
+  if (discovered.problems.length > 0 || unreadable.length > 0) {
+    const all = [...unreadable, ...discovered.problems, ...discovered.duplicates];
     throw new TesseraError('TESSERA_WORKSPACE_INVALID', `The workspace at ${root} has ${all.length} problem(s)`, { problems: all });
   }
   if (discovered.duplicates.length > 0) {

@@ -1,0 +1,72 @@
+import type { Warning } from '../errors/tessera-error.js';
+import { EDGE_KINDS, type EdgeKind, type FileGraph, type UncertainFile, type UnresolvedImport } from './file-graph.js';
+
+/** The mutable graph being built: empty for a full analysis, a copy of the previous graph for an update. */
+export function createGraphState(previous: FileGraph | undefined) {
+  const files = previous ? [...previous.files] : [];
+  const ids = new Map(files.map((f, i) => [f, i]));
+  const edges = previous ? previous.edges.map((e) => [...e]) : [];
+  const edgeSeen: (Set<number> | undefined)[] = [];
+  const packages = new Map<number, Set<string>>(Object.entries(previous?.packages ?? {}).map(([id, names]) => [Number(id), new Set(names)]));
+  let unresolved: UnresolvedImport[] = previous ? [...previous.unresolved] : [];
+  let uncertain: UncertainFile[] = previous ? [...previous.uncertain] : [];
+  let warnings: Warning[] = previous ? [...previous.warnings] : [];
+  const seenOf = (id: number) => (edgeSeen[id] ??= new Set(edges[id]!.filter((_, i) => i % 2 === 0)));
+  return {
+    files,
+    ids,
+    get warnings() {
+      return warnings;
+    },
+    idOf(path: string): number {
+      let id = ids.get(path);
+      if (id === undefined) {
+        id = files.length;
+        ids.set(path, id);
+        files.push(path);
+        edges.push([]);
+      }
+      return id;
+    },
+    addEdge(from: number, to: number, kind: EdgeKind) {
+      const seen = seenOf(from);
+      if (from === to || seen.has(to)) return;
+      seen.add(to);
+      edges[from]!.push(to, EDGE_KINDS.indexOf(kind));
+    },
+    addPackage(from: number, name: string) {
+      let set = packages.get(from);
+      if (!set) packages.set(from, (set = new Set()));
+      set.add(name);
+    },
+    addUnresolved(entry: UnresolvedImport) {
+      unresolved.push(entry);
+    },
+    addUncertain(entry: UncertainFile) {
+      uncertain.push(entry);
+    },
+    warn(warning: Warning) {
+      warnings.push(warning);
+    },
+    /** Forgets what file `id` imports, before it is read again. */
+    reset(id: number) {
+      edges[id] = [];
+      edgeSeen[id] = new Set();
+      packages.delete(id);
+      unresolved = unresolved.filter((u) => u.file !== id);
+      uncertain = uncertain.filter((u) => u.file !== id);
+      warnings = warnings.filter((w) => w.location?.file !== files[id]);
+    },
+    toGraph(apps: { name: string; entries: string[] }[]): FileGraph {
+      const fileIds = (list: string[]) => list.map((e) => ids.get(e)).filter((id): id is number => id !== undefined);
+      return {
+        files, blobs: [], edges,
+        packages: Object.fromEntries([...packages].filter(([, set]) => set.size).map(([id, set]) => [String(id), [...set].sort()])),
+        unresolved, uncertain, warnings,
+        apps: apps.map((a) => ({ name: a.name, entries: fileIds(a.entries) })),
+      };
+    },
+  };
+}
+/** What analyzeApps builds the graph into. */
+export type GraphState = ReturnType<typeof createGraphState>;

@@ -1,0 +1,62 @@
+import type * as esbuildTypes from 'esbuild';
+import { join, posix, sep } from 'node:path';
+import { createResolveOptions } from './bundler-options.js';
+
+/** One import to resolve; requests with the same `key` are known to resolve alike and are asked once. */
+export interface ResolveRequest {
+  specifier: string;
+  /** Absolute path of the importing file. */
+  importer: string;
+  key: string;
+}
+
+/** esbuild's answer for one request. */
+export interface ResolveResult {
+  path: string;
+  external: boolean;
+  errors: unknown[];
+}
+
+/** Resolves a batch of requests, in order. */
+export type ResolveAll = (requests: ResolveRequest[]) => Promise<ResolveResult[]>;
+
+const toPosix = (p: string) => (sep === '/' ? p : p.split(sep).join('/'));
+
+/**
+ * Runs `work` inside one esbuild build, handing it esbuild's own resolver. However many
+ * rounds `work` needs (types reach types), it pays for one build: esbuild only lends its
+ * resolver to plugins of a running build.
+ */
+export async function withEsbuildResolver(root: string, tsconfig: string | undefined, work: (resolveAll: ResolveAll) => Promise<void>): Promise<void> {
+  const esbuild = await import('esbuild');
+  const seen = new Map<string, Promise<esbuildTypes.ResolveResult>>();
+  let failure: { error: unknown } | null = null;
+  await esbuild.build({
+    ...createResolveOptions(root), ...(tsconfig ? { tsconfig } : {}), stdin: { contents: '' }, write: false, packages: 'external', outdir: join(root, '.tessera', 'graph-out'),
+    plugins: [{
+      name: 'tessera-resolve',
+      setup(build) {
+        const resolveAll: ResolveAll = async (requests) => {
+          const resolved = await Promise.all(requests.map((r) => {
+            let promise = seen.get(r.key);
+            if (!promise) {
+              promise = build.resolve(r.specifier, { kind: 'import-statement', resolveDir: posix.dirname(toPosix(r.importer)), importer: r.importer });
+              seen.set(r.key, promise);
+            }
+            return promise;
+          }));
+          return resolved.map((r) => ({ path: r.path, external: r.external, errors: r.errors }));
+        };
+        build.onStart(async () => {
+          try {
+            await work(resolveAll);
+          } catch (error) {
+            // Thrown here it would come back as an esbuild message; keep the error itself.
+            failure = { error };
+          }
+        });
+      },
+    }],
+  });
+  if (failure) throw (failure as { error: unknown }).error;
+}
