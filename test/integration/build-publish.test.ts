@@ -76,3 +76,33 @@ describe('tessera build publishes each app and skips what is published', () => {
     expect(again.doc.jobs[0].status).toBe('QUEUED');
   });
 });
+
+describe('the CodeBuild executor publishes the same way', () => {
+  it('runs the same buildspec (bundle, then publish in post_build) and leaves the version in the store', async () => {
+    const { startCodeBuildServer } = await import('../support/codebuild-server/server.js');
+    const { CodeBuildClient } = await import('@aws-sdk/client-codebuild');
+    const { CloudWatchLogsClient } = await import('@aws-sdk/client-cloudwatch-logs');
+    const { createCodeBuildExecutor } = await import('../../tools/src/executors/codebuild-executor.js');
+    const { runBuild } = await import('../../tools/src/fanout/run-build.js');
+    repo = createBuildableRepo();
+    const server = await startCodeBuildServer({ projects: [{ name: 'tessera', sourceDir: repo.dir, nodeModulesDir: join(REPO_ROOT, 'node_modules') }] });
+    const config = { endpoint: server.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 };
+    const codebuild = new CodeBuildClient(config);
+    const logs = new CloudWatchLogsClient(config);
+    const executor = await createCodeBuildExecutor({ project: 'tessera', codebuild, logs, poll: { minMs: 20, maxMs: 200 } });
+    try {
+      const first = await runBuild({ root: repo.dir, apps: ['checkout'], executor: 'codebuild', executorInstance: executor, trigger: 'test', signal: new AbortController().signal });
+      const job = first.run.jobs[0]!;
+      expect(job.status, job.logFile ? repo.read(job.logFile).slice(-3000) : '').toBe('SUCCEEDED');
+      const manifest = JSON.parse(repo.read(`.tessera/store/apps/checkout/${job.version}/manifest.json`));
+      expect(manifest.buildId).toBe(job.buildId); // CodeBuild's own build id, as CODEBUILD_BUILD_ID
+      const second = await runBuild({ root: repo.dir, apps: ['checkout'], executor: 'codebuild', executorInstance: executor, trigger: 'test', signal: new AbortController().signal });
+      expect(second.run.jobs[0]).toMatchObject({ status: 'CACHED', version: job.version });
+    } finally {
+      await executor.close();
+      codebuild.destroy();
+      logs.destroy();
+      await server.close();
+    }
+  });
+});
