@@ -34,7 +34,7 @@ describe('manifest identity', () => {
     expect(computeManifestDifferences(manifest({ 'a.js': '1', 'b.js': '2' }), manifest({ 'a.js': '1', 'b.js': '3', 'c.js': '4' }))).toEqual(['b.js', 'c.js']);
   });
   it('integrity is SRI sha384', () => {
-    expect(computeIntegrity(Buffer.from('alert("Hello, world.");'))).toBe('sha384-H8BRh8j48O9oYatfu5AZzq6A9RINhZO5H16dQZngK7T62em8MUt1FLm52t+eX6xO');
+    expect(computeIntegrity(Buffer.from("alert('Hello, world.');"))).toBe('sha384-H8BRh8j48O9oYatfu5AZzq6A9RINhZO5H16dQZngK7T62em8MUt1FLm52t+eX6xO');
   });
 });
 
