@@ -10,13 +10,13 @@ afterEach(() => repo?.cleanup());
 
 /**
  * The sample workspace with the real buildspec (`tessera bundle`, then `tessera publish`;
- * its type-check phase left out to keep the test fast) and Tessera itself reachable as
- * `npx tessera`, as in this repository.
+ * its type-check phase left out to keep the test fast) and Tessera's tools/ linked in, as
+ * this repository has it (already compiled, so no job rebuilds the shared tools/dist).
  */
 export function createBuildableRepo(): TestRepo {
   const r = createSampleRepo();
   const buildspec = readFileSync(join(REPO_ROOT, 'buildspec.yml'), 'utf8');
-  expect(buildspec).toMatch(/npx tessera bundle --app \$TESSERA_APP/);
+  expect(buildspec).toMatch(/tessera\.js bundle --app \$TESSERA_APP/);
   r.write('buildspec.yml', buildspec.replace(/ {2}pre_build:\n {4}commands:\n( {6}- .*\n)+/, ''));
   symlinkSync(join(REPO_ROOT, 'tools'), join(r.dir, 'tools'), 'dir');
   r.commit('buildspec and tools');
@@ -74,5 +74,35 @@ describe('tessera build publishes each app and skips what is published', () => {
     expect(repo.read(run.doc.jobs[0].logFile)).toMatch(/App\.tsx\(3,\d+\)|App\.tsx:3:\d+/);
     const again = await build(['search', '--dry-run']);
     expect(again.doc.jobs[0].status).toBe('QUEUED');
+  });
+});
+
+describe('the CodeBuild executor publishes the same way', () => {
+  it('runs the same buildspec (bundle, then publish in post_build) and leaves the version in the store', async () => {
+    const { startCodeBuildServer } = await import('../support/codebuild-server/server.js');
+    const { CodeBuildClient } = await import('@aws-sdk/client-codebuild');
+    const { CloudWatchLogsClient } = await import('@aws-sdk/client-cloudwatch-logs');
+    const { createCodeBuildExecutor } = await import('../../tools/src/executors/codebuild-executor.js');
+    const { runBuild } = await import('../../tools/src/fanout/run-build.js');
+    repo = createBuildableRepo();
+    const server = await startCodeBuildServer({ projects: [{ name: 'tessera', sourceDir: repo.dir, nodeModulesDir: join(REPO_ROOT, 'node_modules') }] });
+    const config = { endpoint: server.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 };
+    const codebuild = new CodeBuildClient(config);
+    const logs = new CloudWatchLogsClient(config);
+    const executor = await createCodeBuildExecutor({ project: 'tessera', codebuild, logs, poll: { minMs: 20, maxMs: 200 } });
+    try {
+      const first = await runBuild({ root: repo.dir, apps: ['checkout'], executor: 'codebuild', executorInstance: executor, trigger: 'test', signal: new AbortController().signal });
+      const job = first.run.jobs[0]!;
+      expect(job.status, job.logFile ? repo.read(job.logFile).slice(-3000) : '').toBe('SUCCEEDED');
+      const manifest = JSON.parse(repo.read(`.tessera/store/apps/checkout/${job.version}/manifest.json`));
+      expect(manifest.buildId).toBe(job.buildId); // CodeBuild's own build id, as CODEBUILD_BUILD_ID
+      const second = await runBuild({ root: repo.dir, apps: ['checkout'], executor: 'codebuild', executorInstance: executor, trigger: 'test', signal: new AbortController().signal });
+      expect(second.run.jobs[0]).toMatchObject({ status: 'CACHED', version: job.version });
+    } finally {
+      await executor.close();
+      codebuild.destroy();
+      logs.destroy();
+      await server.close();
+    }
   });
 });

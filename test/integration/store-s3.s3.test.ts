@@ -42,6 +42,10 @@ describe('S3 store on radosgw', () => {
     expect((await publishBundle({ store, dir })).status).toBe('published');
     const stored = await store.get('apps/media/big1/assets/video-QQQQQQQQ.mp4');
     expect(stored?.equals(big)).toBe(true);
+    // The multipart path is an exclusive create too.
+    const other = Buffer.alloc(17 * 1024 * 1024, 8);
+    expect(await store.putIfAbsent('apps/media/big1/assets/video-QQQQQQQQ.mp4', other, { contentType: 'video/mp4', cacheControl: 'no-cache' })).toBe('exists');
+    expect((await store.get('apps/media/big1/assets/video-QQQQQQQQ.mp4'))?.equals(big)).toBe(true);
     await store.close();
   });
 

@@ -92,9 +92,10 @@ export function describeStoreContract(name: string, freshStore: () => Promise<()
       const manifest = await expectWholeBundle(stores[0]!, 'checkout', 'v4dddd');
       const winner = outcomes.indexOf('published');
       expect(manifest.buildId).toBe(`build-${winner}`);
-      // Every publisher of the winner's bytes saw a no-op; only other bytes conflict.
-      const winnerSame = winner % 5 !== 4;
-      outcomes.forEach((o, i) => i !== winner && expect(o, `publisher ${i}`).toBe((i % 5 !== 4) === winnerSame ? 'unchanged' : 'TESSERA_VERSION_CONFLICT'));
+      // Every publisher of the winner's bytes saw a no-op; only other bytes conflict. (Each
+      // fifth publisher's bytes are its own, so when one of them wins, all others conflict.)
+      const sameAsWinner = (i: number) => i % 5 !== 4 && winner % 5 !== 4;
+      outcomes.forEach((o, i) => i !== winner && expect(o, `publisher ${i} (winner ${winner})`).toBe(sameAsWinner(i) ? 'unchanged' : 'TESSERA_VERSION_CONFLICT'));
       await Promise.all(stores.map((s) => s.close()));
     });
 

@@ -36,7 +36,7 @@ export const IMMUTABLE = 'public, max-age=31536000, immutable';
 export const NO_CACHE = 'no-cache';
 
 /** esbuild's `[hash]`: eight characters of base32 before the extension, e.g. `main-K3JQ2ZPA.js`. */
-const HASHED = /-[A-Z2-7]{8}\.[a-z0-9]+(\.map)?$/;
+const HASHED = /-[A-Z2-7]{8}\.[A-Za-z0-9]+(\.map)?$/;
 
 /** The Content-Type a bundle file is served with. */
 export function computeContentType(path: string): string {

@@ -1,5 +1,6 @@
 import type * as esbuildTypes from 'esbuild';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { TesseraError, type Problem } from '../errors/tessera-error.js';
 import { createResolveOptions } from '../graph/bundler-options.js';
@@ -61,24 +62,6 @@ export function createBundleOptions(root: string, app: string, entries: string[]
   };
 }
 
-/**
- * Source map `sources` name files by their path from the output directory; a package
- * reached through a linked node_modules (job worktrees link the workspace's) would name the
- * link's target and differ between checkouts. Rewrite them to the path the workspace's own
- * node_modules gives, so a bundle is byte-identical wherever it was built.
- */
-function normalizeSourceMap(text: string, root: string, outdir: string): string {
-  const map = JSON.parse(text) as { sources: string[] };
-  map.sources = map.sources.map((source) => {
-    const abs = toPosix(resolve(outdir, source));
-    const inModules = abs.indexOf('/node_modules/');
-    const rootPosix = toPosix(root);
-    const workspacePath = abs.startsWith(rootPosix + '/') && (inModules < 0 || inModules >= rootPosix.length) ? abs.slice(rootPosix.length + 1) : inModules >= 0 ? abs.slice(inModules + 1) : null;
-    return workspacePath === null ? source : toPosix(relative(outdir, join(root, workspacePath)));
-  });
-  return JSON.stringify(map);
-}
-
 /** esbuild's located messages as Tessera problems (file:line:column, esbuild's numbering). */
 export function toProblems(messages: readonly esbuildTypes.Message[]): Problem[] {
   return messages.map((m) => ({
@@ -113,7 +96,7 @@ export async function writeAppBundle(options: WriteAppBundleOptions): Promise<Wr
   const files = new Map<string, Uint8Array>();
   for (const file of result.outputFiles) {
     const path = toPosix(relative(outdir, file.path));
-    files.set(path, path.endsWith('.map') ? Buffer.from(normalizeSourceMap(file.text, root, outdir)) : file.contents);
+    files.set(path, file.contents);
   }
   const scripts: string[] = [];
   const styles: string[] = [];
@@ -143,11 +126,9 @@ export async function writeAppBundle(options: WriteAppBundleOptions): Promise<Wr
 
   const target = options.outDir ?? outdir;
   rmSync(target, { recursive: true, force: true });
-  for (const [path, bytes] of files) {
-    mkdirSync(dirname(join(target, path)), { recursive: true });
-    writeFileSync(join(target, path), bytes);
-  }
-  mkdirSync(target, { recursive: true });
+  for (const dir of new Set([target, ...[...files.keys()].map((path) => dirname(join(target, path)))])) mkdirSync(dir, { recursive: true });
+  // In parallel, as esbuild writes its own: on a small app writing is most of what Tessera adds.
+  await Promise.all([...files].map(([path, bytes]) => writeFile(join(target, path), bytes)));
   writeFileSync(join(target, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
   return { outDir: target, manifest, esbuildMs };
 }

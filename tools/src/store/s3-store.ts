@@ -41,7 +41,7 @@ function isNetworkError(error: unknown): boolean {
  * such as radosgw need.
  */
 export async function createS3Store(options: S3StoreOptions): Promise<Store> {
-  const { S3Client, PutObjectCommand, GetObjectCommand, ListObjectsV2Command, DeleteObjectCommand } = await import('@aws-sdk/client-s3');
+  const { S3Client, PutObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, DeleteObjectCommand } = await import('@aws-sdk/client-s3');
   const client: S3Client = new S3Client({
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     region: options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
@@ -68,6 +68,15 @@ export async function createS3Store(options: S3StoreOptions): Promise<Store> {
     return new TesseraError('TESSERA_STORE_FAILED', `S3 store ${location}: could not ${what}: ${e?.name ?? 'Error'} (HTTP ${e?.$metadata?.httpStatusCode ?? '?'}) ${e?.message ?? ''}`.trim(), { cause: error });
   };
   const status = (error: unknown) => (error as AwsError)?.$metadata?.httpStatusCode;
+  const exists = async (fullKey: string): Promise<boolean> => {
+    try {
+      await client.send(new HeadObjectCommand({ Bucket: options.bucket, Key: fullKey }));
+      return true;
+    } catch (error) {
+      if (status(error) === 404) return false;
+      throw error;
+    }
+  };
 
   return {
     location,
@@ -78,6 +87,11 @@ export async function createS3Store(options: S3StoreOptions): Promise<Store> {
       for (let attempt = 0; ; attempt++) {
         try {
           if (body.byteLength >= MULTIPART_BYTES) {
+            // S3-compatible servers (radosgw among them) ignore If-None-Match when completing a
+            // multipart upload, so ask first. What is left is a race between two uploads of one
+            // content-hashed name, i.e. of the same bytes; the manifest, the commit point, is
+            // always a single conditional PUT.
+            if (await exists(base + key)) return 'exists';
             const { Upload } = await import('@aws-sdk/lib-storage');
             await new Upload({ client, params, queueSize: 4, partSize: 8 * 1024 * 1024, leavePartsOnError: false }).done();
           } else {
