@@ -33,13 +33,20 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
-function post(agent: Agent, port: number, body: string, headers: Record<string, string>): Promise<{ status: number; ms: number }> {
-  const started = performance.now();
+/**
+ * One POST. `ms` runs from the request being handed a connection (on the wire) to the
+ * response's end: the service's acknowledgement latency. `totalMs` also counts the time the
+ * request waited in the sender for one of its SOCKETS connections.
+ */
+function post(agent: Agent, port: number, body: string, headers: Record<string, string>): Promise<{ status: number; ms: number; totalMs: number }> {
+  const called = performance.now();
   return new Promise((resolve, reject) => {
+    let onWire = called;
     const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/webhooks/github', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
       res.resume();
-      res.on('end', () => resolve({ status: res.statusCode!, ms: performance.now() - started }));
+      res.on('end', () => resolve({ status: res.statusCode!, ms: performance.now() - onWire, totalMs: performance.now() - called }));
     });
+    req.once('socket', () => (onWire = performance.now()));
     req.on('error', reject);
     req.end(body);
   });
@@ -52,6 +59,7 @@ async function readMetrics(url: string): Promise<Map<string, number>> {
 
 interface BurstResult {
   latencies: number[];
+  totals: number[];
   refused: number;
   ackedAllMs: number;
   drainedS: number;
@@ -130,7 +138,7 @@ async function runBurst(ctx: BenchContext, split: boolean): Promise<BurstResult>
     const stats = store.readStats();
     store.close();
     return {
-      latencies: acks.map((a) => a.ms).sort((a, b) => a - b), refused: acks.filter((a) => a.status !== 202).length, ackedAllMs, drainedS,
+      latencies: acks.map((a) => a.ms).sort((a, b) => a - b), totals: acks.map((a) => a.totalMs).sort((a, b) => a - b), refused: acks.filter((a) => a.status !== 202).length, ackedAllMs, drainedS,
       states: stats.byState, jobs: stats.buildsByStatus, samples,
     };
   } finally {
@@ -156,9 +164,10 @@ export async function run(ctx: BenchContext): Promise<Section> {
     `| measure (${BURST} signed pushes, ${SOCKETS} connections, all sent at once) | one process (\`--role both\`) | receiver + worker processes |`,
     '| --- | --- | --- |',
     row('acknowledged 202', (r) => `${BURST - r.refused} (${r.refused} refused)`),
-    row('acknowledgement latency p50', (r) => ms(percentile(r.latencies, 50))),
-    row('acknowledgement latency p99 (target ≤ 50 ms)', (r) => ms(percentile(r.latencies, 99))),
-    row('acknowledgement latency max', (r) => ms(r.latencies.at(-1)!)),
+    row('acknowledgement latency p50 (on the wire)', (r) => ms(percentile(r.latencies, 50))),
+    row('acknowledgement latency p99 (on the wire; target ≤ 50 ms)', (r) => ms(percentile(r.latencies, 99))),
+    row('acknowledgement latency max (on the wire)', (r) => ms(r.latencies.at(-1)!)),
+    row('p50 / p99 counting the wait for a connection in the sender', (r) => `${ms(percentile(r.totals, 50))} / ${ms(percentile(r.totals, 99))}`),
     row(`all ${BURST} acknowledged after`, (r) => `${r.ackedAllMs.toFixed(0)} ms`),
     row('all processed after', (r) => `${r.drainedS.toFixed(1)} s (${((r.drainedS * 1000) / BURST).toFixed(0)} ms per delivery)`),
     row('deliveries done / failed', (r) => `${r.states.done} / ${r.states.failed}`),
@@ -182,7 +191,7 @@ export async function run(ctx: BenchContext): Promise<Section> {
     notes: [
       `Load average when the section started: ${load} on ${cpus().length} cores (the machine is shared; latencies scale with it).`,
       `Each delivery is a push of a new branch (\`before\` all zeros) pointing at one of ${DISTINCT} commits that change \`libs/shared\` and \`apps/beta\` (both apps affected): ${DISTINCT * 2} distinct versions are built once each, every later delivery of the same content finds its versions built (CACHED).`,
-      'Acknowledgement = HMAC check (@octokit/webhooks) + SQLite INSERT (WAL, group commit: one transaction per event-loop turn), before the 202; measured by the sender from request written to response read, keep-alive connections, after one warm-up delivery.',
+      'Acknowledgement = HMAC check (@octokit/webhooks) + SQLite INSERT (WAL, group commit: one transaction per event-loop turn), before the 202; measured by the sender, keep-alive connections, after one warm-up delivery. "On the wire" runs from the request getting one of the connections to the response read; with 64 requests in flight each also waits for the ones ahead of it in the service.',
       'Sending all deliveries at once measures queueing: the last request of the burst waits for the ones before it. In one process the pipeline (affected analysis, plan, SQLite saves, spawning git and builds) shares the event loop with the receiver; with `--role receive` plus `--role work` processes on one database the receiver only verifies and stores.',
       'The worker runs one delivery at a time per process (its clone is checked out at the delivery\'s head); more `--role work` processes (each with its own `webhook.cloneDir`) drain the queue faster.',
       'The tiny workspace of test/support/webhook-fixtures.ts; the buildspec only echoes; the local executor builds each job in its own git worktree.',

@@ -178,7 +178,7 @@ describe('tessera serve, end to end through a real socket', () => {
     expect(h.readRun(newer.runId!).jobs.map((j) => [j.app, j.status])).toEqual([['beta', 'SUCCEEDED']]);
   });
 
-  it('never builds one version twice: the same inputs on another branch are CACHED', async () => {
+  it('never builds one version twice: the same inputs on another branch, or a replay, are CACHED', async () => {
     const h = await start();
     const [b1, a1] = pushCommit(h, 'one', SHARED, { from: 'main' });
     await h.send('push', pushPayload({ ref: 'refs/heads/one', before: ZERO, after: a1 }), 'one');
@@ -191,6 +191,15 @@ describe('tessera serve, end to end through a real socket', () => {
     const [j2] = h.readRun(second.runId!).jobs;
     expect(j2).toMatchObject({ app: 'alpha', version: j1!.version, status: 'CACHED' });
     expect(h.github.statuses.filter((s) => s.sha === a2).map((s) => s.state)).toEqual(['success']);
+
+    // `tessera deliveries replay`: the delivery runs again, in a new run, and builds nothing twice.
+    h.service.deliveries.replay('one');
+    h.service.worker!.wake();
+    const replayed = await eventually(() => {
+      const d = h.service.deliveries.read('one');
+      return d.state === 'done' && d.runId && d.runId !== first.runId && d;
+    }, 'the replayed delivery to finish');
+    expect(h.readRun(replayed.runId!).jobs.map((j) => [j.app, j.status])).toEqual([['alpha', 'CACHED']]);
   });
 
   it('a fetch that keeps failing is retried with backoff, visible on the delivery, and fails it', async () => {
