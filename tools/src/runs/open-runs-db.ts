@@ -71,6 +71,10 @@ export const MIGRATIONS: readonly string[] = [
   -- markInterrupted looks at the few unfinished runs only
   CREATE INDEX runs_in_progress ON runs(status) WHERE status = 'IN_PROGRESS';
   `,
+  // 2: why each app is in its run (the report's header lists the affected apps with it).
+  `
+  ALTER TABLE jobs ADD COLUMN reason TEXT;
+  `,
 ];
 
 /** Options of {@link openRunsDb}. */

@@ -2,10 +2,10 @@ import type Database from 'better-sqlite3';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { TesseraError } from '../errors/tessera-error.js';
-import { computeJobDurationMs, computeMedian } from './compute-expected-duration.js';
+import { computeJobDurationMs, computeMedian, WAITING_PHASES } from './compute-expected-duration.js';
 import { isRunInterrupted, type RunsOwner } from './is-run-interrupted.js';
 import { DEFAULT_BUSY_TIMEOUT_MS, openRunsDb } from './open-runs-db.js';
-import type { JobRecord, JobStatus, PhaseRecord, RunRecord } from './run-record.js';
+import type { BuildHistoryPoint, JobRecord, JobStatus, PhaseRecord, RunRecord } from './run-record.js';
 import { toRunsDbError } from './runs-db-error.js';
 import { isProcessAlive } from '../buildspec/process-group.js';
 
@@ -62,6 +62,12 @@ export interface RunsStore {
    */
   readExpectedDurations(apps: string[], options?: { window?: number }): Map<string, number>;
   /**
+   * Per app, its last `window` (default 10) SUCCEEDED builds in the runs started before
+   * `before` (ties broken by id, as `latest` does), oldest first. One query per app. Builds
+   * without usable phase times are left out; apps without any are absent.
+   */
+  readBuildHistory(apps: string[], options: { before: Pick<RunRecord, 'id' | 'start'>; window?: number }): Map<string, BuildHistoryPoint[]>;
+  /**
    * Marks as STOPPED the runs left IN_PROGRESS by a process that is gone (crashed, killed),
    * with their unfinished jobs and open phases; returns how many runs it marked.
    */
@@ -91,6 +97,7 @@ interface JobRow {
   expected_ms: number | null;
   log_file: string | null;
   error: string | null;
+  reason: string | null;
 }
 interface PhaseRow {
   app: string;
@@ -149,6 +156,7 @@ export function createRunsStore(dbPath: string, options: RunsStoreOptions = {}):
       s.upsertJob.run({
         run_id: run.id, app: job.app, position, version: job.version, executor: job.executor, status: job.status, build_id: job.buildId,
         compute_type: job.computeType, retries: job.retries, estimated_cost: job.estimatedCost, expected_ms: job.expectedMs, log_file: job.logFile, error: job.error,
+        reason: job.reason ?? null,
       });
       job.phases.forEach((phase, seq) => {
         s.insertPhase.run({ run_id: run.id, app: job.app, seq, type: phase.type, status: phase.status, start: phase.start, end: phase.end, message: phase.message ?? null });
@@ -209,6 +217,24 @@ export function createRunsStore(dbPath: string, options: RunsStoreOptions = {}):
       });
     },
 
+    readBuildHistory(apps, { before, window = 10 }) {
+      if (!Number.isInteger(window) || window < 1) throw new RangeError(`readBuildHistory: window must be a whole number of at least 1; received ${String(window)}`);
+      return guard('reading build history', () => {
+        const history = new Map<string, BuildHistoryPoint[]>();
+        for (const app of new Set(apps)) {
+          const rows = s.buildHistory.all({ app, start: before.start, id: before.id, window }) as { run_id: string; run_start: string; first_start: string | null; last_end: string | null }[];
+          const points: BuildHistoryPoint[] = [];
+          for (const row of rows) {
+            // The two phases computeJobDurationMs reads: the first after waiting, and the last.
+            const ms = row.first_start === null ? undefined : computeJobDurationMs([{ type: 'BUILD', start: row.first_start, end: null }, { type: 'COMPLETED', start: row.first_start, end: row.last_end }]);
+            if (ms !== undefined) points.push({ runId: row.run_id, start: row.run_start, ms });
+          }
+          if (points.length) history.set(app, points);
+        }
+        return history;
+      });
+    },
+
     markInterrupted() {
       return guard('marking interrupted runs', () => {
         let marked = 0;
@@ -249,9 +275,10 @@ function resolveRunId(s: ReturnType<typeof prepare>, id: string): string {
 }
 
 function toJobRecord(row: JobRow): JobRecord {
+  // `reason` is optional in the record, like a phase's `message`: absent, not null, when there is none.
   return {
     app: row.app, version: row.version, executor: row.executor, status: row.status, buildId: row.build_id, computeType: row.compute_type, retries: row.retries,
-    estimatedCost: row.estimated_cost, expectedMs: row.expected_ms, phases: [], logFile: row.log_file, error: row.error,
+    estimatedCost: row.estimated_cost, expectedMs: row.expected_ms, phases: [], logFile: row.log_file, error: row.error, ...(row.reason === null ? {} : { reason: row.reason }),
   };
 }
 
@@ -269,11 +296,11 @@ function prepare(db: Database.Database) {
         "start" = excluded."start", "end" = excluded."end", owner_host = excluded.owner_host, owner_pid = excluded.owner_pid`),
     // Not INSERT OR REPLACE: replacing a row deletes it first, which would cascade to its children.
     upsertJob: db.prepare(`
-      INSERT INTO jobs (run_id, app, position, version, executor, status, build_id, compute_type, retries, estimated_cost, expected_ms, log_file, error)
-      VALUES (@run_id, @app, @position, @version, @executor, @status, @build_id, @compute_type, @retries, @estimated_cost, @expected_ms, @log_file, @error)
+      INSERT INTO jobs (run_id, app, position, version, executor, status, build_id, compute_type, retries, estimated_cost, expected_ms, log_file, error, reason)
+      VALUES (@run_id, @app, @position, @version, @executor, @status, @build_id, @compute_type, @retries, @estimated_cost, @expected_ms, @log_file, @error, @reason)
       ON CONFLICT (run_id, app) DO UPDATE SET position = excluded.position, version = excluded.version, executor = excluded.executor, status = excluded.status,
         build_id = excluded.build_id, compute_type = excluded.compute_type, retries = excluded.retries, estimated_cost = excluded.estimated_cost,
-        expected_ms = excluded.expected_ms, log_file = excluded.log_file, error = excluded.error`),
+        expected_ms = excluded.expected_ms, log_file = excluded.log_file, error = excluded.error, reason = excluded.reason`),
     deleteJobsNotIn: db.prepare(`DELETE FROM jobs WHERE run_id = ? AND app NOT IN (SELECT value FROM json_each(?))`),
     deletePhases: db.prepare(`DELETE FROM phases WHERE run_id = ?`),
     insertPhase: db.prepare(`
@@ -294,6 +321,18 @@ function prepare(db: Database.Database) {
       SELECT j.run_id FROM jobs j JOIN runs r ON r.id = j.run_id
       WHERE j.app = ? AND j.status = 'SUCCEEDED'
       ORDER BY r."start" DESC, r.id DESC LIMIT ? OFFSET ?`).pluck(),
+    // The window of runs (newest first, as `latest` orders), each job with only what its duration
+    // needs: its first phase after waiting and its last phase (one row a build, not one a phase,
+    // which matters at 1,000 apps × 10 builds).
+    buildHistory: db.prepare(`
+      WITH recent AS (
+        SELECT j.run_id, r."start" AS run_start FROM jobs j JOIN runs r ON r.id = j.run_id
+        WHERE j.app = @app AND j.status = 'SUCCEEDED' AND (r."start" < @start OR (r."start" = @start AND r.id < @id))
+        ORDER BY r."start" DESC, r.id DESC LIMIT @window)
+      SELECT run_id, run_start,
+        (SELECT p."start" FROM phases p WHERE p.run_id = recent.run_id AND p.app = @app AND p.type NOT IN (${WAITING_PHASES.map((t) => `'${t}'`).join(', ')}) ORDER BY p.seq LIMIT 1) AS first_start,
+        (SELECT p."end" FROM phases p WHERE p.run_id = recent.run_id AND p.app = @app ORDER BY p.seq DESC LIMIT 1) AS last_end
+      FROM recent ORDER BY run_start, run_id`),
     openRuns: db.prepare(`SELECT id, "start" AS "start", owner_host, owner_pid FROM runs WHERE status = 'IN_PROGRESS'`),
     // The last moment the crashed process is known to have been alive: its run "ended" then.
     lastKnownTime: db.prepare(`
