@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   graph: async () => (await import('./commands/graph.js')).graphCommand,
   build: async () => (await import('./commands/build.js')).buildCommand,
   runs: async () => (await import('./commands/runs.js')).runsCommand,
+  report: async () => (await import('./commands/report.js')).reportCommand,
 };
 
 const SUMMARIES: Record<string, string> = {
@@ -22,6 +23,7 @@ const SUMMARIES: Record<string, string> = {
   graph: 'the file-level input graph of the apps (json, dot, cycles)',
   build: 'build apps in parallel (affected, named or all), locally or on CodeBuild',
   runs: 'the run history: list, show',
+  report: 'a run as an HTML timeline, Chrome trace, Markdown or JSON',
 };
 
 function renderHelp(): string {
@@ -38,7 +40,7 @@ function renderHelp(): string {
     '  --help, -h    help for tessera or a command',
     '  --version     print the version',
     '',
-    'Docs: docs/cli.md, docs/affected.md, docs/errors.md',
+    'Docs: docs/cli.md, docs/affected.md, docs/report.md, docs/errors.md',
     '',
   ].join('\n');
 }
