@@ -4,16 +4,19 @@ export function escapeHtml(text: string): string {
 }
 
 /**
- * JSON or script text that can sit inside a `<script>` element: `<` is escaped so that no
- * `</script>` or `<!--` in a log message or an app name can end the element early. In JSON,
- * `\u003c` is the same string; in the page's minified script, `<` only occurs in strings,
- * regular expressions and comparisons, where `<\/` before a letter means the same.
+ * JSON that can sit inside a `<script type="application/json">` element: `<` is written
+ * `\u003c` (the same string to JSON.parse), so that no `</script>` or `<!--` in an app name, a
+ * reason or a log message can end the element early. Pure.
  */
 export function escapeScriptJson(json: string): string {
-  return json.replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return json.replace(/</g, '\\u003c');
 }
 
-/** The page script, safe inside `<script>`: `</script` and `<!--` cannot occur in it. */
+/**
+ * The page script, safe inside `<script>`: `</script` and `<!--` cannot occur in it. In the
+ * minified script they could only be inside strings or regular expressions, where `<\/` and
+ * `<\!` mean the same. Pure.
+ */
 export function escapeScriptText(script: string): string {
   return script.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
 }

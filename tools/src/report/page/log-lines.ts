@@ -66,10 +66,11 @@ export function isErrorLine(entry: Pick<LogEntry, 'stream' | 'raw' | 'plain'>): 
 /**
  * The line to jump to: the first error line of the build's own output, else the first of the
  * runner's (`Command did not exit successfully`, which comes after what caused it), else -1.
+ * `errors` is isErrorLine of each entry, when the caller has it already.
  */
-export function findFirstError(entries: readonly Pick<LogEntry, 'stream' | 'raw' | 'plain'>[]): number {
-  const output = entries.findIndex((e) => e.stream !== 'system' && isErrorLine(e));
-  return output >= 0 ? output : entries.findIndex(isErrorLine);
+export function findFirstError(entries: readonly Pick<LogEntry, 'stream' | 'raw' | 'plain'>[], errors: readonly boolean[] = entries.map(isErrorLine)): number {
+  const output = entries.findIndex((e, i) => errors[i] && e.stream !== 'system');
+  return output >= 0 ? output : errors.indexOf(true);
 }
 
 /** Where each phase marker goes: before the first line at or after the phase's start. */

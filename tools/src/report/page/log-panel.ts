@@ -61,8 +61,11 @@ function noLogReason(job: PageJob): string {
   return 'No log was recorded for this build.';
 }
 
-/** Creates the log panel over the page's elements. `onChange` is told when a build is opened or closed. */
-export function createLogPanel(data: PageData, onChange: (index: number | null) => void): LogPanel {
+/**
+ * Creates the log panel over the page's elements. `now` is the page's clock (ms from the run's
+ * start); `onChange` is told when a build is opened or closed.
+ */
+export function createLogPanel(data: PageData, now: () => number, onChange: (index: number | null) => void): LogPanel {
   const panel = $<HTMLElement>('log');
   const body = $<HTMLElement>('log-body');
   const search = $<HTMLInputElement>('log-search');
@@ -118,7 +121,7 @@ export function createLogPanel(data: PageData, onChange: (index: number | null) 
 
   function renderHead(job: PageJob) {
     $('log-title').textContent = job.app;
-    const ms = jobDuration(job, data.span);
+    const ms = jobDuration(job, now());
     const meta = [describeStatus(job.status).label, ms === null ? null : formatDuration(ms), `version ${job.version}`, job.buildId, job.computeType, job.retries ? `${job.retries} retr${job.retries === 1 ? 'y' : 'ies'}` : null, job.reason];
     $('log-meta').textContent = meta.filter(Boolean).join(' · ');
     const delta = formatDelta(job.trend, ms);
@@ -152,11 +155,11 @@ export function createLogPanel(data: PageData, onChange: (index: number | null) 
     const at = placeMarkers(entries, markers.map((m) => m.iso));
     const html: string[] = [];
     let m = 0;
-    firstError = findFirstError(entries);
+    const errors = entries.map(isErrorLine);
+    firstError = findFirstError(entries, errors);
     entries.forEach((e, i) => {
       while (m < markers.length && at[m]! <= i) html.push(markers[m++]!.html);
-      const err = isErrorLine(e);
-      html.push(`<div class="ln s-${escapeHtml(e.stream)}${err ? ' err' : ''}"><span class="no">${i + 1}</span><span class="t">${clock(e.time)}</span><span class="tx">${au.ansi_to_html(e.raw)}</span></div>`);
+      html.push(`<div class="ln s-${escapeHtml(e.stream)}${errors[i] ? ' err' : ''}"><span class="no">${i + 1}</span><span class="t">${clock(e.time)}</span><span class="tx">${au.ansi_to_html(e.raw)}</span></div>`);
     });
     while (m < markers.length) html.push(markers[m++]!.html);
     body.innerHTML = html.join('') || '<div class="empty">The log is empty.</div>';

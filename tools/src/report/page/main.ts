@@ -251,7 +251,7 @@ scroll.addEventListener('scroll', () => {
 // ---------------------------------------------------------------------------------------
 // Log panel, sort, filter, keys
 
-const panel = createLogPanel(data, (index) => {
+const panel = createLogPanel(data, now, (index) => {
   renderLabels(true);
   history.replaceState(null, '', index === null ? location.pathname + location.search : `#app=${encodeURIComponent(data.jobs[index]!.app)}`);
   schedule();
