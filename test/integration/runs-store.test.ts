@@ -254,7 +254,7 @@ describe("a job's reason", () => {
     expect('reason' in s.readRun('r').jobs[1]!).toBe(false);
   });
 
-  it('is added to a database of the first schema version, which keeps its runs', () => {
+  it('is added to a database of the first schema version, which keeps its runs and their build times', () => {
     const path = dbPath();
     mkdirSync(join(dir, '.tessera'));
     const v1 = raw(path);
@@ -262,9 +262,14 @@ describe("a job's reason", () => {
     v1.pragma('user_version = 1');
     v1.prepare(`INSERT INTO runs (id, "trigger", base, head, status, "start") VALUES ('old', 'cli', NULL, 'abc', 'SUCCEEDED', ?)`).run(at(0));
     v1.prepare(`INSERT INTO jobs (run_id, app, position, version, executor, status, compute_type, retries) VALUES ('old', 'a', 0, 'v', 'local', 'SUCCEEDED', 'small', 0)`).run();
+    const phase = v1.prepare(`INSERT INTO phases (run_id, app, seq, type, status, "start", "end") VALUES ('old', 'a', ?, ?, 'SUCCEEDED', ?, ?)`);
+    [['SUBMITTED', 0, 0], ['QUEUED', 0, 30], ['PROVISIONING', 30, 32.5], ['BUILD', 32.5, 71.25], ['COMPLETED', 71.25, 71.25]].forEach(([type, from, to], seq) => phase.run(seq, type, at(from as number), at(to as number)));
     v1.close();
     const s = store(path);
     expect(s.readRun('old').jobs[0]).not.toHaveProperty('reason');
+    // Its build time is filled in as computeJobDurationMs measures it: from PROVISIONING to the end.
+    expect(s.readBuildHistory(['a'], { before: { id: 'z', start: at(100) } }).get('a')).toEqual([{ runId: 'old', start: at(0), ms: 41_250 }]);
+    expect(s.readExpectedDurations(['a']).get('a')).toBe(41_250);
     s.saveRun(run('new', 10, [job('a', { reason: 'named on the command line' })]));
     expect(s.readRun('new').jobs[0]!.reason).toBe('named on the command line');
   });

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { TesseraError } from '../errors/tessera-error.js';
-import { computeJobDurationMs, computeMedian, WAITING_PHASES } from './compute-expected-duration.js';
+import { computeJobDurationMs, computeMedian } from './compute-expected-duration.js';
 import { isRunInterrupted, type RunsOwner } from './is-run-interrupted.js';
 import { DEFAULT_BUSY_TIMEOUT_MS, openRunsDb } from './open-runs-db.js';
 import type { BuildHistoryPoint, JobRecord, JobStatus, PhaseRecord, RunRecord } from './run-record.js';
@@ -156,7 +156,7 @@ export function createRunsStore(dbPath: string, options: RunsStoreOptions = {}):
       s.upsertJob.run({
         run_id: run.id, app: job.app, position, version: job.version, executor: job.executor, status: job.status, build_id: job.buildId,
         compute_type: job.computeType, retries: job.retries, estimated_cost: job.estimatedCost, expected_ms: job.expectedMs, log_file: job.logFile, error: job.error,
-        reason: job.reason ?? null,
+        reason: job.reason ?? null, build_ms: computeJobDurationMs(job.phases) ?? null,
       });
       job.phases.forEach((phase, seq) => {
         s.insertPhase.run({ run_id: run.id, app: job.app, seq, type: phase.type, status: phase.status, start: phase.start, end: phase.end, message: phase.message ?? null });
@@ -199,18 +199,8 @@ export function createRunsStore(dbPath: string, options: RunsStoreOptions = {}):
       return guard('reading build history', () => {
         const expected = new Map<string, number>();
         for (const app of new Set(apps)) {
-          const durations: number[] = [];
-          // Pages rather than one LIMIT: a SUCCEEDED job without usable phase times (say, from
-          // an older executor) is skipped and must not take a slot of the window.
-          for (let offset = 0; durations.length < window; offset += window) {
-            const runIds = s.recentSucceeded.all(app, window, offset) as string[];
-            for (const runId of runIds) {
-              const ms = computeJobDurationMs(s.selectJobPhases.all(runId, app) as PhaseRow[]);
-              if (ms !== undefined && durations.length < window) durations.push(ms);
-            }
-            if (runIds.length < window) break;
-          }
-          const median = computeMedian(durations);
+          // A SUCCEEDED job without usable phase times (build_ms NULL) does not take a slot of the window.
+          const median = computeMedian(s.recentBuildMs.all(app, window) as number[]);
           if (median !== undefined) expected.set(app, median);
         }
         return expected;
@@ -222,14 +212,8 @@ export function createRunsStore(dbPath: string, options: RunsStoreOptions = {}):
       return guard('reading build history', () => {
         const history = new Map<string, BuildHistoryPoint[]>();
         for (const app of new Set(apps)) {
-          const rows = s.buildHistory.all({ app, start: before.start, id: before.id, window }) as { run_id: string; run_start: string; first_start: string | null; last_end: string | null }[];
-          const points: BuildHistoryPoint[] = [];
-          for (const row of rows) {
-            // The two phases computeJobDurationMs reads: the first after waiting, and the last.
-            const ms = row.first_start === null ? undefined : computeJobDurationMs([{ type: 'BUILD', start: row.first_start, end: null }, { type: 'COMPLETED', start: row.first_start, end: row.last_end }]);
-            if (ms !== undefined) points.push({ runId: row.run_id, start: row.run_start, ms });
-          }
-          if (points.length) history.set(app, points);
+          const rows = s.buildHistory.all({ app, start: before.start, id: before.id, window }) as { run_id: string; run_start: string; build_ms: number }[];
+          if (rows.length) history.set(app, rows.reverse().map((row) => ({ runId: row.run_id, start: row.run_start, ms: row.build_ms })));
         }
         return history;
       });
@@ -296,11 +280,11 @@ function prepare(db: Database.Database) {
         "start" = excluded."start", "end" = excluded."end", owner_host = excluded.owner_host, owner_pid = excluded.owner_pid`),
     // Not INSERT OR REPLACE: replacing a row deletes it first, which would cascade to its children.
     upsertJob: db.prepare(`
-      INSERT INTO jobs (run_id, app, position, version, executor, status, build_id, compute_type, retries, estimated_cost, expected_ms, log_file, error, reason)
-      VALUES (@run_id, @app, @position, @version, @executor, @status, @build_id, @compute_type, @retries, @estimated_cost, @expected_ms, @log_file, @error, @reason)
+      INSERT INTO jobs (run_id, app, position, version, executor, status, build_id, compute_type, retries, estimated_cost, expected_ms, log_file, error, reason, build_ms)
+      VALUES (@run_id, @app, @position, @version, @executor, @status, @build_id, @compute_type, @retries, @estimated_cost, @expected_ms, @log_file, @error, @reason, @build_ms)
       ON CONFLICT (run_id, app) DO UPDATE SET position = excluded.position, version = excluded.version, executor = excluded.executor, status = excluded.status,
         build_id = excluded.build_id, compute_type = excluded.compute_type, retries = excluded.retries, estimated_cost = excluded.estimated_cost,
-        expected_ms = excluded.expected_ms, log_file = excluded.log_file, error = excluded.error, reason = excluded.reason`),
+        expected_ms = excluded.expected_ms, log_file = excluded.log_file, error = excluded.error, reason = excluded.reason, build_ms = excluded.build_ms`),
     deleteJobsNotIn: db.prepare(`DELETE FROM jobs WHERE run_id = ? AND app NOT IN (SELECT value FROM json_each(?))`),
     deletePhases: db.prepare(`DELETE FROM phases WHERE run_id = ?`),
     insertPhase: db.prepare(`
@@ -311,28 +295,21 @@ function prepare(db: Database.Database) {
     runIdsWithPrefix: db.prepare(`SELECT id FROM runs WHERE id >= ? AND id < ? ORDER BY id LIMIT 3`).pluck(),
     selectJobs: db.prepare(`SELECT * FROM jobs WHERE run_id = ? ORDER BY position`),
     selectPhases: db.prepare(`SELECT app, type, status, "start", "end", message FROM phases WHERE run_id = ? ORDER BY app, seq`),
-    selectJobPhases: db.prepare(`SELECT app, type, status, "start", "end", message FROM phases WHERE run_id = ? AND app = ? ORDER BY seq`),
     listRuns: db.prepare(`
       SELECT r.id, r."trigger" AS "trigger", r.base, r.head, r.status, r."start" AS "start", r."end" AS "end",
         (SELECT count(*) FROM jobs j WHERE j.run_id = r.id) AS jobs,
         (SELECT count(*) FROM jobs j WHERE j.run_id = r.id AND j.status IN ${FAILED_STATUSES}) AS failed
       FROM runs r ORDER BY r."start" DESC, r.id DESC LIMIT ?`),
-    recentSucceeded: db.prepare(`
-      SELECT j.run_id FROM jobs j JOIN runs r ON r.id = j.run_id
-      WHERE j.app = ? AND j.status = 'SUCCEEDED'
-      ORDER BY r."start" DESC, r.id DESC LIMIT ? OFFSET ?`).pluck(),
-    // The window of runs (newest first, as `latest` orders), each job with only what its duration
-    // needs: its first phase after waiting and its last phase (one row a build, not one a phase,
-    // which matters at 1,000 apps × 10 builds).
+    // An app's last SUCCEEDED builds with a known duration, newest first (as `latest` orders).
+    recentBuildMs: db.prepare(`
+      SELECT j.build_ms FROM jobs j JOIN runs r ON r.id = j.run_id
+      WHERE j.app = ? AND j.status = 'SUCCEEDED' AND j.build_ms IS NOT NULL
+      ORDER BY r."start" DESC, r.id DESC LIMIT ?`).pluck(),
+    // The same, before a run, with the run of each build.
     buildHistory: db.prepare(`
-      WITH recent AS (
-        SELECT j.run_id, r."start" AS run_start FROM jobs j JOIN runs r ON r.id = j.run_id
-        WHERE j.app = @app AND j.status = 'SUCCEEDED' AND (r."start" < @start OR (r."start" = @start AND r.id < @id))
-        ORDER BY r."start" DESC, r.id DESC LIMIT @window)
-      SELECT run_id, run_start,
-        (SELECT p."start" FROM phases p WHERE p.run_id = recent.run_id AND p.app = @app AND p.type NOT IN (${WAITING_PHASES.map((t) => `'${t}'`).join(', ')}) ORDER BY p.seq LIMIT 1) AS first_start,
-        (SELECT p."end" FROM phases p WHERE p.run_id = recent.run_id AND p.app = @app ORDER BY p.seq DESC LIMIT 1) AS last_end
-      FROM recent ORDER BY run_start, run_id`),
+      SELECT j.run_id, r."start" AS run_start, j.build_ms FROM jobs j JOIN runs r ON r.id = j.run_id
+      WHERE j.app = @app AND j.status = 'SUCCEEDED' AND j.build_ms IS NOT NULL AND (r."start" < @start OR (r."start" = @start AND r.id < @id))
+      ORDER BY r."start" DESC, r.id DESC LIMIT @window`),
     openRuns: db.prepare(`SELECT id, "start" AS "start", owner_host, owner_pid FROM runs WHERE status = 'IN_PROGRESS'`),
     // The last moment the crashed process is known to have been alive: its run "ended" then.
     lastKnownTime: db.prepare(`
