@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -216,6 +216,62 @@ describe('readExpectedDurations', () => {
     s.saveRun(run('old', 0, [finishedJob('a', 0, 40)], { status: 'SUCCEEDED', end: at(40) }));
     s.saveRun(run('new', 100, [job('a', { status: 'SUCCEEDED', phases: [] })], { status: 'SUCCEEDED', end: at(101) }));
     expect(s.readExpectedDurations(['a'], { window: 1 }).get('a')).toBe(40_000);
+  });
+});
+
+describe('readBuildHistory', () => {
+  it("is each app's last SUCCEEDED builds before a run, oldest first, measured without waiting", () => {
+    const s = store(dbPath());
+    for (let i = 1; i <= 5; i++) {
+      const t = i * 3600;
+      s.saveRun(run(`run-${i}`, t, [finishedJob('a', t, i * 10, 'SUCCEEDED', 100), finishedJob('b', t, 7, i === 4 ? 'FAILED' : 'SUCCEEDED')], { status: 'SUCCEEDED', end: at(t + 200) }));
+    }
+    const current = run('run-6', 6 * 3600, [job('a'), job('b'), job('new')]);
+    s.saveRun(current);
+    s.saveRun(run('run-7', 7 * 3600, [finishedJob('a', 7 * 3600, 999)], { status: 'SUCCEEDED', end: at(7 * 3600 + 999) }));
+
+    const history = s.readBuildHistory(['a', 'b', 'new'], { before: current, window: 3 });
+    expect([...history.keys()]).toEqual(['a', 'b']);
+    expect(history.get('a')).toEqual([
+      { runId: 'run-3', start: at(3 * 3600), ms: 30_000 },
+      { runId: 'run-4', start: at(4 * 3600), ms: 40_000 },
+      { runId: 'run-5', start: at(5 * 3600), ms: 50_000 },
+    ]);
+    expect(history.get('b')!.map((p) => p.runId)).toEqual(['run-2', 'run-3', 'run-5']);
+    // Before the first run there is nothing; a run with the same start counts when its id sorts first.
+    expect(s.readBuildHistory(['a'], { before: { id: 'run-1', start: at(3600) } }).size).toBe(0);
+    expect(s.readBuildHistory(['a'], { before: { id: 'run-9', start: at(3600) } }).get('a')).toHaveLength(1);
+    expect(() => s.readBuildHistory(['a'], { before: current, window: 0 })).toThrow(/window must be a whole number/);
+  });
+});
+
+describe("a job's reason", () => {
+  it('round-trips, and stays absent when there is none', () => {
+    const s = store(dbPath());
+    const record = run('r', 0, [job('a', { reason: 'imports libs/x/src/y.ts' }), job('b')]);
+    s.saveRun(record);
+    expect(s.readRun('r')).toStrictEqual(record);
+    expect('reason' in s.readRun('r').jobs[1]!).toBe(false);
+  });
+
+  it('is added to a database of the first schema version, which keeps its runs and their build times', () => {
+    const path = dbPath();
+    mkdirSync(join(dir, '.tessera'));
+    const v1 = raw(path);
+    v1.exec(MIGRATIONS[0]!);
+    v1.pragma('user_version = 1');
+    v1.prepare(`INSERT INTO runs (id, "trigger", base, head, status, "start") VALUES ('old', 'cli', NULL, 'abc', 'SUCCEEDED', ?)`).run(at(0));
+    v1.prepare(`INSERT INTO jobs (run_id, app, position, version, executor, status, compute_type, retries) VALUES ('old', 'a', 0, 'v', 'local', 'SUCCEEDED', 'small', 0)`).run();
+    const phase = v1.prepare(`INSERT INTO phases (run_id, app, seq, type, status, "start", "end") VALUES ('old', 'a', ?, ?, 'SUCCEEDED', ?, ?)`);
+    [['SUBMITTED', 0, 0], ['QUEUED', 0, 30], ['PROVISIONING', 30, 32.5], ['BUILD', 32.5, 71.25], ['COMPLETED', 71.25, 71.25]].forEach(([type, from, to], seq) => phase.run(seq, type, at(from as number), at(to as number)));
+    v1.close();
+    const s = store(path);
+    expect(s.readRun('old').jobs[0]).not.toHaveProperty('reason');
+    // Its build time is filled in as computeJobDurationMs measures it: from PROVISIONING to the end.
+    expect(s.readBuildHistory(['a'], { before: { id: 'z', start: at(100) } }).get('a')).toEqual([{ runId: 'old', start: at(0), ms: 41_250 }]);
+    expect(s.readExpectedDurations(['a']).get('a')).toBe(41_250);
+    s.saveRun(run('new', 10, [job('a', { reason: 'named on the command line' })]));
+    expect(s.readRun('new').jobs[0]!.reason).toBe('named on the command line');
   });
 });
 

@@ -59,6 +59,13 @@ describe('validateConfig', () => {
     const { errors } = validateConfig({ maxFileBytes: 1, apps: { a: { route: 'no-slash', x: 1 } } });
     expect(errors.map((e) => e.location?.key).sort()).toEqual(['apps.a.route', 'apps.a.x', 'maxFileBytes']);
   });
+
+  it('merges CodeBuild prices over the defaults, needs no project to set them, and refuses a negative price', () => {
+    const { config } = validateConfig({ codebuild: { pricePerMinute: { medium: 0.0125, 'arm-small': 0.0034 } } });
+    expect(config?.codebuild).toEqual({ project: 'tessera', pricePerMinute: { small: 0.005, medium: 0.0125, large: 0.02, xlarge: 0.04, '2xlarge': 0.08, 'arm-small': 0.0034 } });
+    expect(validateConfig({ codebuild: { project: 'p', region: 'eu-west-1' } }).config?.codebuild).toMatchObject({ project: 'p', region: 'eu-west-1', pricePerMinute: DEFAULT_CONFIG.codebuild.pricePerMinute });
+    expect(validateConfig({ codebuild: { pricePerMinute: { small: -1 } } }).errors.map((e) => e.location?.key)).toEqual(['codebuild.pricePerMinute.small']);
+  });
 });
 
 describe('parseJsonc', () => {

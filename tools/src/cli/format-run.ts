@@ -1,14 +1,8 @@
 import pc from 'picocolors';
 import type { PlannedJob } from '../plan/plan-builds.js';
+import { formatDuration } from '../runs/format-duration.js';
 import type { JobRecord, JobStatus, RunRecord } from '../runs/run-record.js';
 
-/** Milliseconds as `1m 05s`, `12.3s` or `850ms`. */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  const m = Math.floor(ms / 60_000);
-  return `${m}m ${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s`;
-}
 
 /** A job's elapsed time: from leaving the queue to its last phase's end (or `now`). */
 export function jobElapsedMs(job: JobRecord, now = Date.now()): number {
@@ -96,6 +90,6 @@ export function formatRunDetail(run: RunRecord, color: boolean): string {
 export function computeRunDocument(run: RunRecord) {
   return {
     id: run.id, trigger: run.trigger, base: run.base, head: run.head, status: run.status, start: run.start, end: run.end,
-    jobs: run.jobs.map((j) => ({ app: j.app, version: j.version, status: j.status, buildId: j.buildId, executor: j.executor, computeType: j.computeType, retries: j.retries, estimatedCost: j.estimatedCost, logFile: j.logFile, error: j.error, phases: j.phases })),
+    jobs: run.jobs.map((j) => ({ app: j.app, version: j.version, status: j.status, reason: j.reason ?? null, buildId: j.buildId, executor: j.executor, computeType: j.computeType, retries: j.retries, estimatedCost: j.estimatedCost, logFile: j.logFile, error: j.error, phases: j.phases })),
   };
 }

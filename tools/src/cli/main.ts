@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   edge: async () => (await import('./commands/edge.js')).edgeCommand,
   serve: async () => (await import('./commands/serve.js')).serveCommand,
   deliveries: async () => (await import('./commands/deliveries.js')).deliveriesCommand,
+  report: async () => (await import('./commands/report.js')).reportCommand,
 };
 
 const SUMMARIES: Record<string, string> = {
@@ -36,6 +37,7 @@ const SUMMARIES: Record<string, string> = {
   edge: 'the edge router that serves released versions',
   serve: 'the webhook service: GitHub push / pull_request → affected builds',
   deliveries: 'the webhook deliveries: list, show, replay',
+  report: 'a run as an HTML timeline, Chrome trace, Markdown or JSON',
 };
 
 function renderHelp(): string {
@@ -52,7 +54,7 @@ function renderHelp(): string {
     '  --help, -h    help for tessera or a command',
     '  --version     print the version',
     '',
-    'Docs: docs/cli.md, docs/affected.md, docs/errors.md',
+    'Docs: docs/cli.md, docs/affected.md, docs/report.md, docs/errors.md',
     '',
   ].join('\n');
 }

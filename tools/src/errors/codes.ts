@@ -160,6 +160,10 @@ export const ERROR_CODES = {
     title: '`tessera serve` cannot listen on its port',
     solve: 'Pick a free port with `--port` (TESSERA_WEBHOOK_PORT) or stop the process that holds it.',
   },
+  TESSERA_REPORT_WRITE_FAILED: {
+    title: 'A report file cannot be written',
+    solve: 'Check that the directory named in the message exists and is writable, or pick another with `--out FILE`.',
+  },
 } as const satisfies Record<string, { title: string; solve: string; retired?: boolean }>;
 
 /** A stable error code, e.g. `TESSERA_GIT_REF_NOT_FOUND`. */
@@ -197,6 +201,10 @@ export const WARNING_CODES = {
   TESSERA_CACHE_CORRUPT: {
     title: 'A cache file was unreadable or inconsistent and was rebuilt',
     solve: 'Nothing to do; if it happens every run, delete `.tessera/cache`.',
+  },
+  TESSERA_REPORT_NOT_WRITTEN: {
+    title: "The run's HTML report could not be written",
+    solve: 'The build itself is unaffected. Make `.tessera/reports` writable, then write the report again with `tessera report RUN_ID`.',
   },
 } as const satisfies Record<string, { title: string; solve: string }>;
 

@@ -13,6 +13,8 @@ import type { FileGraph } from '../graph/file-graph.js';
 import { ensureCacheDir, loadGraph } from '../graph/load-graph.js';
 import { planBuilds, type PlannedJob } from '../plan/plan-builds.js';
 import { estimateCost } from '../plan/pricing.js';
+import { createLiveReport, type LiveReport } from '../report/live-report.js';
+import { createReportWriter, resolveReportFile } from '../report/write-report.js';
 import type { JobRecord, LogLine, RunRecord } from '../runs/run-record.js';
 import { createRunsStore } from '../runs/runs-store.js';
 import type { ResolvedConfig } from '../workspace/config.js';
@@ -36,7 +38,8 @@ export interface RunBuildOptions {
   /** What started the run: `cli`, `webhook:push`, ... */
   trigger: string;
   signal: AbortSignal;
-  onPlan?: (plan: PlannedJob[], run: RunRecord, affected: AffectedReport | null) => void;
+  /** The plan, before any build starts; `report` is where the run's HTML report is being written (null: none). */
+  onPlan?: (plan: PlannedJob[], run: RunRecord, affected: AffectedReport | null, report: string | null) => void;
   onEvent?: (run: RunRecord, event: FanoutEvent) => void;
   onLog?: (app: string, line: LogLine) => void;
   /** Skips jobs whose version is already published. @default asks the configured store */
@@ -49,6 +52,11 @@ export interface RunBuildOptions {
   executorInstance?: Executor;
   /** The runs database to record into (the webhook service shares one across its clone). @default <root>/<cacheDir>/tessera.db */
   runsDbPath?: string;
+  /**
+   * Write the run's HTML report (`<cacheDir>/reports/<run>.html`, see docs/report.md), kept
+   * current while the run is in progress. @default true
+   */
+  report?: boolean;
 }
 
 export interface RunBuildResult {
@@ -56,6 +64,8 @@ export interface RunBuildResult {
   plan: PlannedJob[];
   affected: AffectedReport | null;
   warnings: Warning[];
+  /** The HTML report's path, or null when none was written (a dry run, `report: false`). */
+  report: string | null;
 }
 
 /** A sortable, readable run id: `20261122-140501-3fa2`. */
@@ -138,19 +148,30 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
       history: store.readExpectedDurations(selected),
     });
     const logDir = join(cacheDir, 'logs', runId);
+    const topReasons = new Map(affected?.apps.map((a) => [a.name, a.reasons[0]?.detail ?? 'affected']));
+    const reasonFor = (app: string) => topReasons.get(app) ?? (options.apps?.length ? 'named on the command line' : 'every app (no --affected, no names)');
     const run: RunRecord = {
       id: runId, trigger: options.trigger, base: affected?.base ?? null, head: affected?.head ?? sourceVersion, status: 'IN_PROGRESS', start: new Date().toISOString(), end: null,
       jobs: plan.map((job): JobRecord => ({
         app: job.app, version: job.version, executor: options.executor, status: 'QUEUED', buildId: null, computeType: job.computeType, retries: 0, estimatedCost: null,
-        expectedMs: job.expectedMs, phases: [], logFile: relative(root, join(logDir, `${job.app}.log`)), error: null,
+        expectedMs: job.expectedMs, phases: [], logFile: relative(root, join(logDir, `${job.app}.log`)), error: null, reason: reasonFor(job.app),
       })),
     };
     // The skip: a version already in the store is never built again; the job is recorded
     // CACHED with the version it reuses.
     const published = await readPublished(root, config, run.jobs, options);
     run.jobs.forEach((job, i) => published[i] && Object.assign(job, { status: 'CACHED', logFile: null }));
-    options.onPlan?.(plan, run, affected);
-    if (options.dryRun) return { run, plan, affected, warnings };
+    const report: LiveReport | null =
+      options.dryRun || options.report === false
+        ? null
+        : createLiveReport(
+            createReportWriter({
+              root, file: resolveReportFile(root, config.cacheDir, runId), prices: config.codebuild.pricePerMinute,
+              region: config.codebuild.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION, history: store.readBuildHistory(selected, { before: run }),
+            }),
+          );
+    options.onPlan?.(plan, run, affected, report?.file ?? null);
+    if (options.dryRun) return { run, plan, affected, warnings, report: null };
 
     const executor =
       options.executorInstance ??
@@ -169,6 +190,7 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
       }
     };
     save(true);
+    report?.update(run);
     // Jobs publish from their own worktree (the buildspec's post_build): tell them which store.
     const storeEnv = { TESSERA_STORE: resolveStoreUrl(root, options.storeUrl ?? config.store.url) };
     const specs = new Map<string, JobSpec>(plan.map((job) => [job.app, { runId, app: job.app, version: job.version, sourceVersion, computeType: job.computeType, env: { ...job.env, ...storeEnv }, timeoutMs: config.timeoutMinutes * 60_000 }]));
@@ -178,10 +200,12 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
         onEvent(r, event) {
           if (event.type === 'job-end') {
             const job = r.jobs.find((j) => j.app === event.app)!;
-            if (job.executor === 'codebuild') job.estimatedCost = estimateCost(job);
-            logs.get(event.app)?.end();
+            if (job.executor === 'codebuild') job.estimatedCost = estimateCost(job, config.codebuild.pricePerMinute);
+            // Once its log file is complete, the report gets a copy the page can load.
+            logs.get(event.app)?.end(() => report?.logClosed(r, event.app));
           }
           save(event.type === 'job-end' || event.type === 'run-end');
+          report?.update(r);
           options.onEvent?.(r, event);
         },
         onLog(app, line) {
@@ -194,9 +218,11 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
     } finally {
       await Promise.all([...logs.values()].map((s) => new Promise((r) => s.end(r))));
       save(true);
+      report?.finish(run);
+      if (report?.error) warnings.push({ code: 'TESSERA_REPORT_NOT_WRITTEN', text: report.error.message });
       if (!options.executorInstance) await executor.close();
     }
-    return { run, plan, affected, warnings };
+    return { run, plan, affected, warnings, report: report?.file ?? null };
   } finally {
     store.close();
   }

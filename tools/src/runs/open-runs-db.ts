@@ -71,6 +71,19 @@ export const MIGRATIONS: readonly string[] = [
   -- markInterrupted looks at the few unfinished runs only
   CREATE INDEX runs_in_progress ON runs(status) WHERE status = 'IN_PROGRESS';
   `,
+  // 2: why each app is in its run (the report's header lists the affected apps with it), and
+  // how long each job built: computeJobDurationMs of its phases (the first phase after
+  // SUBMITTED and QUEUED to the end of the last), kept by saveRun so that reading an app's
+  // history needs one row a build rather than its phases. Filled here for the jobs recorded so far.
+  `
+  ALTER TABLE jobs ADD COLUMN reason TEXT;
+  ALTER TABLE jobs ADD COLUMN build_ms REAL;
+  UPDATE jobs SET build_ms = (
+    SELECT CASE WHEN ms >= 0 THEN ms END FROM (
+      SELECT round(1000 * (
+        unixepoch((SELECT p."end" FROM phases p WHERE p.run_id = jobs.run_id AND p.app = jobs.app ORDER BY p.seq DESC LIMIT 1), 'subsec') -
+        unixepoch((SELECT p."start" FROM phases p WHERE p.run_id = jobs.run_id AND p.app = jobs.app AND p.type NOT IN ('SUBMITTED', 'QUEUED') ORDER BY p.seq LIMIT 1), 'subsec'))) AS ms));
+  `,
 ];
 
 /** Options of {@link openRunsDb}. */

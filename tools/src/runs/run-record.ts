@@ -57,6 +57,11 @@ export interface JobRecord {
   /** Log file path, relative to the workspace. */
   logFile: string | null;
   error: string | null;
+  /**
+   * Why the app is in the run: its top affected reason (`tessera build --affected`), or that it
+   * was named or is every app. Absent in runs recorded before Tessera kept it.
+   */
+  reason?: string;
 }
 
 /** One `tessera build`: what triggered it, the range, and its jobs. */
@@ -69,4 +74,13 @@ export interface RunRecord {
   start: string;
   end: string | null;
   jobs: JobRecord[];
+}
+
+/** One earlier build of an app (from the runs database): the report draws these as the app's duration trend. */
+export interface BuildHistoryPoint {
+  runId: string;
+  /** When its run started (ISO-8601). */
+  start: string;
+  /** How long it built, without waiting (see computeJobDurationMs). */
+  ms: number;
 }

@@ -5,7 +5,7 @@ import { TesseraError } from '../errors/tessera-error.js';
 import { computeJobDurationMs, computeMedian } from './compute-expected-duration.js';
 import { isRunInterrupted, type RunsOwner } from './is-run-interrupted.js';
 import { DEFAULT_BUSY_TIMEOUT_MS, openRunsDb } from './open-runs-db.js';
-import type { JobRecord, JobStatus, PhaseRecord, RunRecord } from './run-record.js';
+import type { BuildHistoryPoint, JobRecord, JobStatus, PhaseRecord, RunRecord } from './run-record.js';
 import { toRunsDbError } from './runs-db-error.js';
 import { isProcessAlive } from '../buildspec/process-group.js';
 
@@ -62,6 +62,12 @@ export interface RunsStore {
    */
   readExpectedDurations(apps: string[], options?: { window?: number }): Map<string, number>;
   /**
+   * Per app, its last `window` (default 10) SUCCEEDED builds in the runs started before
+   * `before` (ties broken by id, as `latest` does), oldest first. One query per app. Builds
+   * without usable phase times are left out; apps without any are absent.
+   */
+  readBuildHistory(apps: string[], options: { before: Pick<RunRecord, 'id' | 'start'>; window?: number }): Map<string, BuildHistoryPoint[]>;
+  /**
    * Marks as STOPPED the runs left IN_PROGRESS by a process that is gone (crashed, killed),
    * with their unfinished jobs and open phases; returns how many runs it marked.
    */
@@ -91,6 +97,7 @@ interface JobRow {
   expected_ms: number | null;
   log_file: string | null;
   error: string | null;
+  reason: string | null;
 }
 interface PhaseRow {
   app: string;
@@ -149,6 +156,7 @@ export function createRunsStore(dbPath: string, options: RunsStoreOptions = {}):
       s.upsertJob.run({
         run_id: run.id, app: job.app, position, version: job.version, executor: job.executor, status: job.status, build_id: job.buildId,
         compute_type: job.computeType, retries: job.retries, estimated_cost: job.estimatedCost, expected_ms: job.expectedMs, log_file: job.logFile, error: job.error,
+        reason: job.reason ?? null, build_ms: computeJobDurationMs(job.phases) ?? null,
       });
       job.phases.forEach((phase, seq) => {
         s.insertPhase.run({ run_id: run.id, app: job.app, seq, type: phase.type, status: phase.status, start: phase.start, end: phase.end, message: phase.message ?? null });
@@ -191,21 +199,23 @@ export function createRunsStore(dbPath: string, options: RunsStoreOptions = {}):
       return guard('reading build history', () => {
         const expected = new Map<string, number>();
         for (const app of new Set(apps)) {
-          const durations: number[] = [];
-          // Pages rather than one LIMIT: a SUCCEEDED job without usable phase times (say, from
-          // an older executor) is skipped and must not take a slot of the window.
-          for (let offset = 0; durations.length < window; offset += window) {
-            const runIds = s.recentSucceeded.all(app, window, offset) as string[];
-            for (const runId of runIds) {
-              const ms = computeJobDurationMs(s.selectJobPhases.all(runId, app) as PhaseRow[]);
-              if (ms !== undefined && durations.length < window) durations.push(ms);
-            }
-            if (runIds.length < window) break;
-          }
-          const median = computeMedian(durations);
+          // A SUCCEEDED job without usable phase times (build_ms NULL) does not take a slot of the window.
+          const median = computeMedian(s.recentBuildMs.all(app, window) as number[]);
           if (median !== undefined) expected.set(app, median);
         }
         return expected;
+      });
+    },
+
+    readBuildHistory(apps, { before, window = 10 }) {
+      if (!Number.isInteger(window) || window < 1) throw new RangeError(`readBuildHistory: window must be a whole number of at least 1; received ${String(window)}`);
+      return guard('reading build history', () => {
+        const history = new Map<string, BuildHistoryPoint[]>();
+        for (const app of new Set(apps)) {
+          const rows = s.buildHistory.all({ app, start: before.start, id: before.id, window }) as { run_id: string; run_start: string; build_ms: number }[];
+          if (rows.length) history.set(app, rows.reverse().map((row) => ({ runId: row.run_id, start: row.run_start, ms: row.build_ms })));
+        }
+        return history;
       });
     },
 
@@ -249,9 +259,10 @@ function resolveRunId(s: ReturnType<typeof prepare>, id: string): string {
 }
 
 function toJobRecord(row: JobRow): JobRecord {
+  // `reason` is optional in the record, like a phase's `message`: absent, not null, when there is none.
   return {
     app: row.app, version: row.version, executor: row.executor, status: row.status, buildId: row.build_id, computeType: row.compute_type, retries: row.retries,
-    estimatedCost: row.estimated_cost, expectedMs: row.expected_ms, phases: [], logFile: row.log_file, error: row.error,
+    estimatedCost: row.estimated_cost, expectedMs: row.expected_ms, phases: [], logFile: row.log_file, error: row.error, ...(row.reason === null ? {} : { reason: row.reason }),
   };
 }
 
@@ -269,11 +280,11 @@ function prepare(db: Database.Database) {
         "start" = excluded."start", "end" = excluded."end", owner_host = excluded.owner_host, owner_pid = excluded.owner_pid`),
     // Not INSERT OR REPLACE: replacing a row deletes it first, which would cascade to its children.
     upsertJob: db.prepare(`
-      INSERT INTO jobs (run_id, app, position, version, executor, status, build_id, compute_type, retries, estimated_cost, expected_ms, log_file, error)
-      VALUES (@run_id, @app, @position, @version, @executor, @status, @build_id, @compute_type, @retries, @estimated_cost, @expected_ms, @log_file, @error)
+      INSERT INTO jobs (run_id, app, position, version, executor, status, build_id, compute_type, retries, estimated_cost, expected_ms, log_file, error, reason, build_ms)
+      VALUES (@run_id, @app, @position, @version, @executor, @status, @build_id, @compute_type, @retries, @estimated_cost, @expected_ms, @log_file, @error, @reason, @build_ms)
       ON CONFLICT (run_id, app) DO UPDATE SET position = excluded.position, version = excluded.version, executor = excluded.executor, status = excluded.status,
         build_id = excluded.build_id, compute_type = excluded.compute_type, retries = excluded.retries, estimated_cost = excluded.estimated_cost,
-        expected_ms = excluded.expected_ms, log_file = excluded.log_file, error = excluded.error`),
+        expected_ms = excluded.expected_ms, log_file = excluded.log_file, error = excluded.error, reason = excluded.reason, build_ms = excluded.build_ms`),
     deleteJobsNotIn: db.prepare(`DELETE FROM jobs WHERE run_id = ? AND app NOT IN (SELECT value FROM json_each(?))`),
     deletePhases: db.prepare(`DELETE FROM phases WHERE run_id = ?`),
     insertPhase: db.prepare(`
@@ -284,16 +295,21 @@ function prepare(db: Database.Database) {
     runIdsWithPrefix: db.prepare(`SELECT id FROM runs WHERE id >= ? AND id < ? ORDER BY id LIMIT 3`).pluck(),
     selectJobs: db.prepare(`SELECT * FROM jobs WHERE run_id = ? ORDER BY position`),
     selectPhases: db.prepare(`SELECT app, type, status, "start", "end", message FROM phases WHERE run_id = ? ORDER BY app, seq`),
-    selectJobPhases: db.prepare(`SELECT app, type, status, "start", "end", message FROM phases WHERE run_id = ? AND app = ? ORDER BY seq`),
     listRuns: db.prepare(`
       SELECT r.id, r."trigger" AS "trigger", r.base, r.head, r.status, r."start" AS "start", r."end" AS "end",
         (SELECT count(*) FROM jobs j WHERE j.run_id = r.id) AS jobs,
         (SELECT count(*) FROM jobs j WHERE j.run_id = r.id AND j.status IN ${FAILED_STATUSES}) AS failed
       FROM runs r ORDER BY r."start" DESC, r.id DESC LIMIT ?`),
-    recentSucceeded: db.prepare(`
-      SELECT j.run_id FROM jobs j JOIN runs r ON r.id = j.run_id
-      WHERE j.app = ? AND j.status = 'SUCCEEDED'
-      ORDER BY r."start" DESC, r.id DESC LIMIT ? OFFSET ?`).pluck(),
+    // An app's last SUCCEEDED builds with a known duration, newest first (as `latest` orders).
+    recentBuildMs: db.prepare(`
+      SELECT j.build_ms FROM jobs j JOIN runs r ON r.id = j.run_id
+      WHERE j.app = ? AND j.status = 'SUCCEEDED' AND j.build_ms IS NOT NULL
+      ORDER BY r."start" DESC, r.id DESC LIMIT ?`).pluck(),
+    // The same, before a run, with the run of each build.
+    buildHistory: db.prepare(`
+      SELECT j.run_id, r."start" AS run_start, j.build_ms FROM jobs j JOIN runs r ON r.id = j.run_id
+      WHERE j.app = @app AND j.status = 'SUCCEEDED' AND j.build_ms IS NOT NULL AND (r."start" < @start OR (r."start" = @start AND r.id < @id))
+      ORDER BY r."start" DESC, r.id DESC LIMIT @window`),
     openRuns: db.prepare(`SELECT id, "start" AS "start", owner_host, owner_pid FROM runs WHERE status = 'IN_PROGRESS'`),
     // The last moment the crashed process is known to have been alive: its run "ended" then.
     lastKnownTime: db.prepare(`

@@ -1,6 +1,7 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { createRequire } from 'node:module';
 import type { Problem } from '../errors/tessera-error.js';
+import { CODEBUILD_PRICE_PER_MINUTE } from '../plan/pricing.js';
 
 /** Per-app settings in tessera.config.json. */
 export interface AppConfig {
@@ -25,8 +26,18 @@ export interface UserConfig {
   maxFileBytes?: number;
   /** Per-app settings, keyed by app name. */
   apps?: Record<string, AppConfig>;
-  /** Where `--executor codebuild` builds. */
-  codebuild?: { project: string; region?: string };
+  /** Where `--executor codebuild` builds, and what its minutes cost. */
+  codebuild?: {
+    /** The CodeBuild project builds start in. @default "tessera" */
+    project?: string;
+    /** Its region. @default the AWS SDK's (AWS_REGION, profile) */
+    region?: string;
+    /**
+     * USD per build minute by compute type, merged over the defaults (Linux general1 on-demand,
+     * us-east-1); the report's cost uses it. @example { "medium": 0.0125 }
+     */
+    pricePerMinute?: Record<string, number>;
+  };
   /** A build that runs longer is stopped and recorded TIMED_OUT. @default 60 */
   timeoutMinutes?: number;
   /**
@@ -95,7 +106,7 @@ export interface ResolvedConfig {
   readonly buildToolPackages: readonly string[];
   readonly maxFileBytes: number;
   readonly apps: Readonly<Record<string, AppConfig>>;
-  readonly codebuild: { readonly project: string; readonly region?: string };
+  readonly codebuild: { readonly project: string; readonly region?: string; readonly pricePerMinute: Readonly<Record<string, number>> };
   readonly timeoutMinutes: number;
   readonly store: StoreSettings;
   readonly release: {
@@ -139,8 +150,11 @@ export const CONFIG_SCHEMA = {
     codebuild: {
       type: 'object',
       additionalProperties: false,
-      required: ['project'],
-      properties: { project: { type: 'string', minLength: 1 }, region: { type: 'string', minLength: 1 } },
+      properties: {
+        project: { type: 'string', minLength: 1 },
+        region: { type: 'string', minLength: 1 },
+        pricePerMinute: { type: 'object', additionalProperties: { type: 'number', minimum: 0 } },
+      },
     },
     timeoutMinutes: { type: 'number', exclusiveMinimum: 0 },
     store: {
@@ -209,7 +223,7 @@ export const DEFAULT_CONFIG: ResolvedConfig = Object.freeze({
   buildToolPackages: ['esbuild', 'typescript', 'tessera'],
   maxFileBytes: 5_000_000,
   apps: {},
-  codebuild: { project: 'tessera' },
+  codebuild: { project: 'tessera', pricePerMinute: CODEBUILD_PRICE_PER_MINUTE },
   timeoutMinutes: 60,
   store: { url: '.tessera/store', forcePathStyle: false },
   release: { retention: '24h', canary: null, previewTtl: '7d' },
@@ -255,7 +269,11 @@ export function validateConfig(json: unknown, file: string = CONFIG_FILE): { con
       buildToolPackages: user.buildToolPackages ?? DEFAULT_CONFIG.buildToolPackages,
       maxFileBytes: user.maxFileBytes ?? DEFAULT_CONFIG.maxFileBytes,
       apps: user.apps ?? {},
-      codebuild: user.codebuild ?? DEFAULT_CONFIG.codebuild,
+      codebuild: {
+        project: user.codebuild?.project ?? DEFAULT_CONFIG.codebuild.project,
+        ...(user.codebuild?.region ? { region: user.codebuild.region } : {}),
+        pricePerMinute: { ...DEFAULT_CONFIG.codebuild.pricePerMinute, ...user.codebuild?.pricePerMinute },
+      },
       timeoutMinutes: user.timeoutMinutes ?? DEFAULT_CONFIG.timeoutMinutes,
       store: resolveStoreSettings(user),
       release: {

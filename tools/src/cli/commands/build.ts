@@ -5,8 +5,8 @@ import type { LogLine, RunRecord } from '../../runs/run-record.js';
 import { formatPlan, formatProgressTable, computeRunDocument, formatSummary } from '../format-run.js';
 import type { Command } from '../command.js';
 import { readBooleanFlag, readChoice, readStringFlag, readWorkspaceDir } from '../resolve-flags.js';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 
 function readConcurrency(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -73,10 +73,11 @@ export const buildCommand: Command = {
         storeUrl: readStringFlag(values, io, 'store', 'TESSERA_STORE'),
         env: io.env,
         signal: io.signal,
-        onPlan(plan, run, affected) {
+        onPlan(plan, run, affected, report) {
           current = run;
           if (!json) io.stderr.write(formatPlan(plan, run, io.color, affected ? new Map(affected.apps.map((a) => [a.name, a.reasons[0]!.detail])) : undefined));
           if (!json && plan.length === 0) io.stderr.write('Nothing to build.\n');
+          if (!json && report) io.stderr.write(c.dim(`Live report (refreshes itself): ${relative(io.cwd, report)}\n`));
         },
         onEvent(run, event) {
           current = run;
@@ -109,7 +110,10 @@ export const buildCommand: Command = {
           io.stderr.write((logsMode === 'failed' ? text.slice(-60) : text).join('\n') + '\n');
         }
         io.stderr.write(formatSummary(run, io.color));
+        for (const w of result.warnings) io.stderr.write(`${c.yellow('warning')} ${c.dim(w.code)} ${w.text}\n`);
       } else io.stdout.write(JSON.stringify(computeRunDocument(run), null, 2) + '\n');
+      // The report's path is the last line, on stderr (stdout holds only the --json document).
+      if (result.report && existsSync(result.report)) io.stderr.write(`report: ${relative(io.cwd, result.report)}\n`);
       if (run.status === 'STOPPED' || io.signal.aborted) return 130;
       return run.status === 'SUCCEEDED' ? 0 : 1;
     } finally {

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { TesseraError } from '../../errors/tessera-error.js';
 import { createRunsStore } from '../../runs/runs-store.js';
 import { readConfig } from '../../workspace/read-workspace.js';
-import { formatDuration, formatRunDetail, computeRunDocument } from '../format-run.js';
+import { formatDuration } from '../../runs/format-duration.js';
+import { formatRunDetail, computeRunDocument } from '../format-run.js';
 import type { Command } from '../command.js';
 import { readWorkspaceDir } from '../resolve-flags.js';
 

@@ -1,0 +1,71 @@
+import { WAITING_PHASES } from '../runs/compute-expected-duration.js';
+import type { JobRecord, RunRecord } from '../runs/run-record.js';
+import { computeCriticalPath, type CriticalPath } from './compute-critical-path.js';
+
+/** One phase as a bar segment, in ms from the run's start. */
+export interface TimelineSegment {
+  type: string;
+  status: string;
+  start: number;
+  /** `null` while the phase is still running. */
+  end: number | null;
+  message?: string;
+}
+
+/** One job on the run's time axis (every time in ms from the run's start). */
+export interface TimelineJob {
+  job: JobRecord;
+  /** Its position in `run.jobs`. */
+  index: number;
+  /** Entered the queue; `null` when it never did (a CACHED job). */
+  queuedAt: number | null;
+  /** Left the queue (the end of its waiting phases); `null` while waiting or when it never queued. */
+  startedAt: number | null;
+  /** The end of its last phase; `null` while running or when it never ran. */
+  endedAt: number | null;
+  segments: TimelineSegment[];
+  /** Its longest phase after waiting (an open phase counts up to `now`). */
+  slowest: { type: string; ms: number } | null;
+}
+
+/** A run laid out on one time axis: what the Gantt, the trace and the summaries draw from. */
+export interface Timeline {
+  /** The run's start, in ms since the epoch: time 0 of the axis. */
+  origin: number;
+  /** From the run's start to its end, or to `now` while it runs: the wall time. */
+  span: number;
+  jobs: TimelineJob[];
+  critical: CriticalPath;
+}
+
+const isWaiting = (type: string) => (WAITING_PHASES as readonly string[]).includes(type);
+
+/**
+ * Lays out a run: each job's phases in ms from the run's start, when it queued, left the
+ * queue and ended, its slowest phase, and the critical path. `now` (ms since the epoch) stands
+ * for the end of whatever is still running. Pure.
+ */
+export function computeTimeline(run: RunRecord, now: number): Timeline {
+  const origin = Date.parse(run.start);
+  const at = (iso: string) => Date.parse(iso) - origin;
+  const nowAt = now - origin;
+  const jobs = run.jobs.map((job, index): TimelineJob => {
+    const segments = job.phases.map((p): TimelineSegment => ({ type: p.type, status: p.status, start: at(p.start), end: p.end === null ? null : at(p.end), ...(p.message ? { message: p.message } : {}) }));
+    const waiting = segments.filter((s) => isWaiting(s.type));
+    // COMPLETED is an instant that marks the end; it is not work.
+    const working = segments.filter((s) => !isWaiting(s.type) && s.type !== 'COMPLETED');
+    const queuedAt = segments.length ? Math.min(...segments.map((s) => s.start)) : null;
+    // A job that never reached a working phase never left the queue, even when it was stopped there.
+    const startedAt = !working.length ? null : waiting.length ? Math.max(...waiting.map((s) => s.end ?? s.start)) : Math.min(...working.map((s) => s.start));
+    const open = segments.some((s) => s.end === null);
+    const endedAt = open || startedAt === null ? null : Math.max(...segments.map((s) => s.end!));
+    let slowest: TimelineJob['slowest'] = null;
+    for (const s of working) {
+      const ms = (s.end ?? Math.max(nowAt, s.start)) - s.start;
+      if (!slowest || ms > slowest.ms) slowest = { type: s.type, ms };
+    }
+    return { job, index, queuedAt, startedAt, endedAt, segments, slowest };
+  });
+  const span = Math.max(0, run.end ? at(run.end) : nowAt, ...jobs.map((j) => j.endedAt ?? 0));
+  return { origin, span, jobs, critical: computeCriticalPath(jobs, nowAt) };
+}
