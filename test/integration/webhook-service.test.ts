@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRunsStore } from '../../tools/src/runs/runs-store.js';
-import { DEFAULT_CONFIG } from '../../tools/src/workspace/config.js';
+import { readRelease } from '../../tools/src/release/update-release.js';
+import { createFsStore } from '../../tools/src/store/fs-store.js';
+import { DEFAULT_CONFIG, type ResolvedConfig } from '../../tools/src/workspace/config.js';
+import { REPO_ROOT } from '../support/sample-repo.js';
 import { startService, type Service } from '../../tools/src/webhook/start-service.js';
 import { resolveWebhookSettings } from '../../tools/src/webhook/webhook-settings.js';
 import type { TestRepo } from '../support/sample-repo.js';
@@ -29,7 +32,7 @@ interface Harness {
   readRun(id: string): ReturnType<ReturnType<typeof createRunsStore>['readRun']>;
 }
 
-async function start(options: { build?: string; env?: Record<string, string>; token?: boolean } = {}): Promise<Harness> {
+async function start(options: { build?: string; env?: Record<string, string>; token?: boolean; config?: ResolvedConfig } = {}): Promise<Harness> {
   const repo = createTinyRepo(options.build);
   cleanups.push(() => repo.cleanup());
   const remote = createRemote(repo);
@@ -44,7 +47,7 @@ async function start(options: { build?: string; env?: Record<string, string>; to
     ...(options.token === false ? {} : { TESSERA_GITHUB_TOKEN: 'test-token' }),
     ...options.env,
   };
-  const settings = resolveWebhookSettings({ config: DEFAULT_CONFIG, root: repo.dir, repoRoot: repo.dir, env, flags: { port: '0', host: '127.0.0.1' } });
+  const settings = resolveWebhookSettings({ config: options.config ?? DEFAULT_CONFIG, root: repo.dir, repoRoot: repo.dir, env, flags: { port: '0', host: '127.0.0.1' } });
   const logs: string[] = [];
   const service = await startService({ settings, log: (l) => logs.push(l) });
   cleanups.push(() => service.close());
@@ -197,7 +200,7 @@ describe('tessera serve, end to end through a real socket', () => {
     h.service.worker!.wake();
     const replayed = await eventually(() => {
       const d = h.service.deliveries.read('one');
-      return d.state === 'done' && d.runId && d.runId !== first.runId && d;
+      return d.state === 'done' && Boolean(d.runId) && d.runId !== first.runId ? d : undefined;
     }, 'the replayed delivery to finish');
     expect(h.readRun(replayed.runId!).jobs.map((j) => [j.app, j.status])).toEqual([['alpha', 'CACHED']]);
   });
@@ -220,5 +223,37 @@ describe('tessera serve, end to end through a real socket', () => {
     expect(await h.waitDone('x')).toMatchObject({ state: 'done' });
     expect(h.github.statuses).toEqual([]);
     expect(h.logs.filter((l) => l.includes('commit statuses are skipped'))).toHaveLength(1);
+  });
+
+  it('publishes what it builds; the default branch starts canaries, a pull request gets its preview until it is closed', async () => {
+    const bin = join(REPO_ROOT, 'tools/bin/tessera.js');
+    const h = await start({
+      build: `node ${bin} bundle --app $TESSERA_APP && node ${bin} publish --app $TESSERA_APP`,
+      config: { ...DEFAULT_CONFIG, release: { ...DEFAULT_CONFIG.release, canary: { weight: 10 } } },
+    });
+    const store = createFsStore(join(h.repo.dir, '.tessera/store'));
+    const release = async (app: string) => (await readRelease(store, app)).manifest;
+
+    // main: beta's first version goes live at once; its next one becomes a 10% candidate.
+    let [before, after] = pushCommit(h, 'main', BETA);
+    await h.send('push', pushPayload({ ref: 'refs/heads/main', before, after }), 'main-1');
+    const first = h.readRun((await h.waitDone('main-1')).runId!).jobs.find((j) => j.app === 'beta')!;
+    expect((await release('beta')).live?.version).toBe(first.version);
+    [before, after] = pushCommit(h, 'main', { 'apps/beta/src/main.tsx': "export const page = 'beta 3';\n" });
+    await h.send('push', pushPayload({ ref: 'refs/heads/main', before, after }), 'main-2');
+    const second = h.readRun((await h.waitDone('main-2')).runId!).jobs.find((j) => j.app === 'beta')!;
+    expect(second.version).not.toBe(first.version);
+    expect((await release('beta')).candidate).toMatchObject({ version: second.version, weight: 10 });
+
+    // A pull request: alpha's build is previewed as pr-7, and closing the PR removes it.
+    const [, head] = pushCommit(h, 'feature', SHARED, { from: 'main' });
+    h.repo.git('push', '-q', 'origin', `${head}:refs/pull/7/head`);
+    await h.send('pull_request', pullRequestPayload('opened', { number: 7, headSha: head }), 'pr-7');
+    const pr = h.readRun((await h.waitDone('pr-7')).runId!).jobs.find((j) => j.app === 'alpha')!;
+    expect((await release('alpha')).previews['pr-7']).toMatchObject({ version: pr.version, expires: expect.any(String) });
+    await h.send('pull_request', pullRequestPayload('closed', { number: 7, headSha: head }), 'pr-7-closed');
+    expect((await h.waitDone('pr-7-closed')).notes.map((n) => n.text)).toContain('release alpha: preview pr-7 removed');
+    expect((await release('alpha')).previews).toEqual({});
+    expect((await release('alpha')).history.map((e) => `${e.action}:${e.actor}`)).toEqual([expect.stringMatching(/^preview:tessera serve \(delivery pr-7\)$/), 'unpreview:tessera serve']);
   });
 });

@@ -1,6 +1,9 @@
 import { runBuild, type RunBuildResult } from '../fanout/run-build.js';
 import { TesseraError } from '../errors/tessera-error.js';
 import type { JobRecord } from '../runs/run-record.js';
+import type { Store } from '../store/store.js';
+import type { ResolvedConfig } from '../workspace/config.js';
+import { createReleaseStage } from './release-stage.js';
 import type { BuildWork, CancelWork } from './plan-delivery.js';
 import { checkoutCommit, fetchSourceTolerant, hasCommit } from './source-clone.js';
 import { computeCommitState, type StatusReporter } from './status-reporter.js';
@@ -24,6 +27,12 @@ export interface PipelineContext {
   onRun(runId: string): void;
   /** The same inputs never build twice: a version already built is CACHED. */
   isVersionBuilt(app: string, version: string): boolean;
+  /** The store builds publish to (the service workspace's). */
+  storeUrl?: string;
+  /** True when the store already holds the version: it is CACHED too, and publishing it again is not needed. */
+  isInStore?(app: string, version: string): Promise<boolean>;
+  /** The service workspace's store, open for the delivery (the release stage sets previews and canaries in it). */
+  store?: Store;
   /** Set by the range stage. */
   range?: { base: string; head: string };
   /** Set by the build stage. */
@@ -97,7 +106,8 @@ export const buildStage: PipelineStage = {
       trigger: work.trigger,
       signal: ctx.signal,
       runsDbPath: ctx.runsDbPath,
-      isPublished: async (app, version) => ctx.isVersionBuilt(app, version),
+      storeUrl: ctx.storeUrl,
+      isPublished: async (app, version) => ctx.isVersionBuilt(app, version) || ((await ctx.isInStore?.(app, version)) ?? false),
       onPlan(_plan, run) {
         ctx.onRun(run.id);
         ctx.note(`run ${run.id}: ${run.jobs.length ? run.jobs.map((j) => `${j.app}${j.status === 'CACHED' ? ' (cached)' : ''}`).join(', ') : 'no app affected'}`);
@@ -127,16 +137,21 @@ export const reportStage: PipelineStage = {
 };
 
 /**
- * The stages of a delivery that builds, in order. Publishing (issue 5) and previews or
- * canaries (issue 6) are appended after `buildStage`: they read `ctx.build.run.jobs`
- * (SUCCEEDED jobs with their versions), `ctx.work.defaultBranch` and `ctx.work.pullRequest`.
+ * The stages of a delivery that builds, in order, without releasing anything. Jobs publish
+ * their bundles themselves (the buildspec's post_build, to `ctx.storeUrl`); the release stage
+ * of createBuildStages reads `ctx.build.run.jobs`, `ctx.work.defaultBranch` and `ctx.work.pullRequest`.
  */
 export const BUILD_STAGES: readonly PipelineStage[] = [fetchStage, rangeStage, checkoutStage, buildStage, reportStage];
 
+/** The service's stages: BUILD_STAGES with the release stage (previews, canaries) after the build. */
+export function createBuildStages(release: ResolvedConfig['release']): readonly PipelineStage[] {
+  return [fetchStage, rangeStage, checkoutStage, buildStage, createReleaseStage(release), reportStage];
+}
+
 /**
  * What a deleted branch or a closed pull request does beyond superseding its open work
- * (which the queue does when the delivery is received). Removing PR previews (issue 6)
- * plugs in here.
+ * (which the queue does when the delivery is received). A closed pull request's previews
+ * are removed by the unpreview stage that processDelivery adds.
  */
 export const CANCEL_STAGES: readonly ((work: CancelWork, note: (text: string) => void) => Promise<void>)[] = [
   async (work, note) => note(`${work.reason}: its queued and running work was superseded; nothing to build`),

@@ -2,18 +2,10 @@ import { isTesseraError } from '../errors/tessera-error.js';
 import type { ReleaseAction } from '../release/next-release.js';
 import { parseDuration } from '../release/parse-duration.js';
 import { readRelease, updateRelease } from '../release/update-release.js';
-import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import type { ResolvedConfig } from '../workspace/config.js';
 import type { PipelineContext, PipelineStage } from './pipeline.js';
 import type { CancelWork } from './plan-delivery.js';
-
-/** What the release stages need besides the pipeline: the service workspace's store and release settings. */
-export interface ReleaseStageOptions {
-  root: string;
-  config: ResolvedConfig;
-  env: Record<string, string | undefined>;
-}
 
 const ACTOR = 'tessera serve';
 
@@ -25,60 +17,51 @@ function releasedVersions(ctx: PipelineContext): Array<{ app: string; version: s
 /**
  * The release stage: a pull request's apps get the preview `pr-<number>` (for
  * `release.previewTtl`); a push to the default branch starts each new version as a canary
- * when `release.canary` is configured. A version that cannot be released (not in the store,
- * a conflicting release) is noted on the delivery; it does not fail the builds that made it.
+ * when `release.canary` is configured (an app's first version goes live at once). A version
+ * that cannot be released (not in the store, a conflicting release) is noted on the delivery;
+ * it does not fail the builds that made it.
  */
-export function createReleaseStage(options: ReleaseStageOptions): PipelineStage {
-  const { canary, previewTtl } = options.config.release;
+export function createReleaseStage(release: ResolvedConfig['release']): PipelineStage {
   return {
     name: 'release',
     async run(ctx) {
-      const { work } = ctx;
+      const { work, store } = ctx;
       const versions = releasedVersions(ctx);
-      if (!versions.length || (work.pullRequest === null && !(work.defaultBranch && canary))) return;
-      const store = await openStore(options.root, options.config.store, options.env);
-      try {
-        for (const { app, version } of versions) {
-          const action = await chooseAction(store, app, version, work.pullRequest, canary, previewTtl);
+      if (!store || !versions.length || (work.pullRequest === null && !(work.defaultBranch && release.canary))) return;
+      for (const { app, version } of versions) {
+        try {
+          const action = await chooseAction(store, app, version, work.pullRequest, release);
           if (!action) continue;
-          try {
-            const result = await updateRelease(store, app, action, { actor: `${ACTOR} (delivery ${ctx.deliveryId})` });
-            const last = result.manifest.history.at(-1);
-            ctx.note(result.changed && last ? `release ${app}: ${last.action} ${last.to ?? ''}${last.detail ? ` (${last.detail})` : ''}` : `release ${app}: already ${version}`);
-          } catch (error) {
-            ctx.note(`release ${app}: not released: ${isTesseraError(error) ? `${error.code}: ${error.message}` : (error as Error).message}`);
-          }
+          const result = await updateRelease(store, app, action, { actor: `${ACTOR} (delivery ${ctx.deliveryId})` });
+          const last = result.manifest.history.at(-1);
+          ctx.note(result.changed && last ? `release ${app}: ${last.action} ${last.to ?? ''}${last.detail ? ` (${last.detail})` : ''}` : `release ${app}: ${version} already released`);
+        } catch (error) {
+          ctx.note(`release ${app}: not released: ${isTesseraError(error) ? `${error.code}: ${error.message}` : (error as Error).message}`);
         }
-      } finally {
-        await store.close();
       }
     },
   };
 }
 
-async function chooseAction(store: Store, app: string, version: string, pullRequest: number | null, canary: ResolvedConfig['release']['canary'], previewTtl: string): Promise<ReleaseAction | null> {
-  if (pullRequest !== null) return { type: 'preview', key: `pr-${pullRequest}`, version, ttlMs: parseDuration(previewTtl) ?? undefined };
+async function chooseAction(store: Store, app: string, version: string, pullRequest: number | null, release: ResolvedConfig['release']): Promise<ReleaseAction | null> {
+  if (pullRequest !== null) return { type: 'preview', key: `pr-${pullRequest}`, version, ttlMs: parseDuration(release.previewTtl) ?? undefined };
   const { manifest } = await readRelease(store, app);
   // A cached build of what is already live or already the candidate changes nothing.
   if (manifest.live?.version === version || manifest.candidate?.version === version) return null;
-  return { type: 'start', version, weight: canary?.weight, steps: canary?.steps ? [...canary.steps] : undefined, intervalMs: canary?.interval ? (parseDuration(canary.interval) ?? undefined) : undefined, replace: true };
+  const canary = release.canary ?? {};
+  return { type: 'start', version, weight: canary.weight, steps: canary.steps ? [...canary.steps] : undefined, intervalMs: canary.interval ? (parseDuration(canary.interval) ?? undefined) : undefined, replace: true };
 }
 
-/** For a closed pull request: removes its `pr-<number>` preview from every app that has one. */
-export function createUnpreviewStage(options: ReleaseStageOptions & { apps: () => Promise<string[]> }) {
+/** For a closed pull request: removes its `pr-<number>` preview from every released app that has one. */
+export function createUnpreviewStage(store: Store) {
   return async (work: CancelWork, note: (text: string) => void): Promise<void> => {
     if (work.pullRequest === null) return;
     const key = `pr-${work.pullRequest}`;
-    const store = await openStore(options.root, options.config.store, options.env);
-    try {
-      for (const app of await options.apps()) {
-        const { manifest } = await readRelease(store, app);
-        if (!manifest.previews[key]) continue;
-        await updateRelease(store, app, { type: 'unpreview', key }, { actor: ACTOR });
-        note(`release ${app}: preview ${key} removed`);
-      }
-    } finally {
-      await store.close();
+    for (const file of await store.listKeys('releases/')) {
+      const app = /^releases\/([^/]+)\.json$/.exec(file)?.[1];
+      if (!app || !(await readRelease(store, app)).manifest.previews[key]) continue;
+      await updateRelease(store, app, { type: 'unpreview', key }, { actor: ACTOR });
+      note(`release ${app}: preview ${key} removed`);
     }
   };
 }

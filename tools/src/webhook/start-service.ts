@@ -4,7 +4,10 @@ import { createRunsStore, type RunsStore } from '../runs/runs-store.js';
 import { buildApp } from './build-app.js';
 import { createWorker, type DeliveryOutcome, type Worker } from './create-worker.js';
 import { createDeliveriesStore, type ClaimedDelivery, type DeliveriesStore } from './deliveries-store.js';
-import { BUILD_STAGES, CANCEL_STAGES, runPipeline, type PipelineStage } from './pipeline.js';
+import { openStore } from '../store/open-store.js';
+import { readStoredManifest } from '../store/publish-bundle.js';
+import { CANCEL_STAGES, createBuildStages, runPipeline, type PipelineStage } from './pipeline.js';
+import { createUnpreviewStage } from './release-stage.js';
 import { planDelivery } from './plan-delivery.js';
 import { ensureClone } from './source-clone.js';
 import { createStatusReporter, type StatusReporter } from './status-reporter.js';
@@ -17,7 +20,7 @@ export interface StartServiceOptions {
   nodeModules?: string;
   /** One line per event (stderr in `tessera serve`). */
   log: (line: string) => void;
-  /** The pipeline of a building delivery. @default BUILD_STAGES */
+  /** The pipeline of a building delivery. @default createBuildStages(settings.release) */
   stages?: readonly PipelineStage[];
 }
 
@@ -39,7 +42,7 @@ export interface Service {
  * settings), then run the cancel or build stages. Build failures are the run's outcome,
  * not the delivery's: the delivery is `done` when the pipeline ran to its end.
  */
-export async function processDelivery(delivery: ClaimedDelivery, signal: AbortSignal, owner: string, deps: { settings: WebhookSettings; deliveries: DeliveriesStore; statuses: StatusReporter; stages: readonly PipelineStage[] }): Promise<DeliveryOutcome> {
+export async function processDelivery(delivery: ClaimedDelivery, signal: AbortSignal, owner: string, deps: { settings: WebhookSettings; deliveries: DeliveriesStore; statuses: StatusReporter; stages?: readonly PipelineStage[] }): Promise<DeliveryOutcome> {
   const { settings, deliveries } = deps;
   const note = (text: string) => deliveries.addNote(delivery.id, text);
   if (delivery.attempts > 1) note(`attempt ${delivery.attempts}: resuming after an interrupted attempt${delivery.runId ? ` (run ${delivery.runId})` : ''}`);
@@ -48,23 +51,29 @@ export async function processDelivery(delivery: ClaimedDelivery, signal: AbortSi
     note(`ignored: ${work.reason}`);
     return { state: 'done' };
   }
-  if (work.kind === 'cancel') {
-    for (const stage of CANCEL_STAGES) await stage(work, note);
-    return { state: 'done' };
-  }
+  const store = await openStore(settings.root, settings.store, process.env, settings.storeUrl);
   try {
+    if (work.kind === 'cancel') {
+      for (const stage of [...CANCEL_STAGES, createUnpreviewStage(store)]) await stage(work, note);
+      return { state: 'done' };
+    }
     const { runStatus } = await runPipeline({
       deliveryId: delivery.id, work, cloneDir: settings.cloneDir, runsDbPath: settings.database, executor: settings.executor, concurrency: settings.concurrency,
       fetchAttempts: settings.fetchAttempts, fetchBackoffMs: settings.fetchBackoffMs, signal, statuses: deps.statuses, note,
       onRun: (runId) => deliveries.setRunId(delivery.id, owner, runId),
       isVersionBuilt: (app, version) => deliveries.isVersionBuilt(app, version),
-    }, deps.stages);
+      storeUrl: settings.storeUrl,
+      isInStore: async (app, version) => (await readStoredManifest(store, app, version)) !== null,
+      store,
+    }, deps.stages ?? createBuildStages(settings.release));
     if (runStatus) note(`run ${runStatus}`);
     return { state: 'done' };
   } catch (error) {
     const text = isTesseraError(error) ? `${error.code}: ${error.message}` : (error as Error).message;
     note(`failed: ${text}`);
     return { state: 'failed', error: text };
+  } finally {
+    await store.close();
   }
 }
 
@@ -86,7 +95,7 @@ export async function startService(options: StartServiceOptions): Promise<Servic
     const statuses = createStatusReporter({ token: settings.githubToken, apiUrl: settings.githubApiUrl, publicUrl: settings.publicUrl, warn: log });
     const worker = !working ? null : createWorker({
       deliveries, leaseMs: settings.leaseMs, maxAttempts: settings.maxAttempts, pollMs: settings.pollMs, log,
-      process: (delivery, signal, owner) => processDelivery(delivery, signal, owner, { settings, deliveries, statuses, stages: options.stages ?? BUILD_STAGES }),
+      process: (delivery, signal, owner) => processDelivery(delivery, signal, owner, { settings, deliveries, statuses, stages: options.stages }),
     });
     let port: number | null = null;
     if (settings.role !== 'work') {

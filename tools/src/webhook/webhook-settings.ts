@@ -1,6 +1,7 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { TesseraError } from '../errors/tessera-error.js';
-import type { ResolvedConfig } from '../workspace/config.js';
+import { resolveStoreUrl } from '../store/open-store.js';
+import type { ResolvedConfig, StoreSettings } from '../workspace/config.js';
 
 /** GitHub caps webhook payloads at 25 MB. */
 export const DEFAULT_MAX_BODY_BYTES = 25 * 1024 * 1024;
@@ -29,6 +30,14 @@ export interface WebhookSettings {
   fetchBackoffMs: number;
   busyTimeoutMs: number;
   pollMs: number;
+  /** The service workspace's store: builds publish there, and releases and previews are set there. */
+  store: StoreSettings;
+  /** `store.url` made absolute (a directory) for the jobs, which run in the clone's worktrees. */
+  storeUrl: string;
+  /** `release` of tessera.config.json: canaries for the default branch, previews' lifetime. */
+  release: ResolvedConfig['release'];
+  /** The workspace the service started in (relative store paths resolve against it). */
+  root: string;
 }
 
 /** What {@link resolveWebhookSettings} reads besides the config. */
@@ -98,5 +107,9 @@ export function resolveWebhookSettings(input: WebhookSettingsInput): WebhookSett
     fetchBackoffMs: readNumber(pick(env.TESSERA_WEBHOOK_FETCH_BACKOFF_MS), 'TESSERA_WEBHOOK_FETCH_BACKOFF_MS', 500, 0),
     busyTimeoutMs: readNumber(pick(env.TESSERA_WEBHOOK_BUSY_TIMEOUT_MS), 'TESSERA_WEBHOOK_BUSY_TIMEOUT_MS', 5000, 0),
     pollMs: readNumber(pick(env.TESSERA_WEBHOOK_POLL_MS), 'TESSERA_WEBHOOK_POLL_MS', 1000, 10),
+    store: config.store,
+    storeUrl: resolveStoreUrl(root, pick(env.TESSERA_STORE) ?? config.store.url),
+    release: config.release,
+    root,
   };
 }
