@@ -1,20 +1,28 @@
-import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createFsStore } from '../../tools/src/store/fs-store.js';
 import { publishBundle } from '../../tools/src/store/publish-bundle.js';
 import { makeBundleDir, sampleFiles } from '../support/bundle-fixture.js';
 import { describeStoreContract } from '../support/store-contract.js';
 
-describeStoreContract('file-system', async () => {
+const storeDirs: string[] = [];
+afterAll(() => storeDirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+const makeStoreDir = () => {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-store-'));
+  storeDirs.push(dir);
+  return dir;
+};
+
+describeStoreContract('file-system', async () => {
+  const dir = makeStoreDir();
   return async () => createFsStore(dir);
 });
 
 describe('file-system store layout', () => {
   it('lays out apps/<app>/<version>/<files>, leaves no temporary files, and refuses keys outside its directory', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'tessera-store-'));
+    const root = makeStoreDir();
     const store = createFsStore(root);
     const { dir, manifest } = makeBundleDir('catalog', 'abc123', sampleFiles('layout'));
     await publishBundle({ store, dir });

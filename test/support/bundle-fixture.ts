@@ -1,8 +1,15 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type AssetManifest, computeAssetEntry, MANIFEST_FILE } from '../../tools/src/bundle/asset-manifest.js';
+
+const made: string[] = [];
+
+/** Removes every directory makeBundleDir made in this process (call it in afterAll). */
+export function removeBundleDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
 
 /**
  * A bundle directory as `tessera bundle` writes it (files plus manifest.json), with the
@@ -10,6 +17,7 @@ import { type AssetManifest, computeAssetEntry, MANIFEST_FILE } from '../../tool
  */
 export function makeBundleDir(app: string, version: string, files: Record<string, string | Buffer>, buildId = 'test:1'): { dir: string; manifest: AssetManifest } {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-bundle-'));
+  made.push(dir);
   const entries = Object.entries(files).map(([path, body]) => [path, typeof body === 'string' ? Buffer.from(body) : body] as const);
   for (const [path, body] of entries) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });

@@ -3,13 +3,15 @@
  * system, and S3 on a real radosgw): immutable versions, the manifest as the commit point,
  * retries that complete an interrupted upload, and races that leave one whole bundle.
  */
-import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { computeIntegrity, MANIFEST_FILE } from '../../tools/src/bundle/asset-manifest.js';
 import { isTesseraError } from '../../tools/src/errors/tessera-error.js';
 import { publishBundle, readStoredManifest } from '../../tools/src/store/publish-bundle.js';
 import { readVersions } from '../../tools/src/store/read-versions.js';
 import type { Store } from '../../tools/src/store/store.js';
-import { makeBundleDir, sampleFiles } from './bundle-fixture.js';
+import { makeBundleDir, removeBundleDirs, sampleFiles } from './bundle-fixture.js';
 
 /** Checks that the committed version holds every file its manifest lists, byte for byte. */
 export async function expectWholeBundle(store: Store, app: string, version: string) {
@@ -38,6 +40,7 @@ export function interruptAfter(store: Store, okWrites: number): Store {
 /** Registers the contract tests for one Store implementation. */
 export function describeStoreContract(name: string, freshStore: () => Promise<() => Promise<Store>>) {
   const openStore = async () => (await freshStore())();
+  afterAll(removeBundleDirs);
   describe(`${name} store: publishing`, () => {
     it('publishes a version with the manifest, lists it, and an identical republish is a no-op', async () => {
       const store = await openStore();
@@ -106,7 +109,10 @@ export function describeStoreContract(name: string, freshStore: () => Promise<()
         const error = await publishBundle({ store, dir }).catch((e: unknown) => e);
         expect(isTesseraError(error) && error.code, `${app}@${version}`).toBe('TESSERA_UNSAFE_NAME');
       }
-      const evilFile = makeBundleDir('catalog', 'v5eeee', { ...sampleFiles('x'), '../escape.js': 'x' });
+      // A manifest naming a file outside its bundle (hand-edited, or written by something else).
+      const evilFile = makeBundleDir('catalog', 'v5eeee', sampleFiles('x'));
+      evilFile.manifest.files.push({ ...evilFile.manifest.files[0]!, path: '../escape.js' });
+      writeFileSync(join(evilFile.dir, MANIFEST_FILE), JSON.stringify(evilFile.manifest));
       const error = await publishBundle({ store, dir: evilFile.dir }).catch((e: unknown) => e);
       expect(isTesseraError(error) && error.code).toBe('TESSERA_UNSAFE_NAME');
       expect(await readVersions(store, 'catalog')).toEqual([]);
