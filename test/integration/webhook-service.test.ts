@@ -105,8 +105,18 @@ describe('tessera serve, end to end through a real socket', () => {
     expect(statuses).toEqual([['acme', 'tiny', after, 'tessera/alpha', 'pending'], ['acme', 'tiny', after, 'tessera/alpha', 'success']]);
     expect(h.github.statuses[1]).toMatchObject({ target_url: `http://tessera.example/runs/${run.id}`, authorization: 'token test-token' });
 
-    const served = await (await fetch(`${h.service.url}/runs/${run.id}`)).json();
+    const served = await (await fetch(`${h.service.url}/runs/${run.id}?format=json`)).json();
     expect(served).toMatchObject({ id: run.id, jobs: [{ app: 'alpha', status: 'SUCCEEDED' }] });
+    // The link in the status opens the run's HTML report, whose log sidecars the service serves too.
+    const page = await fetch(`${h.service.url}/runs/${run.id}`);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await page.text();
+    expect(html).toContain(run.id);
+    const sidecar = /"([^"\s]*-logs\/[^"\s]+\.js)"/.exec(html);
+    expect(sidecar, 'the report names a log sidecar').not.toBeNull();
+    const logUrl = new URL(sidecar![1]!, `${h.service.url}/runs/${run.id}`).href;
+    expect((await fetch(logUrl)).status).toBe(200);
+    expect((await fetch(`${h.service.url}/runs/..%2f..%2fsecret/x.js`)).status).toBe(404);
     expect(await (await fetch(`${h.service.url}/metrics`)).text()).toContain('tessera_builds{status="SUCCEEDED"} 1');
   });
 

@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { isTesseraError } from '../errors/tessera-error.js';
 import type { RunsStore } from '../runs/runs-store.js';
@@ -20,6 +22,8 @@ export interface BuildAppOptions {
   onQueued?: () => void;
   /** @default () => new Date() */
   now?: () => Date;
+  /** Where the runs' HTML reports are (`<clone>/<cacheDir>/reports`); unset, /runs/:id answers JSON. */
+  reportsDir?: string;
 }
 
 /**
@@ -46,14 +50,27 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     return renderMetrics(options.deliveries.readStats(), now());
   });
   app.get('/runs', async () => options.runs.listRuns({ limit: 50 }));
-  // The run record as JSON; the HTML report (issue 4) replaces this handler.
-  app.get<{ Params: { id: string } }>('/runs/:id', async (request, reply) => {
+  // The run's HTML report (written next to the clone's runs by the build), with its log
+  // sidecars under /runs/<id>-logs/; the run record as JSON with ?format=json.
+  app.get<{ Params: { id: string }; Querystring: { format?: string } }>('/runs/:id', async (request, reply) => {
     try {
-      return options.runs.readRun(request.params.id);
+      const run = options.runs.readRun(request.params.id);
+      if (request.query.format === 'json' || !options.reportsDir) return run;
+      const html = await readFile(join(options.reportsDir, `${run.id}.html`)).catch(() => null);
+      if (!html) return reply.code(404).type('text/plain; charset=utf-8').send(`The report of run ${run.id} is not in ${options.reportsDir}; its record: /runs/${run.id}?format=json\n`);
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
     } catch (error) {
       if (isTesseraError(error) && error.code === 'TESSERA_RUN_NOT_FOUND') return reply.code(404).send({ error: { code: error.code, message: error.message } });
       throw error;
     }
+  });
+  app.get<{ Params: { dir: string; file: string } }>('/runs/:dir/:file', async (request, reply) => {
+    const { dir, file } = request.params;
+    // Only `<run id>-logs/<name>.js` sidecars, by name: nothing else in reportsDir is reachable.
+    if (!options.reportsDir || !/^[A-Za-z0-9_.-]+-logs$/.test(dir) || !/^[A-Za-z0-9_.-]+\.js$/.test(file) || dir.startsWith('.') || file.startsWith('.')) return reply.code(404).send({ error: { code: 'not_found', message: 'No such report file' } });
+    const body = await readFile(join(options.reportsDir, dir, file)).catch(() => null);
+    if (!body) return reply.code(404).send({ error: { code: 'not_found', message: 'No such report file' } });
+    return reply.type('text/javascript; charset=utf-8').send(body);
   });
   return app;
 }
