@@ -36,6 +36,7 @@ type SectionModule = { run: (ctx: BenchContext) => Promise<Section> };
 const SECTIONS: Record<string, () => Promise<SectionModule>> = {
   affected: () => import('./affected.bench.js'),
   fanout: () => import('./fanout.bench.js'),
+  report: () => import('./report.bench.js'),
 };
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
