@@ -1,6 +1,6 @@
 /**
  * Runs one child process under GNU time and reports wall time (measured here, around the
- * spawn) and peak memory: the larger of GNU time's %M (the largest resident set of any one
+ * spawn), CPU time (GNU time's %U + %S) and peak memory: the larger of GNU time's %M (the largest resident set of any one
  * process of the tree) and the largest sum of the resident sets of the whole process group,
  * sampled from /proc every 25 ms (Tessera runs esbuild as a second process, so the sum is
  * what the machine must hold). Every run is bounded by a timeout.
@@ -14,6 +14,8 @@ export interface Measurement {
   wallMs: number;
   /** Peak resident set size in MB (null when GNU time is not available). */
   peakMB: number | null;
+  /** CPU time (user + system) of the command and the children it waited for, in ms (null without GNU time). */
+  cpuMs: number | null;
   code: number | null;
   timedOut: boolean;
   /** Killed because the process group's memory passed `maxMemoryMB`. */
@@ -61,7 +63,7 @@ function groupRssKB(pgid: number, skip: number): number {
 export async function measure(command: string, args: string[], options: MeasureOptions): Promise<Measurement> {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-time-'));
   const timeFile = join(dir, 'time.txt');
-  const [cmd, argv] = hasGnuTime ? [GNU_TIME, ['-f', '%e %M', '-o', timeFile, command, ...args]] : [command, args];
+  const [cmd, argv] = hasGnuTime ? [GNU_TIME, ['-f', '%e %M %U %S', '-o', timeFile, command, ...args]] : [command, args];
   const started = performance.now();
   const child = spawn(cmd, argv, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const out: Buffer[] = [];
@@ -100,14 +102,17 @@ export async function measure(command: string, args: string[], options: MeasureO
   clearTimeout(timer);
   clearInterval(sampler);
   let peakKB = sampledKB;
+  let cpuMs: number | null = null;
   if (hasGnuTime && existsSync(timeFile)) {
     const last = readFileSync(timeFile, 'utf8').trim().split('\n').pop() ?? '';
+    const [, , user, system] = last.split(' ').map(Number);
+    if (Number.isFinite(user) && Number.isFinite(system)) cpuMs = (user! + system!) * 1000;
     const kb = Number(last.split(' ')[1]);
     if (Number.isFinite(kb) && kb > peakKB) peakKB = kb;
   }
   const peakMB = peakKB > 0 ? peakKB / 1024 : null;
   rmSync(dir, { recursive: true, force: true });
-  return { wallMs, peakMB, code, timedOut, memoryExceeded, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+  return { wallMs, peakMB, cpuMs, code, timedOut, memoryExceeded, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
 }
 
 export const median = (values: number[]): number => {

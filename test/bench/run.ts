@@ -36,6 +36,7 @@ type SectionModule = { run: (ctx: BenchContext) => Promise<Section> };
 const SECTIONS: Record<string, () => Promise<SectionModule>> = {
   affected: () => import('./affected.bench.js'),
   fanout: () => import('./fanout.bench.js'),
+  report: () => import('./report.bench.js'),
   bundle: () => import('./bundle.bench.js'),
   edge: () => import('./edge.bench.js'),
   webhook: () => import('./webhook.bench.js'),

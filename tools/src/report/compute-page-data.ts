@@ -21,7 +21,6 @@ export interface PageData {
   jobs: PageJob[];
   /** The critical path: indexes into `jobs`, first build first. */
   critical: number[];
-  criticalPhase: { type: string; ms: number } | null;
 }
 
 /** One job, as the page draws it. Times are ms from the run's start. */
@@ -105,6 +104,5 @@ export function computePageData(run: RunRecord, timeline: Timeline, options: Pag
     phaseStatuses: statuses,
     jobs,
     critical: timeline.critical.chain,
-    criticalPhase: timeline.critical.phase,
   };
 }

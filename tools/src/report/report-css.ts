@@ -65,7 +65,6 @@ th{color:#5d6778;font-weight:500;font-size:12px}
 .row .trend{flex:none}
 .row .delta{width:44px;font-size:11px;text-align:right;flex:none;font-variant-numeric:tabular-nums}
 .delta.up{color:#b42318}.delta.down{color:#0b6b35}.delta.same{color:#7a8394}
-.row .st{font-size:11px;color:#7a8394;flex:none}
 #tooltip{position:absolute;z-index:5;pointer-events:none;background:#1d2433;color:#fff;padding:6px 9px;border-radius:5px;font-size:12px;line-height:1.45;white-space:pre;box-shadow:0 2px 8px rgba(0,0,0,.25)}
 #log{flex:none;height:46vh;display:flex;flex-direction:column;border-top:2px solid #cfd4dc;background:#0f1420;color:#d6dae2}
 #log[hidden]{display:none}
