@@ -12,6 +12,8 @@ import { startEdge } from '../../tools/src/edge/start-edge.js';
 import { createFsStore } from '../../tools/src/store/fs-store.js';
 
 const [mode, path] = process.argv.slice(2);
+// Exit through process.exit so --cpu-prof and similar flags can write their files.
+process.on('SIGINT', () => process.exit(0));
 if (mode === 'edge') {
   const edge = await startEdge({ store: createFsStore(path!), routes: computeRoutes(['web'], {}), port: 0, retentionMs: 86_400_000 });
   process.stdout.write(`${edge.url}\n`);

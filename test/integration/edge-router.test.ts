@@ -72,7 +72,7 @@ describe('the edge router', () => {
     expect(r.headers['x-tessera-app']).toBe('docs');
     expect(r.headers['x-tessera-version']).toBe('d1');
     expect(r.headers['cache-control']).toBe('no-cache');
-    expect(r.headers['set-cookie']?.[0]).toMatch(/^tessera-visitor=[A-Za-z0-9_-]{16}; Path=\//);
+    expect(r.headers['set-cookie']?.[0]).toMatch(/^tessera-visitor=[0-9a-f-]{36}; Path=\//);
     expect(r.body).toContain('<base href="/help/">');
     // Client-side routes get the shell too.
     expect((await get(edge.url, '/help/guides/intro')).body).toContain('docs d1');

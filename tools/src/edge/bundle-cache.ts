@@ -13,6 +13,10 @@ export interface BundleCache {
   readManifest(app: string, version: string): Promise<AssetManifest | null>;
   /** A file of a published version, or null when the version has no such file. */
   readFile(app: string, version: string, path: string): Promise<CachedFile | null>;
+  /** The file if it is in memory now (no I/O, no promise: the edge's fast path). */
+  peekFile(app: string, version: string, path: string): CachedFile | undefined;
+  /** The version's manifest if it has been read already. */
+  peekManifest(app: string, version: string): AssetManifest | undefined;
 }
 
 /**
@@ -22,6 +26,7 @@ export interface BundleCache {
  */
 export function createBundleCache(store: Store, maxBytes = 256 * 1024 * 1024): BundleCache {
   const manifests = new Map<string, Promise<AssetManifest | null>>();
+  const readManifests = new Map<string, AssetManifest>();
   const files = new Map<string, CachedFile>();
   const pending = new Map<string, Promise<CachedFile | null>>();
   let bytes = 0;
@@ -38,6 +43,17 @@ export function createBundleCache(store: Store, maxBytes = 256 * 1024 * 1024): B
   }
 
   const cache: BundleCache = {
+    peekFile(app, version, path) {
+      const key = `${app}/${version}/${path}`;
+      const hit = files.get(key);
+      if (hit) {
+        // Keep the LRU order true: a hot file must not age out.
+        files.delete(key);
+        files.set(key, hit);
+      }
+      return hit;
+    },
+    peekManifest: (app, version) => readManifests.get(`${app}/${version}`),
     readManifest(app, version) {
       const key = `${app}/${version}`;
       let manifest = manifests.get(key);
@@ -48,7 +64,9 @@ export function createBundleCache(store: Store, maxBytes = 256 * 1024 * 1024): B
             return null;
           }
           const json: unknown = JSON.parse(body.toString('utf8'));
-          return isAssetManifest(json) ? json : null;
+          if (!isAssetManifest(json)) return null;
+          readManifests.set(key, json);
+          return json;
         }, (error: unknown) => {
           manifests.delete(key);
           throw error;
@@ -58,14 +76,9 @@ export function createBundleCache(store: Store, maxBytes = 256 * 1024 * 1024): B
       return manifest;
     },
     async readFile(app, version, path) {
+      const hit = cache.peekFile(app, version, path);
+      if (hit) return hit;
       const key = `${app}/${version}/${path}`;
-      const hit = files.get(key);
-      if (hit) {
-        // Refresh its place in the LRU order.
-        files.delete(key);
-        files.set(key, hit);
-        return hit;
-      }
       let read = pending.get(key);
       if (!read) {
         read = (async () => {

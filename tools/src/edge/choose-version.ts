@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { findPreview, type ReleaseManifest } from '../release/release-manifest.js';
 
 /** Which slot of the release answered a request. */
@@ -20,8 +19,14 @@ export const BUCKETS = 10_000;
  * salt makes each new canary fall on a different slice of visitors.
  */
 export function computeBucket(visitorId: string, app: string, candidateVersion: string): number {
-  const digest = createHash('sha1').update(`${app}\0${candidateVersion}\0${visitorId}`).digest();
-  return digest.readUInt32BE(0) % BUCKETS;
+  // FNV-1a (32 bit) with a murmur3 finaliser: no allocation on the hot path, and every
+  // input bit reaches the low bits the modulo keeps.
+  let h = 0x811c9dc5;
+  const text = `${app}\0${candidateVersion}\0${visitorId}`;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return ((h ^ (h >>> 16)) >>> 0) % BUCKETS;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { listReferencedVersions, type ReleaseManifest } from '../release/release-manifest.js';
@@ -79,9 +79,10 @@ export function createEdgeHandler(options: EdgeHandlerOptions): (req: IncomingMe
     const manifest = options.releases.get(app).manifest;
     const cookies = parseCookies(req.headers.cookie);
     let visitorId = readVisitorId(cookies);
-    const headers: Record<string, string> = { 'x-tessera-app': app };
+    const headers: Record<string, string | number> = { 'x-tessera-app': app };
     if (!visitorId) {
-      visitorId = randomBytes(12).toString('base64url');
+      // randomUUID draws from a pre-filled entropy pool: far cheaper per request than randomBytes.
+      visitorId = randomUUID();
       headers['set-cookie'] = `${VISITOR_COOKIE}=${visitorId}; Path=/; Max-Age=${YEAR_S}; SameSite=Lax; HttpOnly`;
     }
     const header = req.headers['x-tessera-preview'];
@@ -89,40 +90,63 @@ export function createEdgeHandler(options: EdgeHandlerOptions): (req: IncomingMe
     const choice: VersionChoice | null = manifest ? chooseVersion(manifest, { visitorId, previewKey, now: now() }) : null;
     if (!manifest || !choice) {
       options.metrics.count(app, 'none', 'none', 404);
-      return send(res, 404, `${app} has no live version yet. Start one with \`tessera release start ${app} VERSION\`.\n`, headers);
+      return send(res, 404, `${app} has no live version yet. Start one with \`tessera release start ${app} VERSION\`.\n`, headers as Record<string, string>);
     }
     headers['x-tessera-version'] = choice.version;
     headers['x-tessera-slot'] = choice.slot;
     const path = resolveBundlePath(match.rest);
     if (path === null) {
       options.metrics.count(app, choice.version, choice.slot, 404);
-      return send(res, 404, 'Not found.\n', headers);
+      return send(res, 404, 'Not found.\n', headers as Record<string, string>);
     }
-    if (options.upstream) return forward(req, res, route, choice, headers);
+    if (options.upstream) return forward(req, res, route, choice, headers as Record<string, string>);
 
-    let status = 200;
-    let file = path === '' ? null : await findAsset(app, manifest, choice.version, path);
-    let body: Buffer | undefined;
-    if (!file && (path === '' || !/\.[A-Za-z0-9]+$/.test(path) || path === 'index.html')) {
-      // The shell: for the prefix itself and for client-side routes (paths without an extension).
-      const asset = await options.bundles.readManifest(app, choice.version);
-      const shell = asset ? await options.bundles.readFile(app, choice.version, asset.entries.html) : null;
-      if (shell) {
-        file = shell;
-        body = withBase(route, choice.version, shell);
-        headers.vary = 'Cookie, X-Tessera-Preview';
-      }
+    const isShellPath = path === '' || path === 'index.html' || !/\.[A-Za-z0-9]+$/.test(path);
+    // Fast path: everything in memory (the common case once a version has been served once).
+    const hit = findCached(route, choice.version, path, isShellPath);
+    if (hit) return respond(req, res, app, choice, headers, hit);
+    return respond(req, res, app, choice, headers, await findStored(route, manifest, choice.version, path, isShellPath));
+  }
+
+  /** What to send: the file, and the bytes (the shell's differ from the stored file: it gains a <base>). */
+  interface Found { file: CachedFile; body: Buffer; shell: boolean }
+
+  function findCached(route: EdgeRoute, version: string, path: string, isShellPath: boolean): Found | null {
+    if (path !== '') {
+      const file = options.bundles.peekFile(route.app, version, path);
+      if (file) return { file, body: file.body, shell: false };
     }
-    if (!file) {
+    if (!isShellPath) return null;
+    const html = options.bundles.peekManifest(route.app, version)?.entries.html;
+    const shell = html === undefined ? undefined : options.bundles.peekFile(route.app, version, html);
+    return shell ? { file: shell, body: withBase(route, version, shell), shell: true } : null;
+  }
+
+  async function findStored(route: EdgeRoute, manifest: ReleaseManifest, version: string, path: string, isShellPath: boolean): Promise<Found | null> {
+    const file = path === '' ? null : await findAsset(route.app, manifest, version, path);
+    if (file) return { file, body: file.body, shell: false };
+    if (!isShellPath) return null;
+    // The shell: for the prefix itself and for client-side routes (paths without an extension).
+    const asset = await options.bundles.readManifest(route.app, version);
+    const shell = asset ? await options.bundles.readFile(route.app, version, asset.entries.html) : null;
+    return shell ? { file: shell, body: withBase(route, version, shell), shell: true } : null;
+  }
+
+  function respond(req: IncomingMessage, res: ServerResponse, app: string, choice: VersionChoice, headers: Record<string, string | number>, found: Found | null): void {
+    if (!found) {
       options.metrics.count(app, choice.version, choice.slot, 404);
-      return send(res, 404, 'Not found.\n', headers);
+      return send(res, 404, 'Not found.\n', headers as Record<string, string>);
     }
-    const etag = `"${file.entry.integrity}"`;
-    if (req.headers['if-none-match'] === etag) status = 304;
+    const etag = `"${found.file.entry.integrity}"`;
+    const status = req.headers['if-none-match'] === etag ? 304 : 200;
     options.metrics.count(app, choice.version, choice.slot, status);
-    const sent = body ?? file.body;
-    res.writeHead(status, { ...headers, 'content-type': file.entry.contentType, 'cache-control': file.entry.cacheControl, etag, ...(status === 200 ? { 'content-length': sent.byteLength } : {}) });
-    res.end(status === 304 || req.method === 'HEAD' ? undefined : sent);
+    headers['content-type'] = found.file.entry.contentType;
+    headers['cache-control'] = found.file.entry.cacheControl;
+    headers.etag = etag;
+    if (found.shell) headers.vary = 'Cookie, X-Tessera-Preview';
+    if (status === 200) headers['content-length'] = found.body.byteLength;
+    res.writeHead(status, headers);
+    res.end(status === 304 || req.method === 'HEAD' ? undefined : found.body);
   }
 
   function forward(req: IncomingMessage, res: ServerResponse, route: EdgeRoute, choice: VersionChoice, headers: Record<string, string>) {
