@@ -6,6 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { BenchContext, Section } from './run.js';
 import { formatMB, formatSeconds, type Measurement, measure, median } from './measure.js';
@@ -242,7 +243,10 @@ async function startupRow(ctx: BenchContext): Promise<{ tessera: number; node: n
 
 export async function run(ctx: BenchContext): Promise<Section> {
   const results: SizeResult[] = [];
+  // The machine is shared: record how busy it was, since absolute times scale with it (ratios are from the same run).
+  const loadBefore = loadavg()[0]!;
   for (const size of ctx.sizes) results.push(await benchSize(ctx, size));
+  const loadAfter = loadavg()[0]!;
   const startup = await startupRow(ctx);
   const notes: string[] = [];
 
@@ -322,6 +326,7 @@ export async function run(ctx: BenchContext): Promise<Section> {
     '"Tessera cold" deletes `.tessera/` first; "Tessera warm" is the identical rerun (median of 3). "Nx cold" deletes its cache and workspace data (`NX_CACHE_DIRECTORY`/`NX_WORKSPACE_DATA_DIRECTORY` point into the workspace) and runs with `NX_DAEMON=false`; "Nx warm (no daemon)" is the identical rerun with that data kept; "Nx daemon" is the second call after a checkout with `NX_DAEMON=true`. Nx runs once per edit (no repetitions) at every size.',
     'Nx command: `nx show projects --affected --type=app --base=HEAD~1 --head=HEAD --json`, with `pluginsConfig["@nx/js"].analyzeSourceFiles: true` in nx.json (Nx 24 turns its TypeScript import analysis off when neither that setting nor an `@nx/*` plugin in package.json is present).',
     '"model" is the set of apps that reach a touched file in the generator\'s own import model (before or after the edit), file level; Nx works at project level, so it is expected to report more for edits inside a lib that not every dependent reaches (deep imports) and for a new, unimported file. "❗ fewer" would mean Tessera missed an app the model says is reached.',
+    `Load average (1 min) when the section started and ended: ${loadBefore.toFixed(1)} / ${loadAfter.toFixed(1)} on ${cpus().length} cores. Other work on the machine slows every tool alike; compare ratios from one run, and absolute times only between runs under similar load.`,
     `madge runs once per size on the last commit (\`madge --ts-config tsconfig.base.json --extensions ts,tsx --json apps/*/src/main.ts\`), capped at ${MADGE_TIMEOUT_MS.medium / 1000} s; it is a reference for "building the file graph", not an affected analysis.`,
   );
 
