@@ -30,7 +30,7 @@ beforeAll(async () => {
   await publishCatalog('green');
   await updateRelease(store, 'catalog', { type: 'start', version: 'blue' }, { actor: 'e2e' });
   edge = await startEdge({ store, routes: computeRoutes(['catalog'], {}), port: 0, pollMs: 50, retentionMs: 3_600_000 });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+  browser = await chromium.launch({ executablePath: process.env.TESSERA_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
 }, 120_000);
 
 afterAll(async () => {
