@@ -55,11 +55,17 @@ export function createReleaseWatcher(store: Store, apps: readonly string[]): Rel
   const watcher: ReleaseWatcher = {
     get: (app) => state.get(app) ?? { manifest: null, etag: null, error: null, checkedAt: null },
     refresh() {
-      // One refresh at a time: a slow store must not pile up overlapping polls.
-      running ??= Promise.all(apps.map(refreshApp)).then(() => {
-        running = null;
+      // A read already under way may have started before the caller's write: queue a fresh
+      // one behind it (polls never overlap, and a caller always sees what it wrote).
+      const next = (running ?? Promise.resolve()).then(async () => {
+        await Promise.all(apps.map(refreshApp));
       });
-      return running;
+      running = next;
+      next.then(
+        () => (running === next ? (running = null) : undefined),
+        () => (running === next ? (running = null) : undefined),
+      );
+      return next;
     },
     start(intervalMs) {
       const tick = () => {
