@@ -36,7 +36,7 @@ export function parseRelease(body: Uint8Array, file: string): ReleaseManifest {
 
 /** True when the app's version has a bundle manifest: the publish commit point. */
 export async function isVersionPublished(store: Store, app: string, version: string): Promise<boolean> {
-  if (!/^(?!\.{1,2}$)[A-Za-z0-9._-]{1,128}$/.test(version)) return false;
+  // readStoredManifest refuses a name unsafe as a path (TESSERA_UNSAFE_NAME) before any I/O.
   return (await readStoredManifest(store, app, version)) !== null;
 }
 

@@ -137,13 +137,10 @@ export const reportStage: PipelineStage = {
 };
 
 /**
- * The stages of a delivery that builds, in order, without releasing anything. Jobs publish
- * their bundles themselves (the buildspec's post_build, to `ctx.storeUrl`); the release stage
- * of createBuildStages reads `ctx.build.run.jobs`, `ctx.work.defaultBranch` and `ctx.work.pullRequest`.
+ * The stages of a delivery that builds, in order. Jobs publish their bundles themselves (the
+ * buildspec's post_build, to `ctx.storeUrl`); the release stage reads `ctx.build.run.jobs`,
+ * `ctx.work.defaultBranch` and `ctx.work.pullRequest`.
  */
-export const BUILD_STAGES: readonly PipelineStage[] = [fetchStage, rangeStage, checkoutStage, buildStage, reportStage];
-
-/** The service's stages: BUILD_STAGES with the release stage (previews, canaries) after the build. */
 export function createBuildStages(release: ResolvedConfig['release']): readonly PipelineStage[] {
   return [fetchStage, rangeStage, checkoutStage, buildStage, createReleaseStage(release), reportStage];
 }
@@ -158,7 +155,7 @@ export const CANCEL_STAGES: readonly ((work: CancelWork, note: (text: string) =>
 ];
 
 /** Runs the stages in order; after an abort only `always` stages run. Returns the run's outcome. */
-export async function runPipeline(ctx: PipelineContext, stages: readonly PipelineStage[] = BUILD_STAGES): Promise<{ runStatus: string | null }> {
+export async function runPipeline(ctx: PipelineContext, stages: readonly PipelineStage[]): Promise<{ runStatus: string | null }> {
   let failure: unknown = null;
   for (const stage of stages) {
     if ((failure !== null || ctx.signal.aborted) && !stage.always) continue;

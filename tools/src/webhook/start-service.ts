@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { isTesseraError, TesseraError } from '../errors/tessera-error.js';
 import { createRunsStore, type RunsStore } from '../runs/runs-store.js';
@@ -100,7 +99,7 @@ export async function startService(options: StartServiceOptions): Promise<Servic
     });
     let port: number | null = null;
     if (settings.role !== 'work') {
-      app = await buildApp({ reportsDir: join(settings.cloneDir, '.tessera', 'reports'), secret: settings.secret, maxBodyBytes: settings.maxBodyBytes, deliveries, runs, planOptions: { tags: settings.tags }, onQueued: () => worker?.wake() });
+      app = await buildApp({ reportsDir: settings.reportsDir, secret: settings.secret, maxBodyBytes: settings.maxBodyBytes, deliveries, runs, planOptions: { tags: settings.tags }, onQueued: () => worker?.wake() });
       try {
         await app.listen({ port: settings.port, host: settings.host });
       } catch (error) {

@@ -1,4 +1,5 @@
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { resolveReportFile } from '../report/write-report.js';
 import { TesseraError } from '../errors/tessera-error.js';
 import { resolveStoreUrl } from '../store/open-store.js';
 import type { ResolvedConfig, StoreSettings } from '../workspace/config.js';
@@ -38,6 +39,8 @@ export interface WebhookSettings {
   release: ResolvedConfig['release'];
   /** The workspace the service started in (relative store paths resolve against it). */
   root: string;
+  /** Where the clone's builds write their HTML reports (served at /runs/:id). */
+  reportsDir: string;
 }
 
 /** What {@link resolveWebhookSettings} reads besides the config. */
@@ -86,13 +89,14 @@ export function resolveWebhookSettings(input: WebhookSettingsInput): WebhookSett
   const role = pick(flags.role, env.TESSERA_WEBHOOK_ROLE) ?? 'both';
   if (role !== 'both' && role !== 'receive' && role !== 'work') throw new TesseraError('TESSERA_USAGE', `--role must be one of both, receive, work; received "${role}"`);
   const cacheDir = within(root, config.cacheDir);
+  const cloneDir = within(root, pick(env.TESSERA_WEBHOOK_CLONE_DIR, w.cloneDir) ?? join(cacheDir, 'webhook', 'clone'));
   return {
     secret,
     role,
     port,
     host,
     source: pick(env.TESSERA_WEBHOOK_SOURCE, w.source) ?? input.repoRoot,
-    cloneDir: within(root, pick(env.TESSERA_WEBHOOK_CLONE_DIR, w.cloneDir) ?? join(cacheDir, 'webhook', 'clone')),
+    cloneDir,
     database: within(root, pick(env.TESSERA_WEBHOOK_DB, w.database) ?? join(cacheDir, 'tessera.db')),
     tags: /^(1|true|yes)$/i.test(env.TESSERA_WEBHOOK_TAGS ?? '') || w.tags === true,
     maxBodyBytes: readNumber(pick(env.TESSERA_WEBHOOK_MAX_BODY_BYTES) ?? w.maxBodyBytes, 'TESSERA_WEBHOOK_MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES, 1024),
@@ -111,5 +115,6 @@ export function resolveWebhookSettings(input: WebhookSettingsInput): WebhookSett
     storeUrl: resolveStoreUrl(root, pick(env.TESSERA_STORE) ?? config.store.url),
     release: config.release,
     root,
+    reportsDir: dirname(resolveReportFile(cloneDir, config.cacheDir, 'run')),
   };
 }
