@@ -73,4 +73,12 @@ describe('parseJsonc', () => {
     const r = parseJsonc('{ // c\n "a": "http://x", /* b */ "b": [1,2,], }', 't.json');
     expect(r).toEqual({ ok: true, value: { a: 'http://x', b: [1, 2] } });
   });
+
+  it('keeps ",]" and "/*" inside strings, drops a trailing comma before a comment, and locates errors by line', () => {
+    expect(parseJsonc('{ "a": "x,]", "b": "/* no */", "c": [1, /* last */ ], // end\n}', 't.json')).toEqual({ ok: true, value: { a: 'x,]', b: '/* no */', c: [1] } });
+    expect(parseJsonc('{"plain": {"json": [true]}}', 't.json')).toEqual({ ok: true, value: { plain: { json: [true] } } });
+    const bad = parseJsonc('{\n  /* one\n two */\n  "a": 1,\n  "b" 2\n}', 't.json');
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && bad.problem.location?.line).toBe(5);
+  });
 });

@@ -1,6 +1,6 @@
 import type { FileChange } from '../git/read-change-set.js';
 import type { GraphSnapshot } from '../graph/graph-cache.js';
-import { type ChainStep, computeChain, computeReverseEdges } from '../graph/file-graph.js';
+import { type ChainStep, type ChainsTo, computeChainsTo } from '../graph/file-graph.js';
 import type { ResolvedConfig } from '../workspace/config.js';
 import { findOwningProject, type Project } from '../workspace/project.js';
 
@@ -35,46 +35,54 @@ export interface GraphView {
   ownerOf(path: string): Project | undefined;
 }
 
+/** Lookups by path before building a map of every path is worth it (a warm run asks a few). */
+const SCANS_BEFORE_MAP = 8;
+
 /** Builds the memoised view the locators share. */
 export function createGraphView(snapshot: GraphSnapshot): GraphView {
   const { graph } = snapshot;
-  const ids = new Map(graph.files.map((f, i) => [f, i]));
-  let reverse: number[][] | undefined;
-  const entryApps = new Map<number, string[]>();
-  for (const app of graph.apps) for (const e of app.entries) entryApps.set(e, [...(entryApps.get(e) ?? []), app.name]);
+  let ids: Map<string, number> | undefined;
+  let scans = 0;
+  const chainsTo = new Map<number, ChainsTo>();
+  const chainsOf = (id: number) => {
+    let chains = chainsTo.get(id);
+    if (!chains) chainsTo.set(id, (chains = computeChainsTo(graph, id)));
+    return chains;
+  };
   const memo = new Map<number, string[]>();
   const entriesOf = new Map(graph.apps.map((a) => [a.name, a.entries]));
   const apps = snapshot.projects.filter((p) => p.type === 'application');
   return {
     snapshot,
     apps,
-    idOf: (path) => ids.get(path),
-    appsReaching(id) {
-      const known = memo.get(id);
-      if (known) return known;
-      reverse ??= computeReverseEdges(graph);
-      const seen = new Uint8Array(graph.files.length);
-      const stack = [id];
-      seen[id] = 1;
-      const found = new Set<string>();
-      while (stack.length) {
-        const at = stack.pop()!;
-        for (const name of entryApps.get(at) ?? []) found.add(name);
-        for (const from of reverse[at]!) if (!seen[from]) (seen[from] = 1), stack.push(from);
+    idOf(path) {
+      if (ids) return ids.get(path);
+      if (++scans > SCANS_BEFORE_MAP) {
+        ids = new Map(graph.files.map((f, i) => [f, i]));
+        return ids.get(path);
       }
-      const result = [...found].sort();
-      memo.set(id, result);
+      const id = graph.files.indexOf(path);
+      return id < 0 ? undefined : id;
+    },
+    appsReaching(id) {
+      let result = memo.get(id);
+      if (!result) {
+        const chains = chainsOf(id);
+        result = [...new Set(graph.apps.filter((a) => a.entries.some((e) => chains.reaches(e))).map((a) => a.name))].sort();
+        memo.set(id, result);
+      }
       return result;
     },
-    chainSteps: (app, id) => computeChain(graph, entriesOf.get(app) ?? [], id),
+    chainSteps: (app, id) => chainsOf(id).from(entriesOf.get(app) ?? []),
     chain(app, id) {
-      return (computeChain(graph, entriesOf.get(app) ?? [], id) ?? []).map((s) => s.file);
+      return (chainsOf(id).from(entriesOf.get(app) ?? []) ?? []).map((s) => s.file);
     },
     filesUnder(prefix) {
       if (prefix === '' || prefix === '.') return graph.files.map((_, i) => i);
       const out: number[] = [];
+      const dir = prefix + '/';
       graph.files.forEach((f, i) => {
-        if (f === prefix || f.startsWith(prefix + '/')) out.push(i);
+        if (f === prefix || f.startsWith(dir)) out.push(i);
       });
       return out;
     },
@@ -87,4 +95,25 @@ export function hitsForFiles(view: GraphView, ids: number[], reason: (app: strin
   const byApp = new Map<string, number>();
   for (const id of ids) for (const app of view.appsReaching(id)) if (!byApp.has(app)) byApp.set(app, id);
   return [...byApp].map(([app, id]) => ({ app, reason: reason(app, id) }));
+}
+
+/** Top-level keys whose values differ between two JSON objects (key order inside a value does not count), sorted. */
+export function changedKeys(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+  return [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => !isSameJson(before[k], after[k])).sort();
+}
+
+/** Deep equality of parsed JSON values; the order of an object's keys does not count. */
+export function isSameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const other = b as unknown[];
+    return a.length === other.length && a.every((v, i) => isSameJson(v, other[i]));
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = Object.keys(x);
+  if (keys.length !== Object.keys(y).length) return false;
+  for (const k of keys) if (!Object.hasOwn(y, k) || !isSameJson(x[k], y[k])) return false;
+  return true;
 }

@@ -38,14 +38,92 @@ export interface FileGraph {
   warnings: Warning[];
 }
 
+/**
+ * A graph's imports in compressed sparse rows: file i imports `targets[offsets[i] ..
+ * offsets[i + 1])`, each with `kinds[k]` (an index into EDGE_KINDS). What the cache stores
+ * and what the queries below walk: three typed arrays instead of one array per file.
+ */
+export interface ImportIndex {
+  offsets: Uint32Array;
+  targets: Uint32Array;
+  kinds: Uint8Array;
+}
+
+const importIndexes = new WeakMap<FileGraph, ImportIndex>();
+
+/** Records the index a graph was read with, so its queries never build `edges`. */
+export function attachImportIndex(graph: FileGraph, index: ImportIndex): void {
+  importIndexes.set(graph, index);
+}
+
+/** The graph's import index: the one it was read with, else built once from `edges`. */
+export function readImportIndex(graph: FileGraph): ImportIndex {
+  let index = importIndexes.get(graph);
+  if (!index) {
+    const n = graph.edges.length;
+    let m = 0;
+    for (const edges of graph.edges) m += edges.length >> 1;
+    index = { offsets: new Uint32Array(n + 1), targets: new Uint32Array(m), kinds: new Uint8Array(m) };
+    let k = 0;
+    for (let i = 0; i < n; i++) {
+      index.offsets[i] = k;
+      const edges = graph.edges[i]!;
+      for (let j = 0; j < edges.length; j += 2, k++) {
+        index.targets[k] = edges[j]!;
+        index.kinds[k] = edges[j + 1]!;
+      }
+    }
+    index.offsets[n] = k;
+    importIndexes.set(graph, index);
+  }
+  return index;
+}
+
+/** The index as `edges`: one flat array of (target, kind) pairs per file. */
+export function expandImportIndex({ offsets, targets, kinds }: ImportIndex): number[][] {
+  const edges: number[][] = new Array(offsets.length - 1);
+  for (let i = 0; i < edges.length; i++) {
+    const list: number[] = [];
+    for (let k = offsets[i]!; k < offsets[i + 1]!; k++) list.push(targets[k]!, kinds[k]!);
+    edges[i] = list;
+  }
+  return edges;
+}
+
+/** Who imports whom, reversed: file i is imported by `sources[offsets[i] .. offsets[i + 1])`. */
+export interface ReverseIndex {
+  offsets: Uint32Array;
+  sources: Uint32Array;
+}
+
+const reverseIndexes = new WeakMap<FileGraph, ReverseIndex>();
+
+/** The graph's reverse import index (built once per graph, by counting sort). */
+export function computeReverseEdges(graph: FileGraph): ReverseIndex {
+  let reverse = reverseIndexes.get(graph);
+  if (reverse) return reverse;
+  const { offsets, targets } = readImportIndex(graph);
+  const n = offsets.length - 1;
+  const counts = new Uint32Array(n + 1);
+  for (let k = 0; k < targets.length; k++) counts[targets[k]! + 1]!++;
+  for (let i = 0; i < n; i++) counts[i + 1]! += counts[i]!;
+  const sources = new Uint32Array(targets.length);
+  const fill = counts.slice(0, n);
+  for (let from = 0; from < n; from++) for (let k = offsets[from]!; k < offsets[from + 1]!; k++) sources[fill[targets[k]!]!++] = from;
+  reverse = { offsets: counts, sources };
+  reverseIndexes.set(graph, reverse);
+  return reverse;
+}
+
 /** Everything `app` reaches from its entries (file ids). */
 export function computeReachable(graph: FileGraph, entries: readonly number[]): Set<number> {
+  const { offsets, targets } = readImportIndex(graph);
   const seen = new Set<number>(entries);
   const stack = [...entries];
   while (stack.length) {
-    const edges = graph.edges[stack.pop()!]!;
-    for (let i = 0; i < edges.length; i += 2) {
-      const to = edges[i]!;
+    const at = stack.pop()!;
+    for (let k = offsets[at]!; k < offsets[at + 1]!; k++) {
+      const to = targets[k]!;
       if (!seen.has(to)) {
         seen.add(to);
         stack.push(to);
@@ -61,36 +139,58 @@ export interface ChainStep {
   kind?: EdgeKind;
 }
 
+/**
+ * Shortest import chains to one file, from anywhere: a breadth-first walk back from
+ * `target` over the reverse index, remembering for every file that reaches the target its
+ * next hop. One walk answers the chain of every app that reaches the target.
+ */
+export interface ChainsTo {
+  /** True when file `id` imports its way to the target (the target reaches itself). */
+  reaches(id: number): boolean;
+  /** The shortest chain from the nearest of `entries` to the target, or null when none reaches it. */
+  from(entries: readonly number[]): ChainStep[] | null;
+}
+
+export function computeChainsTo(graph: FileGraph, target: number): ChainsTo {
+  const { offsets, targets, kinds } = readImportIndex(graph);
+  const reverse = computeReverseEdges(graph);
+  const n = offsets.length - 1;
+  const distance = new Int32Array(n).fill(-1);
+  const next = new Int32Array(n).fill(-1);
+  const queue = new Uint32Array(n);
+  let tail = 0;
+  distance[target] = 0;
+  queue[tail++] = target;
+  for (let head = 0; head < tail; head++) {
+    const at = queue[head]!;
+    for (let k = reverse.offsets[at]!; k < reverse.offsets[at + 1]!; k++) {
+      const from = reverse.sources[k]!;
+      if (distance[from] !== -1) continue;
+      distance[from] = distance[at]! + 1;
+      next[from] = at;
+      queue[tail++] = from;
+    }
+  }
+  const kindOf = (from: number, to: number) => {
+    for (let k = offsets[from]!; k < offsets[from + 1]!; k++) if (targets[k] === to) return EDGE_KINDS[kinds[k]!];
+    return undefined;
+  };
+  return {
+    reaches: (id) => distance[id] !== -1,
+    from(entries) {
+      let start = -1;
+      for (const e of entries) if (distance[e] !== -1 && (start === -1 || distance[e]! < distance[start]!)) start = e;
+      if (start === -1) return null;
+      const chain: ChainStep[] = [{ file: graph.files[start]! }];
+      for (let at = start; at !== target; at = next[at]!) chain.push({ file: graph.files[next[at]!]!, kind: kindOf(at, next[at]!) });
+      return chain;
+    },
+  };
+}
+
 /** The shortest import chain from the entries to `target`, or null when unreachable. */
 export function computeChain(graph: FileGraph, entries: readonly number[], target: number): ChainStep[] | null {
-  const parent = new Map<number, [from: number, kind: number]>();
-  const queue: number[] = [];
-  for (const e of entries) {
-    if (!parent.has(e)) {
-      parent.set(e, [-1, -1]);
-      queue.push(e);
-    }
-  }
-  for (let q = 0; q < queue.length; q++) {
-    const at = queue[q]!;
-    if (at === target) break;
-    const edges = graph.edges[at]!;
-    for (let i = 0; i < edges.length; i += 2) {
-      const to = edges[i]!;
-      if (!parent.has(to)) {
-        parent.set(to, [at, edges[i + 1]!]);
-        queue.push(to);
-      }
-    }
-  }
-  if (!parent.has(target)) return null;
-  const chain: ChainStep[] = [];
-  for (let at = target; at !== -1; ) {
-    const [from, kind] = parent.get(at)!;
-    chain.push(kind >= 0 ? { file: graph.files[at]!, kind: EDGE_KINDS[kind] } : { file: graph.files[at]! });
-    at = from;
-  }
-  return chain.reverse();
+  return computeChainsTo(graph, target).from(entries);
 }
 
 /**
@@ -98,11 +198,9 @@ export function computeChain(graph: FileGraph, entries: readonly number[], targe
  * (the count of simple paths can grow exponentially; `truncated` says when some were left out).
  */
 export function computeAllChains(graph: FileGraph, entries: readonly number[], target: number, limit = 20): { chains: ChainStep[][]; truncated: boolean } {
+  const { offsets, targets, kinds } = readImportIndex(graph);
   // Only files that can still reach the target are worth walking.
-  const reverse = computeReverseEdges(graph);
-  const canReach = new Set<number>([target]);
-  const stack = [target];
-  while (stack.length) for (const from of reverse[stack.pop()!] ?? []) if (!canReach.has(from)) (canReach.add(from), stack.push(from));
+  const canReach = computeChainsTo(graph, target);
   const chains: ChainStep[][] = [];
   let truncated = false;
   const path: ChainStep[] = [];
@@ -113,24 +211,14 @@ export function computeAllChains(graph: FileGraph, entries: readonly number[], t
     onPath.add(at);
     if (at === target) chains.push([...path]);
     else {
-      const edges = graph.edges[at]!;
-      for (let i = 0; i < edges.length; i += 2) if (canReach.has(edges[i]!) && !onPath.has(edges[i]!)) walk(edges[i]!, edges[i + 1]!);
+      for (let k = offsets[at]!; k < offsets[at + 1]!; k++) if (canReach.reaches(targets[k]!) && !onPath.has(targets[k]!)) walk(targets[k]!, kinds[k]!);
     }
     path.pop();
     onPath.delete(at);
   };
-  for (const entry of entries) if (canReach.has(entry)) walk(entry, -1);
+  for (const entry of entries) if (canReach.reaches(entry)) walk(entry, -1);
   chains.sort((a, b) => a.length - b.length);
   return { chains, truncated };
-}
-
-/** `reverse[i]` lists the files that import file i. */
-export function computeReverseEdges(graph: FileGraph): number[][] {
-  const reverse: number[][] = graph.files.map(() => []);
-  graph.edges.forEach((edges, from) => {
-    for (let i = 0; i < edges.length; i += 2) reverse[edges[i]!]!.push(from);
-  });
-  return reverse;
 }
 
 /** esbuild's default `resolveExtensions` order, which decides what an extensionless import picks. */

@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { endianness } from 'node:os';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import type { Warning } from '../errors/tessera-error.js';
 import type { NxSettings } from '../workspace/discover-projects.js';
 import type { Project } from '../workspace/project.js';
-import type { FileGraph } from './file-graph.js';
+import { attachImportIndex, EDGE_KINDS, expandImportIndex, type FileGraph, type ImportIndex, readImportIndex } from './file-graph.js';
 
 /** What one cache entry holds: the projects and the file graph of one revision. */
 export interface GraphSnapshot {
@@ -13,38 +14,139 @@ export interface GraphSnapshot {
   graph: FileGraph;
 }
 
-const FORMAT = 2;
+/**
+ * Format 3 is binary, so a warm `tessera affected` on a workspace of 100k files reads it in
+ * a few milliseconds instead of parsing 10 MB of JSON into 100k arrays:
+ *
+ *   header line (JSON, padded to 8 bytes) \n
+ *   meta     JSON: projects, nx, packages, unresolved, uncertain, apps, warnings
+ *   files    paths joined by NUL (git paths cannot hold one)
+ *   blobs    blob ids joined by NUL (decoded only when someone asks for them)
+ *   offsets  Uint32 × (files + 1): file i's imports are targets[offsets[i] .. offsets[i+1])
+ *   targets  Uint32 × imports
+ *   kinds    Uint8 × imports (index into EDGE_KINDS)
+ *
+ * Each section starts on a 4-byte boundary. The header carries the key, the section sizes
+ * and a CRC-32 of the body: a truncated, edited or foreign file is detected and never trusted.
+ */
+const FORMAT = 3;
 const KEEP = 24;
+const SUFFIX = '.graph';
+const ENDIAN = endianness();
 
-const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
+const SECTIONS = ['meta', 'files', 'blobs', 'offsets', 'targets', 'kinds'] as const;
+type SectionSizes = Record<(typeof SECTIONS)[number], number>;
+interface Header {
+  format: number;
+  key: string;
+  endian: string;
+  checksum: number;
+  bodyBytes: number;
+  sections: SectionSizes;
+  createdAt: string;
+}
 
-function isValidGraph(graph: FileGraph): boolean {
-  const n = graph.files?.length;
-  if (!Array.isArray(graph.files) || !Array.isArray(graph.edges) || graph.edges.length !== n || !Array.isArray(graph.blobs) || graph.blobs.length !== n || !Array.isArray(graph.apps)) return false;
-  for (const edges of graph.edges) for (let i = 0; i < edges.length; i += 2) if (!(edges[i]! < n && edges[i]! >= 0)) return false;
-  return graph.apps.every((a) => a.entries.every((e) => e < n));
+const pad4 = (n: number) => (4 - (n % 4)) % 4;
+
+function encodeSnapshot(key: string, snapshot: GraphSnapshot): Buffer {
+  const { graph } = snapshot;
+  const index = readImportIndex(graph);
+  const meta = { projects: snapshot.projects, nx: snapshot.nx, packages: graph.packages, unresolved: graph.unresolved, uncertain: graph.uncertain, apps: graph.apps, warnings: graph.warnings };
+  const parts = {
+    meta: Buffer.from(JSON.stringify(meta)),
+    files: Buffer.from(graph.files.join('\0')),
+    blobs: Buffer.from(graph.blobs.join('\0')),
+    offsets: Buffer.from(index.offsets.buffer, index.offsets.byteOffset, index.offsets.byteLength),
+    targets: Buffer.from(index.targets.buffer, index.targets.byteOffset, index.targets.byteLength),
+    kinds: Buffer.from(index.kinds.buffer, index.kinds.byteOffset, index.kinds.byteLength),
+  };
+  const chunks: Buffer[] = [];
+  for (const name of SECTIONS) {
+    chunks.push(parts[name]);
+    if (pad4(parts[name].length)) chunks.push(Buffer.alloc(pad4(parts[name].length)));
+  }
+  const body = Buffer.concat(chunks);
+  const sections = Object.fromEntries(SECTIONS.map((name) => [name, parts[name].length])) as SectionSizes;
+  const header: Header = { format: FORMAT, key, endian: ENDIAN, checksum: crc32(body), bodyBytes: body.length, sections, createdAt: new Date().toISOString() };
+  let line = JSON.stringify(header);
+  line += ' '.repeat((8 - ((line.length + 1) % 8)) % 8);
+  return Buffer.concat([Buffer.from(`${line}\n`), body]);
+}
+
+/** A lazily computed, enumerable property that a write replaces. */
+function defineLazy<T extends object, K extends keyof T>(target: T, name: K, compute: () => T[K]): void {
+  const settle = (value: T[K]) => Object.defineProperty(target, name, { value, writable: true, enumerable: true, configurable: true });
+  Object.defineProperty(target, name, {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      const value = compute();
+      settle(value);
+      return value;
+    },
+    set: settle,
+  });
+}
+
+function decodeSnapshot(buffer: Buffer, key: string): GraphSnapshot {
+  const newline = buffer.indexOf(10);
+  if (newline < 0) throw new Error('no header line');
+  const header = JSON.parse(buffer.toString('latin1', 0, newline)) as Header;
+  if (header.format !== FORMAT) throw new Error(`format ${header.format}, expected ${FORMAT}`);
+  if (header.key !== key) throw new Error('the header names another key');
+  if (header.endian !== ENDIAN) throw new Error(`written on a ${header.endian} machine`);
+  // Typed-array views need their byte offset aligned: copy when the read buffer is not.
+  let body = buffer.subarray(newline + 1);
+  if (body.length !== header.bodyBytes) throw new Error(`body is ${body.length} bytes, the header says ${header.bodyBytes}`);
+  if (crc32(body) !== header.checksum) throw new Error('checksum does not match the body');
+  if (body.byteOffset % 4) body = Buffer.from(body);
+  let at = 0;
+  const take = (name: (typeof SECTIONS)[number]) => {
+    const size = header.sections[name];
+    const slice = body.subarray(at, at + size);
+    at += size + pad4(size);
+    return slice;
+  };
+  const meta = JSON.parse(take('meta').toString()) as Omit<FileGraph, 'files' | 'blobs' | 'edges'> & GraphSnapshot;
+  const filesText = take('files').toString();
+  const files = filesText === '' ? [] : filesText.split('\0');
+  const blobsBytes = take('blobs');
+  const n = files.length;
+  const view = (slice: Buffer, Type: Uint32ArrayConstructor) => new Type(slice.buffer, slice.byteOffset, slice.length / 4);
+  const index: ImportIndex = { offsets: view(take('offsets'), Uint32Array), targets: view(take('targets'), Uint32Array), kinds: new Uint8Array(take('kinds')) };
+  if (at !== body.length) throw new Error('section sizes do not add up to the body');
+  const { offsets, targets, kinds } = index;
+  const m = targets.length;
+  if (offsets.length !== n + 1 || offsets[0] !== 0 || offsets[n] !== m || kinds.length !== m) throw new Error('graph structure is inconsistent');
+  for (let i = 0; i < n; i++) if (offsets[i]! > offsets[i + 1]!) throw new Error('graph structure is inconsistent');
+  for (let i = 0; i < m; i++) if (targets[i]! >= n || kinds[i]! >= EDGE_KINDS.length) throw new Error('graph structure is inconsistent');
+  if (!Array.isArray(meta.apps) || !meta.apps.every((a) => a.entries.every((e) => e < n))) throw new Error('graph structure is inconsistent');
+  const graph = { files, packages: meta.packages, unresolved: meta.unresolved, uncertain: meta.uncertain, apps: meta.apps, warnings: meta.warnings } as FileGraph;
+  defineLazy(graph, 'blobs', () => {
+    const blobs = n === 0 ? [] : blobsBytes.toString('latin1').split('\0');
+    // The checksum passed, so this is a writer's bug, not a damaged file.
+    if (blobs.length !== n) throw new Error(`graph cache ${key}: ${blobs.length} blob ids for ${n} files; delete the cache directory`);
+    return blobs;
+  });
+  defineLazy(graph, 'edges', () => expandImportIndex(index));
+  attachImportIndex(graph, index);
+  return { projects: meta.projects, nx: meta.nx, graph };
 }
 
 /**
- * Reads a cached snapshot. The file is `header\nbody`; the header carries the key and the
- * body's checksum, so a truncated, edited or foreign file is detected and never trusted.
+ * Reads a cached snapshot, or null when there is none. A file that cannot be trusted is
+ * reported as TESSERA_CACHE_CORRUPT, removed, and treated as missing.
  */
 export function readGraphCache(dir: string, key: string, warnings: Warning[]): GraphSnapshot | null {
-  const path = join(dir, `${key}.json`);
-  let text: string;
+  const path = join(dir, `${key}${SUFFIX}`);
+  let buffer: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    buffer = readFileSync(path);
   } catch {
     return null;
   }
   try {
-    const newline = text.indexOf('\n');
-    const header = JSON.parse(text.slice(0, newline)) as { format: number; key: string; checksum: string };
-    const body = text.slice(newline + 1);
-    if (header.format !== FORMAT || header.key !== key || header.checksum !== sha1(body)) throw new Error('header does not match the body');
-    const snapshot = JSON.parse(body) as GraphSnapshot;
-    if (!isValidGraph(snapshot.graph)) throw new Error('graph structure is inconsistent');
-    return snapshot;
+    return decodeSnapshot(buffer, key);
   } catch (error) {
     warnings.push({ code: 'TESSERA_CACHE_CORRUPT', text: `cache file ${path} was unusable (${(error as Error).message}); rebuilt`, location: { file: path } });
     rmSync(path, { force: true });
@@ -66,7 +168,7 @@ export interface GraphIndexEntry {
 export function readGraphIndex(dir: string): GraphIndexEntry[] {
   try {
     const entries = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as GraphIndexEntry[];
-    return Array.isArray(entries) ? entries.filter((e) => typeof e?.key === 'string' && existsSync(join(dir, `${e.key}.json`))) : [];
+    return Array.isArray(entries) ? entries.filter((e) => typeof e?.key === 'string' && existsSync(join(dir, `${e.key}${SUFFIX}`))) : [];
   } catch {
     return [];
   }
@@ -75,18 +177,19 @@ export function readGraphIndex(dir: string): GraphIndexEntry[] {
 /** Writes a snapshot atomically (temp file + rename), records it in the index, and keeps the newest few. */
 export function writeGraphCache(dir: string, key: string, snapshot: GraphSnapshot, entry?: Omit<GraphIndexEntry, 'key' | 'at'>): void {
   mkdirSync(dir, { recursive: true });
-  const body = JSON.stringify(snapshot);
-  const header = JSON.stringify({ format: FORMAT, key, checksum: sha1(body), createdAt: new Date().toISOString() });
   const tmp = join(dir, `.${key}.${process.pid}.tmp`);
-  writeFileSync(tmp, `${header}\n${body}`);
-  renameSync(tmp, join(dir, `${key}.json`));
+  writeFileSync(tmp, encodeSnapshot(key, snapshot));
+  renameSync(tmp, join(dir, `${key}${SUFFIX}`));
   if (entry) {
     const index = [{ key, ...entry, at: new Date().toISOString() }, ...readGraphIndex(dir).filter((e) => e.key !== key)].slice(0, KEEP);
     const indexTmp = join(dir, `.index.${process.pid}.tmp`);
     writeFileSync(indexTmp, JSON.stringify(index));
     renameSync(indexTmp, join(dir, 'index.json'));
   }
-  const entries = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'index.json');
+  const names = readdirSync(dir);
+  // Snapshots of an older format (`<key>.json`) are never read again.
+  for (const name of names) if (name.endsWith('.json') && name !== 'index.json') rmSync(join(dir, name), { force: true });
+  const entries = names.filter((f) => f.endsWith(SUFFIX));
   if (entries.length > KEEP) {
     entries
       .map((f) => ({ f, t: statSync(join(dir, f)).mtimeMs }))

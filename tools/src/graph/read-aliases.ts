@@ -5,6 +5,13 @@ import { isObject, parseJsonc } from '../workspace/parse-json.js';
 /** The root tsconfig files, in the order Nx workspaces use them. */
 export const ROOT_TSCONFIGS = ['tsconfig.base.json', 'tsconfig.json'];
 
+/** True for a relative path that joining onto "." and normalising leaves as it is (no ".", "..", "//", leading or trailing "/"). */
+function isNormal(t: string): boolean {
+  if (t === '' || t[0] === '/' || t[t.length - 1] === '/' || t.includes('//')) return false;
+  const padded = `/${t}/`;
+  return !padded.includes('/./') && !padded.includes('/../');
+}
+
 /** Path aliases from the root tsconfig: pattern → workspace-relative targets (baseUrl applied). */
 export function computeAliases(json: unknown): Record<string, string[]> {
   const options = isObject(json) && isObject(json.compilerOptions) ? json.compilerOptions : {};
@@ -12,7 +19,7 @@ export function computeAliases(json: unknown): Record<string, string[]> {
   const paths = isObject(options.paths) ? options.paths : {};
   const aliases: Record<string, string[]> = {};
   for (const [key, targets] of Object.entries(paths)) {
-    if (Array.isArray(targets)) aliases[key] = targets.filter((t): t is string => typeof t === 'string').map((t) => posix.normalize(posix.join(baseUrl, t)));
+    if (Array.isArray(targets)) aliases[key] = targets.filter((t): t is string => typeof t === 'string').map((t) => (baseUrl === '.' && isNormal(t) ? t : posix.normalize(posix.join(baseUrl, t))));
   }
   return aliases;
 }

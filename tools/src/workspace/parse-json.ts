@@ -33,28 +33,64 @@ export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The index of the first character at or after `i` that is neither whitespace nor inside a comment. */
+function skipBlank(text: string, i: number): number {
+  for (;;) {
+    while (i < text.length && /\s/.test(text[i]!)) i++;
+    if (text.startsWith('//', i)) {
+      const end = text.indexOf('\n', i);
+      i = end < 0 ? text.length : end;
+    } else if (text.startsWith('/*', i)) {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? text.length : end + 2;
+    } else return i;
+  }
+}
+
 /**
  * Parses JSON with comments and trailing commas (tsconfig.json's dialect). Strings are
- * respected, so `"//"` inside a value survives.
+ * respected, so `"//"` or `",]"` inside a value survives. Plain JSON takes one native parse;
+ * otherwise the text is copied span by span, comments blanked out (line numbers kept for
+ * error positions) and trailing commas dropped.
  */
 export function parseJsonc(text: string, file: string): JsonResult {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    // not plain JSON: strip the dialect below, then report positions against that
+  }
+  const parts: string[] = [];
+  const special = /["/,]/g;
+  let from = 0;
+  for (let i = 0; i < text.length; ) {
+    special.lastIndex = i;
+    const match = special.exec(text);
+    if (!match) break;
+    i = match.index;
+    const c = text[i];
     if (c === '"') {
       let j = i + 1;
       while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-      out += text.slice(i, j + 1);
-      i = j;
-    } else if (c === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') i++;
-      out += '\n';
-    } else if (c === '/' && text[i + 1] === '*') {
+      i = j + 1;
+    } else if (c === ',') {
+      const next = skipBlank(text, i + 1);
+      if (text[next] === '}' || text[next] === ']') {
+        parts.push(text.slice(from, i));
+        from = i + 1;
+      }
+      i++;
+    } else if (text[i + 1] === '/') {
+      parts.push(text.slice(from, i));
+      const end = text.indexOf('\n', i);
+      i = from = end < 0 ? text.length : end;
+    } else if (text[i + 1] === '*') {
+      parts.push(text.slice(from, i));
       const end = text.indexOf('*/', i + 2);
-      const skipped = text.slice(i, end < 0 ? text.length : end + 2);
-      out += skipped.replace(/[^\n]/g, ' ');
-      i = end < 0 ? text.length : end + 1;
-    } else out += c;
+      const stop = end < 0 ? text.length : end + 2;
+      parts.push(text.slice(i, stop).replace(/[^\n]/g, ' '));
+      i = from = stop;
+    } else i++;
   }
-  return parseJson(out.replace(/,(\s*[}\]])/g, '$1'), file);
+  parts.push(text.slice(from));
+  return parseJson(parts.join(''), file);
 }

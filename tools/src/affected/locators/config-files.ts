@@ -2,7 +2,7 @@ import picomatch from 'picomatch';
 import { computeAliases, ROOT_TSCONFIGS } from '../../graph/read-aliases.js';
 import { CONFIG_FILE } from '../../workspace/config.js';
 import { isObject, parseJsonc } from '../../workspace/parse-json.js';
-import type { AffectedInput, GraphView } from '../locator-context.js';
+import { type AffectedInput, changedKeys, type GraphView } from '../locator-context.js';
 import type { LocatorResult, Reason } from '../reason.js';
 
 /** nx.json keys that only steer Nx's own tooling and change no app's build. */
@@ -24,9 +24,6 @@ function parseSides(input: AffectedInput, file: string): { before: Json; after: 
   return before && after ? { before, after } : null;
 }
 
-function changedKeys(before: Json, after: Json): string[] {
-  return [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])).sort();
-}
 
 function everyApp(head: GraphView, reason: Reason): LocatorResult['hits'] {
   return head.apps.map((a) => ({ app: a.name, reason }));

@@ -1,5 +1,5 @@
 import { isObject, parseJson } from '../../workspace/parse-json.js';
-import type { AffectedInput, GraphView } from '../locator-context.js';
+import { type AffectedInput, changedKeys, type GraphView } from '../locator-context.js';
 import { computeDependencies, computeDependents, diffLockfiles, LOCKFILES, type Lockfile, parseLockfile } from '../parse-lockfile.js';
 import type { LocatorResult, Reason } from '../reason.js';
 
@@ -87,9 +87,6 @@ export function locateLockfileChanges(input: AffectedInput, head: GraphView): Lo
   return result;
 }
 
-function changedKeys(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
-  return [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])).sort();
-}
 
 /**
  * package.json: each changed dependency affects the apps that import that package (every
