@@ -47,6 +47,8 @@ export interface ImportIndex {
   offsets: Uint32Array;
   targets: Uint32Array;
   kinds: Uint8Array;
+  /** The same imports reversed, once someone needed them (the cache stores them too). */
+  reverse?: ReverseIndex;
 }
 
 const importIndexes = new WeakMap<FileGraph, ImportIndex>();
@@ -96,13 +98,11 @@ export interface ReverseIndex {
   sources: Uint32Array;
 }
 
-const reverseIndexes = new WeakMap<FileGraph, ReverseIndex>();
-
 /** The graph's reverse import index (built once per graph, by counting sort). */
 export function computeReverseEdges(graph: FileGraph): ReverseIndex {
-  let reverse = reverseIndexes.get(graph);
-  if (reverse) return reverse;
-  const { offsets, targets } = readImportIndex(graph);
+  const index = readImportIndex(graph);
+  if (index.reverse) return index.reverse;
+  const { offsets, targets } = index;
   const n = offsets.length - 1;
   const counts = new Uint32Array(n + 1);
   for (let k = 0; k < targets.length; k++) counts[targets[k]! + 1]!++;
@@ -110,9 +110,8 @@ export function computeReverseEdges(graph: FileGraph): ReverseIndex {
   const sources = new Uint32Array(targets.length);
   const fill = counts.slice(0, n);
   for (let from = 0; from < n; from++) for (let k = offsets[from]!; k < offsets[from + 1]!; k++) sources[fill[targets[k]!]!++] = from;
-  reverse = { offsets: counts, sources };
-  reverseIndexes.set(graph, reverse);
-  return reverse;
+  index.reverse = { offsets: counts, sources };
+  return index.reverse;
 }
 
 /** Everything `app` reaches from its entries (file ids). */

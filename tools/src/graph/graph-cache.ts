@@ -5,7 +5,7 @@ import { crc32 } from 'node:zlib';
 import type { Warning } from '../errors/tessera-error.js';
 import type { NxSettings } from '../workspace/discover-projects.js';
 import type { Project } from '../workspace/project.js';
-import { attachImportIndex, EDGE_KINDS, expandImportIndex, type FileGraph, type ImportIndex, readImportIndex } from './file-graph.js';
+import { attachImportIndex, computeReverseEdges, EDGE_KINDS, expandImportIndex, type FileGraph, type ImportIndex, readImportIndex } from './file-graph.js';
 
 /** What one cache entry holds: the projects and the file graph of one revision. */
 export interface GraphSnapshot {
@@ -25,16 +25,17 @@ export interface GraphSnapshot {
  *   offsets  Uint32 × (files + 1): file i's imports are targets[offsets[i] .. offsets[i+1])
  *   targets  Uint32 × imports
  *   kinds    Uint8 × imports (index into EDGE_KINDS)
+ *   importerOffsets, importers   the same imports reversed (Uint32 × (files + 1), Uint32 × imports)
  *
  * Each section starts on a 4-byte boundary. The header carries the key, the section sizes
  * and a CRC-32 of the body: a truncated, edited or foreign file is detected and never trusted.
  */
-const FORMAT = 3;
+const FORMAT = 4;
 const KEEP = 24;
 const SUFFIX = '.graph';
 const ENDIAN = endianness();
 
-const SECTIONS = ['meta', 'files', 'blobs', 'offsets', 'targets', 'kinds'] as const;
+const SECTIONS = ['meta', 'files', 'blobs', 'offsets', 'targets', 'kinds', 'importerOffsets', 'importers'] as const;
 type SectionSizes = Record<(typeof SECTIONS)[number], number>;
 interface Header {
   format: number;
@@ -51,14 +52,18 @@ const pad4 = (n: number) => (4 - (n % 4)) % 4;
 function encodeSnapshot(key: string, snapshot: GraphSnapshot): Buffer {
   const { graph } = snapshot;
   const index = readImportIndex(graph);
+  const reverse = computeReverseEdges(graph);
+  const bytes = (array: Uint32Array | Uint8Array) => Buffer.from(array.buffer, array.byteOffset, array.byteLength);
   const meta = { projects: snapshot.projects, nx: snapshot.nx, packages: graph.packages, unresolved: graph.unresolved, uncertain: graph.uncertain, apps: graph.apps, warnings: graph.warnings };
   const parts = {
     meta: Buffer.from(JSON.stringify(meta)),
     files: Buffer.from(graph.files.join('\0')),
     blobs: Buffer.from(graph.blobs.join('\0')),
-    offsets: Buffer.from(index.offsets.buffer, index.offsets.byteOffset, index.offsets.byteLength),
-    targets: Buffer.from(index.targets.buffer, index.targets.byteOffset, index.targets.byteLength),
-    kinds: Buffer.from(index.kinds.buffer, index.kinds.byteOffset, index.kinds.byteLength),
+    offsets: bytes(index.offsets),
+    targets: bytes(index.targets),
+    kinds: bytes(index.kinds),
+    importerOffsets: bytes(reverse.offsets),
+    importers: bytes(reverse.sources),
   };
   const chunks: Buffer[] = [];
   for (const name of SECTIONS) {
@@ -71,6 +76,13 @@ function encodeSnapshot(key: string, snapshot: GraphSnapshot): Buffer {
   let line = JSON.stringify(header);
   line += ' '.repeat((8 - ((line.length + 1) % 8)) % 8);
   return Buffer.concat([Buffer.from(`${line}\n`), body]);
+}
+
+/** True when `offsets` cuts `m` items into `n` rows in order. */
+function isRowIndex(offsets: Uint32Array, n: number, m: number): boolean {
+  if (offsets.length !== n + 1 || offsets[0] !== 0 || offsets[n] !== m) return false;
+  for (let i = 0; i < n; i++) if (offsets[i]! > offsets[i + 1]!) return false;
+  return true;
 }
 
 /** A lazily computed, enumerable property that a write replaces. */
@@ -114,12 +126,12 @@ function decodeSnapshot(buffer: Buffer, key: string): GraphSnapshot {
   const n = files.length;
   const view = (slice: Buffer, Type: Uint32ArrayConstructor) => new Type(slice.buffer, slice.byteOffset, slice.length / 4);
   const index: ImportIndex = { offsets: view(take('offsets'), Uint32Array), targets: view(take('targets'), Uint32Array), kinds: new Uint8Array(take('kinds')) };
+  index.reverse = { offsets: view(take('importerOffsets'), Uint32Array), sources: view(take('importers'), Uint32Array) };
   if (at !== body.length) throw new Error('section sizes do not add up to the body');
   const { offsets, targets, kinds } = index;
   const m = targets.length;
-  if (offsets.length !== n + 1 || offsets[0] !== 0 || offsets[n] !== m || kinds.length !== m) throw new Error('graph structure is inconsistent');
-  for (let i = 0; i < n; i++) if (offsets[i]! > offsets[i + 1]!) throw new Error('graph structure is inconsistent');
-  for (let i = 0; i < m; i++) if (targets[i]! >= n || kinds[i]! >= EDGE_KINDS.length) throw new Error('graph structure is inconsistent');
+  if (!isRowIndex(offsets, n, m) || !isRowIndex(index.reverse.offsets, n, m) || kinds.length !== m || index.reverse.sources.length !== m) throw new Error('graph structure is inconsistent');
+  for (let i = 0; i < m; i++) if (targets[i]! >= n || kinds[i]! >= EDGE_KINDS.length || index.reverse.sources[i]! >= n) throw new Error('graph structure is inconsistent');
   if (!Array.isArray(meta.apps) || !meta.apps.every((a) => a.entries.every((e) => e < n))) throw new Error('graph structure is inconsistent');
   const graph = { files, packages: meta.packages, unresolved: meta.unresolved, uncertain: meta.uncertain, apps: meta.apps, warnings: meta.warnings } as FileGraph;
   defineLazy(graph, 'blobs', () => {
