@@ -1,6 +1,6 @@
 import type { FileChange } from '../git/read-change-set.js';
 import type { GraphSnapshot } from '../graph/graph-cache.js';
-import { type ChainStep, type ChainsTo, computeChainsTo } from '../graph/file-graph.js';
+import { type ChainStep, type ChainsTo, computeChainsTo, readFileTable } from '../graph/file-graph.js';
 import type { ResolvedConfig } from '../workspace/config.js';
 import { findOwningProject, type Project } from '../workspace/project.js';
 
@@ -26,6 +26,7 @@ export interface GraphView {
   snapshot: GraphSnapshot;
   apps: Project[];
   idOf(path: string): number | undefined;
+  pathOf(id: number): string;
   /** Apps whose entries reach file `id` (by name). */
   appsReaching(id: number): string[];
   chain(app: string, id: number): string[];
@@ -35,14 +36,10 @@ export interface GraphView {
   ownerOf(path: string): Project | undefined;
 }
 
-/** Lookups by path before building a map of every path is worth it (a warm run asks a few). */
-const SCANS_BEFORE_MAP = 8;
-
 /** Builds the memoised view the locators share. */
 export function createGraphView(snapshot: GraphSnapshot): GraphView {
   const { graph } = snapshot;
-  let ids: Map<string, number> | undefined;
-  let scans = 0;
+  const files = readFileTable(graph);
   const chainsTo = new Map<number, ChainsTo>();
   const chainsOf = (id: number) => {
     let chains = chainsTo.get(id);
@@ -55,15 +52,8 @@ export function createGraphView(snapshot: GraphSnapshot): GraphView {
   return {
     snapshot,
     apps,
-    idOf(path) {
-      if (ids) return ids.get(path);
-      if (++scans > SCANS_BEFORE_MAP) {
-        ids = new Map(graph.files.map((f, i) => [f, i]));
-        return ids.get(path);
-      }
-      const id = graph.files.indexOf(path);
-      return id < 0 ? undefined : id;
-    },
+    idOf: (path) => files.idOf(path),
+    pathOf: (id) => files.pathOf(id),
     appsReaching(id) {
       let result = memo.get(id);
       if (!result) {
@@ -77,15 +67,7 @@ export function createGraphView(snapshot: GraphSnapshot): GraphView {
     chain(app, id) {
       return (chainsOf(id).from(entriesOf.get(app) ?? []) ?? []).map((s) => s.file);
     },
-    filesUnder(prefix) {
-      if (prefix === '' || prefix === '.') return graph.files.map((_, i) => i);
-      const out: number[] = [];
-      const dir = prefix + '/';
-      graph.files.forEach((f, i) => {
-        if (f === prefix || f.startsWith(dir)) out.push(i);
-      });
-      return out;
-    },
+    filesUnder: (prefix) => (prefix === '' || prefix === '.' ? Array.from({ length: files.count }, (_, i) => i) : files.idsUnder(prefix)),
     ownerOf: (path) => findOwningProject(snapshot.projects, path),
   };
 }

@@ -4,6 +4,7 @@ import type { Warning } from '../errors/tessera-error.js';
 import { type ChangeSet, type ChangeSetOptions, readChangeSet } from '../git/read-change-set.js';
 import { readFileAtCommit } from '../git/read-repository.js';
 import type { GraphSnapshot } from '../graph/graph-cache.js';
+import { readFileTable } from '../graph/file-graph.js';
 import { loadGraph } from '../graph/load-graph.js';
 import { readConfig, readWorkspaceText } from '../workspace/read-workspace.js';
 import { isObject, parseJson } from '../workspace/parse-json.js';
@@ -90,7 +91,7 @@ export async function readAffected(options: ReadAffectedOptions): Promise<Affect
       changedFiles: changeSet.changes.length,
       affectedApps: result.apps.length,
       totalApps: head.projects.filter((p) => p.type === 'application').length,
-      graphFiles: head.graph.files.length,
+      graphFiles: readFileTable(head.graph).count,
       cache: head.cache,
       baseGraph: baseSnapshot !== null,
       durationMs: Math.round(performance.now() - started),

@@ -39,6 +39,93 @@ export interface FileGraph {
 }
 
 /**
+ * The graph's paths by id, for queries that need a few of them. A graph read from the cache
+ * answers from the file's bytes (no array of 100k strings to build); any other from `files`.
+ */
+export interface FileTable {
+  count: number;
+  pathOf(id: number): string;
+  idOf(path: string): number | undefined;
+  /** Ids of the files at `prefix` or under `prefix/`. */
+  idsUnder(prefix: string): number[];
+}
+
+const fileTables = new WeakMap<FileGraph, FileTable>();
+
+/** Records the table a graph was read with. */
+export function attachFileTable(graph: FileGraph, table: FileTable): void {
+  fileTables.set(graph, table);
+}
+
+/** Lookups by path before building a map of every path is worth it (a warm run asks a few). */
+const SCANS_BEFORE_MAP = 8;
+
+/** The graph's file table: the one it was read with, else one over `files`. */
+export function readFileTable(graph: FileGraph): FileTable {
+  let table = fileTables.get(graph);
+  if (!table) {
+    const { files } = graph;
+    let ids: Map<string, number> | undefined;
+    let scans = 0;
+    table = {
+      count: files.length,
+      pathOf: (id) => files[id]!,
+      idOf(path) {
+        if (!ids && ++scans > SCANS_BEFORE_MAP) ids = new Map(files.map((f, i) => [f, i]));
+        const id = ids ? ids.get(path) : files.indexOf(path);
+        return id === undefined || id < 0 ? undefined : id;
+      },
+      idsUnder(prefix) {
+        const dir = prefix + '/';
+        const out: number[] = [];
+        files.forEach((f, i) => {
+          if (f === prefix || f.startsWith(dir)) out.push(i);
+        });
+        return out;
+      },
+    };
+    fileTables.set(graph, table);
+  }
+  return table;
+}
+
+/**
+ * A file table over paths stored as `path\0path\0…` with `starts[i]` the byte where path i
+ * begins (`starts[n]` the end). Lookups search the bytes for `path\0` at a path boundary.
+ */
+export function createPackedFileTable(bytes: Buffer, starts: Uint32Array): FileTable {
+  const count = starts.length - 1;
+  const idAt = (byte: number) => {
+    let lo = 0;
+    let hi = count - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= byte) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const find = (needle: Buffer, onMatch: (at: number) => void) => {
+    for (let at = bytes.indexOf(needle); at >= 0; at = bytes.indexOf(needle, at + 1)) if (at === 0 || bytes[at - 1] === 0) onMatch(at);
+  };
+  return {
+    count,
+    pathOf: (id) => bytes.toString('utf8', starts[id]!, starts[id + 1]! - 1),
+    idOf(path) {
+      let id: number | undefined;
+      find(Buffer.from(`${path}\0`), (at) => (id ??= idAt(at)));
+      return id;
+    },
+    idsUnder(prefix) {
+      const ids: number[] = [];
+      find(Buffer.from(`${prefix}\0`), (at) => ids.push(idAt(at)));
+      find(Buffer.from(`${prefix}/`), (at) => ids.push(idAt(at)));
+      return ids.sort((a, b) => a - b);
+    },
+  };
+}
+
+/**
  * A graph's imports in compressed sparse rows: file i imports `targets[offsets[i] ..
  * offsets[i + 1])`, each with `kinds[k]` (an index into EDGE_KINDS). What the cache stores
  * and what the queries below walk: three typed arrays instead of one array per file.
@@ -153,6 +240,7 @@ export interface ChainsTo {
 export function computeChainsTo(graph: FileGraph, target: number): ChainsTo {
   const { offsets, targets, kinds } = readImportIndex(graph);
   const reverse = computeReverseEdges(graph);
+  const { pathOf } = readFileTable(graph);
   const n = offsets.length - 1;
   const distance = new Int32Array(n).fill(-1);
   const next = new Int32Array(n).fill(-1);
@@ -180,8 +268,8 @@ export function computeChainsTo(graph: FileGraph, target: number): ChainsTo {
       let start = -1;
       for (const e of entries) if (distance[e] !== -1 && (start === -1 || distance[e]! < distance[start]!)) start = e;
       if (start === -1) return null;
-      const chain: ChainStep[] = [{ file: graph.files[start]! }];
-      for (let at = start; at !== target; at = next[at]!) chain.push({ file: graph.files[next[at]!]!, kind: kindOf(at, next[at]!) });
+      const chain: ChainStep[] = [{ file: pathOf(start) }];
+      for (let at = start; at !== target; at = next[at]!) chain.push({ file: pathOf(next[at]!), kind: kindOf(at, next[at]!) });
       return chain;
     },
   };

@@ -5,7 +5,7 @@ import { crc32 } from 'node:zlib';
 import type { Warning } from '../errors/tessera-error.js';
 import type { NxSettings } from '../workspace/discover-projects.js';
 import type { Project } from '../workspace/project.js';
-import { attachImportIndex, computeReverseEdges, EDGE_KINDS, expandImportIndex, type FileGraph, type ImportIndex, readImportIndex } from './file-graph.js';
+import { attachFileTable, attachImportIndex, computeReverseEdges, createPackedFileTable, EDGE_KINDS, expandImportIndex, type FileGraph, type ImportIndex, readImportIndex } from './file-graph.js';
 
 /** What one cache entry holds: the projects and the file graph of one revision. */
 export interface GraphSnapshot {
@@ -20,7 +20,8 @@ export interface GraphSnapshot {
  *
  *   header line (JSON, padded to 8 bytes) \n
  *   meta     JSON: projects, nx, packages, unresolved, uncertain, apps, warnings
- *   files    paths joined by NUL (git paths cannot hold one)
+ *   files    each path followed by a NUL (git paths cannot hold one)
+ *   fileStarts  Uint32 × (files + 1): the byte where each path begins, then the section's end
  *   blobs    blob ids joined by NUL (decoded only when someone asks for them)
  *   offsets  Uint32 × (files + 1): file i's imports are targets[offsets[i] .. offsets[i+1])
  *   targets  Uint32 × imports
@@ -30,12 +31,12 @@ export interface GraphSnapshot {
  * Each section starts on a 4-byte boundary. The header carries the key, the section sizes
  * and a CRC-32 of the body: a truncated, edited or foreign file is detected and never trusted.
  */
-const FORMAT = 4;
+const FORMAT = 5;
 const KEEP = 24;
 const SUFFIX = '.graph';
 const ENDIAN = endianness();
 
-const SECTIONS = ['meta', 'files', 'blobs', 'offsets', 'targets', 'kinds', 'importerOffsets', 'importers'] as const;
+const SECTIONS = ['meta', 'files', 'fileStarts', 'blobs', 'offsets', 'targets', 'kinds', 'importerOffsets', 'importers'] as const;
 type SectionSizes = Record<(typeof SECTIONS)[number], number>;
 interface Header {
   format: number;
@@ -57,7 +58,8 @@ function encodeSnapshot(key: string, snapshot: GraphSnapshot): Buffer {
   const meta = { projects: snapshot.projects, nx: snapshot.nx, packages: graph.packages, unresolved: graph.unresolved, uncertain: graph.uncertain, apps: graph.apps, warnings: graph.warnings };
   const parts = {
     meta: Buffer.from(JSON.stringify(meta)),
-    files: Buffer.from(graph.files.join('\0')),
+    files: Buffer.from(graph.files.map((f) => `${f}\0`).join('')),
+    fileStarts: bytes(computeFileStarts(graph.files)),
     blobs: Buffer.from(graph.blobs.join('\0')),
     offsets: bytes(index.offsets),
     targets: bytes(index.targets),
@@ -76,6 +78,13 @@ function encodeSnapshot(key: string, snapshot: GraphSnapshot): Buffer {
   let line = JSON.stringify(header);
   line += ' '.repeat((8 - ((line.length + 1) % 8)) % 8);
   return Buffer.concat([Buffer.from(`${line}\n`), body]);
+}
+
+/** Where each path of `files` begins in the files section (UTF-8 bytes, each path NUL-terminated). */
+function computeFileStarts(files: string[]): Uint32Array {
+  const starts = new Uint32Array(files.length + 1);
+  for (let i = 0; i < files.length; i++) starts[i + 1] = starts[i]! + Buffer.byteLength(files[i]!) + 1;
+  return starts;
 }
 
 /** True when `offsets` cuts `m` items into `n` rows in order. */
@@ -120,11 +129,13 @@ function decodeSnapshot(buffer: Buffer, key: string): GraphSnapshot {
     return slice;
   };
   const meta = JSON.parse(take('meta').toString()) as Omit<FileGraph, 'files' | 'blobs' | 'edges'> & GraphSnapshot;
-  const filesText = take('files').toString();
-  const files = filesText === '' ? [] : filesText.split('\0');
-  const blobsBytes = take('blobs');
-  const n = files.length;
   const view = (slice: Buffer, Type: Uint32ArrayConstructor) => new Type(slice.buffer, slice.byteOffset, slice.length / 4);
+  const filesBytes = take('files');
+  const fileStarts = view(take('fileStarts'), Uint32Array);
+  const blobsBytes = take('blobs');
+  const n = fileStarts.length - 1;
+  if (!isRowIndex(fileStarts, n, filesBytes.length) || (n > 0 && filesBytes[filesBytes.length - 1] !== 0)) throw new Error('graph structure is inconsistent');
+  for (let i = 1; i <= n; i++) if (filesBytes[fileStarts[i]! - 1] !== 0) throw new Error('graph structure is inconsistent');
   const index: ImportIndex = { offsets: view(take('offsets'), Uint32Array), targets: view(take('targets'), Uint32Array), kinds: new Uint8Array(take('kinds')) };
   index.reverse = { offsets: view(take('importerOffsets'), Uint32Array), sources: view(take('importers'), Uint32Array) };
   if (at !== body.length) throw new Error('section sizes do not add up to the body');
@@ -133,15 +144,17 @@ function decodeSnapshot(buffer: Buffer, key: string): GraphSnapshot {
   if (!isRowIndex(offsets, n, m) || !isRowIndex(index.reverse.offsets, n, m) || kinds.length !== m || index.reverse.sources.length !== m) throw new Error('graph structure is inconsistent');
   for (let i = 0; i < m; i++) if (targets[i]! >= n || kinds[i]! >= EDGE_KINDS.length || index.reverse.sources[i]! >= n) throw new Error('graph structure is inconsistent');
   if (!Array.isArray(meta.apps) || !meta.apps.every((a) => a.entries.every((e) => e < n))) throw new Error('graph structure is inconsistent');
-  const graph = { files, packages: meta.packages, unresolved: meta.unresolved, uncertain: meta.uncertain, apps: meta.apps, warnings: meta.warnings } as FileGraph;
+  const graph = { packages: meta.packages, unresolved: meta.unresolved, uncertain: meta.uncertain, apps: meta.apps, warnings: meta.warnings } as FileGraph;
   defineLazy(graph, 'blobs', () => {
     const blobs = n === 0 ? [] : blobsBytes.toString('latin1').split('\0');
     // The checksum passed, so this is a writer's bug, not a damaged file.
     if (blobs.length !== n) throw new Error(`graph cache ${key}: ${blobs.length} blob ids for ${n} files; delete the cache directory`);
     return blobs;
   });
+  defineLazy(graph, 'files', () => (n === 0 ? [] : filesBytes.toString('utf8', 0, filesBytes.length - 1).split('\0')));
   defineLazy(graph, 'edges', () => expandImportIndex(index));
   attachImportIndex(graph, index);
+  attachFileTable(graph, createPackedFileTable(filesBytes, fileStarts));
   return { projects: meta.projects, nx: meta.nx, graph };
 }
 

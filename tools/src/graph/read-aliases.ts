@@ -12,13 +12,17 @@ function isNormal(t: string): boolean {
   return !padded.includes('/./') && !padded.includes('/../');
 }
 
-/** Path aliases from the root tsconfig: pattern → workspace-relative targets (baseUrl applied). */
-export function computeAliases(json: unknown): Record<string, string[]> {
+/**
+ * Path aliases from the root tsconfig: pattern → workspace-relative targets (baseUrl
+ * applied); only the patterns in `only` when given.
+ */
+export function computeAliases(json: unknown, only?: readonly string[]): Record<string, string[]> {
   const options = isObject(json) && isObject(json.compilerOptions) ? json.compilerOptions : {};
   const baseUrl = typeof options.baseUrl === 'string' ? options.baseUrl : '.';
   const paths = isObject(options.paths) ? options.paths : {};
   const aliases: Record<string, string[]> = {};
-  for (const [key, targets] of Object.entries(paths)) {
+  for (const key of only ?? Object.keys(paths)) {
+    const targets = Object.hasOwn(paths, key) ? paths[key] : undefined;
     if (Array.isArray(targets)) aliases[key] = targets.filter((t): t is string => typeof t === 'string').map((t) => (baseUrl === '.' && isNormal(t) ? t : posix.normalize(posix.join(baseUrl, t))));
   }
   return aliases;

@@ -75,8 +75,11 @@ export function locateTsconfigChanges(input: AffectedInput, head: GraphView): Lo
     ];
     for (const key of keys) {
       if (key === 'compilerOptions.paths' && isRoot) {
-        const before = computeAliases(sides.before);
-        const after = computeAliases(sides.after);
+        // Thousands of aliases, a few changed: resolve only the patterns whose text changed.
+        const paths = (j: Json) => (isObject(opts(j).paths) ? (opts(j).paths as Json) : {});
+        const edited = changedKeys(paths(sides.before), paths(sides.after));
+        const before = computeAliases(sides.before, edited);
+        const after = computeAliases(sides.after, edited);
         for (const alias of changedKeys(before, after)) {
           const apps = appsReachingAliasTargets(head, [...(before[alias] ?? []), ...(after[alias] ?? [])]);
           const pattern = picomatch(alias.replace('*', '**'));

@@ -23,7 +23,7 @@ export function locateRemovedProjects(input: AffectedInput, head: GraphView): Lo
       const reach = computeReachable(input.base.graph, app.entries);
       const hit = [...files].find((id) => reach.has(id));
       if (hit === undefined) continue;
-      result.hits.push({ app: app.name, reason: { kind: 'project-removed', file: input.base.graph.files[hit], chain: base.chain(app.name, hit), detail: `project ${project.name} ${what}; ${app.name} reached it at the merge-base` } });
+      result.hits.push({ app: app.name, reason: { kind: 'project-removed', file: base.pathOf(hit), chain: base.chain(app.name, hit), detail: `project ${project.name} ${what}; ${app.name} reached it at the merge-base` } });
     }
   }
   return result;

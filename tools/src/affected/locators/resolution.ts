@@ -28,7 +28,7 @@ export function locateResolutionChanges(input: AffectedInput, head: GraphView): 
     }
     for (const unresolved of head.snapshot.graph.unresolved) {
       if (!matchesUnresolved(path, unresolved)) continue;
-      const importer = head.snapshot.graph.files[unresolved.file]!;
+      const importer = head.pathOf(unresolved.file);
       result.claimed.push(path);
       for (const app of head.appsReaching(unresolved.file)) {
         result.hits.push({

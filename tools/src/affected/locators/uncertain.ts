@@ -10,7 +10,7 @@ const WHY = { 'computed-import': 'has an import() or require() with a computed p
 export function locateUncertainImports(input: AffectedInput, head: GraphView): LocatorResult {
   const result: LocatorResult = { hits: [], claimed: [] };
   for (const u of head.snapshot.graph.uncertain) {
-    const file = head.snapshot.graph.files[u.file]!;
+    const file = head.pathOf(u.file);
     const scope = head.ownerOf(file)?.root ?? file.slice(0, Math.max(0, file.lastIndexOf('/')));
     const inScope = input.changes.filter((c) => scope === '' || c.path.startsWith(scope + '/') || (c.previousPath ?? '').startsWith(scope + '/'));
     if (inScope.length === 0) continue;
