@@ -18,8 +18,8 @@ export interface BuildAppOptions {
   deliveries: DeliveriesStore;
   runs: RunsStore;
   planOptions?: PlanDeliveryOptions;
-  /** Wakes the worker after a delivery was queued. */
-  onQueued?: () => void;
+  /** Wakes the worker after a delivery was queued; `superseded` counts the older deliveries it replaced. */
+  onQueued?: (superseded: number) => void;
   /** @default () => new Date() */
   now?: () => Date;
   /** Where the runs' HTML reports are (`<clone>/<cacheDir>/reports`); unset, /runs/:id answers JSON. */

@@ -25,8 +25,12 @@ export interface Worker {
   /** `host:pid:nonce`, recorded as the lease owner. */
   readonly owner: string;
   start(): void;
-  /** Looks for work now, and checks that the current delivery is still this worker's (a delivery was just queued). */
-  wake(): void;
+  /**
+   * Looks for work now (a delivery was just queued). With `checkCurrent` (the default) it also
+   * checks that the current delivery is still this worker's: a write to the database, so the
+   * receiver asks for it only when the new delivery superseded something.
+   */
+  wake(checkCurrent?: boolean): void;
   /** Stops claiming, stops the current delivery and gives it back to the queue. */
   stop(): Promise<void>;
   /** Deliveries finished by this worker. */
@@ -124,10 +128,10 @@ export function createWorker(options: WorkerOptions): Worker {
     start() {
       loop ??= run();
     },
-    wake() {
+    wake(checkCurrent = true) {
       wakeUp?.();
       // A delivery just received may have superseded the one running here.
-      beat?.();
+      if (checkCurrent) beat?.();
     },
     async stop() {
       stopping = true;

@@ -99,7 +99,7 @@ export async function startService(options: StartServiceOptions): Promise<Servic
     });
     let port: number | null = null;
     if (settings.role !== 'work') {
-      app = await buildApp({ reportsDir: settings.reportsDir, secret: settings.secret, maxBodyBytes: settings.maxBodyBytes, deliveries, runs, planOptions: { tags: settings.tags }, onQueued: () => worker?.wake() });
+      app = await buildApp({ reportsDir: settings.reportsDir, secret: settings.secret, maxBodyBytes: settings.maxBodyBytes, deliveries, runs, planOptions: { tags: settings.tags }, onQueued: (superseded) => worker?.wake(superseded > 0) });
       try {
         await app.listen({ port: settings.port, host: settings.host });
       } catch (error) {
