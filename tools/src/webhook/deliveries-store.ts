@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { hostname } from 'node:os';
 import { TesseraError } from '../errors/tessera-error.js';
 import { DEFAULT_BUSY_TIMEOUT_MS, openRunsDb } from '../runs/open-runs-db.js';
+import { createWalCheckpointer, type WalCheckpointer } from '../runs/create-wal-checkpointer.js';
 import { toRunsDbError } from '../runs/runs-db-error.js';
 import { isLeaseOwnerAlive } from './lease-owner.js';
 import { migrateWebhookSchema } from './webhook-schema.js';
@@ -74,6 +75,12 @@ export interface DeliveriesStoreOptions {
   busyTimeoutMs?: number;
   /** The clock, in ms since the epoch (leases). @default Date.now */
   now?: () => number;
+  /**
+   * Checkpoint the write-ahead log on a thread of its own rather than inside the commit that
+   * grows it past 1000 pages: the receiver's commits then never stall for a checkpoint.
+   * @default false
+   */
+  checkpointInBackground?: boolean;
 }
 
 /** The durable queue of GitHub deliveries. Synchronous, like better-sqlite3. */
@@ -146,6 +153,13 @@ export function createDeliveriesStore(path: string, options: DeliveriesStoreOpti
       throw error;
     }
   });
+  let closed = false;
+  let checkpointer: WalCheckpointer | null = null;
+  if (options.checkpointInBackground) {
+    db.pragma('wal_autocheckpoint = 0');
+    // Without the thread the log would only grow: checkpoint inside commits again.
+    checkpointer = createWalCheckpointer(path, { busyTimeoutMs, onError: () => { if (!closed) db.pragma('wal_autocheckpoint = 1000'); } });
+  }
   const iso = () => new Date(now()).toISOString();
   const host = hostname();
 
@@ -172,7 +186,6 @@ export function createDeliveriesStore(path: string, options: DeliveriesStoreOpti
     }
   });
 
-  let closed = false;
   return {
     path,
     receive: (d) => guard(`storing delivery ${d.id}`, () => receive.immediate([d])[0]!),
@@ -206,6 +219,7 @@ export function createDeliveriesStore(path: string, options: DeliveriesStoreOpti
     close() {
       if (closed) return;
       closed = true;
+      checkpointer?.close();
       db.close();
     },
   };

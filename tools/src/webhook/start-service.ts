@@ -85,7 +85,8 @@ export async function processDelivery(delivery: ClaimedDelivery, signal: AbortSi
  */
 export async function startService(options: StartServiceOptions): Promise<Service> {
   const { settings, log } = options;
-  const deliveries = createDeliveriesStore(settings.database, { busyTimeoutMs: settings.busyTimeoutMs });
+  // The receiver's commits leave WAL checkpoints to a thread (see createWalCheckpointer).
+  const deliveries = createDeliveriesStore(settings.database, { busyTimeoutMs: settings.busyTimeoutMs, checkpointInBackground: settings.role !== 'work' });
   let runs: RunsStore | null = null;
   let app: FastifyInstance | null = null;
   try {
