@@ -15,6 +15,8 @@ export interface WorkerOptions {
   maxAttempts: number;
   /** How often an idle worker looks for work another process queued. @default 1000 */
   pollMs?: number;
+  /** Awaited before each claim: in `--role both`, until the receiver is between bursts (see createReceiverActivity). */
+  beforeClaim?: () => Promise<void>;
   /** Runs one delivery. `signal` aborts when the delivery is superseded, taken over, or the worker stops. */
   process(delivery: ClaimedDelivery, signal: AbortSignal, owner: string): Promise<DeliveryOutcome>;
   log(text: string): void;
@@ -109,6 +111,10 @@ export function createWorker(options: WorkerOptions): Worker {
 
   async function run(): Promise<void> {
     while (!stopping) {
+      if (options.beforeClaim) {
+        await options.beforeClaim();
+        if (stopping) break;
+      }
       let delivery: ClaimedDelivery | null = null;
       try {
         delivery = options.deliveries.claim(owner, options.leaseMs, options.maxAttempts);

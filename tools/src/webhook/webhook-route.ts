@@ -1,9 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isTesseraError } from '../errors/tessera-error.js';
 import type { DeliveriesStore } from './deliveries-store.js';
 import { computeWorkKey, planDelivery, type PlanDeliveryOptions } from './plan-delivery.js';
 import { createReceiveBatcher } from './receive-batcher.js';
+import type { ReceiverActivity } from './receiver-activity.js';
 
 /** Options of {@link registerWebhookRoute}. */
 export interface WebhookRouteOptions {
@@ -17,6 +18,8 @@ export interface WebhookRouteOptions {
   onQueued(superseded: number): void;
   /** @default () => new Date() */
   now?: () => Date;
+  /** Told when a delivery request starts and ends (a worker in the same process waits for quiet). */
+  activity?: ReceiverActivity;
 }
 
 /**
@@ -43,7 +46,18 @@ const reject = (reply: FastifyReply, status: number, code: string, message: stri
 export function registerWebhookRoute(app: FastifyInstance, options: WebhookRouteOptions): void {
   const batcher = createReceiveBatcher(options.deliveries);
   const now = options.now ?? (() => new Date());
+  const { activity } = options;
   app.post('/webhooks/github', async (request, reply) => {
+    if (!activity) return handle(request, reply);
+    activity.enter();
+    try {
+      return await handle(request, reply);
+    } finally {
+      activity.leave();
+    }
+  });
+
+  async function handle(request: FastifyRequest, reply: FastifyReply) {
     const header = (name: string) => {
       const value = request.headers[name];
       return typeof value === 'string' && value !== '' ? value : null;
@@ -83,5 +97,5 @@ export function registerWebhookRoute(app: FastifyInstance, options: WebhookRoute
     if (!result.inserted) return reply.code(200).send({ id, duplicate: true });
     if (work.kind !== 'ignore') options.onQueued(result.superseded);
     return reply.code(202).send({ id, state: work.kind === 'ignore' ? 'ignored' : 'queued', ...(work.kind === 'ignore' ? { reason: work.reason } : {}), superseded: result.superseded });
-  });
+  }
 }
