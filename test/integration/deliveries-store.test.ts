@@ -63,6 +63,19 @@ describe('the deliveries queue', () => {
     expect(a.read('d1').state).toBe('superseded');
   });
 
+  it('a replay supersedes the open work of its branch, as a newly received delivery would', () => {
+    a.receive(incoming('old', 'branch'));
+    a.receive(incoming('new', 'branch'));
+    a.receive(incoming('other', 'elsewhere'));
+    a.claim(W1, 1000, 5);
+    expect(b.replay('old')).toMatchObject({ id: 'old', state: 'queued', attempts: 0 });
+    expect(a.read('new')).toMatchObject({ state: 'superseded', reason: 'superseded by delivery old (replayed)' });
+    expect(a.heartbeat('new', W1, 1000)).toBe(false);
+    expect(a.read('other').state).toBe('queued');
+    expect(b.claim(W2, 1000, 5)).toMatchObject({ id: 'other' });
+    expect(b.claim(W2, 1000, 5)).toMatchObject({ id: 'old' });
+  });
+
   it('gives up on a delivery that was claimed more than maxAttempts times', () => {
     a.receive(incoming('poison'));
     for (let i = 0; i < 2; i++) {

@@ -107,7 +107,7 @@ export interface DeliveriesStore {
   list(options?: { limit?: number; state?: DeliveryState }): Delivery[];
   /** The delivery with that id or a unique prefix of one. */
   read(id: string): DeliveryDetail;
-  /** Queues the delivery again, whatever its state (a running one's worker stops). */
+  /** Queues the delivery again, whatever its state (a running one's worker stops), and supersedes the open work of its branch or PR. */
   replay(id: string): Delivery;
   /** Counts for /metrics. */
   readStats(): { byState: Record<DeliveryState, number>; oldestQueuedAt: string | null; buildsByStatus: Record<string, number> };
@@ -172,6 +172,16 @@ export function createDeliveriesStore(path: string, options: DeliveriesStoreOpti
   };
   const receive = db.transaction((list: IncomingDelivery[]) => list.map(receiveOne));
 
+  // A replayed delivery is the newest of its branch or PR again: like one just received, it
+  // supersedes the open work of its key (a newer push's queued or running build included).
+  const replay = db.transaction((id: string): Delivery => {
+    const row = resolve(s, id);
+    const at = iso();
+    s.replay.run({ seq: row.seq, at });
+    if (row.work_key) s.supersede.run({ key: row.work_key, id: row.id, reason: `superseded by delivery ${row.id} (replayed)`, at });
+    return toDelivery(s.byId.get(row.id) as Row);
+  });
+
   const claim = db.transaction((owner: string, leaseMs: number, maxAttempts: number): ClaimedDelivery | null => {
     const t = now();
     // A lease of a dead process on this host needs no waiting: it can never be renewed.
@@ -201,12 +211,7 @@ export function createDeliveriesStore(path: string, options: DeliveriesStoreOpti
       return guard('listing deliveries', () => (s.list.all({ limit, state: state ?? null }) as Row[]).map(toDelivery));
     },
     read: (id) => guard(`reading delivery ${id}`, () => toDetail(resolve(s, id))),
-    replay: (id) =>
-      guard(`replaying delivery ${id}`, () => {
-        const row = resolve(s, id);
-        s.replay.run({ seq: row.seq, at: iso() });
-        return toDelivery(s.byId.get(row.id) as Row);
-      }),
+    replay: (id) => guard(`replaying delivery ${id}`, () => replay.immediate(id)),
     readStats: () =>
       guard('reading the queue statistics', () => {
         const byState = Object.fromEntries(DELIVERY_STATES.map((st) => [st, 0])) as Record<DeliveryState, number>;
