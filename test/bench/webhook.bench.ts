@@ -154,6 +154,9 @@ async function runBurst(ctx: BenchContext, split: boolean): Promise<BurstResult>
     const warm = JSON.stringify({ zen: 'warm' });
     await post(warmAgent, port, warm, deliveryHeaders(SECRET, 'issues', warm, 'warm-up'));
     warmAgent.destroy();
+    // The queue-depth sampler uses fetch, whose first call loads undici: tens of ms of the
+    // sender's CPU that would otherwise land at the start of the burst.
+    await readMetrics(url);
 
     ctx.log(`webhook: burst of ${BURST} deliveries to ${url}${split ? ' (receiver and worker in two processes)' : ''}`);
     const agent = new Agent({ keepAlive: true, maxSockets: SOCKETS });
