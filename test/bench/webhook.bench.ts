@@ -12,9 +12,14 @@
  * the time their delivery runs: the same inputs never build twice.
  *
  * Standalone: `npx tsx test/bench/webhook.bench.ts` prints the table and the notes.
+ *
+ *   TESSERA_BENCH_WEBHOOK_BURST=500        deliveries per burst
+ *   TESSERA_BENCH_WEBHOOK_ACK_ONLY=1       stop after the acknowledgements (no waiting for the
+ *                                          queue to drain): for iterating on the receiver only
+ *   TESSERA_BENCH_WEBHOOK_CPU_PROF=DIR     run the services under `node --cpu-prof` into DIR
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +33,10 @@ const DISTINCT = 20;
 const SOCKETS = 64;
 const SECRET = 'bench-secret';
 const SAMPLE_MS = 500;
+const ACK_ONLY = process.env.TESSERA_BENCH_WEBHOOK_ACK_ONLY === '1';
+const CPU_PROF = process.env.TESSERA_BENCH_WEBHOOK_CPU_PROF;
+/** Linux clock ticks per second, the unit of /proc/<pid>/stat's utime and stime. */
+const CLOCK_TICKS = 100;
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
@@ -52,6 +61,18 @@ function post(agent: Agent, port: number, body: string, headers: Record<string, 
   });
 }
 
+/** CPU time (user + system) a child process has used so far, in ms; null off Linux. */
+function readProcessCpuMs(pid: number): number | null {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are 14th and 15th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
 async function readMetrics(url: string): Promise<Map<string, number>> {
   const text = await (await fetch(`${url}/metrics`)).text();
   return new Map([...text.matchAll(/^(tessera_[a-z_]+(?:\{[^}]*\})?) (\S+)$/gm)].map((m) => [m[1]!, Number(m[2])]));
@@ -66,10 +87,15 @@ interface BurstResult {
   states: Record<string, number>;
   jobs: Record<string, number>;
   samples: { t: number; queued: number; running: number; done: number }[];
+  /** CPU time per delivery during the burst: the receiving process, and the sender (this process). */
+  serverCpuMs: number | null;
+  senderCpuMs: number;
 }
 
 function spawnServe(ctx: BenchContext, cwd: string, env: NodeJS.ProcessEnv, role: string): { child: ChildProcess; ready: Promise<string> } {
-  const child = spawn(process.execPath, [ctx.tesseraBin, 'serve', '--port', '0', '--host', '127.0.0.1', '--role', role], { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const prof = CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF, '--cpu-prof-name', `serve-${role}.cpuprofile`] : [];
+  if (CPU_PROF) mkdirSync(CPU_PROF, { recursive: true });
+  const child = spawn(process.execPath, [...prof, ctx.tesseraBin, 'serve', '--port', '0', '--host', '127.0.0.1', '--role', role], { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   const ready = new Promise<string>((resolve, reject) => {
     child.stderr!.on('data', (c: Buffer) => {
@@ -100,7 +126,12 @@ async function runBurst(ctx: BenchContext, split: boolean): Promise<BurstResult>
     // One branch per delivery, pointing at one of the DISTINCT commits.
     const refspecs = Array.from({ length: BURST }, (_, i) => `${heads[i % DISTINCT]}:refs/heads/b${i}`);
     for (let i = 0; i < refspecs.length; i += 100) repo.git('push', '-q', 'origin', ...refspecs.slice(i, i + 100));
-    const payloads = Array.from({ length: BURST }, (_, i) => ({ id: `bench-${i}`, body: JSON.stringify(pushPayload({ ref: `refs/heads/b${i}`, before: ZERO, after: heads[i % DISTINCT]! })) }));
+    // Signed before the clock starts: the sender shares the machine's cores with the service,
+    // and its own work during the burst would be counted as the service's latency.
+    const payloads = Array.from({ length: BURST }, (_, i) => {
+      const body = JSON.stringify(pushPayload({ ref: `refs/heads/b${i}`, before: ZERO, after: heads[i % DISTINCT]! }));
+      return { body, headers: deliveryHeaders(SECRET, 'push', body, `bench-${i}`) };
+    });
 
     const db = join(home, 'tessera.db');
     const env = { ...process.env, CI: '1', TESSERA_WEBHOOK_SECRET: SECRET, TESSERA_WEBHOOK_SOURCE: remote.dir, TESSERA_WEBHOOK_CLONE_DIR: join(home, 'clone'), TESSERA_WEBHOOK_DB: db, TESSERA_WEBHOOK_POLL_MS: '100' };
@@ -113,24 +144,41 @@ async function runBurst(ctx: BenchContext, split: boolean): Promise<BurstResult>
       await worker.ready;
     }
     const port = Number(new URL(url).port);
-    // Warm the receiver up (JIT, first SQLite statements) with one delivery nobody acts on.
+    // Warm both sides up (JIT of the HTTP paths in the sender and the service, the first SQLite
+    // statements) as a long-running service and sender would be: signed pings, which the
+    // service verifies and answers without storing, and one delivery nobody acts on. Their
+    // connections are not reused: the burst opens its own.
+    const warmAgent = new Agent({ keepAlive: true, maxSockets: SOCKETS });
+    const ping = JSON.stringify({ zen: 'warm', hook_id: 1 });
+    await Promise.all(Array.from({ length: 4 * SOCKETS }, (_, i) => post(warmAgent, port, ping, deliveryHeaders(SECRET, 'ping', ping, `ping-${i}`))));
     const warm = JSON.stringify({ zen: 'warm' });
-    await post(new Agent(), port, warm, deliveryHeaders(SECRET, 'issues', warm, 'warm-up'));
+    await post(warmAgent, port, warm, deliveryHeaders(SECRET, 'issues', warm, 'warm-up'));
+    warmAgent.destroy();
+    // The queue-depth sampler uses fetch, whose first call loads undici: tens of ms of the
+    // sender's CPU that would otherwise land at the start of the burst.
+    await readMetrics(url);
 
     ctx.log(`webhook: burst of ${BURST} deliveries to ${url}${split ? ' (receiver and worker in two processes)' : ''}`);
     const agent = new Agent({ keepAlive: true, maxSockets: SOCKETS });
+    const serverCpuBefore = readProcessCpuMs(receiver.child.pid!);
+    const senderCpuBefore = process.cpuUsage();
     const started = performance.now();
     const samples: BurstResult['samples'] = [];
+    let acked = false;
     const sampler = (async () => {
       for (;;) {
+        if (ACK_ONLY && acked) return;
         const m = await readMetrics(url);
         samples.push({ t: (performance.now() - started) / 1000, queued: m.get('tessera_webhook_queue_depth') ?? 0, running: m.get('tessera_webhook_deliveries{state="running"}') ?? 0, done: m.get('tessera_webhook_deliveries{state="done"}') ?? 0 });
         if (samples.at(-1)!.done >= BURST) return;
         await new Promise((r) => setTimeout(r, SAMPLE_MS));
       }
     })();
-    const acks = await Promise.all(payloads.map((p) => post(agent, port, p.body, deliveryHeaders(SECRET, 'push', p.body, p.id))));
+    const acks = await Promise.all(payloads.map((p) => post(agent, port, p.body, p.headers)));
     const ackedAllMs = performance.now() - started;
+    const senderCpu = process.cpuUsage(senderCpuBefore);
+    const serverCpuAfter = readProcessCpuMs(receiver.child.pid!);
+    acked = true;
     await sampler;
     const drainedS = (performance.now() - started) / 1000;
     agent.destroy();
@@ -140,6 +188,8 @@ async function runBurst(ctx: BenchContext, split: boolean): Promise<BurstResult>
     return {
       latencies: acks.map((a) => a.ms).sort((a, b) => a - b), totals: acks.map((a) => a.totalMs).sort((a, b) => a - b), refused: acks.filter((a) => a.status !== 202).length, ackedAllMs, drainedS,
       states: stats.byState, jobs: stats.buildsByStatus, samples,
+      serverCpuMs: serverCpuBefore === null || serverCpuAfter === null ? null : (serverCpuAfter - serverCpuBefore) / BURST,
+      senderCpuMs: (senderCpu.user + senderCpu.system) / 1000 / BURST,
     };
   } finally {
     for (const child of children) {
@@ -169,6 +219,7 @@ export async function run(ctx: BenchContext): Promise<Section> {
     row('acknowledgement latency max (on the wire)', (r) => ms(r.latencies.at(-1)!)),
     row('p50 / p99 counting the wait for a connection in the sender', (r) => `${ms(percentile(r.totals, 50))} / ${ms(percentile(r.totals, 99))}`),
     row(`all ${BURST} acknowledged after`, (r) => `${r.ackedAllMs.toFixed(0)} ms`),
+    row('CPU per delivery during the burst: service process / sender', (r) => `${r.serverCpuMs === null ? '–' : ms(r.serverCpuMs)} / ${ms(r.senderCpuMs)}`),
     row('all processed after', (r) => `${r.drainedS.toFixed(1)} s (${((r.drainedS * 1000) / BURST).toFixed(0)} ms per delivery)`),
     row('deliveries done / failed', (r) => `${r.states.done} / ${r.states.failed}`),
     row('builds SUCCEEDED / CACHED', (r) => `${r.jobs.SUCCEEDED ?? 0} / ${r.jobs.CACHED ?? 0}`),
@@ -191,8 +242,9 @@ export async function run(ctx: BenchContext): Promise<Section> {
     notes: [
       `Load average when the section started: ${load} on ${cpus().length} cores (the machine is shared; latencies scale with it).`,
       `Each delivery is a push of a new branch (\`before\` all zeros) pointing at one of ${DISTINCT} commits that change \`libs/shared\` and \`apps/beta\` (both apps affected): ${DISTINCT * 2} distinct versions are built once each, every later delivery of the same content finds its versions built (CACHED).`,
-      'Acknowledgement = HMAC check (@octokit/webhooks) + SQLite INSERT (WAL, group commit: one transaction per event-loop turn), before the 202; measured by the sender, keep-alive connections, after one warm-up delivery. "On the wire" runs from the request getting one of the connections to the response read; with 64 requests in flight each also waits for the ones ahead of it in the service.',
-      'Sending all deliveries at once measures queueing: the last request of the burst waits for the ones before it. In one process the pipeline (affected analysis, plan, SQLite saves, spawning git and builds) shares the event loop with the receiver; with `--role receive` plus `--role work` processes on one database the receiver only verifies and stores.',
+      'Acknowledgement = HMAC over the raw body (node:crypto) + JSON parse and plan + SQLite INSERT (WAL, synchronous = NORMAL, group commit: one transaction per event-loop turn), before the 202. WAL checkpoints run on a thread of their own, never inside those commits. Measured by the sender, keep-alive connections opened by the burst. "On the wire" runs from the request getting one of the connections to the response read; with 64 requests in flight each also waits for the ones ahead of it in the service, so the latency is about 64 × the service\'s CPU per delivery when it has a core to itself.',
+      'The sender is made cheap and kept out of the figures: payloads are signed before the clock starts, and 256 signed pings (verified and answered, not stored), one ignored delivery and one /metrics read warm both sides\' JIT and the sender\'s fetch first. CPU per delivery is user + system time over the burst, of the service process (/proc, all its threads: the checkpoint thread included) and of the sender; unlike the latencies it does not depend on what else the shared machine runs.',
+      'Sending all deliveries at once measures queueing: the last request of the burst waits for the ones before it. In one process the worker claims a delivery only once no request has been in flight for 20 ms (at most a second later), so during a burst the receiver has the event loop to itself apart from the delivery already running; with `--role receive` plus `--role work` processes on one database the receiver only verifies and stores.',
       'The worker runs one delivery at a time per process (its clone is checked out at the delivery\'s head); more `--role work` processes (each with its own `webhook.cloneDir`) drain the queue faster.',
       'The tiny workspace of test/support/webhook-fixtures.ts; the buildspec only echoes; the local executor builds each job in its own git worktree.',
     ],

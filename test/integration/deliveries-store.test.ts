@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDeliveriesStore, type DeliveriesStore, type IncomingDelivery } from '../../tools/src/webhook/deliveries-store.js';
 import { REPO_ROOT } from '../support/sample-repo.js';
+import { eventually } from '../support/webhook-fixtures.js';
 
 let dir: string;
 let now: number;
@@ -62,6 +63,19 @@ describe('the deliveries queue', () => {
     expect(a.read('d1').state).toBe('superseded');
   });
 
+  it('a replay supersedes the open work of its branch, as a newly received delivery would', () => {
+    a.receive(incoming('old', 'branch'));
+    a.receive(incoming('new', 'branch'));
+    a.receive(incoming('other', 'elsewhere'));
+    a.claim(W1, 1000, 5);
+    expect(b.replay('old')).toMatchObject({ id: 'old', state: 'queued', attempts: 0 });
+    expect(a.read('new')).toMatchObject({ state: 'superseded', reason: 'superseded by delivery old (replayed)' });
+    expect(a.heartbeat('new', W1, 1000)).toBe(false);
+    expect(a.read('other').state).toBe('queued');
+    expect(b.claim(W2, 1000, 5)).toMatchObject({ id: 'other' });
+    expect(b.claim(W2, 1000, 5)).toMatchObject({ id: 'old' });
+  });
+
   it('gives up on a delivery that was claimed more than maxAttempts times', () => {
     a.receive(incoming('poison'));
     for (let i = 0; i < 2; i++) {
@@ -103,5 +117,20 @@ describe('the deliveries queue', () => {
     expect(claimed).toHaveLength(150);
     expect(new Set(claimed).size).toBe(150);
     expect(a.readStats().byState).toMatchObject({ done: 150, queued: 0, running: 0 });
+  });
+
+  it('with checkpointInBackground, commits never checkpoint and a thread copies the log into the database', async () => {
+    const path = join(dir, 'background.db');
+    const store = createDeliveriesStore(path, { checkpointInBackground: true });
+    try {
+      const before = statSync(path).size;
+      // About 100 pages of log: far below the 1000 pages at which a commit would checkpoint.
+      store.receiveMany(Array.from({ length: 50 }, (_, i) => ({ ...incoming(`big-${i}`), payload: JSON.stringify({ padding: 'x'.repeat(7000) }) })));
+      expect(statSync(`${path}-wal`).size).toBeGreaterThan(50 * 7000);
+      await eventually(() => statSync(path).size > before + 50 * 7000, 'the checkpoint thread to copy the log into the database');
+      expect(store.list({ limit: 100 })).toHaveLength(50);
+    } finally {
+      store.close();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -86,6 +87,15 @@ describe('POST /webhooks/github', () => {
     expect(res.json().error.code).toEqual(expect.any(String));
     expect(stored()).toEqual([]);
     expect(queued).toBe(0);
+  });
+
+  it('checks the signature over the bytes as sent, even when they are not valid UTF-8', async () => {
+    // Decoding first would turn 0xFF into U+FFFD (three other bytes) and fail a genuine delivery.
+    const body = Buffer.concat([Buffer.from('{"zen":"'), Buffer.from([0xff]), Buffer.from('"}')]);
+    const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
+    const res = await app.inject({ method: 'POST', url: '/webhooks/github', headers: { ...deliveryHeaders(SECRET, 'issues', '', 'raw-bytes'), 'x-hub-signature-256': signature }, payload: body });
+    expect(res.statusCode).toBe(202);
+    expect(stored()).toMatchObject([{ id: 'raw-bytes', state: 'ignored' }]);
   });
 
   it('refuses a signed body that is not JSON, and stores nothing', async () => {

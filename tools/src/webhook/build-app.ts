@@ -6,6 +6,7 @@ import type { RunsStore } from '../runs/runs-store.js';
 import type { DeliveriesStore } from './deliveries-store.js';
 import type { PlanDeliveryOptions } from './plan-delivery.js';
 import { renderMetrics } from './render-metrics.js';
+import type { ReceiverActivity } from './receiver-activity.js';
 import { registerWebhookRoute } from './webhook-route.js';
 import { DEFAULT_MAX_BODY_BYTES } from './webhook-settings.js';
 
@@ -18,10 +19,12 @@ export interface BuildAppOptions {
   deliveries: DeliveriesStore;
   runs: RunsStore;
   planOptions?: PlanDeliveryOptions;
-  /** Wakes the worker after a delivery was queued. */
-  onQueued?: () => void;
+  /** Wakes the worker after a delivery was queued; `superseded` counts the older deliveries it replaced. */
+  onQueued?: (superseded: number) => void;
   /** @default () => new Date() */
   now?: () => Date;
+  /** Told when each delivery request starts and ends. */
+  activity?: ReceiverActivity;
   /** Where the runs' HTML reports are (`<clone>/<cacheDir>/reports`); unset, /runs/:id answers JSON. */
   reportsDir?: string;
 }
@@ -42,7 +45,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     reply.code(status).send({ error: { code: error.code ?? 'internal', message: error.message } });
   });
 
-  registerWebhookRoute(app, { secret: options.secret, deliveries: options.deliveries, planOptions: options.planOptions ?? {}, onQueued: options.onQueued ?? (() => {}), now });
+  registerWebhookRoute(app, { secret: options.secret, deliveries: options.deliveries, planOptions: options.planOptions ?? {}, onQueued: options.onQueued ?? (() => {}), now, activity: options.activity });
 
   app.get('/healthz', async () => ({ ok: true }));
   app.get('/metrics', async (_request, reply) => {

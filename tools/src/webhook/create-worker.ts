@@ -15,6 +15,8 @@ export interface WorkerOptions {
   maxAttempts: number;
   /** How often an idle worker looks for work another process queued. @default 1000 */
   pollMs?: number;
+  /** Awaited before each claim: in `--role both`, until the receiver is between bursts (see createReceiverActivity). */
+  beforeClaim?: () => Promise<void>;
   /** Runs one delivery. `signal` aborts when the delivery is superseded, taken over, or the worker stops. */
   process(delivery: ClaimedDelivery, signal: AbortSignal, owner: string): Promise<DeliveryOutcome>;
   log(text: string): void;
@@ -25,8 +27,12 @@ export interface Worker {
   /** `host:pid:nonce`, recorded as the lease owner. */
   readonly owner: string;
   start(): void;
-  /** Looks for work now, and checks that the current delivery is still this worker's (a delivery was just queued). */
-  wake(): void;
+  /**
+   * Looks for work now (a delivery was just queued). With `checkCurrent` (the default) it also
+   * checks that the current delivery is still this worker's: a write to the database, so the
+   * receiver asks for it only when the new delivery superseded something.
+   */
+  wake(checkCurrent?: boolean): void;
   /** Stops claiming, stops the current delivery and gives it back to the queue. */
   stop(): Promise<void>;
   /** Deliveries finished by this worker. */
@@ -105,6 +111,10 @@ export function createWorker(options: WorkerOptions): Worker {
 
   async function run(): Promise<void> {
     while (!stopping) {
+      if (options.beforeClaim) {
+        await options.beforeClaim();
+        if (stopping) break;
+      }
       let delivery: ClaimedDelivery | null = null;
       try {
         delivery = options.deliveries.claim(owner, options.leaseMs, options.maxAttempts);
@@ -124,10 +134,10 @@ export function createWorker(options: WorkerOptions): Worker {
     start() {
       loop ??= run();
     },
-    wake() {
+    wake(checkCurrent = true) {
       wakeUp?.();
       // A delivery just received may have superseded the one running here.
-      beat?.();
+      if (checkCurrent) beat?.();
     },
     async stop() {
       stopping = true;

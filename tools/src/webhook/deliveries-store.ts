@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { hostname } from 'node:os';
 import { TesseraError } from '../errors/tessera-error.js';
 import { DEFAULT_BUSY_TIMEOUT_MS, openRunsDb } from '../runs/open-runs-db.js';
+import { createWalCheckpointer, type WalCheckpointer } from '../runs/create-wal-checkpointer.js';
 import { toRunsDbError } from '../runs/runs-db-error.js';
 import { isLeaseOwnerAlive } from './lease-owner.js';
 import { migrateWebhookSchema } from './webhook-schema.js';
@@ -74,6 +75,12 @@ export interface DeliveriesStoreOptions {
   busyTimeoutMs?: number;
   /** The clock, in ms since the epoch (leases). @default Date.now */
   now?: () => number;
+  /**
+   * Checkpoint the write-ahead log on a thread of its own rather than inside the commit that
+   * grows it past 1000 pages: the receiver's commits then never stall for a checkpoint.
+   * @default false
+   */
+  checkpointInBackground?: boolean;
 }
 
 /** The durable queue of GitHub deliveries. Synchronous, like better-sqlite3. */
@@ -100,7 +107,7 @@ export interface DeliveriesStore {
   list(options?: { limit?: number; state?: DeliveryState }): Delivery[];
   /** The delivery with that id or a unique prefix of one. */
   read(id: string): DeliveryDetail;
-  /** Queues the delivery again, whatever its state (a running one's worker stops). */
+  /** Queues the delivery again, whatever its state (a running one's worker stops), and supersedes the open work of its branch or PR. */
   replay(id: string): Delivery;
   /** Counts for /metrics. */
   readStats(): { byState: Record<DeliveryState, number>; oldestQueuedAt: string | null; buildsByStatus: Record<string, number> };
@@ -146,6 +153,13 @@ export function createDeliveriesStore(path: string, options: DeliveriesStoreOpti
       throw error;
     }
   });
+  let closed = false;
+  let checkpointer: WalCheckpointer | null = null;
+  if (options.checkpointInBackground) {
+    db.pragma('wal_autocheckpoint = 0');
+    // Without the thread the log would only grow: checkpoint inside commits again.
+    checkpointer = createWalCheckpointer(path, { busyTimeoutMs, onError: () => { if (!closed) db.pragma('wal_autocheckpoint = 1000'); } });
+  }
   const iso = () => new Date(now()).toISOString();
   const host = hostname();
 
@@ -157,6 +171,16 @@ export function createDeliveriesStore(path: string, options: DeliveriesStoreOpti
     return { inserted, superseded };
   };
   const receive = db.transaction((list: IncomingDelivery[]) => list.map(receiveOne));
+
+  // A replayed delivery is the newest of its branch or PR again: like one just received, it
+  // supersedes the open work of its key (a newer push's queued or running build included).
+  const replay = db.transaction((id: string): Delivery => {
+    const row = resolve(s, id);
+    const at = iso();
+    s.replay.run({ seq: row.seq, at });
+    if (row.work_key) s.supersede.run({ key: row.work_key, id: row.id, reason: `superseded by delivery ${row.id} (replayed)`, at });
+    return toDelivery(s.byId.get(row.id) as Row);
+  });
 
   const claim = db.transaction((owner: string, leaseMs: number, maxAttempts: number): ClaimedDelivery | null => {
     const t = now();
@@ -172,7 +196,6 @@ export function createDeliveriesStore(path: string, options: DeliveriesStoreOpti
     }
   });
 
-  let closed = false;
   return {
     path,
     receive: (d) => guard(`storing delivery ${d.id}`, () => receive.immediate([d])[0]!),
@@ -188,12 +211,7 @@ export function createDeliveriesStore(path: string, options: DeliveriesStoreOpti
       return guard('listing deliveries', () => (s.list.all({ limit, state: state ?? null }) as Row[]).map(toDelivery));
     },
     read: (id) => guard(`reading delivery ${id}`, () => toDetail(resolve(s, id))),
-    replay: (id) =>
-      guard(`replaying delivery ${id}`, () => {
-        const row = resolve(s, id);
-        s.replay.run({ seq: row.seq, at: iso() });
-        return toDelivery(s.byId.get(row.id) as Row);
-      }),
+    replay: (id) => guard(`replaying delivery ${id}`, () => replay.immediate(id)),
     readStats: () =>
       guard('reading the queue statistics', () => {
         const byState = Object.fromEntries(DELIVERY_STATES.map((st) => [st, 0])) as Record<DeliveryState, number>;
@@ -206,6 +224,7 @@ export function createDeliveriesStore(path: string, options: DeliveriesStoreOpti
     close() {
       if (closed) return;
       closed = true;
+      checkpointer?.close();
       db.close();
     },
   };

@@ -9,6 +9,7 @@ import { readStoredManifest } from '../store/publish-bundle.js';
 import { CANCEL_STAGES, createBuildStages, runPipeline, type PipelineStage } from './pipeline.js';
 import { createUnpreviewStage } from './release-stage.js';
 import { planDelivery } from './plan-delivery.js';
+import { createReceiverActivity } from './receiver-activity.js';
 import { ensureClone } from './source-clone.js';
 import { createStatusReporter, type StatusReporter } from './status-reporter.js';
 import type { WebhookSettings } from './webhook-settings.js';
@@ -85,7 +86,8 @@ export async function processDelivery(delivery: ClaimedDelivery, signal: AbortSi
  */
 export async function startService(options: StartServiceOptions): Promise<Service> {
   const { settings, log } = options;
-  const deliveries = createDeliveriesStore(settings.database, { busyTimeoutMs: settings.busyTimeoutMs });
+  // The receiver's commits leave WAL checkpoints to a thread (see createWalCheckpointer).
+  const deliveries = createDeliveriesStore(settings.database, { busyTimeoutMs: settings.busyTimeoutMs, checkpointInBackground: settings.role !== 'work' });
   let runs: RunsStore | null = null;
   let app: FastifyInstance | null = null;
   try {
@@ -93,13 +95,15 @@ export async function startService(options: StartServiceOptions): Promise<Servic
     const working = settings.role !== 'receive';
     if (working) await ensureClone(settings.source, settings.cloneDir, options.nodeModules);
     const statuses = createStatusReporter({ token: settings.githubToken, apiUrl: settings.githubApiUrl, publicUrl: settings.publicUrl, warn: log });
+    // One event loop for both: the worker starts deliveries between bursts of requests.
+    const activity = settings.role === 'both' ? createReceiverActivity() : undefined;
     const worker = !working ? null : createWorker({
-      deliveries, leaseMs: settings.leaseMs, maxAttempts: settings.maxAttempts, pollMs: settings.pollMs, log,
+      deliveries, leaseMs: settings.leaseMs, maxAttempts: settings.maxAttempts, pollMs: settings.pollMs, log, beforeClaim: activity?.whenQuiet,
       process: (delivery, signal, owner) => processDelivery(delivery, signal, owner, { settings, deliveries, statuses, stages: options.stages }),
     });
     let port: number | null = null;
     if (settings.role !== 'work') {
-      app = await buildApp({ reportsDir: settings.reportsDir, secret: settings.secret, maxBodyBytes: settings.maxBodyBytes, deliveries, runs, planOptions: { tags: settings.tags }, onQueued: () => worker?.wake() });
+      app = await buildApp({ reportsDir: settings.reportsDir, secret: settings.secret, maxBodyBytes: settings.maxBodyBytes, deliveries, runs, planOptions: { tags: settings.tags }, onQueued: (superseded) => worker?.wake(superseded > 0), activity });
       try {
         await app.listen({ port: settings.port, host: settings.host });
       } catch (error) {

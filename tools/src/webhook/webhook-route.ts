@@ -1,19 +1,38 @@
-import { Webhooks } from '@octokit/webhooks';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isTesseraError } from '../errors/tessera-error.js';
 import type { DeliveriesStore } from './deliveries-store.js';
 import { computeWorkKey, planDelivery, type PlanDeliveryOptions } from './plan-delivery.js';
 import { createReceiveBatcher } from './receive-batcher.js';
+import type { ReceiverActivity } from './receiver-activity.js';
 
 /** Options of {@link registerWebhookRoute}. */
 export interface WebhookRouteOptions {
   secret: string;
   deliveries: DeliveriesStore;
   planOptions: PlanDeliveryOptions;
-  /** Called after a delivery was queued: wakes the worker. */
-  onQueued(): void;
+  /**
+   * Called after a delivery was queued: wakes the worker. `superseded` counts the older
+   * deliveries it replaced (one of them may be the worker's current delivery).
+   */
+  onQueued(superseded: number): void;
   /** @default () => new Date() */
   now?: () => Date;
+  /** Told when a delivery request starts and ends (a worker in the same process waits for quiet). */
+  activity?: ReceiverActivity;
+}
+
+/**
+ * GitHub's `X-Hub-Signature-256` check, over the bytes as received: `sha256=` and the hex
+ * HMAC-SHA256 of the body under the secret, compared in constant time. Hashing the raw
+ * Buffer (not a string decoded from it) means a body that is not valid UTF-8 is judged on
+ * what GitHub signed, and costs no re-encoding of the payload.
+ */
+export function verifySignature(secret: string, body: Buffer, signature: string): boolean {
+  if (!signature.startsWith('sha256=') || signature.length !== 71) return false;
+  const given = Buffer.from(signature.slice(7), 'hex');
+  if (given.length !== 32) return false;
+  return timingSafeEqual(createHmac('sha256', secret).update(body).digest(), given);
 }
 
 const reject = (reply: FastifyReply, status: number, code: string, message: string) => reply.code(status).send({ error: { code, message } });
@@ -25,10 +44,20 @@ const reject = (reply: FastifyReply, status: number, code: string, message: stri
  * buildApp) because the signature is over the bytes, not over a re-serialised object.
  */
 export function registerWebhookRoute(app: FastifyInstance, options: WebhookRouteOptions): void {
-  const webhooks = new Webhooks({ secret: options.secret });
   const batcher = createReceiveBatcher(options.deliveries);
   const now = options.now ?? (() => new Date());
+  const { activity } = options;
   app.post('/webhooks/github', async (request, reply) => {
+    if (!activity) return handle(request, reply);
+    activity.enter();
+    try {
+      return await handle(request, reply);
+    } finally {
+      activity.leave();
+    }
+  });
+
+  async function handle(request: FastifyRequest, reply: FastifyReply) {
     const header = (name: string) => {
       const value = request.headers[name];
       return typeof value === 'string' && value !== '' ? value : null;
@@ -37,18 +66,12 @@ export function registerWebhookRoute(app: FastifyInstance, options: WebhookRoute
     if (!signature) return reject(reply, 401, 'signature_missing', 'X-Hub-Signature-256 is missing: configure the webhook with a secret');
     const body = request.body;
     if (!Buffer.isBuffer(body)) return reject(reply, 400, 'body_missing', 'the request has no body');
-    const text = body.toString('utf8');
-    let verified = false;
-    try {
-      verified = await webhooks.verify(text, signature);
-    } catch {
-      verified = false;
-    }
-    if (!verified) return reject(reply, 401, 'signature_invalid', 'X-Hub-Signature-256 does not match the body and the secret');
+    if (!verifySignature(options.secret, body, signature)) return reject(reply, 401, 'signature_invalid', 'X-Hub-Signature-256 does not match the body and the secret');
     const event = header('x-github-event');
     const id = header('x-github-delivery');
     if (!event || !id) return reject(reply, 400, 'header_missing', `${event ? 'X-GitHub-Delivery' : 'X-GitHub-Event'} is missing`);
     if (id.length > 200) return reject(reply, 400, 'header_invalid', 'X-GitHub-Delivery is longer than 200 characters');
+    const text = body.toString('utf8');
     let payload: unknown;
     try {
       payload = JSON.parse(text);
@@ -72,7 +95,7 @@ export function registerWebhookRoute(app: FastifyInstance, options: WebhookRoute
       return reply.code(503).header('retry-after', '5').send({ error: { code: isTesseraError(error) ? error.code : 'store_failed', message: (error as Error).message } });
     }
     if (!result.inserted) return reply.code(200).send({ id, duplicate: true });
-    if (work.kind !== 'ignore') options.onQueued();
+    if (work.kind !== 'ignore') options.onQueued(result.superseded);
     return reply.code(202).send({ id, state: work.kind === 'ignore' ? 'ignored' : 'queued', ...(work.kind === 'ignore' ? { reason: work.reason } : {}), superseded: result.superseded });
-  });
+  }
 }

@@ -37,6 +37,12 @@ export const WEBHOOK_MIGRATIONS: readonly string[] = [
   -- supersede: the open deliveries of one branch or pull request
   CREATE INDEX webhook_deliveries_key ON webhook_deliveries(work_key, seq) WHERE state IN ('queued', 'running');
   `,
+  // 2: /metrics counts deliveries by state and finds the oldest queued one. Without an index
+  // both read every row, payload (kilobytes, in overflow pages) included, on the receiver's
+  // event loop at every scrape.
+  `
+  CREATE INDEX webhook_deliveries_state ON webhook_deliveries(state, received_at);
+  `,
 ];
 
 const PART = 'webhook';
