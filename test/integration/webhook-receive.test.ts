@@ -89,13 +89,12 @@ describe('POST /webhooks/github', () => {
     expect(queued).toBe(0);
   });
 
-  it('checks the signature over the bytes as sent, even when they are not valid UTF-8', async () => {
-    // Decoding first would turn 0xFF into U+FFFD (three other bytes) and fail a genuine delivery.
+  it('refuses a body that is not UTF-8 (GitHub signs UTF-8 JSON), and stores nothing', async () => {
     const body = Buffer.concat([Buffer.from('{"zen":"'), Buffer.from([0xff]), Buffer.from('"}')]);
     const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
     const res = await app.inject({ method: 'POST', url: '/webhooks/github', headers: { ...deliveryHeaders(SECRET, 'issues', '', 'raw-bytes'), 'x-hub-signature-256': signature }, payload: body });
-    expect(res.statusCode).toBe(202);
-    expect(stored()).toMatchObject([{ id: 'raw-bytes', state: 'ignored' }]);
+    expect(res.statusCode).toBe(401);
+    expect(stored()).toEqual([]);
   });
 
   it('refuses a signed body that is not JSON, and stores nothing', async () => {

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { Webhooks } from '@octokit/webhooks';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isTesseraError } from '../errors/tessera-error.js';
 import type { DeliveriesStore } from './deliveries-store.js';
@@ -22,19 +22,6 @@ export interface WebhookRouteOptions {
   activity?: ReceiverActivity;
 }
 
-/**
- * GitHub's `X-Hub-Signature-256` check, over the bytes as received: `sha256=` and the hex
- * HMAC-SHA256 of the body under the secret, compared in constant time. Hashing the raw
- * Buffer (not a string decoded from it) means a body that is not valid UTF-8 is judged on
- * what GitHub signed, and costs no re-encoding of the payload.
- */
-export function verifySignature(secret: string, body: Buffer, signature: string): boolean {
-  if (!signature.startsWith('sha256=') || signature.length !== 71) return false;
-  const given = Buffer.from(signature.slice(7), 'hex');
-  if (given.length !== 32) return false;
-  return timingSafeEqual(createHmac('sha256', secret).update(body).digest(), given);
-}
-
 const reject = (reply: FastifyReply, status: number, code: string, message: string) => reply.code(status).send({ error: { code, message } });
 
 /**
@@ -44,6 +31,9 @@ const reject = (reply: FastifyReply, status: number, code: string, message: stri
  * buildApp) because the signature is over the bytes, not over a re-serialised object.
  */
 export function registerWebhookRoute(app: FastifyInstance, options: WebhookRouteOptions): void {
+  // GitHub sends its payloads as UTF-8 JSON, so the decoded text is the signed bytes; a body
+  // that is not UTF-8 cannot be a genuine delivery and fails the check.
+  const webhooks = new Webhooks({ secret: options.secret });
   const batcher = createReceiveBatcher(options.deliveries);
   const now = options.now ?? (() => new Date());
   const { activity } = options;
@@ -66,12 +56,13 @@ export function registerWebhookRoute(app: FastifyInstance, options: WebhookRoute
     if (!signature) return reject(reply, 401, 'signature_missing', 'X-Hub-Signature-256 is missing: configure the webhook with a secret');
     const body = request.body;
     if (!Buffer.isBuffer(body)) return reject(reply, 400, 'body_missing', 'the request has no body');
-    if (!verifySignature(options.secret, body, signature)) return reject(reply, 401, 'signature_invalid', 'X-Hub-Signature-256 does not match the body and the secret');
+    const text = body.toString('utf8');
+    const verified = await webhooks.verify(text, signature).catch(() => false);
+    if (!verified) return reject(reply, 401, 'signature_invalid', 'X-Hub-Signature-256 does not match the body and the secret');
     const event = header('x-github-event');
     const id = header('x-github-delivery');
     if (!event || !id) return reject(reply, 400, 'header_missing', `${event ? 'X-GitHub-Delivery' : 'X-GitHub-Event'} is missing`);
     if (id.length > 200) return reject(reply, 400, 'header_invalid', 'X-GitHub-Delivery is longer than 200 characters');
-    const text = body.toString('utf8');
     let payload: unknown;
     try {
       payload = JSON.parse(text);
