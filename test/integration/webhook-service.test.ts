@@ -148,6 +148,18 @@ describe('tessera serve, end to end through a real socket', () => {
     expect(del.runId).toBeUndefined();
   });
 
+  it('the default branch forced back to its root commit builds every app: there is nothing before it to compare with', async () => {
+    const h = await start();
+    const [old] = pushCommit(h, 'main', BETA);
+    const root = h.repo.git('rev-list', '--max-parents=0', 'HEAD');
+    h.repo.git('push', '-q', '--force', 'origin', `${root}:refs/heads/main`);
+    await h.send('push', pushPayload({ ref: 'refs/heads/main', before: old, after: root, forced: true }), 'to-root');
+    const d = await h.waitDone('to-root');
+    expect(d.state).toBe('done');
+    expect(d.notes.map((n) => n.text)).toContain(`${root.slice(0, 12)} is a root commit with nothing before it: building every app`);
+    expect(h.readRun(d.runId!).jobs.map((j) => j.app).sort()).toEqual(['alpha', 'beta']);
+  });
+
   it('a pull request from a fork builds its affected apps from refs/pull/N/head; closed builds nothing', async () => {
     const h = await start();
     // The fork: a clone of the repository with its own commit, published by "GitHub" only as refs/pull/3/head.

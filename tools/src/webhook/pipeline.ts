@@ -5,7 +5,7 @@ import type { Store } from '../store/store.js';
 import type { ResolvedConfig } from '../workspace/config.js';
 import { createReleaseStage } from './release-stage.js';
 import type { BuildWork, CancelWork } from './plan-delivery.js';
-import { checkoutCommit, fetchSourceTolerant, hasCommit } from './source-clone.js';
+import { checkoutCommit, fetchSourceTolerant, hasCommit, isRootCommit } from './source-clone.js';
 import { computeCommitState, type StatusReporter } from './status-reporter.js';
 
 /** What every stage of one delivery's pipeline shares. Stages read what earlier ones left. */
@@ -34,7 +34,8 @@ export interface PipelineContext {
   /** The service workspace's store, open for the delivery (the release stage sets previews and canaries in it). */
   store?: Store;
   /** Set by the range stage. */
-  range?: { base: string; head: string };
+  /** `base` null: the head is a root commit with nothing to compare with, so every app builds. */
+  range?: { base: string | null; head: string };
   /** Set by the build stage. */
   build?: RunBuildResult;
 }
@@ -60,7 +61,8 @@ export const fetchStage: PipelineStage = {
 /**
  * range: what to compare. A push compares with `before` when the clone has it; a new branch,
  * a forced push, a `before` the clone lacks and a pull request compare with the merge-base
- * of the (base or default) branch. A new or forced default branch compares with its parent.
+ * of the (base or default) branch. A new or forced default branch compares with its parent;
+ * a root commit (a repository's first push, or a branch forced back to it) builds every app.
  */
 export const rangeStage: PipelineStage = {
   name: 'range',
@@ -69,7 +71,7 @@ export const rangeStage: PipelineStage = {
     if (!(await hasCommit(cloneDir, work.head))) {
       throw new TesseraError('TESSERA_WEBHOOK_COMMIT_NOT_FOUND', `Commit ${work.head} of delivery ${ctx.deliveryId} (${work.ref}) is not in the clone ${cloneDir} after fetching`);
     }
-    let base: string;
+    let base: string | null;
     if (work.base.kind === 'commit' && (await hasCommit(cloneDir, work.base.sha))) base = work.base.sha;
     else {
       const branch = work.base.kind === 'commit' ? work.base.fallbackBranch : work.base.branch;
@@ -77,11 +79,14 @@ export const rangeStage: PipelineStage = {
       base = `refs/remotes/origin/${branch}`;
       if (work.defaultBranch || !(await hasCommit(cloneDir, base))) {
         base = `${work.head}~1`;
-        if (!(await hasCommit(cloneDir, base))) throw new TesseraError('TESSERA_WEBHOOK_COMMIT_NOT_FOUND', `Neither origin/${branch} nor a parent of ${work.head} is in the clone ${cloneDir}: nothing to compare with`);
+        if (!(await hasCommit(cloneDir, base))) {
+          if (!(await isRootCommit(cloneDir, work.head))) throw new TesseraError('TESSERA_WEBHOOK_COMMIT_NOT_FOUND', `Neither origin/${branch} nor a parent of ${work.head} is in the clone ${cloneDir}: nothing to compare with`);
+          base = null;
+        }
       }
     }
     ctx.range = { base, head: work.head };
-    ctx.note(`comparing ${base} .. ${work.head}`);
+    ctx.note(base ? `comparing ${base} .. ${work.head}` : `${work.head.slice(0, 12)} is a root commit with nothing before it: building every app`);
   },
 };
 
@@ -100,7 +105,7 @@ export const buildStage: PipelineStage = {
     const pending: Promise<void>[] = [];
     ctx.build = await runBuild({
       root: ctx.cloneDir,
-      affected: { base: ctx.range!.base, head: work.head },
+      affected: ctx.range!.base ? { base: ctx.range!.base, head: work.head } : null,
       executor: ctx.executor,
       concurrency: ctx.concurrency,
       trigger: work.trigger,

@@ -80,6 +80,13 @@ export async function hasCommit(cloneDir: string, sha: string): Promise<boolean>
   return out.exitCode === 0;
 }
 
+/** True when `sha` is a root commit (it has no parent at all, not merely none fetched). */
+export async function isRootCommit(cloneDir: string, sha: string): Promise<boolean> {
+  const out = await runGit(cloneDir, ['cat-file', 'commit', sha]);
+  const headers = out.stdout.slice(0, out.stdout.indexOf('\n\n'));
+  return !/^parent /m.test(headers);
+}
+
 /** Checks the clone out at `sha` (detached, discarding anything left by a killed run). */
 export async function checkoutCommit(cloneDir: string, sha: string): Promise<void> {
   await runGit(cloneDir, ['checkout', '--quiet', '--force', '--detach', sha]);
