@@ -1,10 +1,11 @@
 import type * as esbuildTypes from 'esbuild';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { promisify } from 'node:util';
 import { TesseraError, type Problem } from '../errors/tessera-error.js';
 import { createResolveOptions } from '../graph/bundler-options.js';
-import { type AssetManifest, computeAssetEntry, MANIFEST_FILE } from './asset-manifest.js';
+import { type AssetEntry, type AssetManifest, computeAssetEntry, MANIFEST_FILE } from './asset-manifest.js';
 import { renderShell } from './render-shell.js';
 
 export interface WriteAppBundleOptions {
@@ -30,6 +31,15 @@ export interface WriteAppBundleResult {
 }
 
 const toPosix = (p: string) => (sep === '/' ? p : p.split(sep).join('/'));
+
+// Loaded on first use, so commands that never bundle do not pay for esbuild's API, and kept:
+// a dynamic import is resolved again on every call (through any loader hooks), even when cached.
+let esbuildModule: Promise<typeof esbuildTypes> | undefined;
+const loadEsbuild = () => (esbuildModule ??= import('esbuild'));
+
+// The callback writeFile: a bundle is many small files, and fs/promises' writeFile costs a
+// FileHandle and more promise round trips per file (about a quarter more CPU measured here).
+const writeFileBytes = promisify(writeFile);
 
 /**
  * The esbuild options of a production bundle: the graph's resolution options (so the
@@ -77,7 +87,7 @@ export function toProblems(messages: readonly esbuildTypes.Message[]): Problem[]
  */
 export async function writeAppBundle(options: WriteAppBundleOptions): Promise<WriteAppBundleResult> {
   const { root, app } = options;
-  const esbuild = await import('esbuild');
+  const esbuild = await loadEsbuild();
   const buildOptions = createBundleOptions(root, app, options.entries);
   const outdir = buildOptions.outdir!;
   const started = performance.now();
@@ -93,10 +103,13 @@ export async function writeAppBundle(options: WriteAppBundleOptions): Promise<Wr
   }
   const esbuildMs = performance.now() - started;
 
+  // Hashed once, from esbuild's bytes in memory: the shell and the manifest share the entries.
   const files = new Map<string, Uint8Array>();
+  const assets = new Map<string, AssetEntry>();
   for (const file of result.outputFiles) {
     const path = toPosix(relative(outdir, file.path));
     files.set(path, file.contents);
+    assets.set(path, computeAssetEntry(path, file.contents));
   }
   const scripts: string[] = [];
   const styles: string[] = [];
@@ -110,8 +123,10 @@ export async function writeAppBundle(options: WriteAppBundleOptions): Promise<Wr
   }
   scripts.sort();
   styles.sort();
-  const entry = (path: string) => ({ path, integrity: computeAssetEntry(path, files.get(path)!).integrity });
-  files.set('index.html', Buffer.from(renderShell({ app, scripts: scripts.map(entry), styles: styles.map(entry) })));
+  const entry = (path: string) => ({ path, integrity: assets.get(path)!.integrity });
+  const shell = Buffer.from(renderShell({ app, scripts: scripts.map(entry), styles: styles.map(entry) }));
+  files.set('index.html', shell);
+  assets.set('index.html', computeAssetEntry('index.html', shell));
 
   const manifest: AssetManifest = {
     schema: 1,
@@ -121,14 +136,24 @@ export async function writeAppBundle(options: WriteAppBundleOptions): Promise<Wr
     buildId: options.buildId,
     builtAt: (options.now ?? new Date()).toISOString(),
     entries: { html: 'index.html', scripts, styles },
-    files: [...files].map(([path, bytes]) => computeAssetEntry(path, bytes)).sort((a, b) => (a.path < b.path ? -1 : 1)),
+    files: [...assets.values()].sort((a, b) => (a.path < b.path ? -1 : 1)),
   };
 
   const target = options.outDir ?? outdir;
-  rmSync(target, { recursive: true, force: true });
-  for (const dir of new Set([target, ...[...files.keys()].map((path) => dirname(join(target, path)))])) mkdirSync(dir, { recursive: true });
-  // In parallel, as esbuild writes its own: on a small app writing is most of what Tessera adds.
-  await Promise.all([...files].map(([path, bytes]) => writeFile(join(target, path), bytes)));
-  writeFileSync(join(target, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
+  await writeFiles(target, files);
+  // Last, once every file it lists is on disk: a manifest is never there without its files.
+  await writeFileBytes(join(target, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
   return { outDir: target, manifest, esbuildMs };
+}
+
+/**
+ * Empties `dir` and writes `files` (POSIX paths inside it) there: one mkdir per directory,
+ * then every file at once, as esbuild writes its own.
+ */
+async function writeFiles(dir: string, files: ReadonlyMap<string, Uint8Array>): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+  const dirs = new Set([dir]);
+  for (const path of files.keys()) dirs.add(dirname(join(dir, path)));
+  for (const d of dirs) await mkdir(d, { recursive: true });
+  await Promise.all([...files].map(([path, bytes]) => writeFileBytes(join(dir, path), bytes)));
 }
