@@ -101,7 +101,10 @@ export async function compareBundle(root: string, app: string, entries: string[]
   const out = mkdtempSync(join(tmpdir(), 'tessera-bench-out-'));
   const plainOptions = { ...createBundleOptions(root, app, entries), write: true, outdir: join(out, 'plain') };
   let esbuildPids: number[] = [];
+  // Both sides start from a missing output directory, as in a fresh CI checkout: the removal of
+  // the previous run's files is done outside the measurement for each alike.
   const tesseraRun = async () => {
+    rmSync(join(out, 'tessera'), { recursive: true, force: true });
     const cpu = cpuNowMs(esbuildPids);
     const started = performance.now();
     const result = await writeAppBundle({ root, app, entries, outDir: join(out, 'tessera'), version: 'bench', commit: null, buildId: 'bench' });
