@@ -103,57 +103,67 @@ export async function writeAppBundle(options: WriteAppBundleOptions): Promise<Wr
   }
   const esbuildMs = performance.now() - started;
 
-  // Hashed once, from esbuild's bytes in memory: the shell and the manifest share the entries.
-  const files = new Map<string, Uint8Array>();
-  const assets = new Map<string, AssetEntry>();
-  for (const file of result.outputFiles) {
-    const path = toPosix(relative(outdir, file.path));
-    files.set(path, file.contents);
-    assets.set(path, computeAssetEntry(path, file.contents));
-  }
-  const scripts: string[] = [];
-  const styles: string[] = [];
+  const outputs = result.outputFiles.map((file) => ({ path: toPosix(relative(outdir, file.path)), bytes: file.contents }));
   // Lazy routes are entry points to esbuild too; the shell loads only the app's own entries.
   const ownEntries = new Set(options.entries.map((e) => toPosix(relative(root, join(root, e)))));
+  const scripts: string[] = [];
+  const styles: string[] = [];
   for (const [path, output] of Object.entries(result.metafile.outputs)) {
     if (!output.entryPoint || !ownEntries.has(output.entryPoint)) continue;
-    const rel = toPosix(relative(outdir, resolve(root, path)));
-    scripts.push(rel);
+    scripts.push(toPosix(relative(outdir, resolve(root, path))));
     if (output.cssBundle) styles.push(toPosix(relative(outdir, resolve(root, output.cssBundle))));
   }
-  scripts.sort();
-  styles.sort();
-  const entry = (path: string) => ({ path, integrity: assets.get(path)!.integrity });
-  const shell = Buffer.from(renderShell({ app, scripts: scripts.map(entry), styles: styles.map(entry) }));
-  files.set('index.html', shell);
-  assets.set('index.html', computeAssetEntry('index.html', shell));
-
-  const manifest: AssetManifest = {
-    schema: 1,
-    app,
-    version: options.version,
-    commit: options.commit,
-    buildId: options.buildId,
-    builtAt: (options.now ?? new Date()).toISOString(),
-    entries: { html: 'index.html', scripts, styles },
-    files: [...assets.values()].sort((a, b) => (a.path < b.path ? -1 : 1)),
-  };
 
   const target = options.outDir ?? outdir;
-  await writeFiles(target, files);
+  await prepareDir(target, [...outputs.map((o) => o.path), 'index.html']);
+  // esbuild's files go to disk while this thread hashes them: the writes are started first and
+  // wait on the file system, the hashing runs right after, on the bytes in memory.
+  const builtAt = (options.now ?? new Date()).toISOString();
+  const computed = Promise.resolve().then(() => computeBundleManifest({ app, version: options.version, commit: options.commit, buildId: options.buildId, builtAt, outputs, scripts, styles }));
+  await Promise.all([...outputs.map((o) => writeFileBytes(join(target, o.path), o.bytes)), computed.then(({ shell }) => writeFileBytes(join(target, 'index.html'), shell))]);
+  const { manifest } = await computed;
   // Last, once every file it lists is on disk: a manifest is never there without its files.
   await writeFileBytes(join(target, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
   return { outDir: target, manifest, esbuildMs };
 }
 
+/** What the shell and the manifest are made from: esbuild's output files and the app's entry outputs. */
+export interface BundleManifestInput extends Omit<AssetManifest, 'schema' | 'entries' | 'files'> {
+  /** esbuild's output files, paths POSIX and relative to the bundle directory. */
+  outputs: readonly { path: string; bytes: Uint8Array }[];
+  /** The app's own entry scripts and their CSS bundles, relative to the bundle directory. */
+  scripts: readonly string[];
+  styles: readonly string[];
+}
+
 /**
- * Empties `dir` and writes `files` (POSIX paths inside it) there: one mkdir per directory,
- * then every file at once, as esbuild writes its own.
+ * The shell (index.html) and the asset manifest of a bundle. Pure. Every file is hashed
+ * once, from the bytes in memory; the shell's SRI attributes reuse the manifest's entries.
  */
-async function writeFiles(dir: string, files: ReadonlyMap<string, Uint8Array>): Promise<void> {
+export function computeBundleManifest(input: BundleManifestInput): { shell: Buffer; manifest: AssetManifest } {
+  const assets = new Map<string, AssetEntry>(input.outputs.map((o) => [o.path, computeAssetEntry(o.path, o.bytes)]));
+  const scripts = [...input.scripts].sort();
+  const styles = [...input.styles].sort();
+  const entry = (path: string) => ({ path, integrity: assets.get(path)!.integrity });
+  const shell = Buffer.from(renderShell({ app: input.app, scripts: scripts.map(entry), styles: styles.map(entry) }));
+  assets.set('index.html', computeAssetEntry('index.html', shell));
+  const manifest: AssetManifest = {
+    schema: 1,
+    app: input.app,
+    version: input.version,
+    commit: input.commit,
+    buildId: input.buildId,
+    builtAt: input.builtAt,
+    entries: { html: 'index.html', scripts, styles },
+    files: [...assets.values()].sort((a, b) => (a.path < b.path ? -1 : 1)),
+  };
+  return { shell, manifest };
+}
+
+/** Empties `dir` and makes the directories `paths` (POSIX, inside it) need: one mkdir each. */
+async function prepareDir(dir: string, paths: readonly string[]): Promise<void> {
   await rm(dir, { recursive: true, force: true });
   const dirs = new Set([dir]);
-  for (const path of files.keys()) dirs.add(dirname(join(dir, path)));
+  for (const path of paths) dirs.add(dirname(join(dir, path)));
   for (const d of dirs) await mkdir(d, { recursive: true });
-  await Promise.all([...files].map(([path, bytes]) => writeFileBytes(join(dir, path), bytes)));
 }

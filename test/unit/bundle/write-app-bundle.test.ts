@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { computeIntegrity } from '../../../tools/src/bundle/asset-manifest.js';
+import { computeBundleManifest } from '../../../tools/src/bundle/write-app-bundle.js';
+
+describe('computeBundleManifest', () => {
+  const bytes = (text: string) => Buffer.from(text);
+  const input = {
+    app: 'shop',
+    version: 'v1',
+    commit: null,
+    buildId: 'b',
+    builtAt: '2026-01-01T00:00:00.000Z',
+    outputs: [
+      { path: 'main-BBBBBBBB.js', bytes: bytes('b') },
+      { path: 'chunks/cart-CCCCCCCC.js', bytes: bytes('c') },
+      { path: 'admin-AAAAAAAA.js', bytes: bytes('a') },
+      { path: 'main-DDDDDDDD.css', bytes: bytes('d') },
+    ],
+    scripts: ['main-BBBBBBBB.js', 'admin-AAAAAAAA.js'],
+    styles: ['main-DDDDDDDD.css'],
+  };
+
+  it('lists every output and the shell once, sorted, each with the integrity of its bytes', () => {
+    const { shell, manifest } = computeBundleManifest(input);
+    expect(manifest.files.map((f) => f.path)).toEqual(['admin-AAAAAAAA.js', 'chunks/cart-CCCCCCCC.js', 'index.html', 'main-BBBBBBBB.js', 'main-DDDDDDDD.css']);
+    const byPath = new Map(manifest.files.map((f) => [f.path, f]));
+    for (const o of input.outputs) expect(byPath.get(o.path)).toMatchObject({ size: 1, integrity: computeIntegrity(o.bytes) });
+    expect(byPath.get('index.html')).toMatchObject({ size: shell.length, integrity: computeIntegrity(shell), cacheControl: 'no-cache' });
+    expect(manifest).toMatchObject({ schema: 1, app: 'shop', version: 'v1', commit: null, buildId: 'b', builtAt: input.builtAt });
+  });
+
+  it('gives the shell the sorted entries with the same integrity as the manifest', () => {
+    const { shell, manifest } = computeBundleManifest(input);
+    expect(manifest.entries).toEqual({ html: 'index.html', scripts: ['admin-AAAAAAAA.js', 'main-BBBBBBBB.js'], styles: ['main-DDDDDDDD.css'] });
+    const html = shell.toString();
+    expect(html.indexOf('admin-AAAAAAAA.js')).toBeLessThan(html.indexOf('main-BBBBBBBB.js'));
+    for (const path of [...manifest.entries.scripts, ...manifest.entries.styles]) expect(html).toContain(`"./${path}" integrity="${manifest.files.find((f) => f.path === path)!.integrity}"`);
+    expect(html).not.toContain('cart-CCCCCCCC');
+    expect(input.scripts).toEqual(['main-BBBBBBBB.js', 'admin-AAAAAAAA.js']); // the input is not sorted in place
+  });
+});
