@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import { computeIntegrity } from '../../../tools/src/bundle/asset-manifest.js';
-import { computeBundleManifest } from '../../../tools/src/bundle/write-app-bundle.js';
+import { computeBundleManifest, replaceDir } from '../../../tools/src/bundle/write-app-bundle.js';
 
 describe('computeBundleManifest', () => {
   const bytes = (text: string) => Buffer.from(text);
@@ -37,5 +40,43 @@ describe('computeBundleManifest', () => {
     for (const path of [...manifest.entries.scripts, ...manifest.entries.styles]) expect(html).toContain(`"./${path}" integrity="${manifest.files.find((f) => f.path === path)!.integrity}"`);
     expect(html).not.toContain('cart-CCCCCCCC');
     expect(input.scripts).toEqual(['main-BBBBBBBB.js', 'admin-AAAAAAAA.js']); // the input is not sorted in place
+  });
+});
+
+describe('replaceDir', () => {
+  const made: string[] = [];
+  afterEach(() => made.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const tempDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-replace-dir-'));
+    made.push(dir);
+    return dir;
+  };
+
+  it('replaces what the target held, creating its parents', async () => {
+    const base = tempDir();
+    mkdirSync(join(base, 'from/chunks'), { recursive: true });
+    writeFileSync(join(base, 'from/chunks/a.js'), 'a');
+    mkdirSync(join(base, 'deep/to'), { recursive: true });
+    writeFileSync(join(base, 'deep/to/stale.js'), 'old');
+    await replaceDir(join(base, 'from'), join(base, 'deep/to'));
+    expect(readdirSync(join(base, 'deep/to'), { recursive: true }).sort()).toEqual(['chunks', 'chunks/a.js']);
+    expect(existsSync(join(base, 'from'))).toBe(false);
+    await replaceDir(join(base, 'deep/to'), join(base, 'new/parent/to'));
+    expect(readFileSync(join(base, 'new/parent/to/chunks/a.js'), 'utf8')).toBe('a');
+  });
+
+  it('copies when the two are on different file systems (EXDEV), and passes other errors on', async () => {
+    const base = tempDir();
+    mkdirSync(join(base, 'from/assets'), { recursive: true });
+    writeFileSync(join(base, 'from/assets/x.svg'), '<svg/>');
+    const exdev = async () => {
+      throw Object.assign(new Error('cross-device link not permitted'), { code: 'EXDEV' });
+    };
+    await replaceDir(join(base, 'from'), join(base, 'to'), exdev);
+    expect(readFileSync(join(base, 'to/assets/x.svg'), 'utf8')).toBe('<svg/>');
+    const denied = async () => {
+      throw Object.assign(new Error('permission denied'), { code: 'EACCES' });
+    };
+    await expect(replaceDir(join(base, 'from'), join(base, 'other'), denied)).rejects.toThrow('permission denied');
   });
 });
