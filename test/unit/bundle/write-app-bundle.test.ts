@@ -65,6 +65,16 @@ describe('replaceDir', () => {
     expect(readFileSync(join(base, 'new/parent/to/chunks/a.js'), 'utf8')).toBe('a');
   });
 
+  it('replaces a directory that holds the one it moves in (`--out dist` around dist/apps/.app-staging-…)', async () => {
+    const base = tempDir();
+    mkdirSync(join(base, 'dist/apps/.shop-staging-1'), { recursive: true });
+    writeFileSync(join(base, 'dist/apps/.shop-staging-1/main.js'), 'm');
+    writeFileSync(join(base, 'dist/stale.js'), 'old');
+    await replaceDir(join(base, 'dist/apps/.shop-staging-1'), join(base, 'dist'));
+    expect(readdirSync(join(base, 'dist'))).toEqual(['main.js']);
+    expect(readdirSync(base)).toEqual(['dist']);
+  });
+
   it('copies when the two are on different file systems (EXDEV), and passes other errors on', async () => {
     const base = tempDir();
     mkdirSync(join(base, 'from/assets'), { recursive: true });
@@ -78,5 +88,6 @@ describe('replaceDir', () => {
       throw Object.assign(new Error('permission denied'), { code: 'EACCES' });
     };
     await expect(replaceDir(join(base, 'from'), join(base, 'other'), denied)).rejects.toThrow('permission denied');
+    expect(readdirSync(base).sort()).toEqual(['from', 'to']); // nothing half-moved left beside
   });
 });

@@ -1,7 +1,7 @@
 import type * as esbuildTypes from 'esbuild';
 import { randomBytes } from 'node:crypto';
 import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { TesseraError, type Problem } from '../errors/tessera-error.js';
 import { createResolveOptions } from '../graph/bundler-options.js';
 import { type AssetEntry, type AssetManifest, computeAssetEntry, MANIFEST_FILE } from './asset-manifest.js';
@@ -161,16 +161,25 @@ export function computeBundleManifest(input: BundleManifestInput): { shell: Buff
 }
 
 /**
- * Moves the directory `from` to `to`, replacing whatever `to` held: one rename when both are
- * on one file system, else a copy (`from` is left for the caller to remove).
+ * Moves the directory `from` to `to`, replacing whatever `to` held. It goes beside `to` first
+ * (one rename on one file system, else a copy), out of `to`, which may hold `from` (as
+ * `--out dist` does), then takes `to`'s place with a rename in the same directory. `from`,
+ * when copied, is left for the caller to remove.
  */
-export async function replaceDir(from: string, to: string, move: (from: string, to: string) => Promise<void> = rename): Promise<void> {
-  await rm(to, { recursive: true, force: true });
+export async function replaceDir(from: string, to: string, moveAcross: (from: string, to: string) => Promise<void> = rename): Promise<void> {
   await mkdir(dirname(to), { recursive: true });
+  const beside = join(dirname(to), `.${basename(to)}-${randomBytes(4).toString('hex')}`);
   try {
-    await move(from, to);
+    try {
+      await moveAcross(from, beside);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+      await cp(from, beside, { recursive: true, errorOnExist: true, force: false });
+    }
+    await rm(to, { recursive: true, force: true });
+    await rename(beside, to);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
-    await cp(from, to, { recursive: true, errorOnExist: true, force: false });
+    await rm(beside, { recursive: true, force: true });
+    throw error;
   }
 }
