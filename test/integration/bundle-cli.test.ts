@@ -45,6 +45,7 @@ describe('tessera bundle', () => {
     expect(paths).toContain(`${manifest.entries.scripts[0]}.map`);
     const tree = readTree(outDir);
     expect([...tree.keys()].sort()).toEqual([...paths, 'manifest.json'].sort());
+    expect(readdirSync(join(repo.dir, 'dist/apps'))).toEqual(['learner-home']); // the staging directory is gone
     for (const file of manifest.files) {
       expect(file.integrity, file.path).toBe(computeIntegrity(tree.get(file.path)!));
       expect(file.size).toBe(tree.get(file.path)!.length);
@@ -80,12 +81,17 @@ describe('tessera bundle', () => {
 
   it('an app that fails to bundle: located esbuild errors, nothing written, nothing published', async () => {
     repo = createSampleRepo();
+    expect((await tessera(['bundle', '--app', 'profile', '--out', 'older'], { TESSERA_VERSION: 'v1' })).code).toBe(0);
+    const older = readTree(join(repo.dir, 'older'));
     repo.write('apps/profile/src/App.tsx', 'export function App() {\n  return <div>broken</div\n}\n');
     const { code, err } = await tessera(['bundle', '--app', 'profile']);
     expect(code).toBe(2);
     expect(err).toContain('TESSERA_BUNDLE_FAILED');
     expect(err).toMatch(/apps\/profile\/src\/App\.tsx:3:\d+: /);
     expect(existsSync(join(repo.dir, 'dist/apps/profile'))).toBe(false);
+    expect((await tessera(['bundle', '--app', 'profile', '--out', 'older'], { TESSERA_VERSION: 'v2' })).code).toBe(2);
+    expect(readTree(join(repo.dir, 'older'))).toEqual(older); // an older bundle in --out is left as it was
+    expect(existsSync(join(repo.dir, 'dist/apps')) ? readdirSync(join(repo.dir, 'dist/apps')) : []).toEqual([]); // no staging directory left
     const publish = await tessera(['publish', '--app', 'profile']);
     expect([publish.code, publish.err]).toEqual([2, expect.stringContaining('TESSERA_BUNDLE_NOT_FOUND')]);
     expect(existsSync(join(repo.dir, '.tessera/store/apps/profile'))).toBe(false);

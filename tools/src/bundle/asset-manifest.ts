@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { computeCacheControl, computeContentType } from './content-types.js';
 
 /** The manifest's file name, in a bundle directory and in the store (written last: the commit point). */
@@ -33,9 +33,9 @@ export interface AssetManifest {
   files: AssetEntry[];
 }
 
-/** SRI integrity (sha384) of some bytes, as a browser checks it. */
+/** SRI integrity (sha384) of some bytes, as a browser checks it: one one-shot digest, no Hash object. */
 export function computeIntegrity(bytes: Uint8Array): string {
-  return `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
+  return `sha384-${hash('sha384', bytes, 'base64')}`;
 }
 
 /** One manifest entry for a file's bytes. */

@@ -1,10 +1,10 @@
 import type * as esbuildTypes from 'esbuild';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { TesseraError, type Problem } from '../errors/tessera-error.js';
 import { createResolveOptions } from '../graph/bundler-options.js';
-import { type AssetManifest, computeAssetEntry, MANIFEST_FILE } from './asset-manifest.js';
+import { type AssetEntry, type AssetManifest, computeAssetEntry, MANIFEST_FILE } from './asset-manifest.js';
 import { renderShell } from './render-shell.js';
 
 export interface WriteAppBundleOptions {
@@ -25,11 +25,16 @@ export interface WriteAppBundleOptions {
 export interface WriteAppBundleResult {
   outDir: string;
   manifest: AssetManifest;
-  /** Milliseconds spent in esbuild itself (the rest is hashing and writing). */
+  /** Milliseconds spent in esbuild itself, its writes included (the rest is hashing, the shell and the manifest). */
   esbuildMs: number;
 }
 
 const toPosix = (p: string) => (sep === '/' ? p : p.split(sep).join('/'));
+
+// Loaded on first use, so commands that never bundle do not pay for esbuild's API, and kept:
+// a dynamic import is resolved again on every call (through any loader hooks), even when cached.
+let esbuildModule: Promise<typeof esbuildTypes> | undefined;
+const loadEsbuild = () => (esbuildModule ??= import('esbuild'));
 
 /**
  * The esbuild options of a production bundle: the graph's resolution options (so the
@@ -58,7 +63,6 @@ export function createBundleOptions(root: string, app: string, entries: string[]
     // keeping the linked path makes a bundle byte-identical wherever the commit is checked out.
     preserveSymlinks: true,
     metafile: true,
-    write: false,
   };
 }
 
@@ -72,63 +76,110 @@ export function toProblems(messages: readonly esbuildTypes.Message[]): Problem[]
 
 /**
  * Builds one app for production and writes it to `outDir`: the hashed files, index.html
- * and manifest.json (last, with every file's size, type and SRI). Nothing is written when
- * esbuild fails; the error carries esbuild's located messages.
+ * and manifest.json (with every file's size, type and SRI). The bundle is put together in a
+ * staging directory and moved into place whole, so `outDir` never holds half of one. Nothing
+ * is written when esbuild fails; the error carries esbuild's located messages.
  */
 export async function writeAppBundle(options: WriteAppBundleOptions): Promise<WriteAppBundleResult> {
   const { root, app } = options;
-  const esbuild = await import('esbuild');
+  const esbuild = await loadEsbuild();
   const buildOptions = createBundleOptions(root, app, options.entries);
-  const outdir = buildOptions.outdir!;
-  const started = performance.now();
-  let result: esbuildTypes.BuildResult<{ write: false; metafile: true }>;
+  // esbuild writes its files itself, as a plain build does (far cheaper than handing them to
+  // this process to write), into a fresh directory beside the fixed output directory: at the
+  // same depth, so every relative path in the source maps, and so every byte, is the same.
+  const staging = join(dirname(buildOptions.outdir!), `.${app}-staging-${randomBytes(4).toString('hex')}`);
   try {
-    result = (await esbuild.build(buildOptions)) as typeof result;
-  } catch (error) {
-    const errors = (error as { errors?: esbuildTypes.Message[] }).errors;
-    if (!errors) throw error;
-    const problems = toProblems(errors);
-    const first = problems[0]?.location;
-    throw new TesseraError('TESSERA_BUNDLE_FAILED', `esbuild could not bundle app "${app}": ${errors.length} error(s)${first ? `, first at ${first.file}:${first.line}:${first.column}` : ''}`, { problems, cause: error });
-  }
-  const esbuildMs = performance.now() - started;
+    const started = performance.now();
+    let result: esbuildTypes.BuildResult<{ metafile: true }>;
+    try {
+      result = (await esbuild.build({ ...buildOptions, outdir: staging })) as typeof result;
+    } catch (error) {
+      const errors = (error as { errors?: esbuildTypes.Message[] }).errors;
+      if (!errors) throw error;
+      const problems = toProblems(errors);
+      const first = problems[0]?.location;
+      throw new TesseraError('TESSERA_BUNDLE_FAILED', `esbuild could not bundle app "${app}": ${errors.length} error(s)${first ? `, first at ${first.file}:${first.line}:${first.column}` : ''}`, { problems, cause: error });
+    }
+    const esbuildMs = performance.now() - started;
 
-  const files = new Map<string, Uint8Array>();
-  for (const file of result.outputFiles) {
-    const path = toPosix(relative(outdir, file.path));
-    files.set(path, file.contents);
+    // Lazy routes are entry points to esbuild too; the shell loads only the app's own entries.
+    const ownEntries = new Set(options.entries.map((e) => toPosix(relative(root, join(root, e)))));
+    const inBundle = (path: string) => toPosix(relative(staging, resolve(root, path)));
+    const scripts: string[] = [];
+    const styles: string[] = [];
+    for (const [path, output] of Object.entries(result.metafile.outputs)) {
+      if (!output.entryPoint || !ownEntries.has(output.entryPoint)) continue;
+      scripts.push(inBundle(path));
+      if (output.cssBundle) styles.push(inBundle(output.cssBundle));
+    }
+    // Read back from the page cache, just written: cheaper than esbuild sending every byte down its pipe.
+    const outputs = await Promise.all(Object.keys(result.metafile.outputs).map(async (path) => ({ path: inBundle(path), bytes: await readFile(resolve(root, path)) })));
+    const builtAt = (options.now ?? new Date()).toISOString();
+    const { shell, manifest } = computeBundleManifest({ app, version: options.version, commit: options.commit, buildId: options.buildId, builtAt, outputs, scripts, styles });
+    await writeFile(join(staging, 'index.html'), shell);
+    // Last, once every file it lists is on disk: a manifest is never there without its files.
+    await writeFile(join(staging, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
+    const target = options.outDir ?? buildOptions.outdir!;
+    await replaceDir(staging, target);
+    return { outDir: target, manifest, esbuildMs };
+  } finally {
+    await rm(staging, { recursive: true, force: true }); // gone already after a successful move
   }
-  const scripts: string[] = [];
-  const styles: string[] = [];
-  // Lazy routes are entry points to esbuild too; the shell loads only the app's own entries.
-  const ownEntries = new Set(options.entries.map((e) => toPosix(relative(root, join(root, e)))));
-  for (const [path, output] of Object.entries(result.metafile.outputs)) {
-    if (!output.entryPoint || !ownEntries.has(output.entryPoint)) continue;
-    const rel = toPosix(relative(outdir, resolve(root, path)));
-    scripts.push(rel);
-    if (output.cssBundle) styles.push(toPosix(relative(outdir, resolve(root, output.cssBundle))));
-  }
-  scripts.sort();
-  styles.sort();
-  const entry = (path: string) => ({ path, integrity: computeAssetEntry(path, files.get(path)!).integrity });
-  files.set('index.html', Buffer.from(renderShell({ app, scripts: scripts.map(entry), styles: styles.map(entry) })));
+}
 
+/** What the shell and the manifest are made from: esbuild's output files and the app's entry outputs. */
+export interface BundleManifestInput extends Omit<AssetManifest, 'schema' | 'entries' | 'files'> {
+  /** esbuild's output files, paths POSIX and relative to the bundle directory. */
+  outputs: readonly { path: string; bytes: Uint8Array }[];
+  /** The app's own entry scripts and their CSS bundles, relative to the bundle directory. */
+  scripts: readonly string[];
+  styles: readonly string[];
+}
+
+/**
+ * The shell (index.html) and the asset manifest of a bundle. Pure. Every file is hashed
+ * once, from the bytes in memory; the shell's SRI attributes reuse the manifest's entries.
+ */
+export function computeBundleManifest(input: BundleManifestInput): { shell: Buffer; manifest: AssetManifest } {
+  const assets = new Map<string, AssetEntry>(input.outputs.map((o) => [o.path, computeAssetEntry(o.path, o.bytes)]));
+  const scripts = [...input.scripts].sort();
+  const styles = [...input.styles].sort();
+  const entry = (path: string) => ({ path, integrity: assets.get(path)!.integrity });
+  const shell = Buffer.from(renderShell({ app: input.app, scripts: scripts.map(entry), styles: styles.map(entry) }));
+  assets.set('index.html', computeAssetEntry('index.html', shell));
   const manifest: AssetManifest = {
     schema: 1,
-    app,
-    version: options.version,
-    commit: options.commit,
-    buildId: options.buildId,
-    builtAt: (options.now ?? new Date()).toISOString(),
+    app: input.app,
+    version: input.version,
+    commit: input.commit,
+    buildId: input.buildId,
+    builtAt: input.builtAt,
     entries: { html: 'index.html', scripts, styles },
-    files: [...files].map(([path, bytes]) => computeAssetEntry(path, bytes)).sort((a, b) => (a.path < b.path ? -1 : 1)),
+    files: [...assets.values()].sort((a, b) => (a.path < b.path ? -1 : 1)),
   };
+  return { shell, manifest };
+}
 
-  const target = options.outDir ?? outdir;
-  rmSync(target, { recursive: true, force: true });
-  for (const dir of new Set([target, ...[...files.keys()].map((path) => dirname(join(target, path)))])) mkdirSync(dir, { recursive: true });
-  // In parallel, as esbuild writes its own: on a small app writing is most of what Tessera adds.
-  await Promise.all([...files].map(([path, bytes]) => writeFile(join(target, path), bytes)));
-  writeFileSync(join(target, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
-  return { outDir: target, manifest, esbuildMs };
+/**
+ * Moves the directory `from` to `to`, replacing whatever `to` held. It goes beside `to` first
+ * (one rename on one file system, else a copy), out of `to`, which may hold `from` (as
+ * `--out dist` does), then takes `to`'s place with a rename in the same directory. `from`,
+ * when copied, is left for the caller to remove.
+ */
+export async function replaceDir(from: string, to: string, moveAcross: (from: string, to: string) => Promise<void> = rename): Promise<void> {
+  await mkdir(dirname(to), { recursive: true });
+  const beside = join(dirname(to), `.${basename(to)}-${randomBytes(4).toString('hex')}`);
+  try {
+    try {
+      await moveAcross(from, beside);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+      await cp(from, beside, { recursive: true, errorOnExist: true, force: false });
+    }
+    await rm(to, { recursive: true, force: true });
+    await rename(beside, to);
+  } catch (error) {
+    await rm(beside, { recursive: true, force: true });
+    throw error;
+  }
 }
