@@ -97,6 +97,21 @@ describe('tessera bundle', () => {
     expect(existsSync(join(repo.dir, '.tessera/store/apps/profile'))).toBe(false);
   });
 
+  it('refuses an --out that would delete something: the workspace, a directory above it, a file, a directory that is not a bundle', async () => {
+    repo = createSampleRepo();
+    const before = repo.git('status', '--porcelain');
+    for (const out of ['.', '..', 'apps', 'package.json']) {
+      const { code, err } = await tessera(['bundle', '--app', 'profile', '--out', out]);
+      expect([out, code, err]).toEqual([out, 2, expect.stringContaining('TESSERA_BUNDLE_OUT_UNSAFE')]);
+    }
+    expect(readdirSync(join(repo.dir, 'apps')).sort()).toContain('profile');
+    expect(repo.git('status', '--porcelain')).toBe(before);
+    // An earlier bundle is replaced; an empty directory is filled.
+    expect((await tessera(['bundle', '--app', 'profile', '--out', 'out'])).code).toBe(0);
+    expect((await tessera(['bundle', '--app', 'profile', '--out', 'out'])).code).toBe(0);
+    expect(existsSync(join(repo.dir, 'out', 'manifest.json'))).toBe(true);
+  });
+
   it('publish and versions: publish once, republish is a no-op, list; unsafe names and unknown apps are refused', async () => {
     repo = createSampleRepo();
     expect((await tessera(['bundle', '--app', 'search'], { TESSERA_RUN_ID: 'run-1' })).code).toBe(0);

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -115,7 +116,21 @@ describe('tessera release', () => {
     expect(await store.get('apps/web/old/manifest.json')).not.toBeNull();
     const done = await tessera(repo, ['release', 'prune']);
     expect(done.stdout).toMatch(/deleted\s+web@old/);
-    expect(await store.listKeys('apps/web/old/')).toEqual([]);
+    expect(await store.listObjects('apps/web/old/')).toEqual([]);
     expect((await store.listChildren('apps/web/')).sort()).toEqual(['v1', 'v2', 'v3']);
+  });
+
+  it('prune removes an upload that stopped before its manifest once it is an hour idle, and leaves one that may be under way', async () => {
+    const headers = { contentType: 'text/javascript', cacheControl: 'no-cache' };
+    for (const version of ['dead', 'busy']) await store.putIfAbsent(`apps/web/${version}/main-abc.js`, Buffer.from('x'), headers);
+    const old = new Date(Date.now() - 2 * 3_600_000);
+    utimesSync(join(repo.dir, '.tessera/store/apps/web/dead/main-abc.js'), old, old);
+    const listed = JSON.parse((await tessera(repo, ['versions', 'web', '--json'])).stdout);
+    expect(listed.versions.map((v: { version: string }) => v.version)).not.toContain('dead'); // not a version: no manifest
+    const done = await tessera(repo, ['release', 'prune']);
+    expect(done.stdout).toMatch(/deleted\s+web@dead\s+\(unfinished upload \(no manifest\), last written 2\.0 h ago\)/);
+    expect(done.stdout).toMatch(/kept\s+web@busy\s+\(unfinished upload .*may still be under way\)/);
+    expect((await store.listChildren('apps/web/')).sort()).toEqual(['busy', 'v1', 'v2', 'v3']);
+    await store.delete('apps/web/busy/main-abc.js');
   });
 });

@@ -25,6 +25,14 @@ describe('planPrune', () => {
     expect(plan.keep.map((d) => d.version).sort()).toEqual(['cand', 'fresh', 'live', 'prev', 'recent']);
     expect(plan.keep.find((d) => d.version === 'recent')?.reason).toMatch(/inside the 24.0 h retention window/);
   });
+  it('removes an unfinished upload once it has been idle for an hour, never one that may be under way', () => {
+    const plan = planPrune(new Map(), [], now, 24 * H, [
+      { app: 'web', version: 'dead', lastWriteAt: now - 2 * H },
+      { app: 'web', version: 'busy', lastWriteAt: now - 60_000 },
+    ]);
+    expect(plan.remove).toEqual([{ app: 'web', version: 'dead', reason: 'unfinished upload (no manifest), last written 2.0 h ago' }]);
+    expect(plan.keep).toEqual([{ app: 'web', version: 'busy', reason: expect.stringMatching(/unfinished upload .*may still be under way/) }]);
+  });
   it('never removes anything inside the window', () => {
     const plan = planPrune(new Map(), [{ app: 'web', version: 'v', publishedAt: at(0) }], now, 24 * H);
     expect(plan.remove).toEqual([]);

@@ -1,6 +1,6 @@
 import type * as esbuildTypes from 'esbuild';
 import { randomBytes } from 'node:crypto';
-import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { TesseraError, type Problem } from '../errors/tessera-error.js';
 import { createResolveOptions } from '../graph/bundler-options.js';
@@ -87,7 +87,10 @@ export async function writeAppBundle(options: WriteAppBundleOptions): Promise<Wr
   // esbuild writes its files itself, as a plain build does (far cheaper than handing them to
   // this process to write), into a fresh directory beside the fixed output directory: at the
   // same depth, so every relative path in the source maps, and so every byte, is the same.
-  const staging = join(dirname(buildOptions.outdir!), `.${app}-staging-${randomBytes(4).toString('hex')}`);
+  const target = options.outDir ?? buildOptions.outdir!;
+  await checkOutDir(target, root);
+  await removeStaleStaging(dirname(buildOptions.outdir!), app);
+  const staging = join(dirname(buildOptions.outdir!), `${stagingPrefix(app)}${randomBytes(4).toString('hex')}`);
   try {
     const started = performance.now();
     let result: esbuildTypes.BuildResult<{ metafile: true }>;
@@ -119,11 +122,45 @@ export async function writeAppBundle(options: WriteAppBundleOptions): Promise<Wr
     await writeFile(join(staging, 'index.html'), shell);
     // Last, once every file it lists is on disk: a manifest is never there without its files.
     await writeFile(join(staging, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
-    const target = options.outDir ?? buildOptions.outdir!;
     await replaceDir(staging, target);
     return { outDir: target, manifest, esbuildMs };
   } finally {
     await rm(staging, { recursive: true, force: true }); // gone already after a successful move
+  }
+}
+
+const stagingPrefix = (app: string) => `.${app}-staging-`;
+/** A staging directory this old was left by a process that died mid-bundle. */
+const STALE_STAGING_MS = 60 * 60 * 1000;
+
+/** Removes staging directories of `app` that a killed bundle left behind. */
+async function removeStaleStaging(dir: string, app: string): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(stagingPrefix(app))) continue;
+    const info = await stat(join(dir, name)).catch(() => null);
+    if (info && Date.now() - info.mtimeMs > STALE_STAGING_MS) await rm(join(dir, name), { recursive: true, force: true });
+  }
+}
+
+/**
+ * The output directory is replaced whole, so it must be one Tessera may replace: not the
+ * workspace or a directory above it, and either absent, empty, or an earlier bundle (it holds
+ * a manifest.json). Anything else would be deleted; refuse before building.
+ */
+export async function checkOutDir(target: string, root: string): Promise<void> {
+  const out = resolve(target);
+  const workspace = resolve(root);
+  const hint = 'Pass --out a new or empty directory, or one an earlier `tessera bundle` wrote (the default is dist/apps/APP).';
+  if (workspace === out || workspace.startsWith(out.endsWith(sep) ? out : out + sep)) {
+    throw new TesseraError('TESSERA_BUNDLE_OUT_UNSAFE', `The output directory ${out} holds the workspace ${workspace}; writing the bundle there would replace it`, { hint });
+  }
+  const info = await stat(out).catch(() => null);
+  if (!info) return;
+  if (!info.isDirectory()) throw new TesseraError('TESSERA_BUNDLE_OUT_UNSAFE', `The output path ${out} is a file, not a directory`, { hint });
+  const entries = await readdir(out);
+  if (entries.length && !entries.includes(MANIFEST_FILE)) {
+    throw new TesseraError('TESSERA_BUNDLE_OUT_UNSAFE', `The output directory ${out} holds ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''}) and no ${MANIFEST_FILE}: it is not an earlier bundle, and writing there would delete them`, { hint });
   }
 }
 

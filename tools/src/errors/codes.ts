@@ -100,6 +100,10 @@ export const ERROR_CODES = {
     title: 'esbuild could not bundle the app',
     solve: 'Read the located esbuild messages (file:line:column); fix the code they name and run `tessera bundle --app APP` again. Nothing was published.',
   },
+  TESSERA_BUNDLE_OUT_UNSAFE: {
+    title: 'The bundle output directory holds something else',
+    solve: 'The bundle replaces its output directory whole. Pass --out a new or empty directory, or one an earlier `tessera bundle` wrote (the default dist/apps/APP is always safe); nothing was written or deleted.',
+  },
   TESSERA_BUNDLE_NOT_FOUND: {
     title: 'The directory to publish holds no bundle',
     solve: 'Run `tessera bundle --app APP` first (it writes dist/apps/APP with its manifest.json), or pass `--dir` pointing at that directory.',

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { link, mkdir, readdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { TesseraError } from '../errors/tessera-error.js';
-import type { Store } from './store.js';
+import type { Store, StoredObject } from './store.js';
 
 function isCode(error: unknown, ...codes: string[]): boolean {
   return codes.includes((error as NodeJS.ErrnoException)?.code ?? '');
@@ -89,9 +89,9 @@ export function createFsStore(dir: string): Store {
         await unlink(lock).catch(() => {});
       }
     },
-    async listKeys(prefix) {
+    async listObjects(prefix) {
       const start = pathOf(prefix);
-      const keys: string[] = [];
+      const objects: StoredObject[] = [];
       const walk = async (dir: string, rel: string) => {
         let entries;
         try {
@@ -103,11 +103,14 @@ export function createFsStore(dir: string): Store {
         for (const e of entries) {
           if (e.name.endsWith('.tmp') || e.name.endsWith('.lock')) continue;
           if (e.isDirectory()) await walk(join(dir, e.name), `${rel}${e.name}/`);
-          else keys.push(`${prefix}${rel}${e.name}`);
+          else {
+            const info = await stat(join(dir, e.name)).catch(() => null);
+            if (info) objects.push({ key: `${prefix}${rel}${e.name}`, modifiedAt: info.mtimeMs });
+          }
         }
       };
       await walk(start, '');
-      return keys.sort();
+      return objects.sort((a, b) => (a.key < b.key ? -1 : 1));
     },
     async delete(key) {
       const path = pathOf(key);

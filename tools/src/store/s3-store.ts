@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { TesseraError } from '../errors/tessera-error.js';
-import type { Store } from './store.js';
+import type { Store, StoredObject } from './store.js';
 
 export interface S3StoreOptions {
   bucket: string;
@@ -162,19 +162,19 @@ export async function createS3Store(options: S3StoreOptions): Promise<Store> {
       }
       return false;
     },
-    async listKeys(prefix) {
-      const keys: string[] = [];
+    async listObjects(prefix) {
+      const objects: StoredObject[] = [];
       let token: string | undefined;
       try {
         do {
           const page = await client.send(new ListObjectsV2Command({ Bucket: options.bucket, Prefix: base + prefix, ContinuationToken: token }));
-          for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key.slice(base.length));
+          for (const o of page.Contents ?? []) if (o.Key) objects.push({ key: o.Key.slice(base.length), modifiedAt: o.LastModified?.getTime() ?? 0 });
           token = page.IsTruncated ? page.NextContinuationToken : undefined;
         } while (token);
       } catch (error) {
         throw fail(`list ${prefix}`, error);
       }
-      return keys.sort();
+      return objects.sort((a, b) => (a.key < b.key ? -1 : 1));
     },
     async delete(key) {
       try {

@@ -6,6 +6,13 @@ export interface PutOptions {
   cacheControl: string;
 }
 
+/** One object as a listing shows it. */
+export interface StoredObject {
+  key: string;
+  /** When it was written, in ms since the epoch. */
+  modifiedAt: number;
+}
+
 /** `created`: this call wrote the object; `exists`: an object was already there (nothing was written). */
 export type PutResult = 'created' | 'exists';
 
@@ -33,8 +40,8 @@ export interface Store {
    * wrote first; the caller re-reads and decides again.
    */
   putIfMatch(key: string, body: Uint8Array, options: PutOptions, etag: string | null): Promise<boolean>;
-  /** Every key under `prefix`, at any depth. */
-  listKeys(prefix: string): Promise<string[]>;
+  /** Every object under `prefix`, at any depth, sorted by key. */
+  listObjects(prefix: string): Promise<StoredObject[]>;
   /** Deletes one object; deleting a missing one is not an error. */
   delete(key: string): Promise<void>;
 }

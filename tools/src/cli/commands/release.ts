@@ -5,12 +5,12 @@ import { TesseraError } from '../../errors/tessera-error.js';
 import { computeRoutes } from '../../edge/resolve-route.js';
 import type { ReleaseAction } from '../../release/next-release.js';
 import { formatDurationShort, parseDuration } from '../../release/parse-duration.js';
-import { planPrune, type PublishedVersion } from '../../release/plan-prune.js';
+import { planPrune, type PublishedVersion, type UnfinishedVersion } from '../../release/plan-prune.js';
 import type { ReleaseManifest } from '../../release/release-manifest.js';
 import { readRelease, updateRelease } from '../../release/update-release.js';
 import { openStore } from '../../store/open-store.js';
 import type { Store } from '../../store/store.js';
-import { readVersions } from '../../store/read-versions.js';
+import { readUnfinishedUploads, readVersions } from '../../store/read-versions.js';
 import { removeVersion } from '../../store/remove-version.js';
 import { readWorkspace } from '../../workspace/read-workspace.js';
 import type { Command } from '../command.js';
@@ -155,11 +155,13 @@ async function prune(store: Store, apps: string[], values: Values, io: Io, confi
   const retentionMs = readDurationFlag(retentionText, '--retention');
   const manifests = new Map<string, ReleaseManifest>();
   const versions: PublishedVersion[] = [];
+  const unfinished: UnfinishedVersion[] = [];
   for (const app of apps) {
     manifests.set(app, (await readRelease(store, app)).manifest);
     for (const v of await readVersions(store, app)) versions.push({ app, version: v.version, publishedAt: v.builtAt });
+    for (const u of await readUnfinishedUploads(store, app)) unfinished.push({ app, version: u.version, lastWriteAt: u.lastWriteAt });
   }
-  const plan = planPrune(manifests, versions, Date.now(), retentionMs);
+  const plan = planPrune(manifests, versions, Date.now(), retentionMs, unfinished);
   const dryRun = values['dry-run'] === true;
   if (!dryRun) for (const d of plan.remove) await removeVersion(store, d.app, d.version);
   if (values.json) io.stdout.write(JSON.stringify({ dryRun, retention: formatDurationShort(retentionMs), ...plan }, null, 2) + '\n');
