@@ -201,7 +201,7 @@ export async function run(ctx: BenchContext): Promise<Section> {
 
   // 2. Publish throughput.
   ctx.log('publish: booting radosgw');
-  const largeBundle = await writeAppBundle({ root: large.root, app: 'big', entries: large.entries, outDir: join(large.root, 'dist'), version: 'bench1', commit: null, buildId: 'bench' });
+  const largeBundle = await writeAppBundle({ root: large.root, app: 'big', entries: large.entries, version: 'bench1', commit: null, buildId: 'bench' });
   const manyFiles = { files: largeBundle.manifest.files.length, bytes: largeBundle.manifest.files.reduce((n, f) => n + f.size, 0) };
   const bigFiles: Record<string, Buffer> = {};
   for (let i = 0; i < 8; i++) bigFiles[`assets/blob${i}-${'ABCDEFGH'.slice(i) + 'A'.repeat(i)}.bin`] = Buffer.alloc(4 * 1024 * 1024, i + 1);

@@ -94,36 +94,38 @@ async function main() {
     log: (line) => process.stderr.write(`${line}\n`),
   };
   const sections: Section[] = [];
+  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+  const path = join(repoRoot, 'BENCHMARKS.md');
+  // Written after every section: a section that fails later loses only its own figures.
+  const fresh: SectionText[] = [];
+  const write = () => {
+    const minutes = (performance.now() - started) / 60_000;
+    // A run of some sections keeps the others' figures from the previous BENCHMARKS.md, each
+    // with its own "Measured" line, so one part can be re-measured without re-running them all.
+    const all = mergeSections(existsSync(path) ? splitSections(readFileSync(path, 'utf8')) : [], fresh);
+    const doc = [
+      '# Benchmarks',
+      '',
+      `Written by \`npm run bench\` (last run ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}: sections ${only.slice(0, sections.length).join(', ')}, ${minutes.toFixed(1)} min). Each section says when it was measured; \`TESSERA_BENCH_ONLY=name npm run bench\` re-measures one section and keeps the others.`,
+      '',
+      '## Machine',
+      '',
+      ...describeMachine(),
+      '',
+      ...all.flatMap((s) => [`## ${s.title}`, '', s.body.trimEnd(), '']),
+    ].join('\n');
+    writeFileSync(path, doc);
+    ctx.log(`wrote ${path} (${minutes.toFixed(1)} min)`);
+  };
   for (const name of only) {
     ctx.log(`== section ${name} (sizes: ${sizes.join(', ')})`);
     const section = await (await SECTIONS[name]!()).run(ctx);
     sections.push(section);
     process.stdout.write(`\n## ${section.title}\n\n${section.table}\n`);
+    const measured = `_Measured ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}, Tessera ${pkg.version}, sizes: ${sizes.join(', ')}._`;
+    fresh.push({ title: section.title, body: [measured, '', section.table, '', ...(section.notes.length ? ['Notes:', '', ...section.notes.map((n) => `- ${n}`), ''] : [])].join('\n') });
+    write();
   }
-  const minutes = (performance.now() - started) / 60_000;
-  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
-  const measured = `_Measured ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}, Tessera ${pkg.version}, sizes: ${sizes.join(', ')}._`;
-  const fresh = sections.map((s) => ({
-    title: s.title,
-    body: [measured, '', s.table, '', ...(s.notes.length ? ['Notes:', '', ...s.notes.map((n) => `- ${n}`), ''] : [])].join('\n'),
-  }));
-  // A run of some sections keeps the others' figures from the previous BENCHMARKS.md, each
-  // with its own "Measured" line, so one part can be re-measured without re-running them all.
-  const path = join(repoRoot, 'BENCHMARKS.md');
-  const all = mergeSections(existsSync(path) ? splitSections(readFileSync(path, 'utf8')) : [], fresh);
-  const doc = [
-    '# Benchmarks',
-    '',
-    `Written by \`npm run bench\` (last run ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}: sections ${only.join(', ')}, ${minutes.toFixed(1)} min). Each section says when it was measured; \`TESSERA_BENCH_ONLY=name npm run bench\` re-measures one section and keeps the others.`,
-    '',
-    '## Machine',
-    '',
-    ...describeMachine(),
-    '',
-    ...all.flatMap((s) => [`## ${s.title}`, '', s.body.trimEnd(), '']),
-  ].join('\n');
-  writeFileSync(join(repoRoot, 'BENCHMARKS.md'), doc);
-  ctx.log(`wrote ${join(repoRoot, 'BENCHMARKS.md')} (${minutes.toFixed(1)} min)`);
 }
 
 interface SectionText {
