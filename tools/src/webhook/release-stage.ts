@@ -57,8 +57,8 @@ export function createUnpreviewStage(store: Store) {
   return async (work: CancelWork, note: (text: string) => void): Promise<void> => {
     if (work.pullRequest === null) return;
     const key = `pr-${work.pullRequest}`;
-    for (const { key } of await store.listObjects('releases/')) {
-      const app = /^releases\/([^/]+)\.json$/.exec(key)?.[1];
+    for (const object of await store.listObjects('releases/')) {
+      const app = /^releases\/([^/]+)\.json$/.exec(object.key)?.[1];
       if (!app || !(await readRelease(store, app)).manifest.previews[key]) continue;
       await updateRelease(store, app, { type: 'unpreview', key }, { actor: ACTOR });
       note(`release ${app}: preview ${key} removed`);
