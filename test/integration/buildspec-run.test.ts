@@ -1,17 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseBuildspec } from '../../tools/src/buildspec/parse-buildspec.js';
 import { runBuildspec, type RunBuildspecOptions, type RunBuildspecResult } from '../../tools/src/buildspec/run-buildspec.js';
 import { isGroupAlive } from '../../tools/src/buildspec/process-group.js';
 import type { LogLine } from '../../tools/src/runs/run-record.js';
+import { useTempDirs } from '../support/temp-dirs.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = useTempDirs('run');
 
 interface Ran extends RunBuildspecResult {
   dir: string;
@@ -26,8 +23,7 @@ interface Ran extends RunBuildspecResult {
 async function run(text: string, options: Partial<RunBuildspecOptions> & { keepLogs?: boolean; setup?: (dir: string) => void } = {}): Promise<Ran> {
   const { buildspec, errors } = parseBuildspec(text, 'buildspec.yml');
   expect(errors).toEqual([]);
-  const dir = mkdtempSync(join(tmpdir(), 'tessera-run-'));
-  dirs.push(dir);
+  const dir = tempDir();
   options.setup?.(dir);
   const phases: string[] = [];
   const messages: (string | undefined)[] = [];

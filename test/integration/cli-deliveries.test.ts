@@ -1,20 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../tools/src/cli/main.js';
 import { createDeliveriesStore } from '../../tools/src/webhook/deliveries-store.js';
 import { captureIo } from '../support/capture-io.js';
+import { useTempDirs } from '../support/temp-dirs.js';
 import { createTinyRepo, pushPayload, ZERO } from '../support/webhook-fixtures.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tempDir = useTempDirs('cli-deliveries');
 
 function workspaceWithDeliveries() {
-  const dir = mkdtempSync(join(tmpdir(), 'tessera-cli-deliveries-'));
-  dirs.push(dir);
+  const dir = tempDir();
   const store = createDeliveriesStore(join(dir, '.tessera/tessera.db'));
   const payload = JSON.stringify(pushPayload({ ref: 'refs/heads/x', before: ZERO, after: 'a'.repeat(40) }));
   store.receive({ id: 'one', event: 'push', action: null, key: 'push:acme/tiny:refs/heads/x', payload, state: 'queued', reason: null, receivedAt: '2026-01-01T00:00:00.000Z' });

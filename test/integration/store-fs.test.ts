@@ -1,19 +1,13 @@
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createFsStore } from '../../tools/src/store/fs-store.js';
 import { publishBundle } from '../../tools/src/store/publish-bundle.js';
 import { makeBundleDir, sampleFiles } from '../support/bundle-fixture.js';
 import { describeStoreContract } from '../support/store-contract.js';
+import { useTempDirs } from '../support/temp-dirs.js';
 
-const storeDirs: string[] = [];
-afterAll(() => storeDirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-const makeStoreDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tessera-store-'));
-  storeDirs.push(dir);
-  return dir;
-};
+const makeStoreDir = useTempDirs('store', 'all');
 
 describeStoreContract('file-system', async () => {
   const dir = makeStoreDir();

@@ -1,17 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readBuildspec } from '../../../tools/src/buildspec/read-buildspec.js';
 import { TesseraError } from '../../../tools/src/errors/tessera-error.js';
+import { useTempDirs } from '../../support/temp-dirs.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = useTempDirs('buildspec');
 const folder = (files: Record<string, string>) => {
-  const dir = mkdtempSync(join(tmpdir(), 'tessera-buildspec-'));
-  dirs.push(dir);
+  const dir = tempDir();
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;
 };

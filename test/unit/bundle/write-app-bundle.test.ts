@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { computeIntegrity } from '../../../tools/src/bundle/asset-manifest.js';
 import { computeBundleManifest, replaceDir } from '../../../tools/src/bundle/write-app-bundle.js';
+import { useTempDirs } from '../../support/temp-dirs.js';
 
 describe('computeBundleManifest', () => {
   const bytes = (text: string) => Buffer.from(text);
@@ -44,13 +44,7 @@ describe('computeBundleManifest', () => {
 });
 
 describe('replaceDir', () => {
-  const made: string[] = [];
-  afterEach(() => made.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
-  const tempDir = () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tessera-replace-dir-'));
-    made.push(dir);
-    return dir;
-  };
+  const tempDir = useTempDirs('replace-dir');
 
   it('replaces what the target held, creating its parents', async () => {
     const base = tempDir();

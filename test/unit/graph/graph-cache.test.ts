@@ -1,13 +1,12 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Warning } from '../../../tools/src/errors/tessera-error.js';
 import { computeChain, computeReachable, type FileGraph, readFileTable } from '../../../tools/src/graph/file-graph.js';
 import { type GraphSnapshot, readGraphCache, writeGraphCache } from '../../../tools/src/graph/graph-cache.js';
+import { useTempDirs } from '../../support/temp-dirs.js';
 
-const dirs: string[] = [];
-afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tempDir = useTempDirs('graph-cache');
 
 // Paths chosen to trip a byte search: one path is the tail of another, one is a prefix of
 // another's directory, and some are not ASCII.
@@ -25,8 +24,7 @@ const graph: FileGraph = {
 const snapshot: GraphSnapshot = { projects: [], nx: { defaultBase: null, appsDir: 'apps', raw: {} } as GraphSnapshot['nx'], graph };
 
 function roundTrip(): { dir: string; read: GraphSnapshot } {
-  const dir = mkdtempSync(join(tmpdir(), 'tessera-graph-cache-'));
-  dirs.push(dir);
+  const dir = tempDir();
   writeGraphCache(dir, 'k1', snapshot, { tree: 't', params: 'p' });
   const warnings: Warning[] = [];
   const read = readGraphCache(dir, 'k1', warnings)!;
