@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRunsStore, type RunsStore } from '../../tools/src/runs/runs-store.js';
 import { buildApp } from '../../tools/src/webhook/build-app.js';
 import { createDeliveriesStore, type DeliveriesStore } from '../../tools/src/webhook/deliveries-store.js';
+import { createWebhookHandler } from '../../tools/src/webhook/webhook-route.js';
 import { deliveryHeaders, examplePayload, pullRequestPayload, pushPayload, REPO_FULL_NAME, sign } from '../support/webhook-fixtures.js';
 
 const SECRET = 'it-is-a-secret';
@@ -28,6 +29,7 @@ beforeEach(async () => {
   runs = createRunsStore(join(dir, 'tessera.db'));
   queued = 0;
   app = await buildApp({ secret: SECRET, deliveries, runs, maxBodyBytes: 1024 * 1024, onQueued: () => queued++ });
+  await app.listen({ port: 0, host: '127.0.0.1' });
 });
 afterEach(async () => {
   await app.close();
@@ -36,11 +38,25 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** A POST to the listening app over a real socket (the webhook route is a node:http handler, not reachable by inject). */
+function send(headers: Record<string, string>, body: string | Buffer): Promise<{ statusCode: number; headers: Record<string, string | string[] | undefined>; json(): any }> {
+  const port = (app.server.address() as { port: number }).port;
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/webhooks/github', headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ statusCode: res.statusCode!, headers: res.headers, json: () => JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 function post(event: string, payload: unknown, overrides: Record<string, string | undefined> = {}, id?: string) {
   const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
   const headers = { ...deliveryHeaders(SECRET, event, body, id), ...overrides };
   for (const [k, v] of Object.entries(headers)) if (v === undefined) delete headers[k];
-  return app.inject({ method: 'POST', url: '/webhooks/github', headers: headers as Record<string, string>, payload: body });
+  return send(headers as Record<string, string>, body);
 }
 const stored = () => deliveries.list({ limit: 1000 });
 
@@ -92,7 +108,7 @@ describe('POST /webhooks/github', () => {
   it('refuses a body that is not UTF-8 (GitHub signs UTF-8 JSON), and stores nothing', async () => {
     const body = Buffer.concat([Buffer.from('{"zen":"'), Buffer.from([0xff]), Buffer.from('"}')]);
     const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
-    const res = await app.inject({ method: 'POST', url: '/webhooks/github', headers: { ...deliveryHeaders(SECRET, 'issues', '', 'raw-bytes'), 'x-hub-signature-256': signature }, payload: body });
+    const res = await send({ ...deliveryHeaders(SECRET, 'issues', '', 'raw-bytes'), 'x-hub-signature-256': signature }, body);
     expect(res.statusCode).toBe(401);
     expect(stored()).toEqual([]);
   });
@@ -109,6 +125,50 @@ describe('POST /webhooks/github', () => {
     const res = await post('push', huge);
     expect(res.statusCode).toBe(413);
     expect(stored()).toEqual([]);
+  });
+
+  it('refuses a chunked body that grows over the limit with 413 and stores nothing', async () => {
+    const port = (app.server.address() as { port: number }).port;
+    const huge = JSON.stringify({ ...push, padding: 'x'.repeat(2 * 1024 * 1024) });
+    const status = await new Promise<number>((resolve, reject) => {
+      // No Content-Length: the limit can only be found while reading.
+      const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/webhooks/github', headers: { ...deliveryHeaders(SECRET, 'push', huge, 'chunked'), 'transfer-encoding': 'chunked' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      });
+      req.on('error', reject);
+      for (let i = 0; i < huge.length; i += 64 * 1024) req.write(huge.slice(i, i + 64 * 1024));
+      req.end();
+    });
+    expect(status).toBe(413);
+    expect(stored()).toEqual([]);
+  });
+
+  it('refuses a request without a body with 400, and answers a query string on the path like the bare path', async () => {
+    expect((await send(deliveryHeaders(SECRET, 'push', '', 'empty'), '')).statusCode).toBe(400);
+    const body = JSON.stringify(push);
+    const port = (app.server.address() as { port: number }).port;
+    const res = await fetch(`http://127.0.0.1:${port}/webhooks/github?source=proxy`, { method: 'POST', headers: deliveryHeaders(SECRET, 'push', body, 'with-query'), body });
+    expect(res.status).toBe(202);
+    expect(stored().map((d) => d.id)).toEqual(['with-query']);
+  });
+
+  it('answers 503 with Retry-After once the service is stopping, and stores nothing', async () => {
+    const handler = createWebhookHandler({ secret: SECRET, deliveries, planOptions: {}, maxBodyBytes: 1024 * 1024, onQueued: () => queued++ });
+    const server = createServer((req, res) => handler.handle(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      handler.close();
+      const body = JSON.stringify(push);
+      const res = await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/webhooks/github`, { method: 'POST', headers: deliveryHeaders(SECRET, 'push', body, 'late'), body });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('5');
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('closing');
+      expect(stored()).toEqual([]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('stores an unknown event as ignored, with the reason, and queues nothing', async () => {

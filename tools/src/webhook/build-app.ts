@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { isTesseraError } from '../errors/tessera-error.js';
@@ -7,14 +8,14 @@ import type { DeliveriesStore } from './deliveries-store.js';
 import type { PlanDeliveryOptions } from './plan-delivery.js';
 import { renderMetrics } from './render-metrics.js';
 import type { ReceiverActivity } from './receiver-activity.js';
-import { registerWebhookRoute } from './webhook-route.js';
+import { createWebhookHandler } from './webhook-route.js';
 import { DEFAULT_MAX_BODY_BYTES } from './webhook-settings.js';
 
 /** Options of {@link buildApp}. */
 export interface BuildAppOptions {
   /** The webhook secret (TESSERA_WEBHOOK_SECRET). */
   secret: string;
-  /** Larger bodies are refused with 413 before they are read to the end. @default 26214400 */
+  /** Larger deliveries are refused with 413 before they are read to the end. @default 26214400 */
   maxBodyBytes?: number;
   deliveries: DeliveriesStore;
   runs: RunsStore;
@@ -30,22 +31,39 @@ export interface BuildAppOptions {
 }
 
 /**
- * The service's HTTP app, without a socket: tests drive it with `inject()`, `tessera serve`
- * calls `listen()`. Only `application/json` bodies are accepted (GitHub's other choice,
- * form-encoded, is refused with 415) and they are kept as raw bytes for the signature.
+ * The service's HTTP app, without a socket: `tessera serve` and tests call `listen()`.
+ * `POST /webhooks/github` is answered by a plain node:http handler in front of Fastify (the
+ * hot path, see createWebhookHandler); Fastify serves the rest (health, metrics, runs), and
+ * `inject()` reaches only those. Only `application/json` deliveries are accepted (GitHub's
+ * other choice, form-encoded, is refused with 415) and they are kept as raw bytes for the
+ * signature.
  */
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const now = options.now ?? (() => new Date());
-  const app = Fastify({ logger: false, bodyLimit: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, return503OnClosing: true });
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  const webhook = createWebhookHandler({
+    secret: options.secret, deliveries: options.deliveries, planOptions: options.planOptions ?? {}, maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    onQueued: options.onQueued ?? (() => {}), now, activity: options.activity,
+  });
+  const app = Fastify({
+    logger: false,
+    return503OnClosing: true,
+    serverFactory: (fastify) => {
+      const server = createServer((request, response) => (webhook.matches(request) ? webhook.handle(request, response) : fastify(request, response)));
+      // Fastify's own default, which a server of our making does not get: longer than the
+      // idle timeout of the load balancers in front of it, so they never reuse a closed socket.
+      server.keepAliveTimeout = 72_000;
+      return server;
+    },
+  });
+  app.addHook('preClose', (done) => {
+    webhook.close();
+    done();
+  });
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
     reply.code(status).send({ error: { code: error.code ?? 'internal', message: error.message } });
   });
-
-  registerWebhookRoute(app, { secret: options.secret, deliveries: options.deliveries, planOptions: options.planOptions ?? {}, onQueued: options.onQueued ?? (() => {}), now, activity: options.activity });
 
   app.get('/healthz', async () => ({ ok: true }));
   app.get('/metrics', async (_request, reply) => {
