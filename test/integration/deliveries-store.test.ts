@@ -3,8 +3,10 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDeliveriesStore, type DeliveriesStore, type IncomingDelivery } from '../../tools/src/webhook/deliveries-store.js';
+import { WEBHOOK_MIGRATIONS } from '../../tools/src/webhook/webhook-schema.js';
 import { REPO_ROOT } from '../support/sample-repo.js';
 import { eventually } from '../support/webhook-fixtures.js';
 
@@ -30,6 +32,30 @@ const W1 = 'host-one:1:a';
 const W2 = 'host-two:2:b';
 
 describe('the deliveries queue', () => {
+  it('keeps the payloads of a database from before they had a table of their own', () => {
+    const old = join(dir, 'old.db');
+    const db = new Database(old);
+    db.exec(`CREATE TABLE tessera_schema (part TEXT PRIMARY KEY, version INTEGER NOT NULL) STRICT`);
+    for (const step of WEBHOOK_MIGRATIONS.slice(0, 2)) db.exec(step);
+    db.prepare(`INSERT INTO tessera_schema (part, version) VALUES ('webhook', 2)`).run();
+    const insert = db.prepare(`INSERT INTO webhook_deliveries (id, event, work_key, payload, state, received_at, updated_at) VALUES (?, 'push', ?, ?, ?, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')`);
+    insert.run('queued-1', 'k1', '{"ref":"refs/heads/one"}', 'queued');
+    insert.run('done-1', 'k2', '{"ref":"refs/heads/two"}', 'done');
+    db.close();
+    const store = createDeliveriesStore(old);
+    try {
+      expect(store.read('done-1').payload).toEqual({ ref: 'refs/heads/two' });
+      expect(store.claim(W1, 1000, 5)).toMatchObject({ id: 'queued-1', payload: '{"ref":"refs/heads/one"}' });
+      store.receive({ ...incoming('new-1'), payload: '{"ref":"refs/heads/three"}' });
+      expect(store.read('new-1').payload).toEqual({ ref: 'refs/heads/three' });
+    } finally {
+      store.close();
+    }
+    const columns = new Database(old, { readonly: true });
+    expect(columns.prepare(`SELECT name FROM pragma_table_info('webhook_deliveries')`).pluck().all()).not.toContain('payload');
+    columns.close();
+  });
+
   it('hands each delivery to one worker, oldest first', () => {
     a.receive(incoming('d1'));
     a.receive(incoming('d2'));

@@ -122,7 +122,7 @@ interface Row {
   event: string;
   action: string | null;
   work_key: string | null;
-  payload: string;
+  payload_id: number;
   state: DeliveryState;
   received_at: string;
   attempts: number;
@@ -165,10 +165,12 @@ export function createDeliveriesStore(path: string, options: DeliveriesStoreOpti
 
   const receiveOne = (d: IncomingDelivery): ReceiveResult => {
     const at = iso();
-    const inserted = s.insert.run({ ...d, updated_at: at }).changes === 1;
-    if (!inserted || !d.key) return { inserted, superseded: 0 };
+    if (s.exists.get(d.id) !== undefined) return { inserted: false, superseded: 0 };
+    const payloadId = s.insertPayload.run(d.payload).lastInsertRowid;
+    s.insert.run({ ...d, payloadId, updated_at: at });
+    if (!d.key) return { inserted: true, superseded: 0 };
     const superseded = s.supersede.run({ key: d.key, id: d.id, reason: `superseded by delivery ${d.id}`, at }).changes;
-    return { inserted, superseded };
+    return { inserted: true, superseded };
   };
   const receive = db.transaction((list: IncomingDelivery[]) => list.map(receiveOne));
 
@@ -191,7 +193,7 @@ export function createDeliveriesStore(path: string, options: DeliveriesStoreOpti
     for (;;) {
       const row = s.claim.get({ owner, until: t + leaseMs, now: t, at: iso() }) as Row | undefined;
       if (!row) return null;
-      if (row.attempts <= maxAttempts) return { id: row.id, event: row.event, payload: row.payload, attempts: row.attempts, runId: row.run_id };
+      if (row.attempts <= maxAttempts) return { id: row.id, event: row.event, payload: readPayload(s, row), attempts: row.attempts, runId: row.run_id };
       s.giveUp.run({ seq: row.seq, at: iso(), error: `gave up after ${maxAttempts} attempts: the service stopped or crashed during each of them` });
     }
   });
@@ -210,7 +212,10 @@ export function createDeliveriesStore(path: string, options: DeliveriesStoreOpti
       if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`list: limit must be a whole number of at least 1; received ${String(limit)}`);
       return guard('listing deliveries', () => (s.list.all({ limit, state: state ?? null }) as Row[]).map(toDelivery));
     },
-    read: (id) => guard(`reading delivery ${id}`, () => toDetail(resolve(s, id))),
+    read: (id) => guard(`reading delivery ${id}`, () => {
+      const row = resolve(s, id);
+      return toDetail(row, readPayload(s, row));
+    }),
     replay: (id) => guard(`replaying delivery ${id}`, () => replay.immediate(id)),
     readStats: () =>
       guard('reading the queue statistics', () => {
@@ -246,24 +251,30 @@ function toDelivery(r: Row): Delivery {
   };
 }
 
-function toDetail(r: Row): DeliveryDetail {
+function readPayload(s: ReturnType<typeof prepare>, row: Row): string {
+  return (s.payload.get(row.payload_id) as string | undefined) ?? 'null';
+}
+
+function toDetail(r: Row, text: string): DeliveryDetail {
   let payload: unknown = null;
   try {
-    payload = JSON.parse(r.payload);
+    payload = JSON.parse(text);
   } catch {
-    payload = r.payload;
+    payload = text;
   }
   return { ...toDelivery(r), ...(r.work_key ? { key: r.work_key } : {}), payload, notes: JSON.parse(r.log) as DeliveryNote[] };
 }
 
-const COLUMNS = `seq, id, event, action, work_key, payload, state, received_at, attempts, run_id, error, reason, log`;
+const COLUMNS = `seq, id, event, action, work_key, payload_id, state, received_at, attempts, run_id, error, reason, log`;
 
 function prepare(db: Database.Database) {
   return {
     insert: db.prepare(`
-      INSERT INTO webhook_deliveries (id, event, action, work_key, payload, state, received_at, updated_at, reason)
-      VALUES (@id, @event, @action, @key, @payload, @state, @receivedAt, @updated_at, @reason)
-      ON CONFLICT (id) DO NOTHING`),
+      INSERT INTO webhook_deliveries (id, event, action, work_key, payload_id, state, received_at, updated_at, reason)
+      VALUES (@id, @event, @action, @key, @payloadId, @state, @receivedAt, @updated_at, @reason)`),
+    exists: db.prepare(`SELECT 1 FROM webhook_deliveries WHERE id = ?`),
+    insertPayload: db.prepare(`INSERT INTO webhook_payloads (payload) VALUES (?)`),
+    payload: db.prepare(`SELECT payload FROM webhook_payloads WHERE id = ?`).pluck(),
     // Older work of the same branch or PR: what it would build is out of date.
     supersede: db.prepare(`
       UPDATE webhook_deliveries SET state = 'superseded', reason = @reason, lease_owner = NULL, lease_until = NULL, updated_at = @at

@@ -43,6 +43,21 @@ export const WEBHOOK_MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX webhook_deliveries_state ON webhook_deliveries(state, received_at);
   `,
+  // 3: the payload (kilobytes) in a table of its own. In the deliveries row it took overflow
+  // pages, and every change of state (superseding, claiming, a heartbeat, a note) rewrote
+  // the whole record, payload and all: superseding was most of the receiver's SQLite time.
+  // The payload is written once, keyed by an integer (no index of its own to update), and
+  // read when a worker claims the delivery.
+  `
+  CREATE TABLE webhook_payloads (
+    id INTEGER PRIMARY KEY,
+    payload TEXT NOT NULL
+  ) STRICT;
+  ALTER TABLE webhook_deliveries ADD COLUMN payload_id INTEGER;
+  INSERT INTO webhook_payloads (id, payload) SELECT seq, payload FROM webhook_deliveries;
+  UPDATE webhook_deliveries SET payload_id = seq;
+  ALTER TABLE webhook_deliveries DROP COLUMN payload;
+  `,
 ];
 
 const PART = 'webhook';
