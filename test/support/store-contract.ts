@@ -9,7 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { computeIntegrity, MANIFEST_FILE } from '../../tools/src/bundle/asset-manifest.js';
 import { isTesseraError } from '../../tools/src/errors/tessera-error.js';
 import { publishBundle, readStoredManifest } from '../../tools/src/store/publish-bundle.js';
-import { readVersions } from '../../tools/src/store/read-versions.js';
+import { readUnfinishedUploads, readVersions } from '../../tools/src/store/read-versions.js';
+import { removeUnfinishedUpload } from '../../tools/src/store/remove-version.js';
 import type { Store } from '../../tools/src/store/store.js';
 import { makeBundleDir, removeBundleDirs, sampleFiles } from './bundle-fixture.js';
 
@@ -80,6 +81,42 @@ export function describeStoreContract(name: string, freshStore: () => Promise<()
       expect(await readVersions(store, 'profile')).toEqual([]);
       expect((await publishBundle({ store, dir })).status).toBe('published');
       expect((await expectWholeBundle(store, 'profile', 'v3cccc')).files).toHaveLength(25);
+      await store.close();
+    });
+
+    it('prune spares an unfinished upload that was committed or written to since it was listed, and removes an abandoned one', async () => {
+      const store = await openStore();
+      const bundles = Object.fromEntries(['v5eeee', 'v6ffff', 'v7gggg'].map((v) => [v, makeBundleDir('profile', v, sampleFiles(v, 3))]));
+      for (const { dir } of Object.values(bundles)) await publishBundle({ store: interruptAfter(store, 3), dir, concurrency: 1 }).catch(() => {});
+      // What prune planned from: three unfinished uploads of 3 files each.
+      const listed = new Map((await readUnfinishedUploads(store, 'profile')).map((u) => [u.version, u]));
+      expect([...listed.values()].map((u) => [u.version, u.files])).toEqual([['v5eeee', 3], ['v6ffff', 3], ['v7gggg', 3]]);
+      // Then a retry commits v5, and another retry of v6 writes one more file before it stops.
+      expect((await publishBundle({ store, dir: bundles.v5eeee!.dir })).status).toBe('published');
+      await publishBundle({ store: interruptAfter(store, 4), dir: bundles.v6ffff!.dir, concurrency: 1 }).catch(() => {});
+      expect(await removeUnfinishedUpload(store, 'profile', 'v5eeee', listed.get('v5eeee')!)).toBe('committed');
+      expect(await removeUnfinishedUpload(store, 'profile', 'v6ffff', listed.get('v6ffff')!)).toBe('active');
+      expect(await removeUnfinishedUpload(store, 'profile', 'v7gggg', listed.get('v7gggg')!)).toBe('removed');
+      await expectWholeBundle(store, 'profile', 'v5eeee');
+      expect(await store.listObjects('apps/profile/v6ffff/')).toHaveLength(4);
+      expect(await store.listObjects('apps/profile/v7gggg/')).toEqual([]);
+      await store.close();
+    });
+
+    it('a publish whose files are deleted in the moment before it commits uploads them again', async () => {
+      const store = await openStore();
+      const { dir, manifest } = makeBundleDir('search', 'v8hhhh', sampleFiles('r', 3));
+      // A prune deleting the upload's files between its check for a manifest and the commit.
+      const pruning: Store = {
+        ...store,
+        location: store.location,
+        async putIfAbsent(key, body, options) {
+          if (key.endsWith(`/${MANIFEST_FILE}`)) for (const f of manifest.files.slice(0, 3)) await store.delete(`apps/search/v8hhhh/${f.path}`);
+          return store.putIfAbsent(key, body, options);
+        },
+      };
+      expect((await publishBundle({ store: pruning, dir })).status).toBe('published');
+      await expectWholeBundle(store, 'search', 'v8hhhh');
       await store.close();
     });
 

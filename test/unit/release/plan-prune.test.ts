@@ -27,8 +27,8 @@ describe('planPrune', () => {
   });
   it('removes an unfinished upload once it has been idle for an hour, never one that may be under way', () => {
     const plan = planPrune(new Map(), [], now, 24 * H, [
-      { app: 'web', version: 'dead', lastWriteAt: now - 2 * H },
-      { app: 'web', version: 'busy', lastWriteAt: now - 60_000 },
+      { app: 'web', version: 'dead', lastWriteAt: now - 2 * H, files: 3 },
+      { app: 'web', version: 'busy', lastWriteAt: now - 60_000, files: 3 },
     ]);
     expect(plan.remove).toEqual([{ app: 'web', version: 'dead', reason: 'unfinished upload (no manifest), last written 2.0 h ago' }]);
     expect(plan.keep).toEqual([{ app: 'web', version: 'busy', reason: expect.stringMatching(/unfinished upload .*may still be under way/) }]);

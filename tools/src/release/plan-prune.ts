@@ -14,6 +14,8 @@ export interface UnfinishedVersion {
   version: string;
   /** When its newest file was written, in ms since the epoch. */
   lastWriteAt: number;
+  /** How many files it had. */
+  files: number;
 }
 
 /**

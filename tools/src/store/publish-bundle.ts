@@ -101,8 +101,35 @@ export async function publishBundle(options: PublishBundleOptions): Promise<Publ
   );
 
   const committed = await store.putIfAbsent(prefix + MANIFEST_FILE, Buffer.from(JSON.stringify(manifest, null, 2) + '\n'), { contentType: 'application/json', cacheControl: NO_CACHE });
-  if (committed === 'created') return result('published');
+  if (committed === 'created') {
+    await repairAfterCommit(store, prefix, manifest, bodies);
+    return result('published');
+  }
   const winner = await readStoredManifest(store, manifest.app, manifest.version);
   if (winner && computeBundleIdentity(winner) === identity) return result('unchanged');
   throw conflict(store, manifest, winner, 'another publisher committed it first');
+}
+
+/** How often a publish re-uploads files that went missing right after its commit. */
+const REPAIR_ATTEMPTS = 3;
+
+/**
+ * Files that were found already stored ('exists') belonged to an earlier, interrupted upload,
+ * and `tessera release prune` deletes such an upload once it is an hour old. It checks for a
+ * manifest first, but a retried publish can commit in the moment between that check and the
+ * deletes. So once committed, the version's listing is checked, and whatever it lacks is
+ * uploaded again: the manifest never points at missing files for longer than this takes.
+ */
+async function repairAfterCommit(store: Store, prefix: string, manifest: AssetManifest, bodies: Map<string, Buffer>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const stored = new Set((await store.listObjects(prefix)).map((o) => o.key));
+    const missing = manifest.files.filter((f) => !stored.has(prefix + f.path));
+    if (missing.length === 0) return;
+    if (attempt > REPAIR_ATTEMPTS) {
+      throw new TesseraError('TESSERA_STORE_FAILED', `${store.location}: ${missing.length} file(s) of ${manifest.app} version ${manifest.version} keep disappearing after it was committed (${missing.slice(0, 3).map((f) => f.path).join(', ')})`, {
+        hint: 'Something is deleting the version while it is published: stop any `tessera release prune` that runs against this store, then publish again.',
+      });
+    }
+    for (const file of missing) await store.putIfAbsent(prefix + file.path, bodies.get(file.path)!, { contentType: file.contentType, cacheControl: file.cacheControl });
+  }
 }
