@@ -134,22 +134,32 @@ function computeEtag(body: Uint8Array): string {
 
 /** A lock older than this was left by a writer that died; it is broken. */
 const STALE_LOCK_MS = 10_000;
+/** How long a writer waits for another's lock before it reports a lost race. */
+const LOCK_WAIT_MS = 2_000;
 
 /**
  * Takes an exclusive lock file (O_EXCL create). A live holder means another write is under
- * way: the caller reports a lost race and re-reads, rather than waiting here.
+ * way: it waits for that one (up to LOCK_WAIT_MS), after which the caller most often finds
+ * the object changed and re-reads; false when the holder kept it longer.
  */
 async function takeLock(lock: string): Promise<boolean> {
-  for (let attempt = 0; attempt < 2; attempt++) {
+  const started = Date.now();
+  for (;;) {
     try {
       await writeFile(lock, String(process.pid), { flag: 'wx' });
       return true;
     } catch (error) {
       if (!isCode(error, 'EEXIST')) throw error;
-      const info = await stat(lock).catch(() => null);
-      if (info && Date.now() - info.mtimeMs < STALE_LOCK_MS) return false;
-      await unlink(lock).catch(() => {});
     }
+    const info = await stat(lock).catch(() => null);
+    if (info && Date.now() - info.mtimeMs >= STALE_LOCK_MS) {
+      await unlink(lock).catch(() => {});
+      continue;
+    }
+    // Held by a writer that is working: wait for it rather than count a lost round at once.
+    // A caller's retries are for the manifest having changed, and a writer slowed down by a
+    // busy machine would otherwise burn them all in a few milliseconds.
+    if (Date.now() - started >= LOCK_WAIT_MS) return false;
+    await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * 8));
   }
-  return false;
 }
