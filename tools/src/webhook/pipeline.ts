@@ -33,6 +33,12 @@ export interface PipelineContext {
   isInStore?(app: string, version: string): Promise<boolean>;
   /** The service workspace's store, open for the delivery (the release stage sets previews and canaries in it). */
   store?: Store;
+  /**
+   * Awaited before each stage: in one process with the receiver (`--role both`) it waits
+   * while requests are being answered, so a delivery's git and build processes, whose every
+   * spawn stalls the event loop for a fork, start between bursts rather than during them.
+   */
+  beforeStage?: () => Promise<void>;
   /** Set by the range stage. */
   /** `base` null: the head is a root commit with nothing to compare with, so every app builds. */
   range?: { base: string | null; head: string };
@@ -165,6 +171,7 @@ export async function runPipeline(ctx: PipelineContext, stages: readonly Pipelin
   for (const stage of stages) {
     if ((failure !== null || ctx.signal.aborted) && !stage.always) continue;
     try {
+      await ctx.beforeStage?.();
       await stage.run(ctx);
     } catch (error) {
       failure ??= error;

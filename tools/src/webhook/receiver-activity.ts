@@ -24,8 +24,9 @@ export interface ReceiverActivity {
  * Acknowledging comes first. In one process the worker's pipeline (spawning git and builds,
  * which blocks the loop for a fork each time, affected analysis, SQLite saves) competes with
  * the receiver for one event loop, so during a burst every delivery waits for it too. The
- * worker asks this before it claims a delivery and starts one only between bursts; the
- * delivery it is running goes on. Waiting is bounded, so the queue drains under any load.
+ * worker asks this before it claims a delivery, and the delivery it is running asks it before
+ * each stage of its pipeline, so both start only between bursts. Waiting is bounded, so the
+ * queue drains under any load.
  */
 export function createReceiverActivity(options: ReceiverActivityOptions = {}): ReceiverActivity {
   const quietMs = options.quietMs ?? 20;

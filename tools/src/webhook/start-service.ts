@@ -43,7 +43,7 @@ export interface Service {
  * settings), then run the cancel or build stages. Build failures are the run's outcome,
  * not the delivery's: the delivery is `done` when the pipeline ran to its end.
  */
-export async function processDelivery(delivery: ClaimedDelivery, signal: AbortSignal, owner: string, deps: { settings: WebhookSettings; deliveries: DeliveriesStore; statuses: StatusReporter; stages?: readonly PipelineStage[] }): Promise<DeliveryOutcome> {
+export async function processDelivery(delivery: ClaimedDelivery, signal: AbortSignal, owner: string, deps: { settings: WebhookSettings; deliveries: DeliveriesStore; statuses: StatusReporter; stages?: readonly PipelineStage[]; beforeStage?: () => Promise<void> }): Promise<DeliveryOutcome> {
   const { settings, deliveries } = deps;
   const note = (text: string) => deliveries.addNote(delivery.id, text);
   if (delivery.attempts > 1) note(`attempt ${delivery.attempts}: resuming after an interrupted attempt${delivery.runId ? ` (run ${delivery.runId})` : ''}`);
@@ -66,6 +66,7 @@ export async function processDelivery(delivery: ClaimedDelivery, signal: AbortSi
       storeUrl: settings.storeUrl,
       isInStore: async (app, version) => (await readStoredManifest(store, app, version)) !== null,
       store,
+      beforeStage: deps.beforeStage,
     }, deps.stages ?? createBuildStages(settings.release));
     if (runStatus) note(`run ${runStatus}`);
     return { state: 'done' };
@@ -99,7 +100,7 @@ export async function startService(options: StartServiceOptions): Promise<Servic
     const activity = settings.role === 'both' ? createReceiverActivity() : undefined;
     const worker = !working ? null : createWorker({
       deliveries, leaseMs: settings.leaseMs, maxAttempts: settings.maxAttempts, pollMs: settings.pollMs, log, beforeClaim: activity?.whenQuiet,
-      process: (delivery, signal, owner) => processDelivery(delivery, signal, owner, { settings, deliveries, statuses, stages: options.stages }),
+      process: (delivery, signal, owner) => processDelivery(delivery, signal, owner, { settings, deliveries, statuses, stages: options.stages, beforeStage: activity?.whenQuiet }),
     });
     let port: number | null = null;
     if (settings.role !== 'work') {
