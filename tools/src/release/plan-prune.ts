@@ -37,6 +37,9 @@ export interface PrunePlan {
   keep: PruneDecision[];
 }
 
+/** The order of a plan's lists: by app, then version. */
+export const comparePruneDecisions = (a: PruneDecision, b: PruneDecision): number => a.app.localeCompare(b.app) || a.version.localeCompare(b.version);
+
 /** Versions stay servable this long after they stop being live. @default 24 hours */
 export const DEFAULT_RETENTION_MS = 24 * 60 * 60 * 1000;
 
@@ -73,8 +76,7 @@ export function planPrune(manifests: ReadonlyMap<string, ReleaseManifest>, versi
     if (idle >= UNFINISHED_UPLOAD_GRACE_MS) plan.remove.push({ app: u.app, version: u.version, reason });
     else plan.keep.push({ app: u.app, version: u.version, reason: `${reason}: may still be under way` });
   }
-  const order = (a: PruneDecision, b: PruneDecision) => a.app.localeCompare(b.app) || a.version.localeCompare(b.version);
-  plan.remove.sort(order);
-  plan.keep.sort(order);
+  plan.remove.sort(comparePruneDecisions);
+  plan.keep.sort(comparePruneDecisions);
   return plan;
 }

@@ -5,7 +5,7 @@ import { TesseraError } from '../../errors/tessera-error.js';
 import { computeRoutes } from '../../edge/resolve-route.js';
 import type { ReleaseAction } from '../../release/next-release.js';
 import { formatDurationShort, parseDuration } from '../../release/parse-duration.js';
-import { planPrune, type PublishedVersion, type UnfinishedVersion } from '../../release/plan-prune.js';
+import { comparePruneDecisions, planPrune, type PublishedVersion, type UnfinishedVersion } from '../../release/plan-prune.js';
 import type { ReleaseManifest } from '../../release/release-manifest.js';
 import { readRelease, updateRelease } from '../../release/update-release.js';
 import { openStore } from '../../store/open-store.js';
@@ -175,6 +175,7 @@ async function prune(store: Store, apps: string[], values: Values, io: Io, confi
       if (outcome === 'removed') continue;
       plan.remove.splice(plan.remove.indexOf(d), 1);
       plan.keep.push({ ...d, reason: `${d.reason}; ${outcome === 'committed' ? 'committed by a publish meanwhile' : 'written to meanwhile: a publish is under way'}` });
+      plan.keep.sort(comparePruneDecisions);
     }
   }
   if (values.json) io.stdout.write(JSON.stringify({ dryRun, retention: formatDurationShort(retentionMs), ...plan }, null, 2) + '\n');
