@@ -1,57 +1,14 @@
-import { runBuild, type RunBuildResult } from '../fanout/run-build.js';
+import { runBuild } from '../fanout/run-build.js';
 import { TesseraError } from '../errors/tessera-error.js';
 import type { JobRecord } from '../runs/run-record.js';
-import type { Store } from '../store/store.js';
 import type { ResolvedConfig } from '../workspace/config.js';
+import type { PipelineContext, PipelineStage } from './pipeline-stage.js';
 import { createReleaseStage } from './release-stage.js';
-import type { BuildWork, CancelWork } from './plan-delivery.js';
+import type { CancelWork } from './plan-delivery.js';
 import { checkoutCommit, fetchSourceTolerant, hasCommit, isRootCommit } from './source-clone.js';
-import { computeCommitState, type StatusReporter } from './status-reporter.js';
+import { computeCommitState } from './status-reporter.js';
 
-/** What every stage of one delivery's pipeline shares. Stages read what earlier ones left. */
-export interface PipelineContext {
-  deliveryId: string;
-  work: BuildWork;
-  cloneDir: string;
-  runsDbPath: string;
-  executor: 'local' | 'codebuild';
-  concurrency?: number;
-  fetchAttempts: number;
-  fetchBackoffMs: number;
-  /** Aborted when the delivery is superseded, replayed elsewhere, or the service stops. */
-  signal: AbortSignal;
-  statuses: StatusReporter;
-  /** A note visible on the delivery (`tessera deliveries show`). */
-  note(text: string): void;
-  /** The run id, recorded on the delivery as soon as the plan exists. */
-  onRun(runId: string): void;
-  /** The same inputs never build twice: a version already built is CACHED. */
-  isVersionBuilt(app: string, version: string): boolean;
-  /** The store builds publish to (the service workspace's). */
-  storeUrl?: string;
-  /** True when the store already holds the version: it is CACHED too, and publishing it again is not needed. */
-  isInStore?(app: string, version: string): Promise<boolean>;
-  /** The service workspace's store, open for the delivery (the release stage sets previews and canaries in it). */
-  store?: Store;
-  /**
-   * Awaited before each stage: in one process with the receiver (`--role both`) it waits
-   * while requests are being answered, so a delivery's git and build processes, whose every
-   * spawn stalls the event loop for a fork, start between bursts rather than during them.
-   */
-  beforeStage?: () => Promise<void>;
-  /** Set by the range stage. */
-  /** `base` null: the head is a root commit with nothing to compare with, so every app builds. */
-  range?: { base: string | null; head: string };
-  /** Set by the build stage. */
-  build?: RunBuildResult;
-}
-
-/** One step of the pipeline. `always` stages run even after the delivery was aborted (statuses must not stay pending). */
-export interface PipelineStage {
-  name: string;
-  always?: boolean;
-  run(ctx: PipelineContext): Promise<void>;
-}
+export type { PipelineContext, PipelineStage } from './pipeline-stage.js';
 
 /** fetch: bring the clone up to date, retrying with backoff; each failed attempt is noted on the delivery. */
 export const fetchStage: PipelineStage = {

@@ -4,7 +4,7 @@ import { parseDuration } from '../release/parse-duration.js';
 import { readRelease, updateRelease } from '../release/update-release.js';
 import type { Store } from '../store/store.js';
 import type { ResolvedConfig } from '../workspace/config.js';
-import type { PipelineContext, PipelineStage } from './pipeline.js';
+import type { PipelineContext, PipelineStage } from './pipeline-stage.js';
 import type { CancelWork } from './plan-delivery.js';
 
 const ACTOR = 'tessera serve';
