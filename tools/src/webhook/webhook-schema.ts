@@ -45,9 +45,8 @@ export const WEBHOOK_MIGRATIONS: readonly string[] = [
   `,
   // 3: the payload (kilobytes) in a table of its own. In the deliveries row it took overflow
   // pages, and every change of state (superseding, claiming, a heartbeat, a note) rewrote
-  // the whole record, payload and all: superseding was most of the receiver's SQLite time.
-  // The payload is written once, keyed by an integer (no index of its own to update), and
-  // read when a worker claims the delivery.
+  // the whole record, payload and all. The payload is written once, keyed by an integer (no
+  // index of its own to update), and read when a worker claims or shows the delivery.
   `
   CREATE TABLE webhook_payloads (
     id INTEGER PRIMARY KEY,
