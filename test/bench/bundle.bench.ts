@@ -24,7 +24,7 @@ import type { Store } from '../../tools/src/store/store.js';
 import { makeBundleDir } from '../support/bundle-fixture.js';
 import { startRadosgw } from '../support/radosgw/start-radosgw.js';
 import { createSampleRepo } from '../support/sample-repo.js';
-import { measure, median } from './measure.js';
+import { measure, median, readProcessCpuMs } from './measure.js';
 import type { BenchContext, Section } from './run.js';
 
 // One esbuild run's CPU varies by about ±12% on this shared machine: 9 runs left the median
@@ -87,26 +87,13 @@ function findEsbuildChildren(): number[] {
 }
 
 /**
- * CPU milliseconds used so far by this process and the esbuild service. CPU time is what
- * Tessera adds; on a shared machine it is far steadier than wall time. The esbuild service's
- * is the sum over its threads of `se.sum_exec_runtime` in /proc/<pid>/task/<tid>/sched (ms,
- * to the nanosecond; schedstat reads 0 on this kernel):
- * /proc/<pid>/stat counts in 10 ms ticks, ±5% of a sample app's build, as much as the
- * overhead being measured.
+ * CPU milliseconds used so far by this process and the esbuild service (see
+ * readProcessCpuMs). CPU time is what Tessera adds; on a shared machine it is far steadier
+ * than wall time.
  */
 function cpuNowMs(esbuildPids: readonly number[]): number {
   const self = process.cpuUsage();
-  let children = 0;
-  for (const pid of esbuildPids) {
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      try {
-        children += Number(/^se\.sum_exec_runtime\s*:\s*([\d.]+)/m.exec(readFileSync(`/proc/${pid}/task/${tid}/sched`, 'utf8'))?.[1] ?? 0);
-      } catch {
-        // the thread exited meanwhile
-      }
-    }
-  }
-  return (self.user + self.system) / 1000 + children;
+  return (self.user + self.system) / 1000 + esbuildPids.reduce((ms, pid) => ms + (readProcessCpuMs(pid) ?? 0), 0);
 }
 
 /** Wall and CPU time of Tessera's bundle and of plain esbuild on the same entry, alternating. */

@@ -23,13 +23,14 @@
  *   TESSERA_BENCH_WEBHOOK_CPU_PROF=DIR     run the services under `node --cpu-prof` into DIR
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDeliveriesStore } from '../../tools/src/webhook/deliveries-store.js';
+import { WEBHOOK_PATH } from '../../tools/src/webhook/webhook-route.js';
 import { createRemote, createTinyRepo, deliveryHeaders, pushPayload, ZERO } from '../support/webhook-fixtures.js';
 import { BurstConnection, sendBurst, serializeRequest, type BurstAnswer } from './burst-client.js';
-import { median } from './measure.js';
+import { median, readProcessCpuMs } from './measure.js';
 import type { BenchContext, Section } from './run.js';
 
 const BURST = Number(process.env.TESSERA_BENCH_WEBHOOK_BURST ?? 500);
@@ -44,26 +45,11 @@ const SECRET = 'bench-secret';
 const SAMPLE_MS = 500;
 const ACK_ONLY = process.env.TESSERA_BENCH_WEBHOOK_ACK_ONLY === '1';
 const CPU_PROF = process.env.TESSERA_BENCH_WEBHOOK_CPU_PROF;
-/** Linux clock ticks per second, the unit of /proc/<pid>/stat's utime and stime. */
-const CLOCK_TICKS = 100;
-const WEBHOOK_PATH = '/webhooks/github';
 
 type Mode = 'both' | 'split' | 'bare';
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
-/** CPU time (user + system) a child process has used so far, in ms; null off Linux. */
-function readProcessCpuMs(pid: number): number | null {
-  try {
-    // Fields after the command name (which may hold spaces): utime and stime are 14th and 15th.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return null;
-  }
 }
 
 async function readMetrics(url: string): Promise<Map<string, number>> {
@@ -297,7 +283,7 @@ export async function run(ctx: BenchContext): Promise<Section> {
       `The sender is a lean HTTP/1.1 client (test/bench/burst-client.ts): requests prepared and signed before the clock starts, written as one buffer each on connections opened and warmed (${4 * SOCKETS} signed pings) beforehand, about 0.1 ms of CPU per request. node:http's client and undici cost 0.4–0.6 ms per request on this machine, as much as the service, and doubled the measured latency.`,
       'A burst that opens its own connections is slower to acknowledge for a reason outside Tessera\'s code: Node\'s libuv (1.45 and later) accepts one new connection per turn of the event loop, and while earlier connections are being answered a turn takes milliseconds, so the last connections of the burst wait in the kernel\'s accept queue. The bare server shows the same. A keep-alive proxy in front of the service (docs/webhook.md) avoids it.',
       'In one process the worker claims a delivery, and the running delivery starts each stage of its pipeline, only once no request has been in flight for 20 ms (at most a second later), so during a burst the receiver has the event loop to itself apart from the stage under way; with `--role receive` plus `--role work` processes on one database the receiver only verifies and stores, and the worker competes with it and the sender for the 2 cores.',
-      'CPU per delivery is user + system time over the bursts, of the service process (/proc, all its threads: the checkpoint thread included) and of the sender; unlike the latencies it does not depend on what else the shared machine runs.',
+      'CPU per delivery is the CPU time over the bursts of the service process (the scheduler\'s run time of all its threads, the checkpoint thread included; see readProcessCpuMs) and of the sender; unlike the latencies it does not depend on what else the shared machine runs.',
       'The worker runs one delivery at a time per process (its clone is checked out at the delivery\'s head); more `--role work` processes (each with its own `webhook.cloneDir`) drain the queue faster.',
       'The tiny workspace of test/support/webhook-fixtures.ts; the buildspec only echoes; the local executor builds each job in its own git worktree.',
     ],
