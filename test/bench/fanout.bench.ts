@@ -26,7 +26,7 @@ import { createCodeBuildExecutor, DEFAULT_BACKOFF, DEFAULT_POLL } from '../../to
 import type { Executor, JobSpec } from '../../tools/src/executors/executor.js';
 import { createLocalExecutor } from '../../tools/src/executors/local-executor.js';
 import { runFanout } from '../../tools/src/fanout/run-fanout.js';
-import type { JobRecord, PhaseRecord, PhaseType, RunRecord } from '../../tools/src/runs/run-record.js';
+import type { JobRecord, PhaseRecord, PhaseType, RunRecord } from '../../tools/src/records/run-record.js';
 import { createEmptyRepo, createSampleRepo, type TestRepo } from '../support/sample-repo.js';
 import { createSeededRandom } from '../support/seeded-random.js';
 import { startChildServer, type ServerSnapshot } from './fanout-server.js';

@@ -11,12 +11,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CODEBUILD_PRICE_PER_MINUTE } from '../../tools/src/plan/pricing.js';
+import { CODEBUILD_PRICE_PER_MINUTE } from '../../tools/src/workspace/config.js';
 import type { PageData } from '../../tools/src/report/compute-page-data.js';
 import type { RowBox, View } from '../../tools/src/report/page/timeline.js';
 import { phaseColor } from '../../tools/src/report/phase-colors.js';
 import { createReportWriter } from '../../tools/src/report/write-report.js';
-import type { RunRecord } from '../../tools/src/runs/run-record.js';
+import type { RunRecord } from '../../tools/src/records/run-record.js';
 import { createJob, codebuildPhases, createSampleHistory, createSampleRun, writeJobLogs } from '../support/report-runs.js';
 import { REPO_ROOT } from '../support/sample-repo.js';
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseBuildspec } from '../../tools/src/buildspec/parse-buildspec.js';
 import { runBuildspec, type RunBuildspecOptions, type RunBuildspecResult } from '../../tools/src/buildspec/run-buildspec.js';
 import { isGroupAlive } from '../../tools/src/buildspec/process-group.js';
-import type { LogLine } from '../../tools/src/runs/run-record.js';
+import type { LogLine } from '../../tools/src/records/run-record.js';
 import { useTempDirs } from '../support/temp-dirs.js';
 
 const tempDir = useTempDirs('run');

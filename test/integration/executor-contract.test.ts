@@ -9,7 +9,7 @@ import { createCodeBuildExecutor } from '../../tools/src/executors/codebuild-exe
 import type { Executor, JobSpec } from '../../tools/src/executors/executor.js';
 import { createLocalExecutor } from '../../tools/src/executors/local-executor.js';
 import { runFanout } from '../../tools/src/fanout/run-fanout.js';
-import type { JobRecord, LogLine, RunRecord } from '../../tools/src/runs/run-record.js';
+import type { JobRecord, LogLine, RunRecord } from '../../tools/src/records/run-record.js';
 import { type CodeBuildServerOptions, startCodeBuildServer } from '../support/codebuild-server/server.js';
 import { createEmptyRepo, REPO_ROOT, type TestRepo } from '../support/sample-repo.js';
 

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TesseraError } from '../../tools/src/errors/tessera-error.js';
 import { MIGRATIONS, openRunsDb, readSchemaVersion } from '../../tools/src/runs/open-runs-db.js';
-import type { JobRecord, PhaseRecord, RunRecord } from '../../tools/src/runs/run-record.js';
+import type { JobRecord, PhaseRecord, RunRecord } from '../../tools/src/records/run-record.js';
 import { createRunsStore, type RunsStore } from '../../tools/src/runs/runs-store.js';
 import { REPO_ROOT } from '../support/sample-repo.js';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readConfig } from '../../tools/src/workspace/read-workspace.js';
-import { startService } from '../../tools/src/webhook/start-service.js';
+import { startService } from '../../tools/src/pipelines/start-service.js';
 import { resolveWebhookSettings } from '../../tools/src/webhook/webhook-settings.js';
 import { REPO_ROOT } from '../support/sample-repo.js';
 import { createTinyRepo, eventually } from '../support/webhook-fixtures.js';

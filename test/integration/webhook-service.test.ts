@@ -8,7 +8,7 @@ import { readRelease } from '../../tools/src/release/update-release.js';
 import { createFsStore } from '../../tools/src/store/fs-store.js';
 import { DEFAULT_CONFIG, type ResolvedConfig } from '../../tools/src/workspace/config.js';
 import { REPO_ROOT } from '../support/sample-repo.js';
-import { startService, type Service } from '../../tools/src/webhook/start-service.js';
+import { startService, type Service } from '../../tools/src/pipelines/start-service.js';
 import { resolveWebhookSettings } from '../../tools/src/webhook/webhook-settings.js';
 import type { TestRepo } from '../support/sample-repo.js';
 import { createRemote, createTinyRepo, deliveryHeaders, eventually, pullRequestPayload, pushPayload, startFakeGitHub, ZERO } from '../support/webhook-fixtures.js';

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isTesseraError } from '../../tools/src/errors/tessera-error.js';
-import { CODEBUILD_PRICE_PER_MINUTE } from '../../tools/src/plan/pricing.js';
+import { CODEBUILD_PRICE_PER_MINUTE } from '../../tools/src/workspace/config.js';
 import { createLiveReport } from '../../tools/src/report/live-report.js';
 import { readSidecarLog } from '../../tools/src/report/page/log-lines.js';
 import { createReportWriter, resolveLogDir, resolveReportFile, type ReportWriter } from '../../tools/src/report/write-report.js';
-import type { RunRecord } from '../../tools/src/runs/run-record.js';
+import type { RunRecord } from '../../tools/src/records/run-record.js';
 import { createSampleRun, writeJobLogs } from '../support/report-runs.js';
 
 let dir: string;

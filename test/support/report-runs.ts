@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { BuildHistoryPoint, JobRecord, JobStatus, PhaseRecord, PhaseStatus, PhaseType, RunRecord } from '../../tools/src/runs/run-record.js';
+import type { BuildHistoryPoint, JobRecord, JobStatus, PhaseRecord, PhaseStatus, PhaseType, RunRecord } from '../../tools/src/records/run-record.js';
 import { createSeededRandom } from './seeded-random.js';
 
 /** A phase of a job spec: type, seconds, and a status other than SUCCEEDED. */

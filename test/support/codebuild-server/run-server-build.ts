@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseBuildspec } from '../../../tools/src/buildspec/parse-buildspec.js';
 import { formatContainerTime, runBuildspec } from '../../../tools/src/buildspec/run-buildspec.js';
-import type { PhaseStatus, PhaseType } from '../../../tools/src/runs/run-record.js';
+import type { PhaseStatus, PhaseType } from '../../../tools/src/records/run-record.js';
 
 const exec = promisify(execFile);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Executor, JobOutcome, JobSpec } from '../../../tools/src/executors/executor.js';
 import { runFanout } from '../../../tools/src/fanout/run-fanout.js';
-import { TERMINAL_JOB_STATUSES, type JobRecord, type RunRecord } from '../../../tools/src/runs/run-record.js';
+import { TERMINAL_JOB_STATUSES, type JobRecord, type RunRecord } from '../../../tools/src/records/run-record.js';
 
 /** An executor whose builds finish when the test says so: counts what is in flight. */
 function createControlledExecutor() {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeRunCost } from '../../../tools/src/report/compute-cost.js';
-import { CODEBUILD_PRICE_PER_MINUTE } from '../../../tools/src/plan/pricing.js';
-import type { RunRecord } from '../../../tools/src/runs/run-record.js';
+import { CODEBUILD_PRICE_PER_MINUTE } from '../../../tools/src/workspace/config.js';
+import type { RunRecord } from '../../../tools/src/records/run-record.js';
 import { createJob, type JobSpecForTest } from '../../support/report-runs.js';
 
 const T0 = Date.parse('2026-11-22T14:05:00.000Z');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeTimeline } from '../../../tools/src/report/compute-timeline.js';
-import type { RunRecord } from '../../../tools/src/runs/run-record.js';
+import type { RunRecord } from '../../../tools/src/records/run-record.js';
 import { codebuildPhases, createJob, createSampleRun, type JobSpecForTest } from '../../support/report-runs.js';
 
 const T0 = Date.parse('2026-11-22T14:05:00.000Z');

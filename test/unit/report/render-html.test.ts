@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { PageData } from '../../../tools/src/report/compute-page-data.js';
 import { formatConsoleUrl } from '../../../tools/src/report/compute-page-data.js';
 import { renderHtmlReport, type HtmlReportOptions } from '../../../tools/src/report/render-html.js';
-import { CODEBUILD_PRICE_PER_MINUTE } from '../../../tools/src/plan/pricing.js';
-import type { RunRecord } from '../../../tools/src/runs/run-record.js';
+import { CODEBUILD_PRICE_PER_MINUTE } from '../../../tools/src/workspace/config.js';
+import type { RunRecord } from '../../../tools/src/records/run-record.js';
 import { createJob, createSampleHistory, createSampleRun } from '../../support/report-runs.js';
 
 const T0 = Date.parse('2026-11-22T14:05:00.000Z');

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CODEBUILD_PRICE_PER_MINUTE } from '../../../tools/src/plan/pricing.js';
+import { CODEBUILD_PRICE_PER_MINUTE } from '../../../tools/src/workspace/config.js';
 import { describeStatus } from '../../../tools/src/report/describe-status.js';
 import { renderMarkdownSummary } from '../../../tools/src/report/render-markdown.js';
-import type { JobStatus } from '../../../tools/src/runs/run-record.js';
+import type { JobStatus } from '../../../tools/src/records/run-record.js';
 import { createJob, createSampleRun, createSyntheticRun } from '../../support/report-runs.js';
 
 const T0 = Date.parse('2026-11-22T14:05:00.000Z');

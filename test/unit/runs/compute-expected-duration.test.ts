@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeJobDurationMs, computeMedian } from '../../../tools/src/runs/compute-expected-duration.js';
-import type { PhaseRecord } from '../../../tools/src/runs/run-record.js';
+import type { PhaseRecord } from '../../../tools/src/records/run-record.js';
 
 const t = (s: number) => new Date(Date.UTC(2025, 2, 1, 10) + s * 1000).toISOString();
 const phase = (type: PhaseRecord['type'], start: number, end: number | null): PhaseRecord => ({ type, status: 'SUCCEEDED', start: t(start), end: end === null ? null : t(end) });

@@ -10,7 +10,7 @@ import { readConfig, readWorkspaceText } from '../workspace/read-workspace.js';
 import { isObject, parseJson } from '../workspace/parse-json.js';
 import { type AffectedResult, computeAffected } from './compute-affected.js';
 import type { FileVersions } from './locator-context.js';
-import { LOCKFILES } from './parse-lockfile.js';
+import { LOCKFILES } from '../workspace/parse-lockfile.js';
 
 export interface ReadAffectedOptions extends Omit<ChangeSetOptions, 'base'> {
   root: string;

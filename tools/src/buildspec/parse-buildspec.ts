@@ -4,7 +4,7 @@
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { Location, Problem, Warning } from '../errors/tessera-error.js';
-import { BUILDSPEC_PHASES, type BuildspecPhaseName } from '../runs/run-record.js';
+import { BUILDSPEC_PHASES, type BuildspecPhaseName } from '../records/run-record.js';
 
 /** One phase of a buildspec (`phases.<name>`). */
 export interface BuildspecPhase {

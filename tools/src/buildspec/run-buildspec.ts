@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { BUILDSPEC_PHASES, type BuildspecPhaseName, type LogLine, type PhaseStatus, type PhaseType } from '../runs/run-record.js';
+import { BUILDSPEC_PHASES, type BuildspecPhaseName, type LogLine, type PhaseStatus, type PhaseType } from '../records/run-record.js';
 import { collectArtifacts, expandVariables } from './collect-artifacts.js';
 import type { Buildspec } from './parse-buildspec.js';
 import { isGroupAlive, killProcessGroups } from './process-group.js';

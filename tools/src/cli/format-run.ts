@@ -1,7 +1,7 @@
 import pc from 'picocolors';
 import type { PlannedJob } from '../plan/plan-builds.js';
 import { formatDuration } from '../runs/format-duration.js';
-import type { JobRecord, JobStatus, RunRecord } from '../runs/run-record.js';
+import type { JobRecord, JobStatus, RunRecord } from '../records/run-record.js';
 
 
 /** A job's elapsed time: from leaving the queue to its last phase's end (or `now`). */

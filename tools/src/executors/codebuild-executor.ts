@@ -1,7 +1,7 @@
 import { BatchGetBuildsCommand, BatchGetProjectsCommand, type Build, CodeBuildClient, StartBuildCommand, StopBuildCommand } from '@aws-sdk/client-codebuild';
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { TesseraError } from '../errors/tessera-error.js';
-import type { PhaseStatus, PhaseType } from '../runs/run-record.js';
+import type { PhaseStatus, PhaseType } from '../records/run-record.js';
 import type { Executor, JobEvents, JobOutcome } from './executor.js';
 
 export interface CodeBuildExecutorOptions {

@@ -1,4 +1,4 @@
-import type { JobStatus, LogLine, PhaseStatus, PhaseType } from '../runs/run-record.js';
+import type { JobStatus, LogLine, PhaseStatus, PhaseType } from '../records/run-record.js';
 
 /** Everything an executor needs to run one app's build. */
 export interface JobSpec {

@@ -6,7 +6,7 @@ import { runBuildspec } from '../buildspec/run-buildspec.js';
 import { isProcessAlive } from '../buildspec/process-group.js';
 import { expandVariables } from '../buildspec/collect-artifacts.js';
 import { runGit } from '../git/run-git.js';
-import type { PhaseType } from '../runs/run-record.js';
+import type { PhaseType } from '../records/run-record.js';
 import type { Executor, JobOutcome } from './executor.js';
 
 export interface LocalExecutorOptions {

@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import { TesseraError } from '../errors/tessera-error.js';
 import type { Executor, JobEvents, JobOutcome, JobSpec } from '../executors/executor.js';
-import type { JobRecord, JobStatus, LogLine, PhaseStatus, PhaseType, RunRecord } from '../runs/run-record.js';
+import type { JobRecord, JobStatus, LogLine, PhaseStatus, PhaseType, RunRecord } from '../records/run-record.js';
 
 /** What happened, for live progress. The run record passed along is already updated. */
 export type FanoutEvent =

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { computeDependencies, type Lockfile } from '../affected/parse-lockfile.js';
+import { computeDependencies, type Lockfile } from '../workspace/parse-lockfile.js';
 import { computeReachable, type FileGraph } from '../graph/file-graph.js';
 import type { ResolvedConfig } from '../workspace/config.js';
 

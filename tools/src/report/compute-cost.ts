@@ -1,5 +1,5 @@
-import { computeBilledMinutes, computeBilledMs } from '../plan/pricing.js';
-import type { RunRecord } from '../runs/run-record.js';
+import { computeBilledMinutes, computeBilledMs } from '../runs/estimate-cost.js';
+import type { RunRecord } from '../records/run-record.js';
 
 /** What one compute type's builds took and cost. */
 export interface CostRow {

@@ -1,12 +1,4 @@
-import type { TimelineJob } from './compute-timeline.js';
-
-/** The chain of builds that set the run's wall time. */
-export interface CriticalPath {
-  /** Indexes into the timeline's jobs, first build of the chain first; empty when nothing ran. */
-  chain: number[];
-  /** The last build's slowest phase: where the minutes at the end of the run went. */
-  phase: { type: string; ms: number } | null;
-}
+import type { CriticalPath, TimelineJob } from './timeline.js';
 
 /**
  * The critical path of a fan-out run. Jobs have no dependencies on each other, so the run

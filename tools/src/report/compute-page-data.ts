@@ -1,5 +1,5 @@
-import type { BuildHistoryPoint, JobRecord, RunRecord } from '../runs/run-record.js';
-import type { Timeline } from './compute-timeline.js';
+import type { BuildHistoryPoint, JobRecord, RunRecord } from '../records/run-record.js';
+import type { Timeline } from './timeline.js';
 import { describeStatus, type StatusTone } from './describe-status.js';
 
 /**

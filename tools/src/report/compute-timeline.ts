@@ -1,42 +1,6 @@
-import { WAITING_PHASES } from '../runs/compute-expected-duration.js';
-import type { JobRecord, RunRecord } from '../runs/run-record.js';
-import { computeCriticalPath, type CriticalPath } from './compute-critical-path.js';
-
-/** One phase as a bar segment, in ms from the run's start. */
-export interface TimelineSegment {
-  type: string;
-  status: string;
-  start: number;
-  /** `null` while the phase is still running. */
-  end: number | null;
-  message?: string;
-}
-
-/** One job on the run's time axis (every time in ms from the run's start). */
-export interface TimelineJob {
-  job: JobRecord;
-  /** Its position in `run.jobs`. */
-  index: number;
-  /** Entered the queue; `null` when it never did (a CACHED job). */
-  queuedAt: number | null;
-  /** Left the queue (the end of its waiting phases); `null` while waiting or when it never queued. */
-  startedAt: number | null;
-  /** The end of its last phase; `null` while running or when it never ran. */
-  endedAt: number | null;
-  segments: TimelineSegment[];
-  /** Its longest phase after waiting (an open phase counts up to `now`). */
-  slowest: { type: string; ms: number } | null;
-}
-
-/** A run laid out on one time axis: what the Gantt, the trace and the summaries draw from. */
-export interface Timeline {
-  /** The run's start, in ms since the epoch: time 0 of the axis. */
-  origin: number;
-  /** From the run's start to its end, or to `now` while it runs: the wall time. */
-  span: number;
-  jobs: TimelineJob[];
-  critical: CriticalPath;
-}
+import { type RunRecord, WAITING_PHASES } from '../records/run-record.js';
+import { computeCriticalPath } from './compute-critical-path.js';
+import type { Timeline, TimelineJob, TimelineSegment } from './timeline.js';
 
 const isWaiting = (type: string) => (WAITING_PHASES as readonly string[]).includes(type);
 

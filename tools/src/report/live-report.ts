@@ -1,5 +1,5 @@
 import { isTesseraError, type TesseraError } from '../errors/tessera-error.js';
-import type { RunRecord } from '../runs/run-record.js';
+import type { RunRecord } from '../records/run-record.js';
 import type { ReportWriter } from './write-report.js';
 
 /** The report of a run in progress, kept up to date while it runs. */

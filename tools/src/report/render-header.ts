@@ -1,7 +1,7 @@
 import { formatDuration } from '../runs/format-duration.js';
-import type { RunRecord } from '../runs/run-record.js';
+import type { RunRecord } from '../records/run-record.js';
 import type { RunCost } from './compute-cost.js';
-import type { Timeline } from './compute-timeline.js';
+import type { Timeline } from './timeline.js';
 import { describeStatus, type StatusTone } from './describe-status.js';
 import { escapeHtml as h } from './escape-html.js';
 import { PHASE_COLORS, FAILED_PHASE_COLOR } from './phase-colors.js';

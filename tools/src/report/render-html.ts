@@ -1,4 +1,4 @@
-import type { RunRecord } from '../runs/run-record.js';
+import type { RunRecord } from '../records/run-record.js';
 import { computeRunCost } from './compute-cost.js';
 import { computePageData, type PageDataOptions } from './compute-page-data.js';
 import { computeTimeline } from './compute-timeline.js';

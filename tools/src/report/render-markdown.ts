@@ -1,5 +1,5 @@
 import { formatDuration } from '../runs/format-duration.js';
-import type { RunRecord } from '../runs/run-record.js';
+import type { RunRecord } from '../records/run-record.js';
 import { computeRunCost } from './compute-cost.js';
 import { computeTimeline } from './compute-timeline.js';
 import { describeStatus, type StatusTone } from './describe-status.js';

@@ -1,4 +1,4 @@
-import type { RunRecord } from '../runs/run-record.js';
+import type { RunRecord } from '../records/run-record.js';
 import { computeTimeline } from './compute-timeline.js';
 import { describeStatus } from './describe-status.js';
 

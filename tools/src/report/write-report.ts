@@ -1,7 +1,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { TesseraError } from '../errors/tessera-error.js';
-import type { BuildHistoryPoint, RunRecord } from '../runs/run-record.js';
+import type { BuildHistoryPoint, RunRecord } from '../records/run-record.js';
 import { readPageScript } from './read-page-script.js';
 import { renderHtmlReport } from './render-html.js';
 

@@ -1,10 +1,5 @@
-import type { PhaseRecord, PhaseType } from './run-record.js';
+import { type PhaseRecord, WAITING_PHASES } from '../records/run-record.js';
 
-/**
- * Phases that measure waiting, not building: a job's duration starts after them, so that a
- * build that once waited ten minutes for a slot is not scheduled as a ten-minute build.
- */
-export const WAITING_PHASES: readonly PhaseType[] = ['SUBMITTED', 'QUEUED'];
 
 /**
  * How long a job built, in ms: from the start of its first phase that is not waiting

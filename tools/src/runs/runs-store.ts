@@ -5,7 +5,7 @@ import { TesseraError } from '../errors/tessera-error.js';
 import { computeJobDurationMs, computeMedian } from './compute-expected-duration.js';
 import { isRunInterrupted, type RunsOwner } from './is-run-interrupted.js';
 import { DEFAULT_BUSY_TIMEOUT_MS, openRunsDb } from './open-runs-db.js';
-import type { BuildHistoryPoint, JobRecord, JobStatus, PhaseRecord, RunRecord } from './run-record.js';
+import type { BuildHistoryPoint, JobRecord, JobStatus, PhaseRecord, RunRecord } from '../records/run-record.js';
 import { toRunsDbError } from './runs-db-error.js';
 import { isProcessAlive } from '../buildspec/process-group.js';
 

@@ -1,5 +1,5 @@
 import { Octokit } from '@octokit/core';
-import type { JobStatus } from '../runs/run-record.js';
+import type { JobStatus } from '../records/run-record.js';
 import type { DeliveryRepo } from './plan-delivery.js';
 
 /** GitHub's commit status states. */

@@ -1,7 +1,13 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { createRequire } from 'node:module';
 import type { Problem } from '../errors/tessera-error.js';
-import { CODEBUILD_PRICE_PER_MINUTE } from '../plan/pricing.js';
+
+/**
+ * CodeBuild on-demand prices, USD per build minute, Linux general1 in us-east-1. Billed per
+ * started minute from the start of PROVISIONING to the end of the build. Overridden per
+ * compute type by `codebuild.pricePerMinute` in tessera.config.json.
+ */
+export const CODEBUILD_PRICE_PER_MINUTE: Readonly<Record<string, number>> = { small: 0.005, medium: 0.01, large: 0.02, xlarge: 0.04, '2xlarge': 0.08 };
 
 /** Per-app settings in tessera.config.json. */
 export interface AppConfig {

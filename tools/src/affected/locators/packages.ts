@@ -1,6 +1,6 @@
 import { isObject, parseJson } from '../../workspace/parse-json.js';
 import { type AffectedInput, changedKeys, type GraphView } from '../locator-context.js';
-import { computeDependencies, computeDependents, diffLockfiles, LOCKFILES, type Lockfile, parseLockfile } from '../parse-lockfile.js';
+import { computeDependencies, computeDependents, diffLockfiles, LOCKFILES, type Lockfile, parseLockfile } from '../../workspace/parse-lockfile.js';
 import type { LocatorResult, Reason } from '../reason.js';
 
 const DEP_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies', 'overrides', 'resolutions'];

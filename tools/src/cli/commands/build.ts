@@ -1,7 +1,7 @@
 import pc from 'picocolors';
 import { TesseraError } from '../../errors/tessera-error.js';
-import { runBuild } from '../../fanout/run-build.js';
-import type { LogLine, RunRecord } from '../../runs/run-record.js';
+import { runBuild } from '../../pipelines/run-build.js';
+import type { LogLine, RunRecord } from '../../records/run-record.js';
 import { formatPlan, formatProgressTable, computeRunDocument, formatSummary } from '../format-run.js';
 import type { Command } from '../command.js';
 import { readBooleanFlag, readChoice, readStringFlag, readWorkspaceDir } from '../resolve-flags.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { isAbsolute, relative, resolve } from 'node:path';
 import pc from 'picocolors';
-import { readAppVersion } from '../../bundle/read-app-version.js';
+import { readAppVersion } from '../../pipelines/read-app-version.js';
 import { writeAppBundle } from '../../bundle/write-app-bundle.js';
 import { TesseraError } from '../../errors/tessera-error.js';
 import { readCommitId } from '../../git/read-repository.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRepositoryRoot } from '../../git/read-repository.js';
-import { startService } from '../../webhook/start-service.js';
+import { startService } from '../../pipelines/start-service.js';
 import { resolveWebhookSettings } from '../../webhook/webhook-settings.js';
 import { readConfig } from '../../workspace/read-workspace.js';
 import type { Command } from '../command.js';

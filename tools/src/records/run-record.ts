@@ -1,6 +1,7 @@
 /**
  * The run record: what one `tessera build` did, in CodeBuild's own words. Executors fill it
- * through events; the runs store persists it; reports render it.
+ * through events; the runs store persists it; reports render it. This is the shared
+ * vocabulary of buildspec, executors, fan-out, runs and report, so it imports nothing.
  */
 
 /** CodeBuild's build phases, in order. QUEUED also covers waiting for a slot in the fan-out. */
@@ -21,6 +22,12 @@ export type RunStatus = 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | 'STOPPED';
 
 /** Terminal job statuses: a job ends in exactly one of these. */
 export const TERMINAL_JOB_STATUSES: readonly JobStatus[] = ['SUCCEEDED', 'FAILED', 'FAULT', 'TIMED_OUT', 'STOPPED', 'CACHED'];
+
+/**
+ * Phases that measure waiting, not building: a job's duration starts after them, so that a
+ * build that once waited ten minutes for a slot is not scheduled as a ten-minute build.
+ */
+export const WAITING_PHASES: readonly PhaseType[] = ['SUBMITTED', 'QUEUED'];
 
 /** One phase of one build. Times are ISO-8601 strings. */
 export interface PhaseRecord {

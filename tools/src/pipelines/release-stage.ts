@@ -5,7 +5,7 @@ import { readRelease, updateRelease } from '../release/update-release.js';
 import type { Store } from '../store/store.js';
 import type { ResolvedConfig } from '../workspace/config.js';
 import type { PipelineContext, PipelineStage } from './pipeline-stage.js';
-import type { CancelWork } from './plan-delivery.js';
+import type { CancelWork } from '../webhook/plan-delivery.js';
 
 const ACTOR = 'tessera serve';
 

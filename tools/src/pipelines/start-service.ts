@@ -1,18 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import { isTesseraError, TesseraError } from '../errors/tessera-error.js';
 import { createRunsStore, type RunsStore } from '../runs/runs-store.js';
-import { buildApp } from './build-app.js';
-import { createWorker, type DeliveryOutcome, type Worker } from './create-worker.js';
-import { createDeliveriesStore, type ClaimedDelivery, type DeliveriesStore } from './deliveries-store.js';
+import { buildApp } from '../webhook/build-app.js';
+import { createWorker, type DeliveryOutcome, type Worker } from '../webhook/create-worker.js';
+import { createDeliveriesStore, type ClaimedDelivery, type DeliveriesStore } from '../webhook/deliveries-store.js';
 import { openStore } from '../store/open-store.js';
 import { readStoredManifest } from '../store/publish-bundle.js';
-import { CANCEL_STAGES, createBuildStages, runPipeline, type PipelineStage } from './pipeline.js';
+import { CANCEL_STAGES, createBuildStages, runPipeline, type PipelineStage } from './deliver.js';
 import { createUnpreviewStage } from './release-stage.js';
-import { planDelivery } from './plan-delivery.js';
-import { createReceiverActivity } from './receiver-activity.js';
-import { ensureClone } from './source-clone.js';
-import { createStatusReporter, type StatusReporter } from './status-reporter.js';
-import type { WebhookSettings } from './webhook-settings.js';
+import { planDelivery } from '../webhook/plan-delivery.js';
+import { createReceiverActivity } from '../webhook/receiver-activity.js';
+import { ensureClone } from '../webhook/source-clone.js';
+import { createStatusReporter, type StatusReporter } from '../webhook/status-reporter.js';
+import type { WebhookSettings } from '../webhook/webhook-settings.js';
 
 /** Options of {@link startService}. */
 export interface StartServiceOptions {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeDependents, diffLockfiles, parseLockfile } from '../../../tools/src/affected/parse-lockfile.js';
+import { computeDependents, diffLockfiles, parseLockfile } from '../../../tools/src/workspace/parse-lockfile.js';
 
 const npm = (version: string) =>
   JSON.stringify({ lockfileVersion: 3, packages: { '': { name: 'root' }, 'node_modules/react-dom': { version: '19.0.0', integrity: 'a', dependencies: { scheduler: '^0.25' } }, 'node_modules/scheduler': { version, integrity: version } } });

@@ -1,27 +1,27 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, type WriteStream } from 'node:fs';
 import { join, relative } from 'node:path';
 import { type AffectedReport, readAffected } from '../affected/read-affected.js';
-import { type Lockfile, LOCKFILES, parseLockfile } from '../affected/parse-lockfile.js';
+import { readHeadLockfile } from '../workspace/read-lockfile.js';
 import { readBuildspec } from '../buildspec/read-buildspec.js';
 import { TesseraError, type Warning } from '../errors/tessera-error.js';
 import type { Executor, JobSpec } from '../executors/executor.js';
 import { createCodeBuildExecutor } from '../executors/codebuild-executor.js';
 import { cleanStaleWorktrees, createLocalExecutor } from '../executors/local-executor.js';
-import { readCommitId, readFileAtCommit, readRepositoryRoot } from '../git/read-repository.js';
+import { readCommitId, readRepositoryRoot } from '../git/read-repository.js';
 import type { FileGraph } from '../graph/file-graph.js';
 import { ensureCacheDir, loadGraph } from '../graph/load-graph.js';
 import { planBuilds, type PlannedJob } from '../plan/plan-builds.js';
-import { estimateCost } from '../plan/pricing.js';
+import { estimateCost } from '../runs/estimate-cost.js';
 import { createLiveReport, type LiveReport } from '../report/live-report.js';
 import { createReportWriter, resolveReportFile } from '../report/write-report.js';
-import type { JobRecord, LogLine, RunRecord } from '../runs/run-record.js';
+import type { JobRecord, LogLine, RunRecord } from '../records/run-record.js';
 import { createRunsStore } from '../runs/runs-store.js';
 import type { ResolvedConfig } from '../workspace/config.js';
 import { readConfig } from '../workspace/read-workspace.js';
 import { openStore, resolveStoreUrl } from '../store/open-store.js';
 import { readStoredManifest } from '../store/publish-bundle.js';
-import { type FanoutEvent, runFanout } from './run-fanout.js';
+import { type FanoutEvent, runFanout } from '../fanout/run-fanout.js';
 
 export interface RunBuildOptions {
   root: string;
@@ -71,21 +71,6 @@ export interface RunBuildResult {
 /** A sortable, readable run id: `20261122-140501-3fa2`. */
 export function createRunId(now = new Date()): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}-${randomBytes(2).toString('hex')}`;
-}
-
-/** The lockfile at `commit` (or in the working tree when null), parsed; null when there is none or it cannot be parsed. */
-export async function readHeadLockfile(root: string, commit: string | null): Promise<Lockfile | null> {
-  for (const name of LOCKFILES) {
-    const text = commit ? await readFileAtCommit(root, commit, name) : existsSync(join(root, name)) ? readFileSync(join(root, name), 'utf8') : null;
-    if (text !== null) {
-      try {
-        return parseLockfile(name, text);
-      } catch {
-        return null;
-      }
-    }
-  }
-  return null;
 }
 
 function resolveApps(requested: string[] | undefined, graph: FileGraph): string[] {

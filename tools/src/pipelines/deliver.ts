@@ -1,12 +1,12 @@
-import { runBuild } from '../fanout/run-build.js';
+import { runBuild } from './run-build.js';
 import { TesseraError } from '../errors/tessera-error.js';
-import type { JobRecord } from '../runs/run-record.js';
+import type { JobRecord } from '../records/run-record.js';
 import type { ResolvedConfig } from '../workspace/config.js';
 import type { PipelineContext, PipelineStage } from './pipeline-stage.js';
 import { createReleaseStage } from './release-stage.js';
-import type { CancelWork } from './plan-delivery.js';
-import { checkoutCommit, fetchSourceTolerant, hasCommit, isRootCommit } from './source-clone.js';
-import { computeCommitState } from './status-reporter.js';
+import type { CancelWork } from '../webhook/plan-delivery.js';
+import { checkoutCommit, fetchSourceTolerant, hasCommit, isRootCommit } from '../webhook/source-clone.js';
+import { computeCommitState } from '../webhook/status-reporter.js';
 
 export type { PipelineContext, PipelineStage } from './pipeline-stage.js';
 

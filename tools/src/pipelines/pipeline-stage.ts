@@ -1,7 +1,7 @@
-import type { RunBuildResult } from '../fanout/run-build.js';
+import type { RunBuildResult } from './run-build.js';
 import type { Store } from '../store/store.js';
-import type { BuildWork } from './plan-delivery.js';
-import type { StatusReporter } from './status-reporter.js';
+import type { BuildWork } from '../webhook/plan-delivery.js';
+import type { StatusReporter } from '../webhook/status-reporter.js';
 
 /** What every stage of one delivery's pipeline shares. Stages read what earlier ones left. */
 export interface PipelineContext {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Warning } from '../errors/tessera-error.js';
-import { readHeadLockfile } from '../fanout/run-build.js';
+import { readHeadLockfile } from '../workspace/read-lockfile.js';
 import { loadGraph } from '../graph/load-graph.js';
 import { computeAppVersion } from '../plan/plan-builds.js';
 import type { ResolvedConfig } from '../workspace/config.js';

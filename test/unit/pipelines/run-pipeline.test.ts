@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runPipeline, type PipelineContext, type PipelineStage } from '../../../tools/src/webhook/pipeline.js';
+import { runPipeline, type PipelineContext, type PipelineStage } from '../../../tools/src/pipelines/deliver.js';
 
 const stage = (name: string, log: string[], always = false): PipelineStage => ({ name, always, run: async () => void log.push(name) });
 

@@ -1,12 +1,5 @@
-import { WAITING_PHASES } from '../runs/compute-expected-duration.js';
-import type { JobRecord } from '../runs/run-record.js';
-
-/**
- * CodeBuild on-demand prices, USD per build minute, Linux general1 in us-east-1. Billed per
- * started minute from the start of PROVISIONING to the end of the build. Overridden per
- * compute type by `codebuild.pricePerMinute` in tessera.config.json.
- */
-export const CODEBUILD_PRICE_PER_MINUTE: Readonly<Record<string, number>> = { small: 0.005, medium: 0.01, large: 0.02, xlarge: 0.04, '2xlarge': 0.08 };
+import { type JobRecord, WAITING_PHASES } from '../records/run-record.js';
+import { CODEBUILD_PRICE_PER_MINUTE } from '../workspace/config.js';
 
 /**
  * The part of a job CodeBuild bills, in ms: from the start of its first phase after waiting
