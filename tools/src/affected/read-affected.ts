@@ -8,6 +8,7 @@ import { readFileTable } from '../graph/file-graph.js';
 import { loadGraph } from '../graph/load-graph.js';
 import { readConfig, readWorkspaceText } from '../workspace/read-workspace.js';
 import { isObject, parseJson } from '../workspace/parse-json.js';
+import type { ResolvedConfig } from '../workspace/config.js';
 import { type AffectedResult, computeAffected } from './compute-affected.js';
 import type { FileVersions } from './locator-context.js';
 import { LOCKFILES } from '../workspace/parse-lockfile.js';
@@ -17,6 +18,8 @@ export interface ReadAffectedOptions extends Omit<ChangeSetOptions, 'base'> {
   /** @default nx.json `defaultBase`, else "main" */
   base?: string;
   projectsFrom?: 'tessera' | 'nx';
+  /** The command's resolved configuration; read from `<root>/tessera.config.json` when the caller has none yet. */
+  config?: ResolvedConfig;
 }
 
 /** The answer of `tessera affected`, as printed by `--json`. */
@@ -51,7 +54,7 @@ export function readDefaultBase(root: string): string {
 export async function readAffected(options: ReadAffectedOptions): Promise<AffectedReport> {
   const started = performance.now();
   const { root } = options;
-  const config = readConfig(root);
+  const config = options.config ?? readConfig(root);
   const base = options.base ?? readDefaultBase(root);
   const changeSet = await readChangeSet(root, { ...options, base });
   const warnings: Warning[] = [];

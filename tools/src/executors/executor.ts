@@ -1,4 +1,4 @@
-import type { JobStatus, LogLine, PhaseStatus, PhaseType } from '../records/run-record.js';
+import type { ExecutorName, JobStatus, LogLine, PhaseStatus, PhaseType } from '../records/run-record.js';
 
 /** Everything an executor needs to run one app's build. */
 export interface JobSpec {
@@ -39,7 +39,7 @@ export interface JobOutcome {
  * build (process-group kill or StopBuild) and resolves with STOPPED.
  */
 export interface Executor {
-  readonly name: 'local' | 'codebuild';
+  readonly name: ExecutorName;
   /** A sensible --concurrency when none is given. */
   readonly defaultConcurrency: number;
   run(job: JobSpec, events: JobEvents, signal: AbortSignal): Promise<JobOutcome>;

@@ -172,7 +172,9 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
       graph.blobs = await readBlobs(root, dir, graph.files, entries, dirty);
       snapshot = { projects: base.snapshot.projects, nx: base.snapshot.nx, graph };
     } else {
-      const workspace = await readWorkspace(dir, { projectsFrom: options.projectsFrom });
+      // The command's config describes the working tree; a checkout of another revision is
+      // read with its own tessera.config.json, which its tree id (the cache key) covers.
+      const workspace = await readWorkspace(dir, { projectsFrom: options.projectsFrom, ...(dir === root ? { config } : {}) });
       const largeFiles = findLargeFiles(tracked, workspace.config.maxFileBytes);
       let parseable = 0;
       for (const path of tracked) if (PARSED.test(path)) parseable++;

@@ -1,3 +1,4 @@
+import type { ExecutorName } from '../records/run-record.js';
 import type { RunBuildResult } from './run-build.js';
 import type { Store } from '../store/store.js';
 import type { BuildWork } from '../webhook/plan-delivery.js';
@@ -9,7 +10,7 @@ export interface PipelineContext {
   work: BuildWork;
   cloneDir: string;
   runsDbPath: string;
-  executor: 'local' | 'codebuild';
+  executor: ExecutorName;
   concurrency?: number;
   fetchAttempts: number;
   fetchBackoffMs: number;

@@ -6,8 +6,7 @@ import { readHeadLockfile } from '../workspace/read-lockfile.js';
 import { readBuildspec } from '../buildspec/read-buildspec.js';
 import { TesseraError, type Warning } from '../errors/tessera-error.js';
 import type { Executor, JobSpec } from '../executors/executor.js';
-import { createCodeBuildExecutor } from '../executors/codebuild-executor.js';
-import { cleanStaleWorktrees, createLocalExecutor } from '../executors/local-executor.js';
+import { openExecutor } from '../executors/open-executor.js';
 import { readCommitId, readRepositoryRoot } from '../git/read-repository.js';
 import type { FileGraph } from '../graph/file-graph.js';
 import { ensureCacheDir, loadGraph } from '../graph/load-graph.js';
@@ -15,7 +14,7 @@ import { planBuilds, type PlannedJob } from '../plan/plan-builds.js';
 import { estimateCost } from '../runs/estimate-cost.js';
 import { createLiveReport, type LiveReport } from '../report/live-report.js';
 import { createReportWriter, resolveReportFile } from '../report/write-report.js';
-import type { JobRecord, LogLine, RunRecord } from '../records/run-record.js';
+import type { ExecutorName, JobRecord, LogLine, RunRecord } from '../records/run-record.js';
 import { createRunsStore } from '../runs/runs-store.js';
 import type { ResolvedConfig } from '../workspace/config.js';
 import { readConfig } from '../workspace/read-workspace.js';
@@ -31,7 +30,7 @@ export interface RunBuildOptions {
   affected?: { base?: string; head?: string; deepen?: boolean; files?: string[] } | null;
   /** Build the working tree in place instead of clean worktrees at HEAD. */
   uncommitted?: boolean;
-  executor: 'local' | 'codebuild';
+  executor: ExecutorName;
   concurrency?: number;
   failFast?: boolean;
   dryRun?: boolean;
@@ -108,7 +107,7 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
   let sourceVersion: string;
   if (options.affected) {
     const head = options.affected.head ?? (options.uncommitted ? undefined : 'HEAD');
-    affected = await readAffected({ root, base: options.affected.base, head: options.affected.files ? undefined : head, deepen: options.affected.deepen, files: options.affected.files });
+    affected = await readAffected({ root, config, base: options.affected.base, head: options.affected.files ? undefined : head, deepen: options.affected.deepen, files: options.affected.files });
     graph = affected.snapshot.graph;
     sourceVersion = affected.headCommit;
     warnings.push(...affected.warnings);
@@ -160,9 +159,7 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
 
     const executor =
       options.executorInstance ??
-      (options.executor === 'codebuild'
-        ? await createCodeBuildExecutor({ project: config.codebuild.project, region: config.codebuild.region })
-        : (await cleanStaleWorktrees(root, config.cacheDir), createLocalExecutor({ root, cacheDir: config.cacheDir, buildspec, inPlace: options.uncommitted })));
+      (await openExecutor({ name: options.executor, root, cacheDir: config.cacheDir, buildspec, inPlace: options.uncommitted, codebuild: config.codebuild }));
     const concurrency = options.concurrency ?? executor.defaultConcurrency;
     mkdirSync(logDir, { recursive: true });
     const logs = new Map<string, WriteStream>();

@@ -4,6 +4,10 @@
  * vocabulary of buildspec, executors, fan-out, runs and report, so it imports nothing.
  */
 
+/** The executors a job can run on: this machine, or one AWS CodeBuild build per job. */
+export const EXECUTOR_NAMES = ['local', 'codebuild'] as const;
+export type ExecutorName = (typeof EXECUTOR_NAMES)[number];
+
 /** CodeBuild's build phases, in order. QUEUED also covers waiting for a slot in the fan-out. */
 export const PHASE_TYPES = [
   'SUBMITTED', 'QUEUED', 'PROVISIONING', 'DOWNLOAD_SOURCE', 'INSTALL', 'PRE_BUILD', 'BUILD', 'POST_BUILD', 'UPLOAD_ARTIFACTS', 'FINALIZING', 'COMPLETED',
@@ -50,7 +54,7 @@ export interface LogLine {
 export interface JobRecord {
   app: string;
   version: string;
-  executor: 'local' | 'codebuild';
+  executor: ExecutorName;
   status: JobStatus;
   /** The executor's id for the build (CodeBuild's `project:uuid`, or `local:<run>:<app>`). */
   buildId: string | null;

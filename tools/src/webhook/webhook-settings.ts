@@ -1,3 +1,4 @@
+import type { ExecutorName } from '../records/run-record.js';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { resolveReportFile } from '../report/write-report.js';
 import { TesseraError } from '../errors/tessera-error.js';
@@ -22,7 +23,7 @@ export interface WebhookSettings {
   maxBodyBytes: number;
   leaseMs: number;
   maxAttempts: number;
-  executor: 'local' | 'codebuild';
+  executor: ExecutorName;
   concurrency: number | undefined;
   githubApiUrl: string;
   githubToken: string | undefined;

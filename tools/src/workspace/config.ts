@@ -1,3 +1,4 @@
+import type { ExecutorName } from '../records/run-record.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { createRequire } from 'node:module';
 import type { Problem } from '../errors/tessera-error.js';
@@ -98,7 +99,7 @@ export interface WebhookConfig {
   /** A delivery whose pipeline was interrupted this many times is marked failed. @default 5 */
   maxAttempts?: number;
   /** Executor of the service's builds. @default "local" */
-  executor?: 'local' | 'codebuild';
+  executor?: ExecutorName;
   /** GitHub REST API base URL for commit statuses. @default "https://api.github.com" */
   githubApiUrl?: string;
   /** The service's public URL: commit statuses link to `<publicUrl>/runs/<id>`. */

@@ -20,6 +20,12 @@ export interface Workspace {
 export interface ReadWorkspaceOptions {
   /** Where the project list comes from: Tessera's own discovery, or the workspace's Nx project graph. @default "tessera" */
   projectsFrom?: 'tessera' | 'nx';
+  /**
+   * The command's resolved configuration (read once per command with readConfig and passed
+   * down). Absent only for a checkout of another revision, whose own tessera.config.json is
+   * part of what is being analysed: it is read from that checkout.
+   */
+  config?: ResolvedConfig;
 }
 
 function readText(root: string, file: string, problems: Problem[]): { file: string; text: string } | null {
@@ -76,7 +82,7 @@ export async function readWorkspace(root: string, options: ReadWorkspaceOptions 
   if (!nxJson && !rootPackageJson && !unreadable.length) {
     throw new TesseraError('TESSERA_WORKSPACE_NOT_FOUND', `${root} has neither nx.json nor package.json`);
   }
-  const config = readConfig(root);
+  const config = options.config ?? readConfig(root);
 
   let discovered;
   if (options.projectsFrom === 'nx') {

@@ -1,0 +1,33 @@
+import type { Buildspec } from '../buildspec/parse-buildspec.js';
+import type { ExecutorName } from '../records/run-record.js';
+import type { Executor } from './executor.js';
+
+/** What either executor needs; each takes its own part. */
+export interface OpenExecutorOptions {
+  name: ExecutorName;
+  /** The workspace (a git checkout). */
+  root: string;
+  /** Tessera's directory inside the workspace (config `cacheDir`). */
+  cacheDir: string;
+  /** The buildspec the local executor runs. */
+  buildspec: Buildspec;
+  /** Local: build in the working tree itself (`--uncommitted`). */
+  inPlace?: boolean;
+  /** CodeBuild: the project builds start in (config `codebuild.project`) and its region. */
+  codebuild: { project: string; region?: string };
+}
+
+/**
+ * The executor a run asked for, loaded only then: a local build never loads the AWS SDK
+ * (about 100 ms of start-up), a CodeBuild run never loads the worktree code. The local
+ * executor first removes worktrees that crashed runs left behind.
+ */
+export async function openExecutor(options: OpenExecutorOptions): Promise<Executor> {
+  if (options.name === 'codebuild') {
+    const { createCodeBuildExecutor } = await import('./codebuild-executor.js');
+    return createCodeBuildExecutor({ project: options.codebuild.project, region: options.codebuild.region });
+  }
+  const { cleanStaleWorktrees, createLocalExecutor } = await import('./local-executor.js');
+  await cleanStaleWorktrees(options.root, options.cacheDir);
+  return createLocalExecutor({ root: options.root, cacheDir: options.cacheDir, buildspec: options.buildspec, inPlace: options.inPlace });
+}
