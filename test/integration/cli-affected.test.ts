@@ -192,3 +192,19 @@ describe('the built CLI', () => {
   });
 });
 
+
+describe('range flags: one set of rules for affected and build', () => {
+  it.each([
+    [['affected', '--files', 'libs/formatting/src/dates.ts', '--head', 'HEAD']],
+    [['build', '--affected', '--files', 'libs/formatting/src/dates.ts', '--head', 'HEAD', '--dry-run']],
+    [['build', '--affected', '--uncommitted', '--head', 'HEAD', '--dry-run']],
+    [['affected', '--files', ' , ']],
+    [['build', '--affected', '--files', ',', '--dry-run']],
+    [['build', '--head', 'HEAD', '--dry-run']],
+  ])('tessera %j is a usage error, not a silently dropped flag', async (argv) => {
+    const io = captureIo(repo.dir);
+    expect(await main(argv, io)).toBe(2);
+    expect(io.err()).toContain('TESSERA_USAGE');
+    expect(io.out()).toBe('');
+  });
+});

@@ -30,3 +30,33 @@ export function readChoice<T extends string>(value: string | undefined, flag: st
   if ((choices as readonly string[]).includes(value)) return value as T;
   throw new TesseraError('TESSERA_USAGE', `--${flag} must be one of ${choices.join(', ')}; received "${value}"`);
 }
+
+/** The change range a command analyses, from --base/--head/--files/--uncommitted/--untracked. */
+export interface RangeFlags {
+  base?: string;
+  head?: string;
+  /** Explicit changed paths (`--files a,b`): the working tree, only these files. */
+  files?: string[];
+  uncommitted: boolean;
+  untracked: boolean;
+  deepen: boolean;
+}
+
+/**
+ * The range rules of `affected` and `build`, in one place: --base and --head (else
+ * TESSERA_BASE / TESSERA_HEAD); --files needs at least one path; --head compares commits, so
+ * it cannot be combined with the flags that look at the working tree.
+ */
+export function readRangeFlags(values: Values, io: Io): RangeFlags {
+  const files = typeof values.files === 'string' ? values.files.split(',').map((f) => f.trim()).filter(Boolean) : undefined;
+  if (files && files.length === 0) throw new TesseraError('TESSERA_USAGE', `--files needs at least one path; received ${JSON.stringify(values.files)}`);
+  const head = readStringFlag(values, io, 'head', 'TESSERA_HEAD');
+  const uncommitted = values.uncommitted === true;
+  const untracked = values.untracked === true;
+  if (head && (uncommitted || untracked || files)) {
+    throw new TesseraError('TESSERA_USAGE', '--head cannot be combined with --uncommitted, --untracked or --files, which look at the working tree', {
+      hint: 'Drop --head to analyse the working tree, or drop the working-tree flags to compare commits.',
+    });
+  }
+  return { base: readStringFlag(values, io, 'base', 'TESSERA_BASE'), head, files, uncommitted, untracked, deepen: readBooleanFlag(values, io, 'deepen', 'TESSERA_DEEPEN') };
+}

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, readFileSync, type WriteStream } from 'node:fs';
 import { join, relative } from 'node:path';
 import { type AffectedReport, readAffected } from '../affected/read-affected.js';
+import { formatLogLine } from '../records/log-line.js';
 import { readHeadLockfile } from '../workspace/read-lockfile.js';
 import { readBuildspec } from '../buildspec/read-buildspec.js';
 import { TesseraError, type Warning } from '../errors/tessera-error.js';
@@ -193,7 +194,7 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
         onLog(app, line) {
           let stream = logs.get(app);
           if (!stream) logs.set(app, (stream = createWriteStream(join(logDir, `${app}.log`), { flags: 'a' })));
-          stream.write(`${line.time}\t${line.stream}\t${line.text}\n`);
+          stream.write(formatLogLine(line));
           options.onLog?.(app, line);
         },
       });

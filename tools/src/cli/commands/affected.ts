@@ -1,9 +1,8 @@
 import pc from 'picocolors';
 import { readAffected } from '../../affected/read-affected.js';
-import { TesseraError } from '../../errors/tessera-error.js';
 import type { Command } from '../command.js';
 import { formatAffectedJson, formatAffectedMarkdown, formatAffectedMatrix, formatAffectedText, formatWhy } from '../format-affected.js';
-import { readBooleanFlag, readChoice, readStringFlag, readWorkspaceDir } from '../resolve-flags.js';
+import { readChoice, readRangeFlags, readStringFlag, readWorkspaceDir } from '../resolve-flags.js';
 
 const FORMATS = ['text', 'json', 'matrix', 'md'] as const;
 
@@ -25,20 +24,10 @@ export const affectedCommand: Command = {
   },
   async run(values, _positionals, io) {
     const format = values.json ? 'json' : readChoice(readStringFlag(values, io, 'format', 'TESSERA_FORMAT'), 'format', FORMATS, 'text');
-    const files = typeof values.files === 'string' ? values.files.split(',').map((f) => f.trim()).filter(Boolean) : undefined;
-    if (files && files.length === 0) throw new TesseraError('TESSERA_USAGE', '--files needs at least one path; received an empty list');
-    const head = readStringFlag(values, io, 'head', 'TESSERA_HEAD');
-    if (head && (values.uncommitted || values.untracked || files)) {
-      throw new TesseraError('TESSERA_USAGE', '--head cannot be combined with --uncommitted, --untracked or --files, which look at the working tree', { hint: 'Drop --head to analyse the working tree, or drop the working-tree flags to compare commits.' });
-    }
+    const range = readRangeFlags(values, io);
     const report = await readAffected({
       root: readWorkspaceDir(values, io),
-      base: readStringFlag(values, io, 'base', 'TESSERA_BASE'),
-      head,
-      uncommitted: values.uncommitted === true,
-      untracked: values.untracked === true,
-      files,
-      deepen: readBooleanFlag(values, io, 'deepen', 'TESSERA_DEEPEN'),
+      ...range,
       projectsFrom: readChoice(readStringFlag(values, io, 'projects', 'TESSERA_PROJECTS'), 'projects', ['tessera', 'nx'] as const, 'tessera'),
     });
     const c = pc.createColors(io.color);

@@ -1,10 +1,11 @@
 import pc from 'picocolors';
 import { TesseraError } from '../../errors/tessera-error.js';
 import { runBuild } from '../../pipelines/run-build.js';
+import { parseLogFile } from '../../records/log-line.js';
 import type { LogLine, RunRecord } from '../../records/run-record.js';
 import { formatPlan, formatProgressTable, computeRunDocument, formatSummary } from '../format-run.js';
 import type { Command } from '../command.js';
-import { readBooleanFlag, readChoice, readStringFlag, readWorkspaceDir } from '../resolve-flags.js';
+import { readBooleanFlag, readChoice, readRangeFlags, readStringFlag, readWorkspaceDir } from '../resolve-flags.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
@@ -37,6 +38,8 @@ export const buildCommand: Command = {
   },
   async run(values, positionals, io) {
     const root = readWorkspaceDir(values, io);
+    const rangeFlag = (['base', 'head', 'files', 'deepen'] as const).find((f) => values[f] !== undefined);
+    if (!values.affected && rangeFlag) throw new TesseraError('TESSERA_USAGE', `--${rangeFlag} selects what --affected compares; it does nothing without --affected`, { hint: `Add --affected (tessera build --affected --${rangeFlag} …), or drop --${rangeFlag} to build named apps or every app.` });
     const executor = readChoice(readStringFlag(values, io, 'executor', 'TESSERA_EXECUTOR'), 'executor', ['local', 'codebuild'] as const, 'local');
     const logsMode = readChoice(readStringFlag(values, io, 'logs', 'TESSERA_LOGS'), 'logs', ['stream', 'grouped', 'failed'] as const, 'failed');
     const concurrency = readConcurrency(readStringFlag(values, io, 'concurrency', 'TESSERA_CONCURRENCY'));
@@ -62,7 +65,7 @@ export const buildCommand: Command = {
         root,
         apps: positionals,
         affected: values.affected
-          ? { base: readStringFlag(values, io, 'base', 'TESSERA_BASE'), head: readStringFlag(values, io, 'head', 'TESSERA_HEAD'), deepen: readBooleanFlag(values, io, 'deepen', 'TESSERA_DEEPEN'), files: typeof values.files === 'string' ? values.files.split(',').map((f) => f.trim()).filter(Boolean) : undefined }
+          ? (({ base, head, deepen, files }) => ({ base, head, deepen, files }))(readRangeFlags(values, io))
           : null,
         uncommitted: values.uncommitted === true,
         executor,
@@ -106,7 +109,7 @@ export const buildCommand: Command = {
           const show = logsMode === 'grouped' || (logsMode === 'failed' && ['FAILED', 'FAULT', 'TIMED_OUT'].includes(job.status));
           if (!show || !job.logFile) continue;
           io.stderr.write(`\n${c.bold(`── ${job.app} (${job.status}) ${job.logFile}`)}\n`);
-          const text = readFileSync(join(root, job.logFile), 'utf8').split('\n').filter(Boolean).map((l) => l.split('\t').slice(2).join('\t'));
+          const text = parseLogFile(readFileSync(join(root, job.logFile), 'utf8')).map((l) => l.text);
           io.stderr.write((logsMode === 'failed' ? text.slice(-60) : text).join('\n') + '\n');
         }
         io.stderr.write(formatSummary(run, io.color));

@@ -1,7 +1,6 @@
-/**
- * A build log as the page reads it: the runs store's log file format, one line per output
- * line, `ISO time <TAB> stream <TAB> text` with the text's ANSI colours kept. Pure.
- */
+import { parseLogFile } from '../../records/log-line.js';
+
+/** A build log as the page reads it (the format is records/log-line.ts's). Pure. */
 
 /**
  * The text a log sidecar script hands over: a string, or a function whose source text holds
@@ -33,15 +32,7 @@ export function stripAnsi(text: string): string {
 
 /** Parses a log file's text. A line without tabs (not written by Tessera) is kept as plain output. */
 export function parseLogText(text: string): LogEntry[] {
-  const entries: LogEntry[] = [];
-  for (const line of text.split('\n')) {
-    if (!line) continue;
-    const a = line.indexOf('\t');
-    const b = a < 0 ? -1 : line.indexOf('\t', a + 1);
-    const [time, stream, raw] = b < 0 ? ['', 'stdout', line] : [line.slice(0, a), line.slice(a + 1, b), line.slice(b + 1)];
-    entries.push({ time, stream, raw, plain: stripAnsi(raw) });
-  }
-  return entries;
+  return parseLogFile(text).map(({ time, stream, text: raw }) => ({ time, stream, raw, plain: stripAnsi(raw) }));
 }
 
 // A red foreground: SGR 31 or 91, or 256-colour reds (1, 9, 160, 196).
