@@ -74,7 +74,8 @@ export function renderError(error: unknown, color: boolean): string {
 
 /**
  * Runs the CLI. Commands throw; this turns errors into messages and exit codes
- * (0 ok, 1 a build failed or an internal error, 2 usage or configuration error).
+ * (0 ok, 1 a build failed or an internal error, 2 usage or configuration error; a command returns
+ * 130 itself when it was interrupted).
  */
 export async function main(argv: string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;

@@ -22,7 +22,7 @@ export interface UncertainFile {
   detail: string;
 }
 
-/** The file-level input graph of every app at one revision. Plain data: cached as JSON. */
+/** The file-level input graph of every app at one revision. Plain data, cached in graph-cache.ts's binary format. */
 export interface FileGraph {
   /** Workspace-relative POSIX paths; a file's index is its id. */
   files: string[];

@@ -132,7 +132,7 @@ export const CONFIG_FILE = 'tessera.config.json';
 /** A duration such as `15m`, `24h` or `7d` (see parseDuration). */
 const DURATION_PATTERN = '^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$';
 
-/** The JSON Schema of tessera.config.json (also written to docs/tessera.config.schema.json by a test). */
+/** The JSON Schema of tessera.config.json, which validateConfig checks a parsed config against. */
 export const CONFIG_SCHEMA = {
   type: 'object',
   additionalProperties: false,
