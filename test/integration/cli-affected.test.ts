@@ -208,3 +208,12 @@ describe('range flags: one set of rules for affected and build', () => {
     expect(io.out()).toBe('');
   });
 });
+
+describe('a workspace directory that is not there', () => {
+  it('--cwd of a missing directory says so, with a coded error', async () => {
+    const io = captureIo(repo.dir);
+    expect(await main(['affected', '--cwd', join(repo.dir, 'no-such-dir')], io)).toBe(2);
+    expect(io.err()).toContain('TESSERA_WORKSPACE_NOT_FOUND');
+    expect(io.err()).toContain('does not exist');
+  });
+});

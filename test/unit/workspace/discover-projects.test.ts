@@ -4,11 +4,12 @@ import { discoverProjects } from '../../../tools/src/workspace/discover-projects
 import { findOwningProject } from '../../../tools/src/workspace/project.js';
 import { parseJsonc } from '../../../tools/src/workspace/parse-json.js';
 
-const input = (files: Record<string, string>, existing: string[] = []) => ({
+const input = (files: Record<string, string>, existing: string[] = [], contents: Record<string, string> = {}) => ({
   nxJson: { file: 'nx.json', text: '{"workspaceLayout":{"appsDir":"apps"}}' },
   rootPackageJson: { file: 'package.json', text: '{"workspaces":["packages/*"]}' },
   projectFiles: new Map(Object.entries(files)),
-  fileExists: (p: string) => existing.includes(p),
+  files: [...Object.keys(files), ...existing, ...Object.keys(contents)],
+  readFile: (p: string) => contents[p] ?? files[p] ?? null,
   config: DEFAULT_CONFIG,
 });
 
@@ -33,16 +34,22 @@ describe('discoverProjects', () => {
     ]);
   });
 
-  it('reports every problem at once, each with file and key', () => {
-    const result = discoverProjects(input({ 'apps/a/project.json': '{"name": 1, "projectType": "app", "implicitDependencies": ["ghost"]}', 'libs/b/project.json': '{ broken' }));
-    expect(result.problems.map((p) => `${p.location?.file}#${p.location?.key ?? p.location?.line}`)).toEqual(
-      expect.arrayContaining(['apps/a/project.json#name', 'apps/a/project.json#projectType', 'apps/a/project.json#implicitDependencies', 'apps/a/project.json#targets.build.options.main', 'libs/b/project.json#1']),
+  it('a problem of one project is a warning about that project, each with file and key; the rest is read', () => {
+    const result = discoverProjects(input({ 'apps/a/project.json': '{"name": 1, "projectType": "app", "implicitDependencies": ["ghost"], "targets": {"build": {"options": {"main": "apps/a/src/gone.ts"}}}}', 'libs/b/project.json': '{ broken', 'libs/c/project.json': '{"name":"c"}' }));
+    expect(result.problems).toEqual([]);
+    expect(result.warnings.map((p) => `${p.code} ${p.location?.file}#${p.location?.key ?? p.location?.line}`)).toEqual(
+      expect.arrayContaining([
+        'TESSERA_WORKSPACE_PROJECT_INVALID apps/a/project.json#name', 'TESSERA_WORKSPACE_PROJECT_INVALID apps/a/project.json#projectType', 'TESSERA_WORKSPACE_PROJECT_INVALID apps/a/project.json#implicitDependencies',
+        'TESSERA_WORKSPACE_PROJECT_INVALID apps/a/project.json#targets.build.options.main', 'TESSERA_WORKSPACE_PROJECT_SKIPPED libs/b/project.json#1',
+      ]),
     );
+    expect(result.projects.map((p) => [p.name, p.type, p.precision])).toEqual([['a', 'application', 'project'], ['c', 'library', undefined]]);
   });
 
-  it('flags duplicate names', () => {
+  it('one name, two projects: the first keeps it and the second is left out with a warning', () => {
     const result = discoverProjects(input({ 'libs/a/project.json': '{"name":"x"}', 'libs/b/project.json': '{"name":"x"}' }));
-    expect(result.duplicates[0]!.text).toContain('libs/a/project.json and libs/b/project.json');
+    expect(result.projects.map((p) => p.root)).toEqual(['libs/a']);
+    expect(result.warnings[0]!.text).toContain('libs/a/project.json and libs/b/project.json');
   });
 
   it('nested project roots: the innermost owns the file', () => {

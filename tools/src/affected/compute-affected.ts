@@ -2,6 +2,7 @@ import { type AffectedInput, createGraphView, type GraphView } from './locator-c
 import { locateBuildConfigChanges, locateNxConfigChanges, locateTsconfigChanges } from './locators/config-files.js';
 import { locateImplicitDependencies } from './locators/implicit-dependencies.js';
 import { locateInputs } from './locators/inputs.js';
+import { locateProjectLevelChanges } from './locators/project-level.js';
 import { locateLockfileChanges, locatePackageJsonChanges } from './locators/packages.js';
 import { locateRemovedProjects } from './locators/removed-projects.js';
 import { locateResolutionChanges } from './locators/resolution.js';
@@ -14,6 +15,7 @@ export type Locator = (input: AffectedInput, head: GraphView) => LocatorResult;
 /** Every rule, in the order their reasons are listed. */
 export const LOCATORS: readonly Locator[] = [
   locateInputs,
+  locateProjectLevelChanges,
   locateResolutionChanges,
   locateUncertainImports,
   locateLockfileChanges,
@@ -25,7 +27,7 @@ export const LOCATORS: readonly Locator[] = [
   locateRemovedProjects,
 ];
 
-const ORDER: ReasonKind[] = ['input', 'app-source', 'resolution', 'project-removed', 'lockfile', 'package-json', 'tsconfig', 'project-config', 'nx-config', 'build-config', 'implicit-dependency', 'uncertain'];
+const ORDER: ReasonKind[] = ['input', 'app-source', 'project-level', 'resolution', 'project-removed', 'lockfile', 'package-json', 'tsconfig', 'project-config', 'nx-config', 'build-config', 'implicit-dependency', 'uncertain'];
 
 export interface AffectedResult {
   apps: AffectedApp[];

@@ -2,6 +2,7 @@
 export type ReasonKind =
   | 'input'
   | 'app-source'
+  | 'project-level'
   | 'resolution'
   | 'uncertain'
   | 'lockfile'

@@ -14,19 +14,20 @@ export const ERROR_CODES = {
   },
   TESSERA_WORKSPACE_NOT_FOUND: {
     title: 'No workspace at the given directory',
-    solve: 'Run inside a workspace (a directory with nx.json or package.json) or pass `--cwd DIR`.',
+    solve: 'Run inside a workspace (a directory with nx.json, package.json or pnpm-workspace.yaml) or pass `--cwd DIR` naming an existing one.',
   },
   TESSERA_WORKSPACE_INVALID: {
-    title: 'nx.json, project.json or package.json cannot be read',
-    solve: 'Fix every problem listed (each names its file and key), then run the command again.',
+    title: 'A workspace-wide file (nx.json, the root package.json, pnpm-workspace.yaml, lerna.json) cannot be read',
+    solve: 'Fix every problem listed (each names its file and key), then run the command again. A problem in one project file is only a warning (TESSERA_WORKSPACE_PROJECT_SKIPPED).',
   },
   TESSERA_WORKSPACE_DUPLICATE_PROJECT: {
-    title: 'Two projects share one name',
+    title: 'Two projects share one name (retired: now the warning TESSERA_WORKSPACE_PROJECT_SKIPPED)',
     solve: 'Rename one of the projects (the `name` in its project.json or package.json); names must be unique.',
+    retired: true,
   },
   TESSERA_WORKSPACE_NO_APPS: {
     title: 'The workspace has no applications',
-    solve: 'Mark app projects with `"projectType": "application"` in project.json, or place them under the apps directory (nx.json workspaceLayout.appsDir).',
+    solve: 'Mark app projects with `"projectType": "application"` in project.json, place them under the apps directory (nx.json workspaceLayout.appsDir), or give each app package a framework config (vite.config.ts, next.config.js, ...) or a `build` script that runs one; `tessera graph --format json` lists the projects found and their types.',
   },
   TESSERA_UNKNOWN_APP: {
     title: 'No app of that name',
@@ -178,6 +179,14 @@ export type ErrorCode = keyof typeof ERROR_CODES;
  * with the reason), reported in `--json` under `warnings` and on stderr.
  */
 export const WARNING_CODES = {
+  TESSERA_WORKSPACE_PROJECT_SKIPPED: {
+    title: 'A project Tessera cannot read is left out',
+    solve: 'Fix the file named in the warning (its JSON, or a project name used twice); until then its files are listed as unowned and no app depends on it.',
+  },
+  TESSERA_WORKSPACE_PROJECT_INVALID: {
+    title: 'A key of a project file is invalid and was ignored',
+    solve: 'Fix the key named in the warning; Tessera used the default it names instead (an inferred project type, the framework entries, project level).',
+  },
   TESSERA_GRAPH_UNPARSEABLE_FILE: {
     title: 'A source file cannot be parsed',
     solve: 'Fix the syntax error; until then every app that reaches the file is affected by the files its import strings name.',

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { TesseraError } from '../errors/tessera-error.js';
 
 /** The result of one git invocation. */
@@ -28,7 +29,9 @@ export function runGit(cwd: string, args: string[], options: RunGitOptions = {})
       (error, stdout, stderr) => {
         const exitCode = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
         if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
-          reject(new TesseraError('TESSERA_GIT_FAILED', 'git is not installed or not on PATH', { hint: 'Install git (apt-get install git) and try again.', cause: error }));
+          // spawn says ENOENT both for a missing git and for a missing working directory.
+          if (!existsSync(cwd)) reject(new TesseraError('TESSERA_WORKSPACE_NOT_FOUND', `${cwd} does not exist`, { hint: 'Pass an existing workspace directory with --cwd (or TESSERA_CWD), or run the command inside one.', cause: error }));
+          else reject(new TesseraError('TESSERA_GIT_FAILED', 'git is not installed or not on PATH', { hint: 'Install git (apt-get install git) and try again.', cause: error }));
           return;
         }
         if (!ok.includes(exitCode)) {

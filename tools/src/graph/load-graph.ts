@@ -112,6 +112,12 @@ async function readBlobs(root: string, dir: string, files: string[], entries: Tr
 }
 
 /**
+ * The version of what an analysis computes (project discovery, entries, precision), part of
+ * every cache key: a snapshot written by an analysis of another version is never reused.
+ */
+export const ANALYSIS_VERSION = 2;
+
+/**
  * The projects and file graph of one revision, from the cache when its content was seen
  * before (on any branch), otherwise analysed: in the working tree when it holds exactly
  * that revision, else in a temporary git worktree.
@@ -129,7 +135,7 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
     tree = treeKey = revision.tree ?? (await readTreeId(root, revision.commit));
     head = revision.commit;
   }
-  const params = [VERSION, readEsbuildVersion(), options.projectsFrom ?? 'tessera'].join('\0');
+  const params = [VERSION, ANALYSIS_VERSION, readEsbuildVersion(), options.projectsFrom ?? 'tessera'].join('\0');
   const key = createHash('sha1').update(`${params}\0${treeKey}`).digest('hex');
   const graphsDir = join(cacheDir, 'cache', 'graphs');
   const cached = readGraphCache(graphsDir, key, warnings);
@@ -181,6 +187,8 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
       const appsPerBuild = planAppsPerBuild(workspace.apps.length, parseable);
       const graph = await analyzeApps({ root: dir, apps: workspace.apps.map((a) => ({ name: a.name, entries: a.entries })), largeFiles, aliases: readAliases(dir), tsconfig: readSharedTsconfig(dir, tracked, workspace.projects.map((p) => p.root)) ?? undefined, appsPerBuild });
       graph.blobs = await readBlobs(root, dir, graph.files, entries, dirty);
+      // Cached with the graph, so a warm run still says which projects were left out.
+      graph.warnings.unshift(...workspace.warnings);
       snapshot = { projects: workspace.projects, nx: workspace.nx, graph };
     }
     try {

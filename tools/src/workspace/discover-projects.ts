@@ -1,18 +1,29 @@
-import picomatch from 'picomatch';
-import type { Problem } from '../errors/tessera-error.js';
+import type { Problem, Warning } from '../errors/tessera-error.js';
+import { classifyProject, type ProjectFacts } from './classify-project.js';
 import type { ResolvedConfig } from './config.js';
+import { findAppEntries } from './find-app-entries.js';
 import { isObject, parseJson } from './parse-json.js';
 import type { Project, ProjectType } from './project.js';
+import { computeWorkspaceGlobs, createPackageMatcher, type ManagerFile } from './workspace-globs.js';
 
 /** The raw files project discovery looks at; gathered by readWorkspace. */
 export interface DiscoveryInput {
-  nxJson: { file: string; text: string } | null;
-  rootPackageJson: { file: string; text: string } | null;
+  nxJson: ManagerFile | null;
+  rootPackageJson: ManagerFile | null;
+  pnpmWorkspace?: ManagerFile | null;
+  lernaJson?: ManagerFile | null;
   /** project.json and package.json files below the root (not the root package.json), by path. */
   projectFiles: Map<string, string>;
-  /** Tells whether a workspace-relative file exists (used to find app entries). */
-  fileExists: (path: string) => boolean;
+  /** Every file of the workspace (tracked, and untracked but not ignored), workspace-relative. */
+  files: readonly string[];
+  /** Reads a workspace-relative file (index.html, a vite config); null when absent. */
+  readFile: (path: string) => string | null;
   config: ResolvedConfig;
+  /**
+   * What to call the place a project is declared in, in messages. @default its project.json
+   * or package.json; the Nx project graph has no such file.
+   */
+  describeSource?: (file: string) => string;
 }
 
 /** Workspace-wide Nx settings Tessera uses. */
@@ -25,60 +36,50 @@ export interface NxSettings {
 export interface DiscoveryResult {
   nx: NxSettings;
   projects: Project[];
+  /** Problems of the workspace as a whole (nx.json, the root package.json, tessera.config.json): the command cannot go on. */
   problems: Problem[];
-  duplicates: Problem[];
+  /** Problems of one project each: that project is left out or the key ignored, and the rest goes on. */
+  warnings: Warning[];
+  /** The manager files that listed package folders (`pnpm-workspace.yaml`, ...), for messages. */
+  sources: string[];
 }
 
-const ENTRY_CANDIDATES = ['main.tsx', 'main.ts', 'index.tsx', 'index.ts', 'main.jsx', 'main.js', 'index.jsx', 'index.js'];
+const dirnameOf = (path: string) => (path.lastIndexOf('/') < 0 ? '' : path.slice(0, path.lastIndexOf('/')));
+const DEP_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
 
-function dirname(path: string): string {
-  const i = path.lastIndexOf('/');
-  return i < 0 ? '' : path.slice(0, i);
-}
-
-function stringArray(value: unknown, file: string, key: string, problems: Problem[]): string[] {
+function stringArray(value: unknown, file: string, key: string, warnings: Warning[]): string[] {
   if (value === undefined) return [];
   if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
-  problems.push({ text: `${key} must be an array of strings`, location: { file, key } });
+  warnings.push({ code: 'TESSERA_WORKSPACE_PROJECT_INVALID', text: `${key} must be an array of strings; ignored`, location: { file, key } });
   return [];
 }
 
-function findEntries(name: string, type: ProjectType, sourceRoot: string, json: Record<string, unknown>, input: DiscoveryInput, file: string, problems: Problem[]): string[] {
-  if (type !== 'application') return [];
-  const configured = input.config.apps[name]?.entry;
-  if (configured !== undefined) {
-    const entries = Array.isArray(configured) ? configured : [configured];
-    for (const entry of entries) {
-      if (!input.fileExists(entry)) problems.push({ text: `entry "${entry}" of app "${name}" does not exist`, location: { file: input.config.file ?? 'tessera.config.json', key: `apps.${name}.entry` } });
-    }
-    return entries;
-  }
-  const options = isObject(json.targets) && isObject(json.targets.build) && isObject(json.targets.build.options) ? json.targets.build.options : {};
-  for (const key of ['main', 'browser', 'entryFile']) {
-    const value = options[key];
-    if (typeof value === 'string') {
-      if (!input.fileExists(value)) problems.push({ text: `targets.build.options.${key} "${value}" of app "${name}" does not exist`, location: { file, key: `targets.build.options.${key}` } });
-      return [value];
+/** Each file's project: the nearest enclosing project root (nested roots win). */
+function groupFilesByRoot(files: readonly string[], roots: ReadonlySet<string>): Map<string, string[]> {
+  const byRoot = new Map<string, string[]>([...roots].map((r) => [r, []]));
+  for (const file of files) {
+    for (let dir = dirnameOf(file); ; dir = dirnameOf(dir)) {
+      if (roots.has(dir)) {
+        byRoot.get(dir)!.push(file);
+        break;
+      }
+      if (dir === '') break;
     }
   }
-  for (const candidate of ENTRY_CANDIDATES) {
-    const path = sourceRoot ? `${sourceRoot}/${candidate}` : candidate;
-    if (input.fileExists(path)) return [path];
-  }
-  problems.push({
-    text: `app "${name}" has no entry file: none of ${ENTRY_CANDIDATES.map((c) => `${sourceRoot}/${c}`).join(', ')} exists`,
-    location: { file, key: 'targets.build.options.main' },
-  });
-  return [];
+  return byRoot;
 }
 
 /**
- * Discovers projects as Nx does: every project.json is a project; so is every package.json
- * matched by the root package.json `workspaces` globs (when its folder has no project.json).
- * Pure: returns every problem found, each located by file and key.
+ * Discovers projects as Nx and the package managers do: every project.json is a project; so
+ * is every package.json in a folder that package.json `workspaces`, pnpm-workspace.yaml or
+ * lerna.json list (when its folder has no project.json). Classifies each (application,
+ * library, e2e) and finds each application's entries. A project Tessera cannot read is left
+ * out with a warning; only workspace-wide problems are errors. Pure.
  */
 export function discoverProjects(input: DiscoveryInput): DiscoveryResult {
   const problems: Problem[] = [];
+  const warnings: Warning[] = [];
+  const describe = input.describeSource ?? ((file: string) => file);
   let nxRaw: Record<string, unknown> = {};
   if (input.nxJson) {
     const parsed = parseJson(input.nxJson.text, input.nxJson.file);
@@ -93,70 +94,95 @@ export function discoverProjects(input: DiscoveryInput): DiscoveryResult {
   }
   const nx: NxSettings = { defaultBase: typeof nxRaw.defaultBase === 'string' ? nxRaw.defaultBase : null, appsDir, raw: nxRaw };
 
-  let workspaceGlobs: string[] = [];
-  if (input.rootPackageJson) {
-    const parsed = parseJson(input.rootPackageJson.text, input.rootPackageJson.file);
-    if (!parsed.ok) problems.push(parsed.problem);
-    else if (isObject(parsed.value)) {
-      const ws = parsed.value.workspaces;
-      const globs = Array.isArray(ws) ? ws : isObject(ws) && Array.isArray(ws.packages) ? ws.packages : [];
-      workspaceGlobs = globs.filter((g): g is string => typeof g === 'string').map((g) => g.replace(/\/$/, ''));
-    }
-  }
-  const inWorkspaces = workspaceGlobs.length ? picomatch(workspaceGlobs) : () => false;
+  const globs = computeWorkspaceGlobs({ rootPackageJson: input.rootPackageJson, pnpmWorkspace: input.pnpmWorkspace ?? null, lernaJson: input.lernaJson ?? null });
+  problems.push(...globs.problems);
+  const inWorkspaces = createPackageMatcher(globs);
 
-  const byRoot = new Map<string, { file: string; json: Record<string, unknown>; kind: 'project' | 'package' }>();
+  // project.json wins over package.json in one folder; package.json is read there too, for its dependencies and scripts.
+  const declared = new Map<string, { file: string; json: Record<string, unknown>; kind: 'project' | 'package' }>();
+  const packageJsons = new Map<string, Record<string, unknown>>();
   for (const [file, text] of [...input.projectFiles].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const root = dirname(file);
+    const root = dirnameOf(file);
     const kind = file.endsWith('project.json') ? 'project' : 'package';
-    if (kind === 'package' && (byRoot.get(root)?.kind === 'project' || !inWorkspaces(root))) continue;
     const parsed = parseJson(text, file);
-    if (!parsed.ok) {
-      problems.push(parsed.problem);
+    const where = describe(file);
+    if (!parsed.ok || !isObject(parsed.value)) {
+      if (kind === 'package' && !inWorkspaces(root) && !declared.has(root)) continue;
+      warnings.push({ code: 'TESSERA_WORKSPACE_PROJECT_SKIPPED', text: `${where} ${parsed.ok ? 'must contain a JSON object' : `cannot be parsed: ${parsed.problem.text}`}; the project in ${root || '.'} is left out`, location: parsed.ok ? { file } : (parsed.problem.location ?? { file }) });
       continue;
     }
-    if (!isObject(parsed.value)) {
-      problems.push({ text: `${kind === 'project' ? 'project.json' : 'package.json'} must contain a JSON object`, location: { file } });
-      continue;
-    }
-    if (kind === 'project' || !byRoot.has(root)) byRoot.set(root, { file, json: parsed.value, kind });
+    if (kind === 'package') packageJsons.set(root, parsed.value);
+    if (kind === 'package' && (declared.get(root)?.kind === 'project' || !inWorkspaces(root))) continue;
+    declared.set(root, { file, json: parsed.value, kind });
   }
 
+  const filesByRoot = groupFilesByRoot(input.files, new Set(declared.keys()));
+  const fileSet = new Set(input.files);
   const projects: Project[] = [];
-  for (const [root, { file, json, kind }] of byRoot) {
+  for (const [root, { file, json, kind }] of declared) {
+    const where = describe(file);
     const nxPart = kind === 'package' && isObject(json.nx) ? json.nx : json;
+    const packageJson = packageJsons.get(root) ?? null;
+    if (json.name !== undefined && typeof json.name !== 'string') warnings.push({ code: 'TESSERA_WORKSPACE_PROJECT_INVALID', text: `name must be a string; the folder name is used`, location: { file, key: 'name' } });
     const name = typeof json.name === 'string' ? json.name : root.split('/').pop() || root;
-    if (json.name !== undefined && typeof json.name !== 'string') problems.push({ text: 'name must be a string', location: { file, key: 'name' } });
-    let type: ProjectType = root === appsDir || root.startsWith(appsDir + '/') ? 'application' : 'library';
-    const declared = nxPart.projectType;
-    if (declared === 'application' || declared === 'library') type = declared;
-    else if (declared !== undefined) problems.push({ text: `projectType must be "application" or "library", got ${JSON.stringify(declared)}`, location: { file, key: 'projectType' } });
+    let declaredType: ProjectType | null = null;
+    if (nxPart.projectType === 'application' || nxPart.projectType === 'library' || (nxPart.projectType === 'e2e' && describe(file) !== file)) declaredType = nxPart.projectType;
+    else if (nxPart.projectType !== undefined) warnings.push({ code: 'TESSERA_WORKSPACE_PROJECT_INVALID', text: `projectType must be "application" or "library", got ${JSON.stringify(nxPart.projectType)}; the type is inferred`, location: { file, key: 'projectType' } });
     const sourceRoot = typeof nxPart.sourceRoot === 'string' ? nxPart.sourceRoot.replace(/\/$/, '') : root ? `${root}/src` : 'src';
-    projects.push({
+    const facts: ProjectFacts = { name, root, files: filesByRoot.get(root) ?? [], has: (p) => fileSet.has(p), packageJson, nx: nxPart, readFile: input.readFile };
+    const { type, framework } = classifyProject(facts, declaredType, root === appsDir || root.startsWith(`${appsDir}/`));
+    const project: Project = {
       name,
       root,
       sourceRoot,
       type,
-      tags: stringArray(nxPart.tags, file, 'tags', problems),
-      implicitDependencies: stringArray(nxPart.implicitDependencies, file, 'implicitDependencies', problems),
-      entries: findEntries(name, type, sourceRoot, nxPart, input, file, problems),
+      tags: stringArray(nxPart.tags, file, 'tags', warnings),
+      implicitDependencies: stringArray(nxPart.implicitDependencies, file, 'implicitDependencies', warnings),
+      entries: [],
       configFile: file,
-    });
+      ...(framework ? { framework: framework.name } : {}),
+    };
+    if (type === 'application') {
+      const configured = input.config.apps[name]?.entry;
+      if (configured !== undefined) {
+        const entries = Array.isArray(configured) ? configured : [configured];
+        for (const entry of entries) if (!fileSet.has(entry)) problems.push({ text: `entry "${entry}" of app "${name}" does not exist`, location: { file: input.config.file ?? 'tessera.config.json', key: `apps.${name}.entry` } });
+        Object.assign(project, { entries, precision: 'file', entrySource: `tessera.config.json apps.${name}.entry` });
+      } else {
+        const options = isObject(nxPart.targets) && isObject(nxPart.targets.build) && isObject(nxPart.targets.build.options) ? nxPart.targets.build.options : {};
+        const found = findAppEntries(facts, framework, sourceRoot, options, where);
+        warnings.push(...found.warnings.map((w): Warning => ({ code: 'TESSERA_WORKSPACE_PROJECT_INVALID', text: `${w.text}; ${found.precision === 'project' ? 'the app is analysed at project level' : `its entries come from ${found.source}`}`, ...(w.location ? { location: w.location } : {}) })));
+        Object.assign(project, { entries: found.entries, precision: found.precision, entrySource: found.source });
+      }
+    }
+    projects.push(project);
   }
 
-  const duplicates: Problem[] = [];
+  // One name, two projects: the first (by path) keeps it, as `nx` would refuse to run at all.
   const seen = new Map<string, Project>();
+  const unique: Project[] = [];
   for (const project of projects) {
     const other = seen.get(project.name);
-    if (other) duplicates.push({ text: `project name "${project.name}" is used by both ${other.configFile} and ${project.configFile}`, location: { file: project.configFile, key: 'name' } });
-    else seen.set(project.name, project);
+    if (other) {
+      warnings.push({ code: 'TESSERA_WORKSPACE_PROJECT_SKIPPED', text: `project name "${project.name}" is used by both ${describe(other.configFile)} and ${describe(project.configFile)}; the second is left out`, location: { file: project.configFile, key: 'name' } });
+      continue;
+    }
+    seen.set(project.name, project);
+    unique.push(project);
   }
-  const names = new Set(projects.map((p) => p.name));
-  for (const project of projects) {
+  // Workspace packages an app depends on by name: at project level, their files count for it.
+  for (const project of unique) {
+    const pkg = packageJsons.get(project.root);
+    if (!pkg) continue;
+    const deps = new Set(DEP_FIELDS.flatMap((field) => (isObject(pkg[field]) ? Object.keys(pkg[field]) : [])));
+    const dependsOn = [...deps].filter((d) => d !== project.name && seen.has(d)).sort();
+    if (dependsOn.length) project.dependsOn = dependsOn;
+  }
+  for (const project of unique) {
     for (const dep of project.implicitDependencies) {
       const bare = dep.replace(/^!/, '');
-      if (bare !== '*' && !bare.includes('*') && !names.has(bare)) {
-        problems.push({ text: `implicitDependencies names unknown project "${dep}"`, location: { file: project.configFile, key: 'implicitDependencies' } });
+      if (bare !== '*' && !bare.includes('*') && !seen.has(bare)) {
+        warnings.push({ code: 'TESSERA_WORKSPACE_PROJECT_INVALID', text: `implicitDependencies of "${project.name}" names unknown project "${dep}"; ignored`, location: { file: project.configFile, key: 'implicitDependencies' } });
       }
     }
   }
@@ -166,6 +192,6 @@ export function discoverProjects(input: DiscoveryInput): DiscoveryResult {
       problems.push({ text: `apps.${name} names no application of this workspace`, location: { file: input.config.file ?? 'tessera.config.json', key: `apps.${name}` } });
     }
   }
-  projects.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { nx, projects, problems, duplicates };
+  unique.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { nx, projects: unique, problems, warnings, sources: globs.sources };
 }

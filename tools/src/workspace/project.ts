@@ -1,5 +1,8 @@
-/** Nx's two kinds of project. Only applications are built and deployed. */
-export type ProjectType = 'application' | 'library';
+/**
+ * Nx's two kinds of project, and end-to-end test projects (which Nx calls applications but
+ * which test an app rather than ship one). Only applications are built and deployed.
+ */
+export type ProjectType = 'application' | 'library' | 'e2e';
 
 /** One project of the workspace, discovered the way Nx does. Paths are workspace-relative, POSIX. */
 export interface Project {
@@ -11,6 +14,18 @@ export interface Project {
   implicitDependencies: string[];
   /** Entry files of an application (empty for libraries). */
   entries: string[];
+  /**
+   * How far Tessera can prove an application's inputs: `file` (its entries are known and
+   * every input is reached from them) or `project` (they are not: every file of its root and
+   * of the workspace packages it depends on counts). Absent in snapshots written before it existed: `file`.
+   */
+  precision?: 'file' | 'project';
+  /** How the entries were found, or why the app is at project level, for its reasons. */
+  entrySource?: string;
+  /** The framework that builds the app, when Tessera recognised one (`vite`, `next`, ...). */
+  framework?: string;
+  /** Names of the workspace projects its package.json depends on (`dependencies`, `devDependencies`, ...). */
+  dependsOn?: string[];
   /** The file that declares the project (project.json or package.json). */
   configFile: string;
 }

@@ -1,9 +1,6 @@
 import { execFile } from 'node:child_process';
 import { TesseraError } from '../errors/tessera-error.js';
-import type { ResolvedConfig } from './config.js';
-import { discoverProjects, type DiscoveryResult } from './discover-projects.js';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { type DiscoveryInput, discoverProjects, type DiscoveryResult } from './discover-projects.js';
 
 // Runs inside the workspace's own Node, with its own Nx: the project graph API knows every
 // project that Nx plugins infer, which file-based discovery cannot see.
@@ -36,7 +33,7 @@ interface NxNode {
  * Lists projects through the workspace's own Nx (`createProjectGraphAsync`), then feeds
  * them through the same discovery rules as file-based discovery (entries, validation).
  */
-export async function readNxProjects(root: string, nxJson: { file: string; text: string } | null, config: ResolvedConfig): Promise<DiscoveryResult> {
+export async function readNxProjects(root: string, workspace: Pick<DiscoveryInput, 'nxJson' | 'config' | 'files' | 'readFile'>): Promise<DiscoveryResult> {
   const stdout = await new Promise<string>((resolve, reject) => {
     execFile(process.execPath, ['-e', SCRIPT], { cwd: root, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' } }, (error, out, err) => {
       if (error) {
@@ -48,8 +45,17 @@ export async function readNxProjects(root: string, nxJson: { file: string; text:
   const projectFiles = new Map<string, string>();
   for (const node of nodes) {
     if (!node.root || node.root === '.') continue;
-    const projectType = node.projectType ?? (node.type === 'app' || node.type === 'e2e' ? 'application' : 'library');
+    // Nx's own node type says e2e even when the project declares `projectType: application`.
+    const projectType = node.type === 'e2e' ? 'e2e' : (node.projectType ?? (node.type === 'app' ? 'application' : 'library'));
     projectFiles.set(`${node.root}/project.json`, JSON.stringify({ ...node, projectType }));
+    const packageJson = workspace.readFile(`${node.root}/package.json`);
+    if (packageJson !== null) projectFiles.set(`${node.root}/package.json`, packageJson);
   }
-  return discoverProjects({ nxJson, rootPackageJson: null, projectFiles, fileExists: (p) => existsSync(join(root, p)), config });
+  // The project list comes from Nx's graph, not from files: messages name the graph, not a project.json that may not exist.
+  const onDisk = new Set(workspace.files);
+  const synthetic = new Set([...projectFiles.keys()].filter((f) => f.endsWith('/project.json') && !onDisk.has(f)));
+  return discoverProjects({
+    nxJson: workspace.nxJson, rootPackageJson: null, projectFiles, files: workspace.files, readFile: workspace.readFile, config: workspace.config,
+    describeSource: (file) => (synthetic.has(file) ? `the Nx project graph's project in ${file.slice(0, -'/project.json'.length)}` : file),
+  });
 }

@@ -1,6 +1,6 @@
 import { existsSync, lstatSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Problem, TesseraError } from '../errors/tessera-error.js';
+import { type Problem, TesseraError, type Warning } from '../errors/tessera-error.js';
 import { runGit } from '../git/run-git.js';
 import { CONFIG_FILE, DEFAULT_CONFIG, type ResolvedConfig, validateConfig } from './config.js';
 import { discoverProjects, type NxSettings } from './discover-projects.js';
@@ -15,6 +15,8 @@ export interface Workspace {
   projects: Project[];
   apps: Project[];
   config: ResolvedConfig;
+  /** Projects left out or keys ignored (TESSERA_WORKSPACE_PROJECT_*): the rest of the workspace is read. */
+  warnings: Warning[];
 }
 
 export interface ReadWorkspaceOptions {
@@ -79,35 +81,50 @@ export async function readWorkspace(root: string, options: ReadWorkspaceOptions 
   const unreadable: Problem[] = [];
   const nxJson = readText(root, 'nx.json', unreadable);
   const rootPackageJson = readText(root, 'package.json', unreadable);
-  if (!nxJson && !rootPackageJson && !unreadable.length) {
-    throw new TesseraError('TESSERA_WORKSPACE_NOT_FOUND', `${root} has neither nx.json nor package.json`);
+  const pnpmWorkspace = readText(root, 'pnpm-workspace.yaml', unreadable);
+  const lernaJson = readText(root, 'lerna.json', unreadable);
+  if (!nxJson && !rootPackageJson && !pnpmWorkspace && !unreadable.length) {
+    throw new TesseraError('TESSERA_WORKSPACE_NOT_FOUND', `${root} is not a workspace: it has no nx.json, package.json or pnpm-workspace.yaml`);
   }
   const config = options.config ?? readConfig(root);
+  const listed = await runGit(root, ['ls-files', '-z', '-co', '--exclude-standard']);
+  const files = listed.stdout.split('\0').filter((f) => f && !f.includes('node_modules/'));
+  const readFile = (path: string) => {
+    try {
+      return readFileSync(join(root, path), 'utf8');
+    } catch {
+      return null;
+    }
+  };
 
   let discovered;
   if (options.projectsFrom === 'nx') {
-    discovered = await readNxProjects(root, nxJson, config);
+    discovered = await readNxProjects(root, { nxJson, config, files, readFile });
   } else {
-    const listed = await runGit(root, ['ls-files', '-z', '-co', '--exclude-standard', '--', ':(glob)**/project.json', ':(glob)**/package.json']);
     const projectFiles = new Map<string, string>();
-    for (const file of listed.stdout.split('\0')) {
-      if (!file || file === 'package.json' || file.includes('node_modules/')) continue;
+    for (const file of files) {
+      if (file === 'package.json' || !/(^|\/)(project|package)\.json$/.test(file)) continue;
       const read = readText(root, file, unreadable);
       if (read) projectFiles.set(file, read.text);
     }
-    discovered = discoverProjects({ nxJson, rootPackageJson, projectFiles, fileExists: (p) => existsSync(join(root, p)), config });
+    discovered = discoverProjects({ nxJson, rootPackageJson, pnpmWorkspace, lernaJson, projectFiles, files, readFile, config });
   }
 
-  if (discovered.problems.length > 0 || unreadable.length > 0) {
-    const all = [...unreadable, ...discovered.problems, ...discovered.duplicates];
-    throw new TesseraError('TESSERA_WORKSPACE_INVALID', `The workspace at ${root} has ${all.length} problem(s)`, { problems: all });
-  }
-  if (discovered.duplicates.length > 0) {
-    throw new TesseraError('TESSERA_WORKSPACE_DUPLICATE_PROJECT', discovered.duplicates.map((d) => d.text).join('; '), { problems: discovered.duplicates });
+  // A project file that cannot be read leaves out that project; the workspace's own files stop the command.
+  const projectFile = (p: Problem) => p.location && /(^|\/)(project|package)\.json$/.test(p.location.file) && p.location.file !== 'package.json';
+  const warnings: Warning[] = [
+    ...unreadable.filter(projectFile).map((p): Warning => ({ code: 'TESSERA_WORKSPACE_PROJECT_SKIPPED', text: `${p.location!.file} ${p.text}; the project is left out`, location: p.location! })),
+    ...discovered.warnings,
+  ];
+  const problems = [...unreadable.filter((p) => !projectFile(p)), ...discovered.problems];
+  if (problems.length > 0) {
+    throw new TesseraError('TESSERA_WORKSPACE_INVALID', `The workspace at ${root} has ${problems.length} problem(s)`, { problems });
   }
   const apps = discovered.projects.filter((p) => p.type === 'application');
   if (apps.length === 0) {
-    throw new TesseraError('TESSERA_WORKSPACE_NO_APPS', `No application projects found in ${root} (${discovered.projects.length} libraries)`);
+    const count = (type: string) => discovered.projects.filter((p) => p.type === type).length;
+    const listedBy = discovered.sources.length ? `packages listed by ${discovered.sources.join(', ')}` : 'no package list (package.json workspaces, pnpm-workspace.yaml, lerna.json)';
+    throw new TesseraError('TESSERA_WORKSPACE_NO_APPS', `No application projects found in ${root} (${count('library')} libraries, ${count('e2e')} e2e projects; ${listedBy})`);
   }
-  return { root, nx: discovered.nx, projects: discovered.projects, apps, config };
+  return { root, nx: discovered.nx, projects: discovered.projects, apps, config, warnings };
 }

@@ -5,8 +5,10 @@ const SOURCE = /\.(tsx?|mts|cts|jsx?|mjs|cjs|css|json)$/;
 
 /**
  * A changed file that is one of an app's inputs affects the app; the reason carries the
- * import chain from the entry. A changed source file inside an app's own root affects that
- * app even when nothing imports it (the build type-checks and tests the whole root).
+ * import chain from the entry. A changed file inside an app's own root affects that app even
+ * when nothing imports it: source files because the build type-checks and tests the whole
+ * root, other files (Markdown pages, JSON content, assets) because frameworks load them by
+ * convention rather than by import.
  */
 export function locateInputs(input: AffectedInput, head: GraphView): LocatorResult {
   const result: LocatorResult = { hits: [], claimed: [] };
@@ -26,12 +28,14 @@ export function locateInputs(input: AffectedInput, head: GraphView): LocatorResu
   }
   for (const change of input.changes) {
     for (const path of [change.path, change.previousPath]) {
-      if (!path || !SOURCE.test(path) || path.endsWith('package.json') || path.endsWith('project.json') || /(^|\/)tsconfig[^/]*\.json$/.test(path)) continue;
+      if (!path || path.endsWith('package.json') || path.endsWith('project.json') || /(^|\/)tsconfig[^/]*\.json$/.test(path)) continue;
       const owner = head.ownerOf(path);
-      if (owner?.type !== 'application') continue;
+      // An app at project level gets its reason, with the cause, from locateProjectLevelChanges.
+      if (owner?.type !== 'application' || owner.precision === 'project') continue;
       result.claimed.push(path);
       if (head.idOf(path) !== undefined && change.status !== 'deleted') continue;
-      result.hits.push({ app: owner.name, reason: { kind: 'app-source', file: path, detail: `${path} is in ${owner.name}'s source root, which its build type-checks` } });
+      const detail = SOURCE.test(path) ? `${path} is in ${owner.name}'s source root, which its build type-checks` : `${path} is in ${owner.name}'s folder, whose files its build may load by convention`;
+      result.hits.push({ app: owner.name, reason: { kind: 'app-source', file: path, detail } });
     }
   }
   return result;

@@ -1,0 +1,98 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { readAffected, type AffectedReport } from '../../tools/src/affected/read-affected.js';
+import { createEmptyRepo, type TestRepo } from '../support/sample-repo.js';
+
+// Workspaces of the shapes real monorepos have, built in temp directories, analysed without
+// node_modules: no nx.json, packages listed only by the package manager.
+let repo: TestRepo;
+afterEach(() => repo?.cleanup());
+
+const json = (value: unknown) => JSON.stringify(value, null, 2) + '\n';
+
+/** A pnpm workspace (no nx.json, no package.json workspaces) of a Next.js app, a Vite app, a SvelteKit app, an e2e project and a shared package whose main points at an uncommitted dist. */
+function createPnpmWorkspace(extra: (r: TestRepo) => void = () => {}): TestRepo {
+  const r = createEmptyRepo();
+  r.write('package.json', json({ name: 'root', private: true, scripts: { build: 'turbo run build' } }));
+  r.write('pnpm-workspace.yaml', "packages:\n  - 'apps/*'\n  - 'packages/*'\n  - '!packages/ignored'\n");
+  r.write('turbo.json', json({ tasks: { build: { outputs: ['dist/**'] } } }));
+  r.write('.gitignore', 'dist\nnode_modules\n');
+  r.write('packages/shared/package.json', json({ name: '@acme/shared', main: 'dist/index.js', types: 'dist/index.d.ts', scripts: { build: 'tsc' } }));
+  r.write('packages/shared/src/index.ts', "export const greet = (name: string) => `hello ${name}`;\n");
+  r.write('packages/shared/README.md', '# shared\n');
+  r.write('packages/ignored/package.json', json({ name: 'ignored', scripts: { build: 'vite build' } }));
+  r.write('packages/ignored/vite.config.ts', 'export default {};\n');
+  r.write('apps/web/package.json', json({ name: 'web', dependencies: { '@acme/shared': 'workspace:*', next: '15.0.0' }, scripts: { build: 'next build' } }));
+  r.write('apps/web/next.config.js', 'module.exports = {};\n');
+  r.write('apps/web/app/page.tsx', "import { greet } from '@acme/shared';\nexport default function Page() { return greet('web'); }\n");
+  r.write('apps/web/app/layout.tsx', 'export default function Layout({ children }: { children: unknown }) { return children; }\n');
+  r.write('apps/site/package.json', json({ name: 'site', scripts: { build: 'vite build' } }));
+  r.write('apps/site/vite.config.ts', 'export default {};\n');
+  r.write('apps/site/index.html', '<!doctype html><html><body><div id="app"></div><script type="module" src="/src/main.ts"></script></body></html>\n');
+  r.write('apps/site/src/main.ts', "import { title } from './title';\ndocument.title = title;\n");
+  r.write('apps/site/src/title.ts', "export const title = 'site';\n");
+  r.write('apps/site/src/unused.ts', "export const unused = 1;\n");
+  r.write('apps/docs/package.json', json({ name: 'docs', scripts: { build: 'vite build' }, devDependencies: { '@sveltejs/kit': '2.0.0' } }));
+  r.write('apps/docs/svelte.config.js', 'export default {};\n');
+  r.write('apps/docs/src/routes/+page.svelte', '<h1>docs</h1>\n');
+  r.write('apps/docs/src/routes/guide/+page.md', '# guide\n');
+  r.write('apps/web-e2e/package.json', json({ name: 'web-e2e', nx: { projectType: 'application' }, scripts: { test: 'playwright test' } }));
+  r.write('apps/web-e2e/playwright.config.ts', 'export default {};\n');
+  r.write('apps/web-e2e/tests/home.spec.ts', "import { test } from '@playwright/test';\ntest('home', async () => {});\n");
+  r.write('pnpm-lock.yaml', "lockfileVersion: '9.0'\n\nimporters:\n\n  .: {}\n\n  apps/web:\n    dependencies:\n      '@acme/shared':\n        specifier: workspace:*\n        version: link:../../packages/shared\n");
+  extra(r);
+  r.commit('workspace');
+  return r;
+}
+
+async function affectedBy(edit: (r: TestRepo) => void): Promise<AffectedReport> {
+  edit(repo);
+  repo.commit('edit');
+  return readAffected({ root: repo.dir, base: 'HEAD~1', head: 'HEAD' });
+}
+
+const names = (r: AffectedReport) => r.apps.map((a) => a.name);
+
+describe('a pnpm workspace without node_modules', () => {
+  it('finds the apps from pnpm-workspace.yaml (negations honoured), leaves out the e2e project and the library, and fails on nothing', async () => {
+    repo = createPnpmWorkspace();
+    const report = await affectedBy((r) => r.write('apps/site/src/title.ts', "export const title = 'site!';\n"));
+    const projects = report.snapshot.projects.map((p) => [p.name, p.type, p.framework ?? null, p.precision ?? null]);
+    expect(projects).toEqual([
+      ['@acme/shared', 'library', null, null],
+      ['docs', 'application', 'sveltekit', 'project'],
+      ['site', 'application', 'vite', 'file'],
+      ['web', 'application', 'next', 'file'],
+      ['web-e2e', 'e2e', null, null],
+    ]);
+    expect(names(report)).toEqual(['site']);
+    expect(report.apps[0]!.reasons[0]).toMatchObject({ kind: 'input', chain: ['apps/site/src/main.ts', 'apps/site/src/title.ts'] });
+  });
+
+  it('a workspace package imported by name, its main an uncommitted dist: its source change affects the app that depends on it', async () => {
+    repo = createPnpmWorkspace();
+    const report = await affectedBy((r) => r.write('packages/shared/src/index.ts', "export const greet = (name: string) => `hi ${name}`;\n"));
+    expect(names(report)).toEqual(['web']);
+    expect(report.apps[0]!.reasons.map((x) => x.kind)).toContain('project-level');
+    expect(report.unownedFiles).toEqual([]);
+  });
+
+  it('a Markdown route in a SvelteKit app affects that app at project level, with the cause', async () => {
+    repo = createPnpmWorkspace();
+    const report = await affectedBy((r) => r.write('apps/docs/src/routes/guide/+page.md', '# guide, edited\n'));
+    expect(names(report)).toEqual(['docs']);
+    expect(report.apps[0]!.reasons[0]!.detail).toMatch(/project level: SvelteKit/);
+  });
+
+  it('an e2e test change builds no app; a file of the Vite app that nothing imports still counts for it', async () => {
+    repo = createPnpmWorkspace();
+    expect(names(await affectedBy((r) => r.write('apps/web-e2e/tests/home.spec.ts', "import { test } from '@playwright/test';\ntest('home!', async () => {});\n")))).toEqual([]);
+    expect(names(await affectedBy((r) => r.write('apps/site/src/unused.ts', 'export const unused = 2;\n')))).toEqual(['site']);
+  });
+
+  it('a project file that cannot be parsed is a warning about that project; the others are still analysed', async () => {
+    repo = createPnpmWorkspace((r) => r.write('apps/broken/package.json', '{ "name": "broken", '));
+    const report = await affectedBy((r) => r.write('apps/site/src/title.ts', "export const title = 'edited';\n"));
+    expect(names(report)).toEqual(['site']);
+    expect(report.warnings.filter((w) => w.code === 'TESSERA_WORKSPACE_PROJECT_SKIPPED').map((w) => w.location?.file)).toEqual(['apps/broken/package.json']);
+  });
+});

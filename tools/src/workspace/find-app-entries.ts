@@ -1,0 +1,98 @@
+import type { Problem } from '../errors/tessera-error.js';
+import type { FrameworkMatch, ProjectFacts } from './classify-project.js';
+
+/** An application's entries, how they were found, and how far they prove its inputs. */
+export interface AppEntries {
+  entries: string[];
+  precision: 'file' | 'project';
+  /** For reasons: `index.html module scripts`, `Next.js app/ and pages/`, or why the app is at project level. */
+  source: string;
+  /** Problems with what the project itself states (a build option naming a missing file): warnings. */
+  warnings: Problem[];
+}
+
+/** Files the bundler reads as code: an app's entries are among these. */
+const CODE = /\.(?:tsx?|mts|cts|jsx?|mjs|cjs)$/;
+/** Test files, as Nx's default `production` named input leaves them out. */
+const TEST = /(?:^|\/)(?:__tests__|__mocks__|e2e|test|tests)\/|\.(?:spec|test|stories|cy)\.[^/]+$|\.d\.[cm]?ts$/;
+/** Build and tool configuration at a project's root: inputs of the build, not of the app's output. */
+const TOOL_CONFIG = /(?:^|\/)[^/]+\.config\.[cm]?[jt]s$|(?:^|\/)(?:jest|vitest|karma|babel|postcss|tailwind|eslint|prettier)\.[^/]*$/;
+const CANDIDATES = ['main.tsx', 'main.ts', 'index.tsx', 'index.ts', 'main.jsx', 'main.js', 'index.jsx', 'index.js'];
+
+const under = (dir: string, file: string) => dir === '' || file.startsWith(`${dir}/`);
+const join = (dir: string, path: string) => (dir ? `${dir}/${path}` : path).replace(/\/\.\//g, '/');
+
+/** The code files of the app's own source, less tests and tool configuration. */
+function listSourceCode(facts: ProjectFacts, dir: string): string[] {
+  return facts.files.filter((f) => under(dir, f) && CODE.test(f) && !TEST.test(f.slice(dir.length)) && !TOOL_CONFIG.test(f));
+}
+
+/** `<script type="module" src>` of an index.html, as workspace paths (Vite resolves `/x` from the project root). */
+function readHtmlScripts(facts: ProjectFacts, html: string): string[] {
+  const text = facts.readFile(html) ?? '';
+  const dir = html.includes('/') ? html.slice(0, html.lastIndexOf('/')) : '';
+  const out: string[] = [];
+  for (const tag of text.replace(/<!--[\s\S]*?-->/g, '').match(/<script\b[^>]*>/gi) ?? []) {
+    if (!/\btype\s*=\s*["']?module\b/i.test(tag)) continue;
+    const src = /\bsrc\s*=\s*["']([^"']+)["']/i.exec(tag)?.[1];
+    if (!src || /^[a-z]+:|^\/\//i.test(src)) continue;
+    const path = src.startsWith('/') ? join(facts.root, src.slice(1)) : join(dir, src.replace(/^\.\//, ''));
+    if (facts.has(path)) out.push(path);
+  }
+  return out;
+}
+
+/** Code files under any of `dirs` (relative to the project root). */
+const codeUnder = (facts: ProjectFacts, dirs: string[]) => dirs.flatMap((d) => listSourceCode(facts, join(facts.root, d)));
+/** Top-level files of the project named `<base>.<code ext>` under any of `dirs`. */
+const named = (facts: ProjectFacts, dirs: string[], bases: string[]) =>
+  facts.files.filter((f) => dirs.some((d) => bases.some((b) => new RegExp(`^${join(facts.root, d ? `${d}/` : '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}${b}\\.[cm]?[jt]sx?$`).test(f))));
+
+/**
+ * Where an application's build starts, by what the project states and its framework:
+ * tessera.config.json's `entry` is handled by the caller; here the Nx build options (`main`,
+ * `browser`, `server`, `entryFile`), then the framework's own entries (Vite's index.html
+ * module scripts, Next.js `app/` and `pages/`, Remix and React Router `app/root` and routes),
+ * then `main`/`index` in the source root. Frameworks whose components the bundler cannot
+ * read (SvelteKit, Astro), file-based routes Tessera does not model (Analog pages), and apps
+ * whose entry cannot be determined fall back to project level: every source file of the app
+ * is an entry and every file of its root counts, with that reason. Pure.
+ */
+export function findAppEntries(facts: ProjectFacts, framework: FrameworkMatch | null, sourceRoot: string, buildOptions: Record<string, unknown>, declaredIn: string): AppEntries {
+  const warnings: Problem[] = [];
+  const fromOptions: string[] = [];
+  for (const key of ['main', 'browser', 'server', 'entryFile']) {
+    const value = buildOptions[key];
+    if (typeof value !== 'string') continue;
+    const path = value.replace(/^\.\//, '');
+    if (facts.has(path)) fromOptions.push(path);
+    else warnings.push({ text: `targets.build.options.${key} "${value}" of app "${facts.name}" does not exist`, location: { file: declaredIn, key: `targets.build.options.${key}` } });
+  }
+  const projectLevel = (why: string): AppEntries => ({ entries: [...new Set([...fromOptions, ...listSourceCode(facts, facts.root)])].sort(), precision: 'project', source: why, warnings });
+
+  if (framework?.name === 'sveltekit' || framework?.name === 'astro') return projectLevel(`${framework.name === 'sveltekit' ? 'SvelteKit' : 'Astro'} components are not read by the bundler (${framework.marker})`);
+  if (framework?.name === 'analog') return projectLevel(`Analog loads its file-based routes (src/app/pages) itself (${framework.marker})`);
+  if (fromOptions.length) return { entries: fromOptions, precision: 'file', source: `${declaredIn} targets.build.options`, warnings };
+
+  if (framework?.name === 'next') {
+    const routes = [...codeUnder(facts, ['app', 'src/app', 'pages', 'src/pages']), ...named(facts, ['', 'src'], ['middleware', 'instrumentation'])];
+    const nonCode = facts.files.filter((f) => ['app', 'src/app', 'pages', 'src/pages'].some((d) => under(join(facts.root, d), f)) && /\.mdx?$/.test(f));
+    if (routes.length && !nonCode.length) return { entries: [...new Set(routes)].sort(), precision: 'file', source: 'Next.js app/, pages/, middleware and instrumentation', warnings };
+    return projectLevel(nonCode.length ? `Next.js pages in Markdown (${nonCode[0]}) are compiled by Next.js itself` : 'a Next.js app with no app/ or pages/ directory');
+  }
+  if (framework?.name === 'remix') {
+    const routes = [...named(facts, ['app'], ['root', 'entry.client', 'entry.server', 'routes']), ...codeUnder(facts, ['app/routes'])];
+    if (routes.length) return { entries: [...new Set(routes)].sort(), precision: 'file', source: 'Remix / React Router app/root, entries and routes', warnings };
+    return projectLevel('a Remix / React Router app without app/root');
+  }
+  for (const html of [join(facts.root, 'index.html'), join(facts.root, 'src/index.html'), join(sourceRoot, 'index.html')]) {
+    if (!facts.has(html)) continue;
+    const scripts = readHtmlScripts(facts, html);
+    if (scripts.length) return { entries: scripts, precision: 'file', source: `${html} module scripts`, warnings };
+  }
+  for (const candidate of CANDIDATES) {
+    const path = join(sourceRoot, candidate);
+    if (facts.has(path)) return { entries: [path], precision: 'file', source: `${path} (the source root's main file)`, warnings };
+  }
+  return projectLevel(`no entry could be determined (${framework ? `${framework.name}, ${framework.marker}` : 'no known framework'}; none of ${CANDIDATES.slice(0, 4).map((c) => join(sourceRoot, c)).join(', ')}, … exists)`);
+}
