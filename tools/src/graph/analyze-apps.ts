@@ -4,6 +4,7 @@ import { TesseraError } from '../errors/tessera-error.js';
 import { createResolveOptions } from './bundler-options.js';
 import { CSS, SOURCE, createAnalysisContext } from './analysis-context.js';
 import { classifyEsbuildMessage } from './classify-esbuild-message.js';
+import { createEsbuildService, type EsbuildService } from './create-esbuild-service.js';
 import type { FileGraph } from './file-graph.js';
 import { ENTRIES_MODULE, readMetafile } from './read-metafile.js';
 import { readTypeOnlyImports } from './read-type-imports.js';
@@ -50,23 +51,6 @@ export function planAppsPerBuild(appCount: number, sourceFileCount: number): num
   return Math.max(1, Math.floor(appCount / Math.ceil(sourceFileCount / FILES_PER_BUILD)));
 }
 
-/**
- * Starts a build, with the Go settings above for the esbuild service if this call starts it
- * (it is spawned synchronously on first use and inherits the environment then). If the user
- * set GOGC or GOMEMLIMIT, theirs win.
- */
-function startBuild(esbuild: typeof esbuildTypes, options: esbuildTypes.BuildOptions & { metafile: true }, goMemoryLimit: string) {
-  if (process.env.GOGC !== undefined || process.env.GOMEMLIMIT !== undefined) return esbuild.build(options);
-  process.env.GOGC = 'off';
-  process.env.GOMEMLIMIT = goMemoryLimit;
-  try {
-    return esbuild.build(options);
-  } finally {
-    delete process.env.GOGC;
-    delete process.env.GOMEMLIMIT;
-  }
-}
-
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /**
@@ -91,12 +75,24 @@ function stubFor(path: string): esbuildTypes.OnLoadResult {
  *
  * With `previous`, updates that graph instead: only the modified files (and files they now
  * reach for the first time) are read again, each import resolved by esbuild's resolver.
+ *
+ * The builds run in an esbuild service of the analysis's own, started with the Go settings
+ * of GO_MEMORY_BUDGET and stopped at the end (see createEsbuildService).
  */
 export async function analyzeApps(options: AnalyzeAppsOptions): Promise<FileGraph> {
-  const esbuild = await import('esbuild');
-  const { root } = options;
   const perBuild = Math.max(1, options.appsPerBuild ?? options.apps.length);
   const goMemoryLimit = !options.previous && perBuild < options.apps.length ? GO_MEMORY_BUDGET.batched : GO_MEMORY_BUDGET.single;
+  const esbuild = createEsbuildService({ goMemoryLimit });
+  try {
+    return await analyzeWith(esbuild, options, perBuild);
+  } finally {
+    await esbuild.stop();
+  }
+}
+
+async function analyzeWith(esbuild: EsbuildService, options: AnalyzeAppsOptions, perBuild: number): Promise<FileGraph> {
+  const { root } = options;
+  const outdir = join(root, '.tessera', 'graph-out');
   const context = createAnalysisContext(options);
   const { abs, rel, state, skip, unresolvedPairs, known } = context;
 
@@ -134,7 +130,7 @@ export async function analyzeApps(options: AnalyzeAppsOptions): Promise<FileGrap
           'stdin' in input
             ? { stdin: { contents: input.stdin, resolveDir: root, sourcefile: ENTRIES_MODULE, loader: 'js' as const } }
             : { entryPoints: input.entryPoints.map(abs) };
-        const result = await startBuild(esbuild, { ...createResolveOptions(root), ...source, ...(options.tsconfig ? { tsconfig: options.tsconfig } : {}), write: false, metafile: true, outdir: join(root, '.tessera', 'graph-out'), packages: 'external', plugins: [plugin] }, goMemoryLimit);
+        const result = await esbuild.build({ ...createResolveOptions(root), ...source, ...(options.tsconfig ? { tsconfig: options.tsconfig } : {}), write: false, metafile: true, outdir, packages: 'external', plugins: [plugin] });
         return result.metafile;
       } catch (error) {
         const messages = (error as { errors?: esbuildTypes.Message[] }).errors;
@@ -187,7 +183,7 @@ export async function analyzeApps(options: AnalyzeAppsOptions): Promise<FileGrap
   }
 
   // What the bundler erases: resolved with esbuild's resolver, following new files (types reach types).
-  await readTypeOnlyImports(context, { tsconfig: options.tsconfig });
+  await readTypeOnlyImports(context, { esbuild, tsconfig: options.tsconfig, outdir });
 
   return state.toGraph(options.apps);
 }

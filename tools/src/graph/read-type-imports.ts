@@ -1,12 +1,17 @@
 import { posix } from 'node:path';
 import { CSS, SOURCE, isBare, packageNameOf, type AnalysisContext } from './analysis-context.js';
+import type { EsbuildService } from './create-esbuild-service.js';
 import { createPathsOriginLocator } from './read-aliases.js';
 import { withEsbuildResolver } from './resolve-with-esbuild.js';
 
 /** How the type-only pass reaches esbuild's resolver. */
 export interface TypeImportsOptions {
+  /** The analysis's own esbuild service (see createEsbuildService). */
+  esbuild: Pick<EsbuildService, 'build'>;
   /** One tsconfig for every file, or undefined to let esbuild pick per file. */
   tsconfig: string | undefined;
+  /** Absolute outdir for the resolver build; nothing is written there. */
+  outdir: string;
 }
 
 /**
@@ -18,7 +23,7 @@ export async function readTypeOnlyImports(context: AnalysisContext, options: Typ
   const { root, state, pending, abs, rel, aliasBases, addUnresolved } = context;
   if (!pending.length) return;
   const pathsOrigin = createPathsOriginLocator(root);
-  await withEsbuildResolver(root, options.tsconfig, async (resolveAll) => {
+  await withEsbuildResolver({ esbuild: options.esbuild, root, tsconfig: options.tsconfig, outdir: options.outdir }, async (resolveAll) => {
     while (pending.length) {
       const batch = pending.splice(0);
       // A path alias resolves alike from every directory under the same tsconfig `paths`:
