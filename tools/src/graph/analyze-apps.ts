@@ -1,5 +1,5 @@
 import type * as esbuildTypes from 'esbuild';
-import { join, posix } from 'node:path';
+import { posix } from 'node:path';
 import { TesseraError } from '../errors/tessera-error.js';
 import { createResolveOptions } from './bundler-options.js';
 import { CSS, SOURCE, createAnalysisContext } from './analysis-context.js';
@@ -23,6 +23,12 @@ export interface AnalyzeAppsOptions {
   previous?: { graph: FileGraph; modified: string[] };
   /** Apps bundled per esbuild build (see planAppsPerBuild). @default all apps in one build */
   appsPerBuild?: number;
+  /**
+   * Absolute directory given to the analysis's esbuild builds as `outdir`: under the
+   * workspace's cache directory (`<cacheDir>/graph-out`), never inside the tree analysed.
+   * Nothing is written there (`write: false`), but esbuild needs one to lay out outputs.
+   */
+  outdir: string;
 }
 
 /**
@@ -91,8 +97,7 @@ export async function analyzeApps(options: AnalyzeAppsOptions): Promise<FileGrap
 }
 
 async function analyzeWith(esbuild: EsbuildService, options: AnalyzeAppsOptions, perBuild: number): Promise<FileGraph> {
-  const { root } = options;
-  const outdir = join(root, '.tessera', 'graph-out');
+  const { root, outdir } = options;
   const context = createAnalysisContext(options);
   const { abs, rel, state, skip, unresolvedPairs, known } = context;
 
