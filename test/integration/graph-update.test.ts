@@ -67,7 +67,7 @@ describe('updating a cached graph for modified files', () => {
     const roots = workspace.projects.map((p) => p.root);
     const files = repo.git('ls-files').split('\n');
     expect(readSharedTsconfig(repo.dir, files, roots)).toBe('tsconfig.base.json');
-    const options = { root: repo.dir, apps: workspace.apps.map((a) => ({ name: a.name, entries: a.entries })), largeFiles: [], aliases: readAliases(repo.dir) };
+    const options = { root: repo.dir, apps: workspace.apps.map((a) => ({ name: a.name, entries: a.entries })), largeFiles: [], aliases: readAliases(repo.dir), outdir: join(repo.dir, '.tessera', 'graph-out') };
     const wrap = (graph: Awaited<ReturnType<typeof analyzeApps>>) => canonical({ graph: { ...graph, blobs: graph.files.map(() => '') }, projects: [], nx: { defaultBase: null, appsDir: 'apps', raw: {} }, key: '', cache: 'miss' });
     expect(wrap(await analyzeApps({ ...options, tsconfig: 'tsconfig.base.json' }))).toEqual(wrap(await analyzeApps(options)));
 
@@ -84,7 +84,7 @@ describe('updating a cached graph for modified files', () => {
     const { readWorkspace } = await import('../../tools/src/workspace/read-workspace.js');
     const { readAliases } = await import('../../tools/src/graph/read-aliases.js');
     const workspace = await readWorkspace(repo.dir);
-    const options = { root: repo.dir, apps: workspace.apps.map((a) => ({ name: a.name, entries: a.entries })), largeFiles: [], aliases: readAliases(repo.dir), tsconfig: 'tsconfig.base.json' };
+    const options = { root: repo.dir, apps: workspace.apps.map((a) => ({ name: a.name, entries: a.entries })), largeFiles: [], aliases: readAliases(repo.dir), tsconfig: 'tsconfig.base.json', outdir: join(repo.dir, '.tessera', 'graph-out') };
     const wrap = (graph: Awaited<ReturnType<typeof analyzeApps>>) => canonical({ graph: { ...graph, blobs: graph.files.map(() => '') }, projects: [], nx: { defaultBase: null, appsDir: 'apps', raw: {} }, key: '', cache: 'miss' });
     const whole = wrap(await analyzeApps(options));
     expect(workspace.apps.length).toBeGreaterThan(2);

@@ -138,6 +138,8 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
   const params = [VERSION, ANALYSIS_VERSION, readEsbuildVersion(), options.projectsFrom ?? 'tessera'].join('\0');
   const key = createHash('sha1').update(`${params}\0${treeKey}`).digest('hex');
   const graphsDir = join(cacheDir, 'cache', 'graphs');
+  /** The analysis's esbuild outdir: in the workspace's cache directory, also when a temporary worktree is analysed. */
+  const outdir = join(cacheDir, 'graph-out');
   const cached = readGraphCache(graphsDir, key, warnings);
   if (cached) return { ...cached, key, cache: 'hit' };
 
@@ -174,7 +176,7 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
       const previous = base.snapshot.graph;
       const largeFiles = findLargeFiles(base.modified, config.maxFileBytes);
       const apps = previous.apps.map((a) => ({ name: a.name, entries: a.entries.map((id) => previous.files[id]!) }));
-      const graph = await analyzeApps({ root: dir, apps, largeFiles, aliases: readAliases(dir), tsconfig: readSharedTsconfig(dir, tracked, base.snapshot.projects.map((p) => p.root)) ?? undefined, previous: { graph: previous, modified: base.modified } });
+      const graph = await analyzeApps({ root: dir, apps, largeFiles, aliases: readAliases(dir), tsconfig: readSharedTsconfig(dir, tracked, base.snapshot.projects.map((p) => p.root)) ?? undefined, previous: { graph: previous, modified: base.modified }, outdir });
       graph.blobs = await readBlobs(root, dir, graph.files, entries, dirty);
       snapshot = { projects: base.snapshot.projects, nx: base.snapshot.nx, graph };
     } else {
@@ -185,7 +187,7 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
       let parseable = 0;
       for (const path of tracked) if (PARSED.test(path)) parseable++;
       const appsPerBuild = planAppsPerBuild(workspace.apps.length, parseable);
-      const graph = await analyzeApps({ root: dir, apps: workspace.apps.map((a) => ({ name: a.name, entries: a.entries })), largeFiles, aliases: readAliases(dir), tsconfig: readSharedTsconfig(dir, tracked, workspace.projects.map((p) => p.root)) ?? undefined, appsPerBuild });
+      const graph = await analyzeApps({ root: dir, apps: workspace.apps.map((a) => ({ name: a.name, entries: a.entries })), largeFiles, aliases: readAliases(dir), tsconfig: readSharedTsconfig(dir, tracked, workspace.projects.map((p) => p.root)) ?? undefined, appsPerBuild, outdir });
       graph.blobs = await readBlobs(root, dir, graph.files, entries, dirty);
       // Cached with the graph, so a warm run still says which projects were left out.
       graph.warnings.unshift(...workspace.warnings);

@@ -1,5 +1,5 @@
 import type * as esbuildTypes from 'esbuild';
-import { join, posix, sep } from 'node:path';
+import { posix, sep } from 'node:path';
 import { createResolveOptions } from './bundler-options.js';
 
 /** One import to resolve; requests with the same `key` are known to resolve alike and are asked once. */
@@ -22,17 +22,29 @@ export type ResolveAll = (requests: ResolveRequest[]) => Promise<ResolveResult[]
 
 const toPosix = (p: string) => (sep === '/' ? p : p.split(sep).join('/'));
 
+/** Where and how the resolver build runs. */
+export interface EsbuildResolverOptions {
+  /** The esbuild API to build with: the analysis passes its own service (see createEsbuildService). */
+  esbuild: { build: typeof esbuildTypes.build };
+  /** Absolute directory imports resolve from (esbuild's absWorkingDir). */
+  root: string;
+  /** One tsconfig for every file, or undefined to let esbuild pick per file. */
+  tsconfig: string | undefined;
+  /** Absolute outdir of the build (the analysis gives one under the cache directory); nothing is written there. */
+  outdir: string;
+}
+
 /**
  * Runs `work` inside one esbuild build, handing it esbuild's own resolver. However many
  * rounds `work` needs (types reach types), it pays for one build: esbuild only lends its
  * resolver to plugins of a running build.
  */
-export async function withEsbuildResolver(root: string, tsconfig: string | undefined, work: (resolveAll: ResolveAll) => Promise<void>): Promise<void> {
-  const esbuild = await import('esbuild');
+export async function withEsbuildResolver(options: EsbuildResolverOptions, work: (resolveAll: ResolveAll) => Promise<void>): Promise<void> {
+  const { esbuild, root, tsconfig, outdir } = options;
   const seen = new Map<string, Promise<esbuildTypes.ResolveResult>>();
   let failure: { error: unknown } | null = null;
   await esbuild.build({
-    ...createResolveOptions(root), ...(tsconfig ? { tsconfig } : {}), stdin: { contents: '' }, write: false, packages: 'external', outdir: join(root, '.tessera', 'graph-out'),
+    ...createResolveOptions(root), ...(tsconfig ? { tsconfig } : {}), stdin: { contents: '' }, write: false, packages: 'external', outdir,
     plugins: [{
       name: 'tessera-resolve',
       setup(build) {

@@ -1,12 +1,12 @@
 import { computeReachable } from '../../graph/file-graph.js';
 import { findCycles } from '../../graph/find-cycles.js';
 import { loadGraph } from '../../graph/load-graph.js';
+import { renderGraphDot } from '../../graph/render-graph-dot.js';
 import { TesseraError, type Warning } from '../../errors/tessera-error.js';
 import { readRepositoryRoot } from '../../git/read-repository.js';
 import { readConfig } from '../../workspace/read-workspace.js';
 import type { Command } from '../command.js';
 import { readChoice, readStringFlag, readWorkspaceDir } from '../resolve-flags.js';
-import { EDGE_KINDS } from '../../graph/file-graph.js';
 
 /** `tessera graph`: the apps' file-level input graph of the working tree. */
 export const graphCommand: Command = {
@@ -44,17 +44,7 @@ export const graphCommand: Command = {
       return 0;
     }
     if (format === 'dot') {
-      const lines = ['digraph tessera {', '  rankdir=LR;', '  node [shape=box, fontname="monospace", fontsize=10];'];
-      for (const app of perApp) for (const e of app.entries) lines.push(`  ${JSON.stringify(e)} [style=filled, fillcolor="#dbeafe", label=${JSON.stringify(`${app.name}\n${e}`)}];`);
-      for (const from of reach) {
-        const edges = graph.edges[from]!;
-        for (let i = 0; i < edges.length; i += 2) {
-          const kind = EDGE_KINDS[edges[i + 1]!];
-          lines.push(`  ${JSON.stringify(graph.files[from])} -> ${JSON.stringify(graph.files[edges[i]!])}${kind === 'static' ? '' : ` [style=dashed, label=${JSON.stringify(kind)}]`};`);
-        }
-      }
-      lines.push('}');
-      io.stdout.write(lines.join('\n') + '\n');
+      io.stdout.write(renderGraphDot(graph, { apps: perApp, files: reach }));
       return 0;
     }
     io.stdout.write(JSON.stringify({ apps: perApp, unresolved: graph.unresolved.map((u) => ({ file: graph.files[u.file], specifier: u.specifier })), uncertain: graph.uncertain.map((u) => ({ ...u, file: graph.files[u.file] })), warnings: [...warnings, ...graph.warnings] }, null, 2) + '\n');

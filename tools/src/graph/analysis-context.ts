@@ -1,0 +1,140 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { isAbsolute, join, posix, relative, sep } from 'node:path';
+import type { SkippedFile } from './classify-esbuild-message.js';
+import type { EdgeKind, FileGraph } from './file-graph.js';
+import { createGraphState, type GraphState } from './graph-state.js';
+import { scanComputedImports, scanCssSpecifiers, scanSpecifiers } from './scan-imports.js';
+
+/** Files the bundler parses as code. */
+export const SOURCE = /\.(tsx?|mts|cts|jsx?|mjs|cjs)$/;
+/** Stylesheets. */
+export const CSS = /\.css$/;
+
+/** An import the bundler erased or never saw, left for esbuild's resolver (see readTypeOnlyImports). */
+export interface PendingResolve {
+  importer: string;
+  specifier: string;
+  kind: EdgeKind;
+}
+
+const toPosix = (p: string) => (sep === '/' ? p : p.split(sep).join('/'));
+
+/** Whether a specifier names a package (or a path alias) rather than a path. */
+export const isBare = (spec: string) => !/^(\.{1,2}(\/|$)|\/)/.test(spec);
+
+const BUILTINS = new Set(builtinModules);
+
+/**
+ * Whether package `name` is installed where the bundler would look for it from `dir`
+ * (a `node_modules/<name>` in `dir` or any parent up to the workspace root). An import of a
+ * package that is not installed does not resolve: the build fails, so it must not pass for
+ * an npm dependency (a removed path alias looks exactly like one).
+ */
+function createInstalledCheck(root: string) {
+  const memo = new Map<string, boolean>();
+  const check = (dir: string, name: string): boolean => {
+    const key = `${dir}\0${name}`;
+    let known = memo.get(key);
+    if (known === undefined) {
+      known = existsSync(join(root, dir, 'node_modules', name)) || (dir !== '' && dir !== '.' && check(posix.dirname(dir) === '.' ? '' : posix.dirname(dir), name));
+      memo.set(key, known);
+    }
+    return known;
+  };
+  return (importer: string, name: string) => BUILTINS.has(name) || check(posix.dirname(importer), name);
+}
+
+/** The npm package a bare specifier or node_modules path names (`@scope/pkg` or `pkg`). */
+export function packageNameOf(specifierOrPath: string): string {
+  const tail = specifierOrPath.includes('node_modules/') ? specifierOrPath.slice(specifierOrPath.lastIndexOf('node_modules/') + 13) : specifierOrPath;
+  const parts = tail.split('/');
+  return parts[0]!.startsWith('@') && parts.length > 1 ? `${parts[0]}/${parts[1]}` : parts[0]!;
+}
+
+function createAliasMatcher(aliases: Record<string, string[]>) {
+  const patterns = Object.entries(aliases).map(([key, targets]) => {
+    const star = key.indexOf('*');
+    return { key, prefix: star < 0 ? key : key.slice(0, star), suffix: star < 0 ? '' : key.slice(star + 1), wildcard: star >= 0, targets };
+  });
+  /** The base paths `spec` maps to through an alias, or null when no alias matches. */
+  return (spec: string): string[] | null => {
+    for (const p of patterns) {
+      if (!p.wildcard ? spec === p.key : spec.startsWith(p.prefix) && spec.endsWith(p.suffix) && spec.length >= p.prefix.length + p.suffix.length) {
+        const middle = p.wildcard ? spec.slice(p.prefix.length, spec.length - p.suffix.length) : '';
+        return p.targets.map((t) => t.replace('*', middle));
+      }
+    }
+    return null;
+  };
+}
+
+/** What one analysis starts from. */
+export interface AnalysisContextOptions {
+  /** Absolute directory of the tree analysed. */
+  root: string;
+  aliases: Record<string, string[]>;
+  largeFiles: readonly string[];
+  previous?: { graph: FileGraph; modified: string[] };
+}
+
+/**
+ * What the bundler pass, the metafile reader and the type-only import pass of one analysis
+ * share: the graph being built, the files not parsed, the imports known not to resolve, the
+ * imports left for esbuild's resolver. One object, so each pass can live in its own file.
+ */
+export function createAnalysisContext(options: AnalysisContextOptions) {
+  const { root } = options;
+  const abs = (rel: string) => join(root, rel);
+  const rel = (path: string) => toPosix(isAbsolute(path) ? relative(root, path) : path);
+  const aliasBases = createAliasMatcher(options.aliases);
+  const isInstalled = createInstalledCheck(root);
+  const state: GraphState = createGraphState(options.previous?.graph);
+  const skip = new Map<string, SkippedFile>();
+  for (const file of options.largeFiles) skip.set(file, { kind: 'too-large', detail: 'larger than maxFileBytes; read as text, not parsed' });
+  /** importer \0 specifier -> importer, for imports the bundler could not resolve. */
+  const unresolvedPairs = new Map<string, string>();
+  const pending: PendingResolve[] = [];
+  const scanned = new Set<string>();
+  /** Files whose imports the graph already holds (from the previous graph, or an earlier build): loaded as stubs, never read again. */
+  const known = new Set(options.previous ? options.previous.graph.files.filter((f) => !options.previous!.modified.includes(f)) : []);
+
+  const addUnresolved = (from: number, specifier: string) => {
+    const importer = state.files[from]!;
+    const bases = isBare(specifier) ? (aliasBases(specifier) ?? []) : [posix.normalize(posix.join(posix.dirname(importer), specifier))];
+    state.addUnresolved({ file: from, specifier, bases: bases.map((b) => b.replace(/\.(tsx?|jsx?|mjs|cjs|mts|cts)$/, '')) });
+    state.warn({ code: 'TESSERA_GRAPH_UNRESOLVED_IMPORT', text: `${importer} imports "${specifier}", which does not resolve`, location: { file: importer } });
+  };
+
+  /** Reads a file's text for the imports the bundler does not show (erased, or of a file it did not parse), once per file. */
+  function scanText(path: string, from: number, recorded: Set<string>, kind: EdgeKind) {
+    if (scanned.has(path)) return;
+    scanned.add(path);
+    let text: string;
+    try {
+      text = readFileSync(abs(path), 'utf8');
+    } catch {
+      return;
+    }
+    const specs = CSS.test(path) ? scanCssSpecifiers(text) : scanSpecifiers(text);
+    for (const spec of specs) {
+      if (recorded.has(spec) || spec.includes('*') || /^[a-z][a-z0-9+.-]*:/i.test(spec)) continue;
+      if (isBare(spec) && !aliasBases(spec)) {
+        if (isInstalled(path, packageNameOf(spec))) state.addPackage(from, packageNameOf(spec));
+        else addUnresolved(from, spec);
+      } else pending.push({ importer: path, specifier: spec, kind });
+    }
+    if (SOURCE.test(path)) {
+      const computed = scanComputedImports(text);
+      if (computed.length) {
+        state.addUncertain({ file: from, kind: 'computed-import', detail: `${computed[0]}${computed.length > 1 ? ` (+${computed.length - 1} more)` : ''}` });
+        state.warn({ code: 'TESSERA_GRAPH_COMPUTED_IMPORT', text: `${path}: ${computed[0]}`, location: { file: path } });
+      }
+    }
+  }
+
+  return { root, abs, rel, aliasBases, isInstalled, state, skip, unresolvedPairs, pending, known, addUnresolved, scanText };
+}
+
+/** The shared state of one analysis (see createAnalysisContext). */
+export type AnalysisContext = ReturnType<typeof createAnalysisContext>;

@@ -1,0 +1,60 @@
+import type * as esbuildTypes from 'esbuild';
+import { posix } from 'node:path';
+import picomatch from 'picomatch';
+import { CSS, SOURCE, isBare, packageNameOf, type AnalysisContext } from './analysis-context.js';
+import { classifySkippedFile } from './classify-esbuild-message.js';
+import type { EdgeKind } from './file-graph.js';
+
+/** The synthetic module importing every app entry of a build; not a file, so never in the graph. */
+export const ENTRIES_MODULE = '<tessera-entries>';
+
+const KIND: Record<string, EdgeKind> = {
+  'import-statement': 'static', 'dynamic-import': 'dynamic', 'require-call': 'require', 'require-resolve': 'require',
+  'import-rule': 'css-import', 'composes-from': 'css-import', 'url-token': 'url', 'entry-point': 'static',
+};
+
+/**
+ * Records what the bundler read, straight from a build's metafile: the edges of every file
+ * read for the first time, their packages and unresolved imports, the uncertain reason of
+ * each file not parsed; and reads the text of source files for the imports the bundler
+ * erased (queued on `context.pending` for readTypeOnlyImports). Returns every input path.
+ */
+export function readMetafile(context: AnalysisContext, metafile: esbuildTypes.Metafile): string[] {
+  const { state, known, skip, unresolvedPairs, pending, aliasBases, isInstalled, addUnresolved } = context;
+  const inputPaths = Object.keys(metafile.inputs).filter((p) => !p.includes(':') && p !== ENTRIES_MODULE);
+  const readNow = inputPaths.filter((p) => !known.has(p));
+  for (const path of readNow) state.reset(state.idOf(path));
+  for (const path of readNow) {
+    const from = state.idOf(path);
+    const recorded = new Set<string>();
+    for (const record of metafile.inputs[path]!.imports) {
+      const spec = record.original ?? record.path;
+      recorded.add(spec);
+      if (!record.external) {
+        if (!record.path.includes(':')) state.addEdge(from, state.idOf(record.path), KIND[record.kind] ?? 'static');
+      } else if (unresolvedPairs.has(`${path}\0${record.path}`)) {
+        addUnresolved(from, record.path);
+      } else if (record.path.includes('*')) {
+        const isMatch = picomatch(posix.normalize(posix.join(posix.dirname(path), record.path)), { dot: true });
+        for (const candidate of inputPaths) if (candidate !== path && isMatch(candidate)) state.addEdge(from, state.idOf(candidate), 'glob');
+      } else if (/^[a-z][a-z0-9+.-]*:/i.test(record.path) || record.path.startsWith('//')) {
+        // URLs stay URLs.
+      } else if (isBare(record.path) && !aliasBases(record.path)) {
+        if (isInstalled(path, packageNameOf(record.path))) state.addPackage(from, packageNameOf(record.path));
+        else addUnresolved(from, record.path);
+      } else {
+        // An import TypeScript erased (used only as a type): resolve it as the bundler would.
+        pending.push({ importer: path, specifier: record.path, kind: 'type' });
+      }
+    }
+    const skipped = skip.get(path);
+    if (skipped) {
+      if (skipped.kind === 'asset') continue;
+      const report = classifySkippedFile(skipped.kind);
+      if (report.uncertain) state.addUncertain({ file: from, kind: report.uncertain, detail: skipped.detail });
+      if (report.warning) state.warn({ code: report.warning, text: `${path}: ${skipped.detail}`, location: { file: path } });
+    }
+    if (skipped?.kind !== 'unreadable' && (SOURCE.test(path) || (skipped && CSS.test(path)))) context.scanText(path, from, recorded, skipped ? 'static' : 'type');
+  }
+  return inputPaths;
+}
