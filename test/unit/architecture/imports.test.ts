@@ -2,6 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import type { FileGraph } from '../../../tools/src/graph/file-graph.js';
+import { findCycles as findFileCycles } from '../../../tools/src/graph/find-cycles.js';
 import { describe, expect, it } from 'vitest';
 
 /**
@@ -44,38 +46,13 @@ function readStaticImports(file: string): string[] {
 
 const partOf = (path: string) => path.split('/')[0]!;
 
-/** Every cycle of a directed graph given as adjacency lists (Tarjan's strongly connected components of two or more nodes, or a self-loop). */
+/** Every cycle of a directed graph given as adjacency lists, with the graph part's own cycle finder (Tarjan). */
 function findCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
-  let index = 0;
-  const indexOf = new Map<string, number>();
-  const low = new Map<string, number>();
-  const stack: string[] = [];
-  const onStack = new Set<string>();
-  const cycles: string[][] = [];
-  const visit = (node: string) => {
-    indexOf.set(node, index);
-    low.set(node, index++);
-    stack.push(node);
-    onStack.add(node);
-    for (const next of graph.get(node) ?? []) {
-      if (!indexOf.has(next)) {
-        visit(next);
-        low.set(node, Math.min(low.get(node)!, low.get(next)!));
-      } else if (onStack.has(next)) low.set(node, Math.min(low.get(node)!, indexOf.get(next)!));
-    }
-    if (low.get(node) === indexOf.get(node)) {
-      const component: string[] = [];
-      let member: string;
-      do {
-        member = stack.pop()!;
-        onStack.delete(member);
-        component.push(member);
-      } while (member !== node);
-      if (component.length > 1 || graph.get(node)?.includes(node)) cycles.push(component.sort());
-    }
-  };
-  for (const node of graph.keys()) if (!indexOf.has(node)) visit(node);
-  return cycles;
+  const nodes = [...new Set([...graph.keys(), ...[...graph.values()].flat()])];
+  const id = new Map(nodes.map((n, i) => [n, i]));
+  // find-cycles reads edges as [target, kind] pairs; the kind does not matter here.
+  const edges = nodes.map((n) => (graph.get(n) ?? []).flatMap((t) => [id.get(t)!, 0]));
+  return findFileCycles({ files: nodes, edges } as unknown as FileGraph);
 }
 
 const files = listSources(src).map((f) => relative(src, f));

@@ -13,6 +13,10 @@ describe('scanSpecifiers', () => {
     ["const m = await import('./lazy');", ['./lazy']],
     ["const r = require('pkg/sub');", ['pkg/sub']],
     ['const s = "from nowhere";', []],
+    ["/**\n * @example\n * import { x } from '@acme/doc-only';\n */\nimport { y } from './y';", ['./y']],
+    ["// import { old } from './old';\nimport { z } from './z';", ['./z']],
+    ["const url = 'http://x'; import { k } from './k'; // trailing import './t'", ['./k', './t']],
+    ["const re = /\\/*/; import { r } from './r';", ['./r']],
   ])('%s', (source, expected) => {
     expect(scanSpecifiers(source)).toEqual(expected);
   });

@@ -203,6 +203,10 @@ export const WARNING_CODES = {
     title: 'An import that the bundler cannot resolve',
     solve: 'Fix the import path, the tsconfig path alias, or install the package.',
   },
+  TESSERA_GRAPH_PACKAGES_NOT_INSTALLED: {
+    title: 'Imported packages are not installed',
+    solve: "Nothing is missed: a package's version comes from the lockfile either way. Install the workspace's packages (`npm ci`, `pnpm install`, ...) so that imports are also followed through the packages' own files.",
+  },
   TESSERA_GRAPH_SYMLINK_LOOP: {
     title: 'A symbolic link points back into itself',
     solve: 'Remove or fix the link named in the warning.',

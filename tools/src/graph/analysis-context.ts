@@ -105,6 +105,31 @@ export function createAnalysisContext(options: AnalysisContextOptions) {
     state.addUnresolved({ file: from, specifier, bases: bases.map((b) => b.replace(/\.(tsx?|jsx?|mjs|cjs|mts|cts)$/, '')) });
     state.warn({ code: 'TESSERA_GRAPH_UNRESOLVED_IMPORT', text: `${importer} imports "${specifier}", which does not resolve`, location: { file: importer } });
   };
+  /** Packages imported but not installed, by name: one hint at the end instead of a warning per import. */
+  const notInstalled = new Map<string, number>();
+  /**
+   * A bare import of an npm package: recorded as a package of the file whether node_modules
+   * has it or not (its version comes from the lockfile, the same either way). Not installed,
+   * it is also an unresolved import (a later install can change what it resolves to), counted
+   * for the one hint rather than warned about one by one.
+   */
+  const addPackageImport = (from: number, specifier: string, importer: string) => {
+    const name = packageNameOf(specifier);
+    state.addPackage(from, name);
+    if (isInstalled(importer, name)) return;
+    state.addUnresolved({ file: from, specifier, bases: [] });
+    notInstalled.set(name, (notInstalled.get(name) ?? 0) + 1);
+  };
+  /** The hint for packages that are imported but not installed, when there are any. */
+  const warnNotInstalled = () => {
+    if (!notInstalled.size) return;
+    const imports = [...notInstalled.values()].reduce((a, b) => a + b, 0);
+    const top = [...notInstalled].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([name]) => name);
+    state.warn({
+      code: 'TESSERA_GRAPH_PACKAGES_NOT_INSTALLED',
+      text: `${imports} import(s) of ${notInstalled.size} package(s) (${top.join(', ')}${notInstalled.size > 3 ? ', …' : ''}) do not resolve: node_modules is missing or incomplete. Their versions come from the lockfile; install the workspace's packages to follow imports through them`,
+    });
+  };
 
   /** Reads a file's text for the imports the bundler does not show (erased, or of a file it did not parse), once per file. */
   function scanText(path: string, from: number, recorded: Set<string>, kind: EdgeKind) {
@@ -119,10 +144,8 @@ export function createAnalysisContext(options: AnalysisContextOptions) {
     const specs = CSS.test(path) ? scanCssSpecifiers(text) : scanSpecifiers(text);
     for (const spec of specs) {
       if (recorded.has(spec) || spec.includes('*') || /^[a-z][a-z0-9+.-]*:/i.test(spec)) continue;
-      if (isBare(spec) && !aliasBases(spec)) {
-        if (isInstalled(path, packageNameOf(spec))) state.addPackage(from, packageNameOf(spec));
-        else addUnresolved(from, spec);
-      } else pending.push({ importer: path, specifier: spec, kind });
+      if (isBare(spec) && !aliasBases(spec)) addPackageImport(from, spec, path);
+      else pending.push({ importer: path, specifier: spec, kind });
     }
     if (SOURCE.test(path)) {
       const computed = scanComputedImports(text);
@@ -133,7 +156,7 @@ export function createAnalysisContext(options: AnalysisContextOptions) {
     }
   }
 
-  return { root, abs, rel, aliasBases, isInstalled, state, skip, unresolvedPairs, pending, known, addUnresolved, scanText };
+  return { root, abs, rel, aliasBases, isInstalled, state, skip, unresolvedPairs, pending, known, addUnresolved, addPackageImport, warnNotInstalled, scanText };
 }
 
 /** The shared state of one analysis (see createAnalysisContext). */

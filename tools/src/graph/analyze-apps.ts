@@ -189,6 +189,7 @@ async function analyzeWith(esbuild: EsbuildService, options: AnalyzeAppsOptions,
 
   // What the bundler erases: resolved with esbuild's resolver, following new files (types reach types).
   await readTypeOnlyImports(context, { esbuild, tsconfig: options.tsconfig, outdir });
+  context.warnNotInstalled();
 
   return state.toGraph(options.apps);
 }

@@ -193,6 +193,8 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
       graph.warnings.unshift(...workspace.warnings);
       snapshot = { projects: workspace.projects, nx: workspace.nx, graph };
     }
+    // Paths in messages are workspace-relative: a temporary checkout's own path means nothing to the reader.
+    if (dir !== root) snapshot.graph.warnings = snapshot.graph.warnings.map((w) => ({ ...w, text: w.text.split(`${dir}/`).join('').split(dir).join('.') }));
     try {
       writeGraphCache(graphsDir, key, snapshot, { tree: revision.kind === 'commit' ? tree : null, params });
     } catch (error) {

@@ -1,7 +1,7 @@
 import type * as esbuildTypes from 'esbuild';
 import { posix } from 'node:path';
 import picomatch from 'picomatch';
-import { CSS, SOURCE, isBare, packageNameOf, type AnalysisContext } from './analysis-context.js';
+import { CSS, SOURCE, isBare, type AnalysisContext } from './analysis-context.js';
 import { classifySkippedFile } from './classify-esbuild-message.js';
 import type { EdgeKind } from './file-graph.js';
 
@@ -20,7 +20,7 @@ const KIND: Record<string, EdgeKind> = {
  * erased (queued on `context.pending` for readTypeOnlyImports). Returns every input path.
  */
 export function readMetafile(context: AnalysisContext, metafile: esbuildTypes.Metafile): string[] {
-  const { state, known, skip, unresolvedPairs, pending, aliasBases, isInstalled, addUnresolved } = context;
+  const { state, known, skip, unresolvedPairs, pending, aliasBases, addUnresolved, addPackageImport } = context;
   const inputPaths = Object.keys(metafile.inputs).filter((p) => !p.includes(':') && p !== ENTRIES_MODULE);
   const readNow = inputPaths.filter((p) => !known.has(p));
   for (const path of readNow) state.reset(state.idOf(path));
@@ -37,11 +37,10 @@ export function readMetafile(context: AnalysisContext, metafile: esbuildTypes.Me
       } else if (record.path.includes('*')) {
         const isMatch = picomatch(posix.normalize(posix.join(posix.dirname(path), record.path)), { dot: true });
         for (const candidate of inputPaths) if (candidate !== path && isMatch(candidate)) state.addEdge(from, state.idOf(candidate), 'glob');
-      } else if (/^[a-z][a-z0-9+.-]*:/i.test(record.path) || record.path.startsWith('//')) {
-        // URLs stay URLs.
+      } else if (/^[a-z][a-z0-9+.-]*:/i.test(record.path) || record.path.startsWith('//') || /^<[^>]*>$/.test(record.path)) {
+        // URLs stay URLs; `<runtime>` and its kin are esbuild's own helpers, not imports.
       } else if (isBare(record.path) && !aliasBases(record.path)) {
-        if (isInstalled(path, packageNameOf(record.path))) state.addPackage(from, packageNameOf(record.path));
-        else addUnresolved(from, record.path);
+        addPackageImport(from, record.path, path);
       } else {
         // An import TypeScript erased (used only as a type): resolve it as the bundler would.
         pending.push({ importer: path, specifier: record.path, kind: 'type' });

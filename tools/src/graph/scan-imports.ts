@@ -9,10 +9,19 @@ const CALL = /(?<![.\w$])(import|require)\s*\(\s*/g;
 const CSS_IMPORT = /@import\s+(?:url\(\s*)?(['"]?)([^'")\s;]+)\1/g;
 const CSS_URL = /url\(\s*(['"]?)([^'")\s]+)\1\s*\)/g;
 
-/** Import strings found in a JS/TS source file. */
+/**
+ * Comments that begin a line: JSDoc and block comments whose `/*` starts the line, and `//`
+ * lines. Only those, because a `/*` or `//` inside a line may sit in a string or a regular
+ * expression, and cutting real code would hide an import; a comment after code on a line is
+ * left in (over-reporting is the safe side).
+ */
+const LEADING_COMMENT = /^[ \t]*\/\*[\s\S]*?\*\/|^[ \t]*\/\/.*$/gm;
+
+/** Import strings found in a JS/TS source file, less those in comments that begin a line (a JSDoc `@example`). */
 export function scanSpecifiers(text: string): string[] {
   const found = new Set<string>();
-  for (const m of text.matchAll(SPECIFIER)) found.add(m[2]!);
+  const code = text.includes('/*') || text.includes('//') ? text.replace(LEADING_COMMENT, '') : text;
+  for (const m of code.matchAll(SPECIFIER)) found.add(m[2]!);
   return [...found];
 }
 

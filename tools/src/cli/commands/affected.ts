@@ -2,6 +2,7 @@ import pc from 'picocolors';
 import { readAffected } from '../../affected/read-affected.js';
 import type { Command } from '../command.js';
 import { formatAffectedJson, formatAffectedMarkdown, formatAffectedMatrix, formatAffectedText, formatWhy } from '../format-affected.js';
+import { formatWarnings } from '../format-warnings.js';
 import { readChoice, readRangeFlags, readStringFlag, readWorkspaceDir } from '../resolve-flags.js';
 
 const FORMATS = ['text', 'json', 'matrix', 'md'] as const;
@@ -9,7 +10,7 @@ const FORMATS = ['text', 'json', 'matrix', 'md'] as const;
 /** `tessera affected`: which apps a change touches, and why. */
 export const affectedCommand: Command = {
   summary: 'Which apps a change touches, and why.',
-  usage: 'tessera affected [--base REF] [--head REF] [--uncommitted] [--untracked] [--files F,...] [--why APP] [--json | --format text|json|matrix|md] [--projects tessera|nx] [--deepen] [--cwd DIR]',
+  usage: 'tessera affected [--base REF] [--head REF] [--uncommitted] [--untracked] [--files F,...] [--why APP] [--json | --format text|json|matrix|md] [--projects tessera|nx] [--deepen] [--verbose] [--cwd DIR]',
   options: {
     base: { type: 'string' },
     head: { type: 'string' },
@@ -21,6 +22,7 @@ export const affectedCommand: Command = {
     format: { type: 'string' },
     projects: { type: 'string' },
     deepen: { type: 'boolean' },
+    verbose: { type: 'boolean' },
   },
   async run(values, _positionals, io) {
     const format = values.json ? 'json' : readChoice(readStringFlag(values, io, 'format', 'TESSERA_FORMAT'), 'format', FORMATS, 'text');
@@ -32,7 +34,7 @@ export const affectedCommand: Command = {
     });
     const c = pc.createColors(io.color);
     if (format === 'text' || typeof values.why === 'string') io.stderr.write(c.dim(`changes: ${report.policy}\n`));
-    for (const w of report.warnings) if (format === 'text') io.stderr.write(`${c.yellow('warning')} ${c.dim(w.code)} ${w.text}\n`);
+    if (format === 'text') io.stderr.write(formatWarnings(report.warnings, { color: io.color, verbose: values.verbose === true }));
     if (typeof values.why === 'string') {
       io.stdout.write(formatWhy(report, values.why, io.color));
       return 0;

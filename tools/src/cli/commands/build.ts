@@ -3,6 +3,7 @@ import { TesseraError } from '../../errors/tessera-error.js';
 import { runBuild } from '../../pipelines/run-build.js';
 import { parseLogFile } from '../../records/log-line.js';
 import type { LogLine, RunRecord } from '../../records/run-record.js';
+import { formatWarnings } from '../format-warnings.js';
 import { formatPlan, formatProgressTable, computeRunDocument, formatSummary } from '../format-run.js';
 import type { Command } from '../command.js';
 import { readBooleanFlag, readChoice, readRangeFlags, readStringFlag, readWorkspaceDir } from '../resolve-flags.js';
@@ -19,7 +20,7 @@ function readConcurrency(value: string | undefined): number | undefined {
 /** `tessera build`: one build per app, in parallel, with a live table and a summary. */
 export const buildCommand: Command = {
   summary: 'Build apps (named, --affected, or all): one build per app, in parallel, locally or on CodeBuild.',
-  usage: 'tessera build [APP...] [--affected [--base REF] [--head REF] [--files F,...]] [--executor local|codebuild] [--concurrency N] [--fail-fast] [--dry-run] [--uncommitted] [--logs stream|grouped|failed] [--store URL] [--json] [--cwd DIR]',
+  usage: 'tessera build [APP...] [--affected [--base REF] [--head REF] [--files F,...]] [--executor local|codebuild] [--concurrency N] [--fail-fast] [--dry-run] [--uncommitted] [--logs stream|grouped|failed] [--store URL] [--verbose] [--json] [--cwd DIR]',
   allowPositionals: true,
   options: {
     affected: { type: 'boolean' },
@@ -35,6 +36,7 @@ export const buildCommand: Command = {
     logs: { type: 'string' },
     json: { type: 'boolean' },
     store: { type: 'string' },
+    verbose: { type: 'boolean' },
   },
   async run(values, positionals, io) {
     const root = readWorkspaceDir(values, io);
@@ -113,7 +115,7 @@ export const buildCommand: Command = {
           io.stderr.write((logsMode === 'failed' ? text.slice(-60) : text).join('\n') + '\n');
         }
         io.stderr.write(formatSummary(run, io.color));
-        for (const w of result.warnings) io.stderr.write(`${c.yellow('warning')} ${c.dim(w.code)} ${w.text}\n`);
+        io.stderr.write(formatWarnings(result.warnings, { color: io.color, verbose: values.verbose === true }));
       } else io.stdout.write(JSON.stringify(computeRunDocument(run), null, 2) + '\n');
       // The report's path is the last line, on stderr (stdout holds only the --json document).
       if (result.report && existsSync(result.report)) io.stderr.write(`report: ${relative(io.cwd, result.report)}\n`);
