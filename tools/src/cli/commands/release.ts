@@ -5,13 +5,11 @@ import { TesseraError } from '../../errors/tessera-error.js';
 import { computeRoutes } from '../../edge/resolve-route.js';
 import type { ReleaseAction } from '../../release/next-release.js';
 import { formatDurationShort, parseDuration } from '../../release/parse-duration.js';
-import { comparePruneDecisions, planPrune, type PublishedVersion, type UnfinishedVersion } from '../../release/plan-prune.js';
+import { pruneVersions } from '../../release/prune-versions.js';
 import type { ReleaseManifest } from '../../release/release-manifest.js';
 import { readRelease, updateRelease } from '../../release/update-release.js';
 import { openStore } from '../../store/open-store.js';
 import type { Store } from '../../store/store.js';
-import { readUnfinishedUploads, readVersions } from '../../store/read-versions.js';
-import { removeUnfinishedUpload, removeVersion } from '../../store/remove-version.js';
 import { readWorkspace } from '../../workspace/read-workspace.js';
 import type { Command } from '../command.js';
 import type { Io } from '../io.js';
@@ -149,35 +147,12 @@ async function advanceAll(store: Store, apps: string[], values: Values, io: Io, 
   return 0;
 }
 
-/** `release prune`: deletes versions out of use and out of their retention window. */
+/** `release prune`: flags in, what was deleted and kept out; the work is pruneVersions. */
 async function prune(store: Store, apps: string[], values: Values, io: Io, config: { release: { retention: string } }): Promise<number> {
   const retentionText = readStringFlag(values, io, 'retention', 'TESSERA_RETENTION') ?? config.release.retention;
   const retentionMs = readDurationFlag(retentionText, '--retention');
-  const manifests = new Map<string, ReleaseManifest>();
-  const versions: PublishedVersion[] = [];
-  const unfinished: UnfinishedVersion[] = [];
-  for (const app of apps) {
-    manifests.set(app, (await readRelease(store, app)).manifest);
-    for (const v of await readVersions(store, app)) versions.push({ app, version: v.version, publishedAt: v.builtAt });
-    for (const u of await readUnfinishedUploads(store, app)) unfinished.push({ app, version: u.version, lastWriteAt: u.lastWriteAt, files: u.files });
-  }
-  const plan = planPrune(manifests, versions, Date.now(), retentionMs, unfinished);
   const dryRun = values['dry-run'] === true;
-  if (!dryRun) {
-    for (const d of [...plan.remove]) {
-      const upload = unfinished.find((u) => u.app === d.app && u.version === d.version);
-      if (!upload) {
-        await removeVersion(store, d.app, d.version);
-        continue;
-      }
-      // Planned from a listing that may be stale by now: a retried publish may have committed it.
-      const outcome = await removeUnfinishedUpload(store, d.app, d.version, upload);
-      if (outcome === 'removed') continue;
-      plan.remove.splice(plan.remove.indexOf(d), 1);
-      plan.keep.push({ ...d, reason: `${d.reason}; ${outcome === 'committed' ? 'committed by a publish meanwhile' : 'written to meanwhile: a publish is under way'}` });
-      plan.keep.sort(comparePruneDecisions);
-    }
-  }
+  const plan = await pruneVersions({ store, apps, retentionMs, dryRun });
   if (values.json) io.stdout.write(JSON.stringify({ dryRun, retention: formatDurationShort(retentionMs), ...plan }, null, 2) + '\n');
   else {
     const c = pc.createColors(io.color);
