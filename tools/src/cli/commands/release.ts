@@ -1,12 +1,13 @@
 import { userInfo } from 'node:os';
-import { spawnSync } from 'node:child_process';
 import pc from 'picocolors';
 import { TesseraError } from '../../errors/tessera-error.js';
 import { computeRoutes } from '../../edge/resolve-route.js';
+import { advanceReleases, type CanaryProbe } from '../../release/advance-release.js';
 import type { ReleaseAction } from '../../release/next-release.js';
 import { formatDurationShort, parseDuration } from '../../release/parse-duration.js';
 import { pruneVersions } from '../../release/prune-versions.js';
 import type { ReleaseManifest } from '../../release/release-manifest.js';
+import { runHealthCommand } from '../../release/run-health-command.js';
 import { readRelease, updateRelease } from '../../release/update-release.js';
 import { openStore } from '../../store/open-store.js';
 import type { Store } from '../../store/store.js';
@@ -72,7 +73,7 @@ export const releaseCommand: Command = {
         else io.stdout.write(docs.map((d) => formatStatus(d, io.color)).join('\n'));
         return 0;
       }
-      if (action === 'advance') return await advanceAll(store, apps, values, io, actor);
+      if (action === 'advance') return await advance(store, apps, values, io, actor);
       if (action === 'prune') return await prune(store, apps, values, io, workspace.config);
 
       const name = known(app);
@@ -124,24 +125,11 @@ function readDurationFlag(text: string, flag: string): number {
   return ms;
 }
 
-/** `release advance`: every stepped canary whose interval passed moves on, gated by a health command. */
-async function advanceAll(store: Store, apps: string[], values: Values, io: Io, actor: string): Promise<number> {
-  const health = readStringFlag(values, io, 'health-command', 'TESSERA_HEALTH_COMMAND');
-  const outcomes: Array<{ app: string; outcome: string }> = [];
-  for (const app of apps) {
-    const { manifest } = await readRelease(store, app);
-    if (health && manifest.candidate?.steps.length) {
-      const c = manifest.candidate;
-      const probe = spawnSync(health, { shell: true, cwd: io.cwd, encoding: 'utf8', env: { ...io.env, TESSERA_APP: app, TESSERA_VERSION: c.version, TESSERA_WEIGHT: String(c.weight) } });
-      if (probe.status !== 0) {
-        await updateRelease(store, app, { type: 'abort' }, { actor: `${actor} (health command failed: exit ${probe.status ?? probe.signal})` });
-        outcomes.push({ app, outcome: `aborted ${c.version}: the health command exited ${probe.status ?? probe.signal}` });
-        continue;
-      }
-    }
-    const result = await updateRelease(store, app, { type: 'advance' }, { actor });
-    if (result.changed) outcomes.push({ app, outcome: describeLast(result.manifest) });
-  }
+/** `release advance`: flags in, each changed app's outcome out; the work is advanceReleases. */
+async function advance(store: Store, apps: string[], values: Values, io: Io, actor: string): Promise<number> {
+  const command = readStringFlag(values, io, 'health-command', 'TESSERA_HEALTH_COMMAND');
+  const checkHealth = command ? (probe: CanaryProbe) => runHealthCommand(probe, { command, cwd: io.cwd, env: io.env }) : undefined;
+  const outcomes = (await advanceReleases({ store, apps, actor, checkHealth })).map((o) => ({ app: o.app, outcome: o.type === 'aborted' ? `aborted ${o.version}: ${o.reason}` : describeLast(o.manifest) }));
   if (values.json) io.stdout.write(JSON.stringify(outcomes, null, 2) + '\n');
   else io.stdout.write(outcomes.length ? outcomes.map((o) => `${o.app}: ${o.outcome}\n`).join('') : 'Nothing was due.\n');
   return 0;
