@@ -156,7 +156,10 @@ function describeLast(manifest: ReleaseManifest): string {
   return last ? `${manifest.app}: ${last.action}${last.from || last.to ? ` ${last.from ?? '–'} → ${last.to ?? '–'}` : ''}${last.detail ? ` (${last.detail})` : ''}` : manifest.app;
 }
 
-/** The human view of one app's release. */
+/** How many of an app's newest history entries the human status shows; `--json` has them all. */
+const STATUS_HISTORY_SHOWN = 3;
+
+/** The human view of one app's release: slots, previews, and the newest history entries. */
 export function formatStatus(doc: ReleaseManifest & { route: string }, color: boolean): string {
   const c = pc.createColors(color);
   const lines = [`${c.bold(doc.app)}  ${c.dim(doc.route)}`];
@@ -166,6 +169,9 @@ export function formatStatus(doc: ReleaseManifest & { route: string }, color: bo
     lines.push(`  candidate  ${c.yellow(cand.version)}  ${cand.weight}%${cand.steps.length ? `  steps ${cand.steps.join(',')} every ${formatDurationShort(cand.intervalMs!)}` : ''}  since ${cand.since}`);
   }
   for (const [key, p] of Object.entries(doc.previews)) lines.push(`  preview    ${c.cyan(key)} → ${p.version}${p.expires ? `  until ${p.expires}` : ''}`);
-  for (const h of doc.history.slice(-3)) lines.push(c.dim(`  ${h.at}  ${h.action} ${h.from ?? '–'} → ${h.to ?? '–'}${h.detail ? `  ${h.detail}` : ''}  (${h.actor})`));
+  const hidden = doc.history.length - STATUS_HISTORY_SHOWN;
+  // Say that older entries exist, and how to see them, rather than let three look like all.
+  if (hidden > 0) lines.push(c.dim(`  … ${hidden} older ${hidden === 1 ? 'entry' : 'entries'} (tessera release status ${doc.app} --json for all)`));
+  for (const h of doc.history.slice(-STATUS_HISTORY_SHOWN)) lines.push(c.dim(`  ${h.at}  ${h.action} ${h.from ?? '–'} → ${h.to ?? '–'}${h.detail ? `  ${h.detail}` : ''}  (${h.actor})`));
   return lines.join('\n') + '\n';
 }
