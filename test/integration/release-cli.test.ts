@@ -54,6 +54,10 @@ describe('tessera release', () => {
     expect(status.previews['pr-12'].version).toBe('v3');
     expect(status.history.map((h: { action: string; actor: string }) => `${h.action}:${h.actor}`)).toEqual(['start:ci', 'start:ci', 'shift:ci', 'promote:ci', 'preview:ci', 'rollback:ci']);
     expect(Object.keys(status.retired)).toEqual(['v2']);
+    // The human view shows the newest three of the six entries and says what it left out.
+    const human = (await tessera(repo, ['release', 'status', 'web'])).stdout;
+    expect(human).toContain('… 3 older entries (tessera release status web --json for all)');
+    expect(human.match(/\(ci\)$/gm)).toHaveLength(3);
     expect((await tessera(repo, ['release', 'unpreview', 'web', '--key', 'pr-12'])).code).toBe(0);
   });
 

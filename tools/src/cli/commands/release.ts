@@ -1,17 +1,16 @@
 import { userInfo } from 'node:os';
-import { spawnSync } from 'node:child_process';
 import pc from 'picocolors';
 import { TesseraError } from '../../errors/tessera-error.js';
 import { computeRoutes } from '../../edge/resolve-route.js';
+import { advanceReleases, type CanaryProbe } from '../../release/advance-release.js';
 import type { ReleaseAction } from '../../release/next-release.js';
 import { formatDurationShort, parseDuration } from '../../release/parse-duration.js';
-import { comparePruneDecisions, planPrune, type PublishedVersion, type UnfinishedVersion } from '../../release/plan-prune.js';
+import { pruneVersions } from '../../release/prune-versions.js';
 import type { ReleaseManifest } from '../../release/release-manifest.js';
+import { runHealthCommand } from '../../release/run-health-command.js';
 import { readRelease, updateRelease } from '../../release/update-release.js';
 import { openStore } from '../../store/open-store.js';
 import type { Store } from '../../store/store.js';
-import { readUnfinishedUploads, readVersions } from '../../store/read-versions.js';
-import { removeUnfinishedUpload, removeVersion } from '../../store/remove-version.js';
 import { readWorkspace } from '../../workspace/read-workspace.js';
 import type { Command } from '../command.js';
 import type { Io } from '../io.js';
@@ -74,7 +73,7 @@ export const releaseCommand: Command = {
         else io.stdout.write(docs.map((d) => formatStatus(d, io.color)).join('\n'));
         return 0;
       }
-      if (action === 'advance') return await advanceAll(store, apps, values, io, actor);
+      if (action === 'advance') return await advance(store, apps, values, io, actor);
       if (action === 'prune') return await prune(store, apps, values, io, workspace.config);
 
       const name = known(app);
@@ -126,58 +125,22 @@ function readDurationFlag(text: string, flag: string): number {
   return ms;
 }
 
-/** `release advance`: every stepped canary whose interval passed moves on, gated by a health command. */
-async function advanceAll(store: Store, apps: string[], values: Values, io: Io, actor: string): Promise<number> {
-  const health = readStringFlag(values, io, 'health-command', 'TESSERA_HEALTH_COMMAND');
-  const outcomes: Array<{ app: string; outcome: string }> = [];
-  for (const app of apps) {
-    const { manifest } = await readRelease(store, app);
-    if (health && manifest.candidate?.steps.length) {
-      const c = manifest.candidate;
-      const probe = spawnSync(health, { shell: true, cwd: io.cwd, encoding: 'utf8', env: { ...io.env, TESSERA_APP: app, TESSERA_VERSION: c.version, TESSERA_WEIGHT: String(c.weight) } });
-      if (probe.status !== 0) {
-        await updateRelease(store, app, { type: 'abort' }, { actor: `${actor} (health command failed: exit ${probe.status ?? probe.signal})` });
-        outcomes.push({ app, outcome: `aborted ${c.version}: the health command exited ${probe.status ?? probe.signal}` });
-        continue;
-      }
-    }
-    const result = await updateRelease(store, app, { type: 'advance' }, { actor });
-    if (result.changed) outcomes.push({ app, outcome: describeLast(result.manifest) });
-  }
+/** `release advance`: flags in, each changed app's outcome out; the work is advanceReleases. */
+async function advance(store: Store, apps: string[], values: Values, io: Io, actor: string): Promise<number> {
+  const command = readStringFlag(values, io, 'health-command', 'TESSERA_HEALTH_COMMAND');
+  const checkHealth = command ? (probe: CanaryProbe) => runHealthCommand(probe, { command, cwd: io.cwd, env: io.env }) : undefined;
+  const outcomes = (await advanceReleases({ store, apps, actor, checkHealth })).map((o) => ({ app: o.app, outcome: o.type === 'aborted' ? `aborted ${o.version}: ${o.reason}` : describeLast(o.manifest) }));
   if (values.json) io.stdout.write(JSON.stringify(outcomes, null, 2) + '\n');
   else io.stdout.write(outcomes.length ? outcomes.map((o) => `${o.app}: ${o.outcome}\n`).join('') : 'Nothing was due.\n');
   return 0;
 }
 
-/** `release prune`: deletes versions out of use and out of their retention window. */
+/** `release prune`: flags in, what was deleted and kept out; the work is pruneVersions. */
 async function prune(store: Store, apps: string[], values: Values, io: Io, config: { release: { retention: string } }): Promise<number> {
   const retentionText = readStringFlag(values, io, 'retention', 'TESSERA_RETENTION') ?? config.release.retention;
   const retentionMs = readDurationFlag(retentionText, '--retention');
-  const manifests = new Map<string, ReleaseManifest>();
-  const versions: PublishedVersion[] = [];
-  const unfinished: UnfinishedVersion[] = [];
-  for (const app of apps) {
-    manifests.set(app, (await readRelease(store, app)).manifest);
-    for (const v of await readVersions(store, app)) versions.push({ app, version: v.version, publishedAt: v.builtAt });
-    for (const u of await readUnfinishedUploads(store, app)) unfinished.push({ app, version: u.version, lastWriteAt: u.lastWriteAt, files: u.files });
-  }
-  const plan = planPrune(manifests, versions, Date.now(), retentionMs, unfinished);
   const dryRun = values['dry-run'] === true;
-  if (!dryRun) {
-    for (const d of [...plan.remove]) {
-      const upload = unfinished.find((u) => u.app === d.app && u.version === d.version);
-      if (!upload) {
-        await removeVersion(store, d.app, d.version);
-        continue;
-      }
-      // Planned from a listing that may be stale by now: a retried publish may have committed it.
-      const outcome = await removeUnfinishedUpload(store, d.app, d.version, upload);
-      if (outcome === 'removed') continue;
-      plan.remove.splice(plan.remove.indexOf(d), 1);
-      plan.keep.push({ ...d, reason: `${d.reason}; ${outcome === 'committed' ? 'committed by a publish meanwhile' : 'written to meanwhile: a publish is under way'}` });
-      plan.keep.sort(comparePruneDecisions);
-    }
-  }
+  const plan = await pruneVersions({ store, apps, retentionMs, dryRun });
   if (values.json) io.stdout.write(JSON.stringify({ dryRun, retention: formatDurationShort(retentionMs), ...plan }, null, 2) + '\n');
   else {
     const c = pc.createColors(io.color);
@@ -193,7 +156,10 @@ function describeLast(manifest: ReleaseManifest): string {
   return last ? `${manifest.app}: ${last.action}${last.from || last.to ? ` ${last.from ?? '–'} → ${last.to ?? '–'}` : ''}${last.detail ? ` (${last.detail})` : ''}` : manifest.app;
 }
 
-/** The human view of one app's release. */
+/** How many of an app's newest history entries the human status shows; `--json` has them all. */
+const STATUS_HISTORY_SHOWN = 3;
+
+/** The human view of one app's release: slots, previews, and the newest history entries. */
 export function formatStatus(doc: ReleaseManifest & { route: string }, color: boolean): string {
   const c = pc.createColors(color);
   const lines = [`${c.bold(doc.app)}  ${c.dim(doc.route)}`];
@@ -203,6 +169,9 @@ export function formatStatus(doc: ReleaseManifest & { route: string }, color: bo
     lines.push(`  candidate  ${c.yellow(cand.version)}  ${cand.weight}%${cand.steps.length ? `  steps ${cand.steps.join(',')} every ${formatDurationShort(cand.intervalMs!)}` : ''}  since ${cand.since}`);
   }
   for (const [key, p] of Object.entries(doc.previews)) lines.push(`  preview    ${c.cyan(key)} → ${p.version}${p.expires ? `  until ${p.expires}` : ''}`);
-  for (const h of doc.history.slice(-3)) lines.push(c.dim(`  ${h.at}  ${h.action} ${h.from ?? '–'} → ${h.to ?? '–'}${h.detail ? `  ${h.detail}` : ''}  (${h.actor})`));
+  const hidden = doc.history.length - STATUS_HISTORY_SHOWN;
+  // Say that older entries exist, and how to see them, rather than let three look like all.
+  if (hidden > 0) lines.push(c.dim(`  … ${hidden} older ${hidden === 1 ? 'entry' : 'entries'} (tessera release status ${doc.app} --json for all)`));
+  for (const h of doc.history.slice(-STATUS_HISTORY_SHOWN)) lines.push(c.dim(`  ${h.at}  ${h.action} ${h.from ?? '–'} → ${h.to ?? '–'}${h.detail ? `  ${h.detail}` : ''}  (${h.actor})`));
   return lines.join('\n') + '\n';
 }
