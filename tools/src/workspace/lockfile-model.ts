@@ -155,13 +155,18 @@ export function computePackageMove(before: LockfileModel, after: LockfileModel, 
   const a = resolveImport(after, dir, name);
   const label = (model: LockfileModel, ids: string[]) => (ids.length ? ids.map((id) => model.nodes.get(id)?.version ?? id).join(', ') : null);
   if (a.join('\0') !== b.join('\0')) return { name, from: label(before, b), to: label(after, a), path: [name], change: 'resolution' };
+  // A dependent whose only change is where a dependency resolves points at the real move below it: report that one.
+  let first: PackageMove | null = null;
   for (const [id, path] of computeClosure(after, a)) {
     if (!changed.has(id)) continue;
     const moved = after.nodes.get(id)!;
     const old = before.nodes.get(id);
     const change = !old ? 'resolution' : old.integrity !== moved.integrity ? 'integrity' : 'dependencies';
-    return { name: moved.name, from: versionAlong(before, b, path), to: moved.version, path, change };
+    const found: PackageMove = { name: moved.name, from: versionAlong(before, b, path), to: moved.version, path, change };
+    if (change !== 'dependencies') return found;
+    first ??= found;
   }
+  if (first) return first;
   // A node gone from `before` that `after` no longer reaches shows up as a changed edge above.
   return null;
 }
