@@ -40,6 +40,7 @@ const SECTIONS: Record<string, () => Promise<SectionModule>> = {
   bundle: () => import('./bundle.bench.js'),
   edge: () => import('./edge.bench.js'),
   webhook: () => import('./webhook.bench.js'),
+  lockfile: () => import('./lockfile.bench.js'),
 };
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
