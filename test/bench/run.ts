@@ -41,6 +41,7 @@ const SECTIONS: Record<string, () => Promise<SectionModule>> = {
   edge: () => import('./edge.bench.js'),
   webhook: () => import('./webhook.bench.js'),
   startup: () => import('./startup.bench.js'),
+  lockfile: () => import('./lockfile.bench.js'),
 };
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -7,6 +7,7 @@ import { locateLockfileChanges, locatePackageJsonChanges } from './locators/pack
 import { locateRemovedProjects } from './locators/removed-projects.js';
 import { locateResolutionChanges } from './locators/resolution.js';
 import { locateUncertainImports } from './locators/uncertain.js';
+import type { Warning } from '../errors/tessera-error.js';
 import type { AffectedApp, LocatorResult, Reason, ReasonKind } from './reason.js';
 
 /** A change locator: one rule, as a small function from the change to apps with reasons. */
@@ -33,6 +34,8 @@ export interface AffectedResult {
   apps: AffectedApp[];
   /** Changed files no app's inputs contain and no rule accounts for. */
   unownedFiles: string[];
+  /** What the rules handled conservatively, each saying so. */
+  warnings: Warning[];
 }
 
 /**
@@ -43,8 +46,10 @@ export function computeAffected(input: AffectedInput, locators: readonly Locator
   const head = createGraphView(input.head);
   const byApp = new Map<string, Map<string, Reason>>();
   const claimed = new Set<string>();
+  const warnings: Warning[] = [];
   for (const locate of locators) {
-    const { hits, claimed: files } = locate(input, head);
+    const { hits, claimed: files, warnings: found } = locate(input, head);
+    if (found) warnings.push(...found);
     for (const file of files) claimed.add(file);
     for (const { app, reason } of hits) {
       if (!byApp.has(app)) byApp.set(app, new Map());
@@ -59,5 +64,5 @@ export function computeAffected(input: AffectedInput, locators: readonly Locator
       reasons: [...reasons.values()].sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind) || (a.file ?? '').localeCompare(b.file ?? '')),
     }));
   const unownedFiles = input.changes.filter((c) => !claimed.has(c.path) && !(c.previousPath && claimed.has(c.previousPath))).map((c) => c.path);
-  return { apps, unownedFiles };
+  return { apps, unownedFiles, warnings };
 }

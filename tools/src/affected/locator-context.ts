@@ -2,12 +2,20 @@ import type { FileChange } from '../git/read-change-set.js';
 import type { GraphSnapshot } from '../graph/graph-cache.js';
 import { type ChainStep, type ChainsTo, computeChainsTo, readFileTable } from '../graph/file-graph.js';
 import type { ResolvedConfig } from '../workspace/config.js';
+import type { LockfileModel } from '../workspace/lockfile-model.js';
+import type { UnreadableLockfile } from '../workspace/parse-lockfile.js';
 import { findOwningProject, type Project } from '../workspace/project.js';
 
 /** A changed config-like file's text at the merge-base and at head (null where absent). */
 export interface FileVersions {
   before: string | null;
   after: string | null;
+}
+
+/** A changed lockfile, parsed on both sides by the caller (null where absent, the error where unreadable). */
+export interface LockfileVersions {
+  before: LockfileModel | UnreadableLockfile | null;
+  after: LockfileModel | UnreadableLockfile | null;
 }
 
 /** Everything the locators read. Plain data; built once per comparison. */
@@ -18,6 +26,8 @@ export interface AffectedInput {
   base: GraphSnapshot | null;
   /** Text of changed configuration files (package.json, lockfiles, tsconfig, nx.json, project.json, ...). */
   versions: Map<string, FileVersions>;
+  /** Changed lockfiles already parsed (through the blob cache); a lockfile missing here is parsed from `versions`. */
+  lockfiles?: Map<string, LockfileVersions>;
   config: ResolvedConfig;
 }
 

@@ -10,8 +10,9 @@ import { readConfig, readWorkspaceText } from '../workspace/read-workspace.js';
 import { isObject, parseJson } from '../workspace/parse-json.js';
 import type { ResolvedConfig } from '../workspace/config.js';
 import { type AffectedResult, computeAffected } from './compute-affected.js';
-import type { FileVersions } from './locator-context.js';
-import { LOCKFILES } from '../workspace/parse-lockfile.js';
+import type { FileVersions, LockfileVersions } from './locator-context.js';
+import { LOCKFILES, UnreadableLockfile } from '../workspace/parse-lockfile.js';
+import { readLockfileCache } from '../workspace/read-lockfile.js';
 
 export interface ReadAffectedOptions extends Omit<ChangeSetOptions, 'base'> {
   root: string;
@@ -80,8 +81,22 @@ export async function readAffected(options: ReadAffectedOptions): Promise<Affect
     versions.set(change.path, { before, after });
   }
 
-  const result = computeAffected({ changes: changeSet.changes, head, base: baseSnapshot, versions, config });
-  warnings.push(...head.graph.warnings, ...(baseSnapshot?.graph.warnings ?? []));
+  // Lockfiles parse once per blob (memory, then <cacheDir>/cache/lockfiles): a 3 MB pnpm-lock.yaml is the slow part otherwise.
+  const lockfiles = new Map<string, LockfileVersions>();
+  const cache = readLockfileCache(root, config.cacheDir);
+  const load = (path: string, text: string | null) => {
+    if (text === null) return null;
+    try {
+      return cache.load(path, text);
+    } catch (error) {
+      if (error instanceof UnreadableLockfile) return error;
+      throw error;
+    }
+  };
+  for (const [path, v] of versions) if (LOCKFILES.includes(path.split('/').pop()!)) lockfiles.set(path, { before: load(path, v.before), after: load(path, v.after) });
+
+  const result = computeAffected({ changes: changeSet.changes, head, base: baseSnapshot, versions, lockfiles, config });
+  warnings.push(...result.warnings,...head.graph.warnings, ...(baseSnapshot?.graph.warnings ?? []));
   return {
     base: changeSet.base,
     head: changeSet.head,

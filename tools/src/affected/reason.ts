@@ -1,3 +1,5 @@
+import type { Warning } from '../errors/tessera-error.js';
+
 /** What kind of rule made an app affected. Documented in docs/affected.md. */
 export type ReasonKind =
   | 'input'
@@ -34,4 +36,6 @@ export interface AffectedApp {
 export interface LocatorResult {
   hits: { app: string; reason: Reason }[];
   claimed: string[];
+  /** Conditions the rule handled conservatively (an unreadable lockfile, ...). */
+  warnings?: Warning[];
 }

@@ -211,6 +211,10 @@ export const WARNING_CODES = {
     title: 'A symbolic link points back into itself',
     solve: 'Remove or fix the link named in the warning.',
   },
+  TESSERA_LOCKFILE_UNREADABLE: {
+    title: 'A changed lockfile cannot be read',
+    solve: 'Fix the lockfile (run your package manager\'s install) or, for bun.lockb, write the text lockfile with `bun install --save-text-lockfile`; until then every app whose inputs import packages is affected.',
+  },
   TESSERA_BUILDSPEC_UNKNOWN_KEY: {
     title: 'buildspec.yml has a key Tessera does not run',
     solve: 'Remove the key, or check its spelling against docs/buildspec.md; it is ignored.',

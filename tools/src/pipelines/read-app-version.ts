@@ -15,5 +15,5 @@ export async function readAppVersion(root: string, app: string, config: Resolved
   const { graph } = await loadGraph({ root, config, warnings, revision: { kind: 'worktree' } });
   const buildspec = join(root, 'buildspec.yml');
   const buildConfig = existsSync(buildspec) ? readFileSync(buildspec, 'utf8') : '';
-  return computeAppVersion(graph, app, await readHeadLockfile(root, null), buildConfig, config.apps[app]).version;
+  return computeAppVersion(graph, app, await readHeadLockfile(root, null, config.cacheDir), buildConfig, config.apps[app]).version;
 }

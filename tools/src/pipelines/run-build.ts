@@ -129,7 +129,7 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
     store.markInterrupted();
     const runId = createRunId();
     const plan = planBuilds({
-      runId, apps: selected, graph, lockfile: await readHeadLockfile(root, options.uncommitted ? null : sourceVersion), buildConfig, config, sourceVersion,
+      runId, apps: selected, graph, lockfile: await readHeadLockfile(root, options.uncommitted ? null : sourceVersion, config.cacheDir), buildConfig, config, sourceVersion,
       history: store.readExpectedDurations(selected),
     });
     const logDir = join(cacheDir, 'logs', runId);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { computeDependencies, type Lockfile } from '../workspace/parse-lockfile.js';
+import { computePackageImports } from '../affected/package-imports.js';
+import { computeClosure, findImporter, isLockedName, type LockfileModel, resolveImport } from '../workspace/lockfile-model.js';
 import { computeReachable, type FileGraph } from '../graph/file-graph.js';
 import type { ResolvedConfig } from '../workspace/config.js';
 
@@ -22,8 +23,8 @@ export interface PlanBuildsInput {
   runId: string;
   apps: readonly string[];
   graph: FileGraph;
-  /** The head lockfile, to pin the versions of the packages each app reaches. */
-  lockfile: Lockfile | null;
+  /** The head lockfile, to pin the resolved packages each app reaches. */
+  lockfile: LockfileModel | null;
   /** Text of the build configuration every app builds with (buildspec.yml). */
   buildConfig: string;
   config: ResolvedConfig;
@@ -36,22 +37,41 @@ export interface PlanBuildsInput {
 const MS_PER_INPUT_FILE = 150;
 
 /**
- * An app's version: a hash of the path and blob id of every input file, the resolved
- * version of every package it reaches (transitively), the build configuration and the
- * app's own settings. The same inputs always give the same version.
+ * The resolved packages an app's files import, per importer (the workspace package owning
+ * each importing file): one line per node of each import's transitive closure, its id
+ * (name@version, peer suffix) and integrity. Without a lockfile, the names alone.
  */
-export function computeAppVersion(graph: FileGraph, app: string, lockfile: Lockfile | null, buildConfig: string, appConfig: unknown): { version: string; inputFiles: number } {
+function computePackageLines(graph: FileGraph, reach: ReadonlySet<number>, lockfile: LockfileModel | null): string[] {
+  const lines = new Set<string>();
+  const seen = new Set<string>();
+  const isLocked = (name: string) => !!lockfile && isLockedName(lockfile, name);
+  for (const [id, names] of computePackageImports(graph, isLocked)) {
+    if (!reach.has(id)) continue;
+    const importer = lockfile ? findImporter(lockfile, graph.files[id]!) : '';
+    for (const name of names) {
+      const key = `${importer}\0${name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const roots = lockfile ? resolveImport(lockfile, importer, name) : [];
+      if (!roots.length) lines.add(`npm:${importer}\0${name}@?`);
+      for (const node of computeClosure(lockfile!, roots).keys()) lines.add(`npm:${importer}\0${node}\0${lockfile!.nodes.get(node)?.integrity ?? '?'}`);
+    }
+  }
+  return [...lines].sort();
+}
+
+/**
+ * An app's version: a hash of the path and blob id of every input file, the resolved
+ * packages it reaches (transitively, per importer), the build configuration and the app's
+ * own settings. The same inputs always give the same version.
+ */
+export function computeAppVersion(graph: FileGraph, app: string, lockfile: LockfileModel | null, buildConfig: string, appConfig: unknown): { version: string; inputFiles: number } {
   const entries = graph.apps.find((a) => a.name === app)?.entries ?? [];
   const reach = computeReachable(graph, entries);
-  const hash = createHash('sha256').update(`tessera-app-version:1\0${app}\0`);
+  const hash = createHash('sha256').update(`tessera-app-version:2\0${app}\0`);
   const files = [...reach].map((id) => `${graph.files[id]}\0${graph.blobs[id] ?? ''}`).sort();
   for (const line of files) hash.update(line).update('\n');
-  const direct = new Set<string>();
-  for (const id of reach) for (const name of graph.packages[String(id)] ?? []) direct.add(name);
-  const closure = lockfile ? computeDependencies([lockfile], [...direct]) : direct;
-  const versions = new Map<string, string[]>();
-  for (const pkg of lockfile?.values() ?? []) if (closure.has(pkg.name)) versions.set(pkg.name, [...(versions.get(pkg.name) ?? []), `${pkg.version}:${pkg.integrity}`]);
-  for (const name of [...closure].sort()) hash.update(`npm:${name}@${(versions.get(name) ?? ['?']).sort().join(',')}\n`);
+  for (const line of computePackageLines(graph, reach, lockfile)) hash.update(line).update('\n');
   hash.update(`build-config\0${buildConfig}\0app-config\0${JSON.stringify(appConfig ?? null)}`);
   return { version: hash.digest('hex').slice(0, 20), inputFiles: reach.size };
 }

@@ -1,13 +1,16 @@
+import { posix } from 'node:path';
 import { isObject, parseJson } from '../../workspace/parse-json.js';
-import { type AffectedInput, changedKeys, type GraphView } from '../locator-context.js';
-import { computeDependencies, computeDependents, diffLockfiles, LOCKFILES, type Lockfile, parseLockfile } from '../../workspace/parse-lockfile.js';
+import { type AffectedInput, changedKeys, type GraphView, type LockfileVersions } from '../locator-context.js';
+import { computeChangedNodes, computeClosure, createEmptyModel, findImporter, isLockedName, LOCKFILES, type LockfileModel, computePackageMove, type PackageMove } from '../../workspace/lockfile-model.js';
+import { parseLockfile, UnreadableLockfile } from '../../workspace/parse-lockfile.js';
+import { computePackageImports } from '../package-imports.js';
 import type { LocatorResult, Reason } from '../reason.js';
 
 const DEP_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies', 'overrides', 'resolutions'];
 /** package.json keys that do not change what any app's build produces. */
 export const INERT_PACKAGE_KEYS = ['name', 'version', 'description', 'keywords', 'author', 'contributors', 'maintainers', 'license', 'repository', 'bugs', 'homepage', 'private', 'funding', 'engines', 'publishConfig', 'files', 'bin', 'man', 'directories', 'config', 'nx', '$schema', 'allowScripts', 'prettier', 'eslintConfig'];
 
-/** Where each npm package is imported from, built once per view. */
+/** Where each npm package is imported from (file ids by name), from the graph's resolved packages only. */
 function indexImports(view: GraphView): Map<string, number[]> {
   const index = new Map<string, number[]>();
   for (const [id, names] of Object.entries(view.snapshot.graph.packages)) for (const name of names) {
@@ -21,72 +24,148 @@ function allApps(view: GraphView, reason: Reason) {
   return view.apps.map((a) => ({ app: a.name, reason }));
 }
 
-/**
- * Apps reaching package `name` (imported directly, or through packages that depend on it),
- * with a reason built from `describe`.
- */
-function appsReachingPackage(view: GraphView, imports: Map<string, number[]>, lockfiles: Lockfile[], name: string, reason: (path: string[], app: string, file: number) => Reason) {
+/** Apps importing package `name` directly, one reason each (the first importing file found). */
+function appsImporting(view: GraphView, imports: Map<string, number[]>, name: string, reason: (app: string, file: number) => Reason) {
   const hits: LocatorResult['hits'] = [];
   const seen = new Set<string>();
-  for (const [dependent, path] of computeDependents(lockfiles, name)) {
-    for (const file of imports.get(dependent) ?? []) {
-      for (const app of view.appsReaching(file)) {
-        if (seen.has(app)) continue;
-        seen.add(app);
-        hits.push({ app, reason: reason(path, app, file) });
-      }
-    }
+  for (const file of imports.get(name) ?? []) {
+    for (const app of view.appsReaching(file)) if (!seen.has(app)) (seen.add(app), hits.push({ app, reason: reason(app, file) }));
   }
   return hits;
 }
 
-function parseSide(file: string, text: string | null): Lockfile | null {
-  if (text === null) return null;
+type Side = LockfileModel | UnreadableLockfile | null;
+
+/** One side of a changed lockfile: pre-parsed by the caller (through the blob cache) or parsed here. */
+function sideOf(path: string, pre: Side | undefined, text: string | null | undefined): Side {
+  if (pre !== undefined) return pre;
+  if (text == null) return null;
   try {
-    return parseLockfile(file, text);
-  } catch {
-    return null;
+    return parseLockfile(path, text);
+  } catch (error) {
+    if (error instanceof UnreadableLockfile) return error;
+    throw error;
   }
 }
 
+/** `scheduler 0.25.0 → 0.26.0`, `scheduler 0.25.0 (integrity changed)`, `react (new) → 19.0.0`. */
+function describeMove(move: PackageMove): string {
+  if (move.from !== null && move.from === move.to) return `${move.name} ${move.to} (${move.change === 'integrity' ? 'integrity changed' : 'its dependencies resolve differently'})`;
+  return `${move.name} ${move.from ?? '(new)'} → ${move.to ?? '(removed)'}`;
+}
+
 /**
- * A lockfile change affects only the apps whose inputs reach a package whose resolved
- * version or integrity moved (through package dependencies too). Build-tool packages and
- * their dependencies affect every app. An unreadable lockfile affects every app, saying so.
+ * The packages of config.buildToolPackages and everything they reach, as any importer
+ * resolves them on either side: a move among those changes how every app builds.
+ */
+function findToolMove(before: LockfileModel, after: LockfileModel, changed: ReadonlySet<string>, tools: readonly string[]): string | null {
+  for (const [model, other] of [[after, before], [before, after]] as const) {
+    const roots = new Set<string>();
+    for (const name of tools) {
+      for (const deps of model.importers.values()) if (deps.has(name)) roots.add(deps.get(name)!);
+      for (const [id, node] of model.nodes) if (node.name === name && !id.startsWith('link:')) roots.add(id);
+    }
+    for (const [id, path] of computeClosure(model, [...roots])) {
+      if (!changed.has(id)) continue;
+      const node = model.nodes.get(id)!;
+      const twin = other.nodes.get(id);
+      const moved = model === after ? `${node.name} ${twin ? twin.version : '(new)'} → ${node.version}` : `${node.name} ${node.version} → ${[...other.nodes.values()].find((n) => n.name === node.name)?.version ?? '(removed)'}`;
+      return `${moved}${path.length > 1 ? ` (through ${path.slice(0, -1).join(' → ')})` : ''}`;
+    }
+  }
+  return null;
+}
+
+/** Whether every importer resolves every name to the same node on both sides. */
+function isSameImporters(a: LockfileModel, b: LockfileModel): boolean {
+  if (a.importers.size !== b.importers.size) return false;
+  for (const [dir, deps] of a.importers) {
+    const other = b.importers.get(dir);
+    if (!other || other.size !== deps.size) return false;
+    for (const [name, id] of deps) if (other.get(name) !== id) return false;
+  }
+  return true;
+}
+
+/**
+ * A lockfile change affects exactly the apps whose inputs import a package whose resolved
+ * version, integrity or transitive dependencies moved *for the importer that owns the
+ * importing file* (the nearest workspace package dir the lockfile lists), computed from the
+ * lockfile alone. Build-tool packages and their dependencies affect every app. An unreadable
+ * lockfile is a warning, and affects every app whose inputs import packages, saying so.
  */
 export function locateLockfileChanges(input: AffectedInput, head: GraphView): LocatorResult {
-  const result: LocatorResult = { hits: [], claimed: [] };
-  const imports = indexImports(head);
+  const result: LocatorResult = { hits: [], claimed: [], warnings: [] };
+  const { graph } = head.snapshot;
   for (const change of input.changes) {
     const name = change.path.split('/').pop()!;
     if (!LOCKFILES.includes(name)) continue;
     result.claimed.push(change.path);
+    const lockDir = posix.dirname(change.path) === '.' ? '' : posix.dirname(change.path);
+    const inScope = (path: string) => lockDir === '' || path.startsWith(lockDir + '/');
+    const relative = (path: string) => (lockDir === '' ? path : path.slice(lockDir.length + 1));
     const versions = input.versions.get(change.path);
-    const before = parseSide(name, versions?.before ?? null) ?? new Map();
-    const after = parseSide(name, versions?.after ?? null);
-    if (!after && versions?.after != null) {
-      result.hits.push(...allApps(head, { kind: 'lockfile', file: change.path, detail: `${change.path} cannot be parsed, so every app is affected` }));
+    const parsed: LockfileVersions | undefined = input.lockfiles?.get(change.path);
+    const before = sideOf(change.path, parsed?.before, versions?.before);
+    const after = sideOf(change.path, parsed?.after, versions?.after);
+    const unreadable = [before, after].find((s): s is UnreadableLockfile => s instanceof UnreadableLockfile);
+    if (unreadable) {
+      result.warnings!.push({ code: 'TESSERA_LOCKFILE_UNREADABLE', text: `${unreadable.message}; every app whose inputs import packages is affected`, location: { file: change.path } });
+      const imports = computePackageImports(graph, () => true);
+      const reason = (app: string, id: number, names: Set<string>): Reason => ({
+        kind: 'lockfile', file: change.path, package: [...names][0], chain: [...head.chain(app, id), `npm:${[...names][0]}`],
+        detail: `${change.path} cannot be read (${unreadable.message}), so every app importing packages is affected`,
+      });
+      const seen = new Set<string>();
+      for (const [id, names] of imports) {
+        if (!inScope(head.pathOf(id))) continue;
+        for (const app of head.appsReaching(id)) if (!seen.has(app)) (seen.add(app), result.hits.push({ app, reason: reason(app, id, names) }));
+      }
       continue;
     }
-    const lockfiles = [before, after ?? new Map()];
-    const tools = computeDependencies(lockfiles, input.config.buildToolPackages);
-    for (const pkg of diffLockfiles(before, after ?? new Map())) {
-      const moved = `${pkg.name} ${pkg.from ?? '(new)'} → ${pkg.to ?? '(removed)'}`;
-      if (tools.has(pkg.name)) {
-        result.hits.push(...allApps(head, { kind: 'lockfile', file: change.path, package: pkg.name, detail: `${moved} is part of the build tool chain (buildToolPackages), so every app is affected` }));
-        continue;
+    const b = (before as LockfileModel | null) ?? createEmptyModel();
+    const a = (after as LockfileModel | null) ?? createEmptyModel();
+    const changed = computeChangedNodes(b, a);
+    if (changed.size === 0 && isSameImporters(a, b)) continue;
+    const tool = findToolMove(b, a, changed, input.config.buildToolPackages);
+    if (tool) {
+      result.hits.push(...allApps(head, { kind: 'lockfile', file: change.path, package: tool.split(' ')[0], detail: `${tool} in ${change.path} is part of the build tool chain (buildToolPackages), so every app is affected` }));
+      continue;
+    }
+    const isLocked = (pkg: string) => isLockedName(a, pkg) || isLockedName(b, pkg);
+    const moves = new Map<string, PackageMove | null>();
+    const seen = new Set<string>();
+    for (const [id, names] of computePackageImports(graph, isLocked)) {
+      const path = head.pathOf(id);
+      if (!inScope(path)) continue;
+      const apps = head.appsReaching(id);
+      if (!apps.length) continue;
+      // The importer owning the file: the nearest workspace package dir either side lists.
+      const file = relative(path);
+      const importerA = findImporter(a, file);
+      const importerB = findImporter(b, file);
+      const importer = importerA.length >= importerB.length ? importerA : importerB;
+      for (const pkg of [...names].sort()) {
+        const key = `${importer}\0${pkg}`;
+        if (!moves.has(key)) moves.set(key, computePackageMove(b, a, changed, importer, pkg));
+        const move = moves.get(key)!;
+        if (!move) continue;
+        for (const app of apps) {
+          if (seen.has(`${app}\0${move.name}`)) continue;
+          seen.add(`${app}\0${move.name}`);
+          result.hits.push({
+            app,
+            reason: {
+              kind: 'lockfile', file: change.path, package: move.name, chain: [...head.chain(app, id), ...move.path.map((p) => `npm:${p}`)],
+              detail: `${describeMove(move)} in ${change.path}${importer ? ` for ${importer}` : ''}${move.path.length > 1 ? `, reached through ${move.path.slice(0, -1).join(' → ')}` : ''}`,
+            },
+          });
+        }
       }
-      result.hits.push(
-        ...appsReachingPackage(head, imports, lockfiles, pkg.name, (path, app, file) => ({
-          kind: 'lockfile', file: change.path, package: pkg.name, chain: [...head.chain(app, file), ...path.map((p) => `npm:${p}`)],
-          detail: `${moved} in ${change.path}${path.length > 1 ? `, reached through ${path.slice(0, -1).join(' → ')}` : ''}`,
-        })),
-      );
     }
   }
   return result;
 }
-
 
 /**
  * package.json: each changed dependency affects the apps that import that package (every
@@ -130,7 +209,7 @@ export function locatePackageJsonChanges(input: AffectedInput, head: GraphView):
           if (input.config.buildToolPackages.includes(name)) {
             result.hits.push(...allApps(head, { kind: 'package-json', file: change.path, key: `${key}.${name}`, package: name, detail: `${detail}; a build-tool package, so every app is affected` }));
           } else {
-            result.hits.push(...appsReachingPackage(head, imports, [], name, (_p, app, file) => ({ kind: 'package-json', file: change.path, key: `${key}.${name}`, package: name, chain: [...head.chain(app, file), `npm:${name}`], detail })));
+            result.hits.push(...appsImporting(head, imports, name, (app, file) => ({ kind: 'package-json', file: change.path, key: `${key}.${name}`, package: name, chain: [...head.chain(app, file), `npm:${name}`], detail })));
           }
         }
         continue;
