@@ -68,12 +68,24 @@ describe('a pnpm workspace without node_modules', () => {
     expect(report.apps[0]!.reasons[0]).toMatchObject({ kind: 'input', chain: ['apps/site/src/main.ts', 'apps/site/src/title.ts'] });
   });
 
-  it('a workspace package imported by name, its main an uncommitted dist: its source change affects the app that depends on it', async () => {
-    repo = createPnpmWorkspace();
+  it('a workspace package imported by name, its main an uncommitted dist: followed into its source, at file level', async () => {
+    repo = createPnpmWorkspace((r) => r.write('packages/shared/src/unused.ts', 'export const unused = 1;\n'));
     const report = await affectedBy((r) => r.write('packages/shared/src/index.ts', "export const greet = (name: string) => `hi ${name}`;\n"));
     expect(names(report)).toEqual(['web']);
-    expect(report.apps[0]!.reasons.map((x) => x.kind)).toContain('project-level');
+    expect(report.apps[0]!.reasons[0]).toMatchObject({ kind: 'input', chain: ['apps/web/app/page.tsx', 'packages/shared/src/index.ts'] });
     expect(report.unownedFiles).toEqual([]);
+    // A file of the package that no app's output contains affects nothing.
+    expect(names(await affectedBy((r) => r.write('packages/shared/src/unused.ts', 'export const unused = 2;\n')))).toEqual([]);
+  });
+
+  it("a workspace package whose source cannot be mapped counts whole for the app that depends on it", async () => {
+    repo = createPnpmWorkspace((r) => {
+      r.write('packages/shared/package.json', json({ name: '@acme/shared', main: 'out/bundle.cjs' }));
+      r.write('packages/shared/generate.ts', 'export {};\n');
+    });
+    const report = await affectedBy((r) => r.write('packages/shared/generate.ts', 'export const x = 1;\n'));
+    expect(names(report)).toEqual(['web']);
+    expect(report.apps[0]!.reasons[0]).toMatchObject({ kind: 'project-level', package: '@acme/shared' });
   });
 
   it('a Markdown route in a SvelteKit app affects that app at project level, with the cause', async () => {

@@ -5,6 +5,7 @@ import type { SkippedFile } from './classify-esbuild-message.js';
 import type { EdgeKind, FileGraph } from './file-graph.js';
 import { createGraphState, type GraphState } from './graph-state.js';
 import { scanComputedImports, scanCssSpecifiers, scanSpecifiers } from './scan-imports.js';
+import { createWorkspacePackageResolver, type WorkspacePackage } from './resolve-workspace-package.js';
 
 /** Files the bundler parses as code. */
 export const SOURCE = /\.(tsx?|mts|cts|jsx?|mjs|cjs)$/;
@@ -76,6 +77,7 @@ export interface AnalysisContextOptions {
   aliases: Record<string, string[]>;
   largeFiles: readonly string[];
   previous?: { graph: FileGraph; modified: string[] };
+  workspacePackages?: readonly WorkspacePackage[];
 }
 
 /**
@@ -89,6 +91,7 @@ export function createAnalysisContext(options: AnalysisContextOptions) {
   const rel = (path: string) => toPosix(isAbsolute(path) ? relative(root, path) : path);
   const aliasBases = createAliasMatcher(options.aliases);
   const isInstalled = createInstalledCheck(root);
+  const resolveWorkspacePackage = createWorkspacePackageResolver(root, options.workspacePackages ?? []);
   const state: GraphState = createGraphState(options.previous?.graph);
   const skip = new Map<string, SkippedFile>();
   for (const file of options.largeFiles) skip.set(file, { kind: 'too-large', detail: 'larger than maxFileBytes; read as text, not parsed' });
@@ -144,7 +147,7 @@ export function createAnalysisContext(options: AnalysisContextOptions) {
     const specs = CSS.test(path) ? scanCssSpecifiers(text) : scanSpecifiers(text);
     for (const spec of specs) {
       if (recorded.has(spec) || spec.includes('*') || /^[a-z][a-z0-9+.-]*:/i.test(spec)) continue;
-      if (isBare(spec) && !aliasBases(spec)) addPackageImport(from, spec, path);
+      if (isBare(spec) && !aliasBases(spec) && !resolveWorkspacePackage(spec)) addPackageImport(from, spec, path);
       else pending.push({ importer: path, specifier: spec, kind });
     }
     if (SOURCE.test(path)) {
@@ -156,7 +159,7 @@ export function createAnalysisContext(options: AnalysisContextOptions) {
     }
   }
 
-  return { root, abs, rel, aliasBases, isInstalled, state, skip, unresolvedPairs, pending, known, addUnresolved, addPackageImport, warnNotInstalled, scanText };
+  return { root, abs, rel, aliasBases, isInstalled, resolveWorkspacePackage, state, skip, unresolvedPairs, pending, known, addUnresolved, addPackageImport, warnNotInstalled, scanText };
 }
 
 /** The shared state of one analysis (see createAnalysisContext). */

@@ -8,6 +8,7 @@ import { createEsbuildService, type EsbuildService } from './create-esbuild-serv
 import type { FileGraph } from './file-graph.js';
 import { ENTRIES_MODULE, readMetafile } from './read-metafile.js';
 import { readTypeOnlyImports } from './read-type-imports.js';
+import { createWorkspacePackagePlugin, type WorkspacePackage } from './resolve-workspace-package.js';
 
 export interface AnalyzeAppsOptions {
   /** Absolute directory of the tree to analyse (the workspace, or a worktree of another revision). */
@@ -29,6 +30,8 @@ export interface AnalyzeAppsOptions {
    * Nothing is written there (`write: false`), but esbuild needs one to lay out outputs.
    */
   outdir: string;
+  /** Workspace packages by package name: imports of them are followed into their source (see resolve-workspace-package.ts). @default none */
+  workspacePackages?: readonly WorkspacePackage[];
 }
 
 /**
@@ -100,6 +103,8 @@ async function analyzeWith(esbuild: EsbuildService, options: AnalyzeAppsOptions,
   const { root, outdir } = options;
   const context = createAnalysisContext(options);
   const { abs, rel, state, skip, unresolvedPairs, known } = context;
+  // tsconfig `paths` come first in esbuild's own resolution: an aliased name is left to it.
+  const workspacePlugin = createWorkspacePackagePlugin(options.workspacePackages ?? [], (spec) => (context.aliasBases(spec) ? null : context.resolveWorkspacePackage(spec)));
 
   /** Runs the bundler until it succeeds, turning each located failure into a skip or an unresolved import. */
   async function bundle(input: { stdin: string } | { entryPoints: string[] }): Promise<esbuildTypes.Metafile> {
@@ -135,7 +140,7 @@ async function analyzeWith(esbuild: EsbuildService, options: AnalyzeAppsOptions,
           'stdin' in input
             ? { stdin: { contents: input.stdin, resolveDir: root, sourcefile: ENTRIES_MODULE, loader: 'js' as const } }
             : { entryPoints: input.entryPoints.map(abs) };
-        const result = await esbuild.build({ ...createResolveOptions(root), ...source, ...(options.tsconfig ? { tsconfig: options.tsconfig } : {}), write: false, metafile: true, outdir, packages: 'external', plugins: [plugin] });
+        const result = await esbuild.build({ ...createResolveOptions(root), ...source, ...(options.tsconfig ? { tsconfig: options.tsconfig } : {}), write: false, metafile: true, outdir, packages: 'external', plugins: [plugin, workspacePlugin] });
         return result.metafile;
       } catch (error) {
         const messages = (error as { errors?: esbuildTypes.Message[] }).errors;
@@ -188,7 +193,7 @@ async function analyzeWith(esbuild: EsbuildService, options: AnalyzeAppsOptions,
   }
 
   // What the bundler erases: resolved with esbuild's resolver, following new files (types reach types).
-  await readTypeOnlyImports(context, { esbuild, tsconfig: options.tsconfig, outdir });
+  await readTypeOnlyImports(context, { esbuild, tsconfig: options.tsconfig, outdir, plugins: [workspacePlugin] });
   context.warnNotInstalled();
 
   return state.toGraph(options.apps);

@@ -8,6 +8,8 @@ import { runGit } from '../git/run-git.js';
 import { addWorktree, hashWorkingFiles, readCommitId, readDirtyPaths, readTreeEntries, readTreeId, removeWorktree, type TreeEntry } from '../git/read-repository.js';
 import type { ResolvedConfig } from '../workspace/config.js';
 import { readWorkspace } from '../workspace/read-workspace.js';
+import type { Project } from '../workspace/project.js';
+import type { WorkspacePackage } from './resolve-workspace-package.js';
 import { analyzeApps, planAppsPerBuild } from './analyze-apps.js';
 import { type GraphSnapshot, readGraphCache, readGraphIndex, writeGraphCache } from './graph-cache.js';
 import { parseNameStatus } from '../git/read-change-set.js';
@@ -111,11 +113,14 @@ async function readBlobs(root: string, dir: string, files: string[], entries: Tr
   return files.map((f) => hashed.get(f) ?? blobs.get(f) ?? '');
 }
 
+/** The projects other packages can import by name: those with a package.json `name`. */
+const listWorkspacePackages = (projects: readonly Project[]): WorkspacePackage[] => projects.filter((p) => p.packageName).map((p) => ({ name: p.packageName!, root: p.root }));
+
 /**
  * The version of what an analysis computes (project discovery, entries, precision), part of
  * every cache key: a snapshot written by an analysis of another version is never reused.
  */
-export const ANALYSIS_VERSION = 2;
+export const ANALYSIS_VERSION = 3;
 
 /**
  * The projects and file graph of one revision, from the cache when its content was seen
@@ -176,7 +181,7 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
       const previous = base.snapshot.graph;
       const largeFiles = findLargeFiles(base.modified, config.maxFileBytes);
       const apps = previous.apps.map((a) => ({ name: a.name, entries: a.entries.map((id) => previous.files[id]!) }));
-      const graph = await analyzeApps({ root: dir, apps, largeFiles, aliases: readAliases(dir), tsconfig: readSharedTsconfig(dir, tracked, base.snapshot.projects.map((p) => p.root)) ?? undefined, previous: { graph: previous, modified: base.modified }, outdir });
+      const graph = await analyzeApps({ root: dir, apps, largeFiles, aliases: readAliases(dir), tsconfig: readSharedTsconfig(dir, tracked, base.snapshot.projects.map((p) => p.root)) ?? undefined, previous: { graph: previous, modified: base.modified }, outdir, workspacePackages: listWorkspacePackages(base.snapshot.projects) });
       graph.blobs = await readBlobs(root, dir, graph.files, entries, dirty);
       snapshot = { projects: base.snapshot.projects, nx: base.snapshot.nx, graph };
     } else {
@@ -187,7 +192,7 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
       let parseable = 0;
       for (const path of tracked) if (PARSED.test(path)) parseable++;
       const appsPerBuild = planAppsPerBuild(workspace.apps.length, parseable);
-      const graph = await analyzeApps({ root: dir, apps: workspace.apps.map((a) => ({ name: a.name, entries: a.entries })), largeFiles, aliases: readAliases(dir), tsconfig: readSharedTsconfig(dir, tracked, workspace.projects.map((p) => p.root)) ?? undefined, appsPerBuild, outdir });
+      const graph = await analyzeApps({ root: dir, apps: workspace.apps.map((a) => ({ name: a.name, entries: a.entries })), largeFiles, aliases: readAliases(dir), tsconfig: readSharedTsconfig(dir, tracked, workspace.projects.map((p) => p.root)) ?? undefined, appsPerBuild, outdir, workspacePackages: listWorkspacePackages(workspace.projects) });
       graph.blobs = await readBlobs(root, dir, graph.files, entries, dirty);
       // Cached with the graph, so a warm run still says which projects were left out.
       graph.warnings.unshift(...workspace.warnings);

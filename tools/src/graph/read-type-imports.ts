@@ -12,6 +12,8 @@ export interface TypeImportsOptions {
   tsconfig: string | undefined;
   /** Absolute outdir for the resolver build; nothing is written there. */
   outdir: string;
+  /** Plugins esbuild's resolver consults first (workspace packages). */
+  plugins?: import('esbuild').Plugin[];
 }
 
 /**
@@ -23,7 +25,7 @@ export async function readTypeOnlyImports(context: AnalysisContext, options: Typ
   const { root, state, pending, abs, rel, aliasBases, addUnresolved } = context;
   if (!pending.length) return;
   const pathsOrigin = createPathsOriginLocator(root);
-  await withEsbuildResolver({ esbuild: options.esbuild, root, tsconfig: options.tsconfig, outdir: options.outdir }, async (resolveAll) => {
+  await withEsbuildResolver({ esbuild: options.esbuild, root, tsconfig: options.tsconfig, outdir: options.outdir, plugins: options.plugins }, async (resolveAll) => {
     while (pending.length) {
       const batch = pending.splice(0);
       // A path alias resolves alike from every directory under the same tsconfig `paths`:

@@ -32,6 +32,8 @@ export interface EsbuildResolverOptions {
   tsconfig: string | undefined;
   /** Absolute outdir of the build (the analysis gives one under the cache directory); nothing is written there. */
   outdir: string;
+  /** Plugins that answer some imports first (workspace packages into their source). @default none */
+  plugins?: esbuildTypes.Plugin[];
 }
 
 /**
@@ -45,7 +47,7 @@ export async function withEsbuildResolver(options: EsbuildResolverOptions, work:
   let failure: { error: unknown } | null = null;
   await esbuild.build({
     ...createResolveOptions(root), ...(tsconfig ? { tsconfig } : {}), stdin: { contents: '' }, write: false, packages: 'external', outdir,
-    plugins: [{
+    plugins: [...(options.plugins ?? []), {
       name: 'tessera-resolve',
       setup(build) {
         const resolveAll: ResolveAll = async (requests) => {

@@ -141,6 +141,7 @@ export function discoverProjects(input: DiscoveryInput): DiscoveryResult {
       entries: [],
       configFile: file,
       ...(framework ? { framework: framework.name } : {}),
+      ...(typeof packageJson?.name === 'string' ? { packageName: packageJson.name } : {}),
     };
     if (type === 'application') {
       const configured = input.config.apps[name]?.entry;
@@ -171,12 +172,13 @@ export function discoverProjects(input: DiscoveryInput): DiscoveryResult {
     unique.push(project);
   }
   // Workspace packages an app depends on by name: at project level, their files count for it.
+  const byPackageName = new Map(unique.filter((p) => p.packageName).map((p) => [p.packageName!, p.name]));
   for (const project of unique) {
     const pkg = packageJsons.get(project.root);
     if (!pkg) continue;
     const deps = new Set(DEP_FIELDS.flatMap((field) => (isObject(pkg[field]) ? Object.keys(pkg[field]) : [])));
-    const dependsOn = [...deps].filter((d) => d !== project.name && seen.has(d)).sort();
-    if (dependsOn.length) project.dependsOn = dependsOn;
+    const dependsOn = [...deps].map((d) => byPackageName.get(d) ?? (seen.has(d) ? d : null)).filter((d): d is string => d !== null && d !== project.name).sort();
+    if (dependsOn.length) project.dependsOn = [...new Set(dependsOn)];
   }
   for (const project of unique) {
     for (const dep of project.implicitDependencies) {

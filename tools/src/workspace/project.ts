@@ -24,6 +24,8 @@ export interface Project {
   entrySource?: string;
   /** The framework that builds the app, when Tessera recognised one (`vite`, `next`, ...). */
   framework?: string;
+  /** Its package.json `name`, when it has one: what other packages import it by. */
+  packageName?: string;
   /** Names of the workspace projects its package.json depends on (`dependencies`, `devDependencies`, ...). */
   dependsOn?: string[];
   /** The file that declares the project (project.json or package.json). */
