@@ -204,6 +204,8 @@ describe('the HTML report in Chromium', () => {
     await page.check('#failed-only');
     expect(await page.$$eval('#tl-rows .row', (els) => els.map((e) => (e as HTMLElement).dataset.app))).toEqual(['checkout']);
     await page.uncheck('#failed-only');
+    // The rows come back on the next draw: wait for it rather than read the layout of the filtered one.
+    await page.waitForFunction(() => (window as unknown as { tesseraReport: { layout(): Layout } }).tesseraReport.layout().rows.some((r) => r.app === 'search'));
 
     // search's INSTALL phase stays in view when zooming into the middle of the run.
     const width = (l: Layout) => l.rows.find((r) => r.app === 'search')!.segments.find((s) => s.type === 'INSTALL')!;
