@@ -56,6 +56,15 @@ describe('the deliveries queue', () => {
     columns.close();
   });
 
+  it("names the queue's database, not the runs database, when the file cannot be read", () => {
+    const broken = join(dir, 'broken.db');
+    writeFileSync(broken, 'not a database\n'.repeat(300));
+    expect(() => createDeliveriesStore(broken)).toThrow(expect.objectContaining({
+      code: 'TESSERA_RUNS_DB_FAILED',
+      message: expect.stringContaining(`${broken} is not a readable webhook queue database`),
+    }));
+  });
+
   it('hands each delivery to one worker, oldest first', () => {
     a.receive(incoming('d1'));
     a.receive(incoming('d2'));

@@ -4,9 +4,10 @@ import { performance } from 'node:perf_hooks';
 import { TesseraError } from '../errors/tessera-error.js';
 import { computeJobDurationMs, computeMedian } from './compute-expected-duration.js';
 import { isRunInterrupted, type RunsOwner } from './is-run-interrupted.js';
-import { DEFAULT_BUSY_TIMEOUT_MS, openRunsDb } from './open-runs-db.js';
+import { DEFAULT_BUSY_TIMEOUT_MS } from '../sqlite/open-database.js';
+import { toSqliteError } from '../sqlite/sqlite-error.js';
+import { openRunsDb, RUNS_DATABASE } from './open-runs-db.js';
 import type { BuildHistoryPoint, JobRecord, JobStatus, PhaseRecord, RunRecord } from './run-record.js';
-import { toRunsDbError } from './runs-db-error.js';
 import { isProcessAlive } from '../buildspec/process-group.js';
 
 export type { RunsOwner } from './is-run-interrupted.js';
@@ -131,7 +132,7 @@ export function createRunsStore(dbPath: string, options: RunsStoreOptions = {}):
     try {
       return work();
     } catch (error) {
-      throw toRunsDbError(dbPath, doing, error, busyTimeoutMs);
+      throw toSqliteError(RUNS_DATABASE, dbPath, doing, error, busyTimeoutMs);
     }
   };
 
@@ -140,7 +141,7 @@ export function createRunsStore(dbPath: string, options: RunsStoreOptions = {}):
       return prepare(db);
     } catch (error) {
       db.close();
-      throw toRunsDbError(dbPath, 'preparing its statements', error, busyTimeoutMs);
+      throw toSqliteError(RUNS_DATABASE, dbPath, 'preparing its statements', error, busyTimeoutMs);
     }
   })();
 

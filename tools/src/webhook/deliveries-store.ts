@@ -1,9 +1,10 @@
 import type Database from 'better-sqlite3';
 import { hostname } from 'node:os';
 import { TesseraError } from '../errors/tessera-error.js';
-import { DEFAULT_BUSY_TIMEOUT_MS, openRunsDb } from '../runs/open-runs-db.js';
-import { createWalCheckpointer, type WalCheckpointer } from '../runs/create-wal-checkpointer.js';
-import { toRunsDbError } from '../runs/runs-db-error.js';
+import { MIGRATIONS } from '../runs/open-runs-db.js';
+import { createWalCheckpointer, type WalCheckpointer } from '../sqlite/create-wal-checkpointer.js';
+import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase } from '../sqlite/open-database.js';
+import { toSqliteError, type DatabaseRole } from '../sqlite/sqlite-error.js';
 import { isLeaseOwnerAlive } from './lease-owner.js';
 import { migrateWebhookSchema } from './webhook-schema.js';
 
@@ -132,16 +133,33 @@ interface Row {
   log: string;
 }
 
-/** Opens the deliveries queue in the runs database at `path` (created and migrated when needed). */
+/**
+ * The queue, as its failures name it, so that a locked or broken file met by the receiver or
+ * `tessera deliveries` says it is the webhook queue's. The code stays TESSERA_RUNS_DB_FAILED:
+ * the queue lives in the runs database's file, so the same file and the same fix are meant,
+ * and clients of the 503 answer already match that code.
+ */
+export const WEBHOOK_QUEUE_DATABASE: DatabaseRole = {
+  name: 'webhook queue database',
+  code: 'TESSERA_RUNS_DB_FAILED',
+  startAfresh: 'an empty queue and a fresh run history (they share the file)',
+  relocate: 'set `webhook.database` in tessera.config.json (or TESSERA_WEBHOOK_DB) to a writable place',
+};
+
+/**
+ * Opens the deliveries queue in the runs database at `path` (created and migrated when
+ * needed). The runs schema is applied first: it owns the file's `user_version`, and the
+ * queue reads the runs' job facts; the webhook tables follow, versioned on their own.
+ */
 export function createDeliveriesStore(path: string, options: DeliveriesStoreOptions = {}): DeliveriesStore {
   const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
   const now = options.now ?? Date.now;
-  const db = openRunsDb(path, { busyTimeoutMs });
+  const db = openDatabase(path, { migrations: MIGRATIONS, role: WEBHOOK_QUEUE_DATABASE, busyTimeoutMs });
   const guard = <T>(doing: string, work: () => T): T => {
     try {
       return work();
     } catch (error) {
-      throw toRunsDbError(path, doing, error, busyTimeoutMs);
+      throw toSqliteError(WEBHOOK_QUEUE_DATABASE, path, doing, error, busyTimeoutMs);
     }
   };
   const s = guard('preparing the webhook tables', () => {
