@@ -65,6 +65,15 @@ describe('the deliveries queue', () => {
     }));
   });
 
+  it('finds a delivery by its id or a unique prefix, and refuses an ambiguous or unknown one', () => {
+    for (const id of ['abc-1', 'abc-10', 'abd-2']) a.receive(incoming(id));
+    expect(a.read('abc-1').id).toBe('abc-1');
+    expect(a.read('abd').id).toBe('abd-2');
+    expect(a.replay('abc-10').id).toBe('abc-10');
+    expect(() => a.read('abc')).toThrow(expect.objectContaining({ code: 'TESSERA_WEBHOOK_DELIVERY_NOT_FOUND', message: 'Delivery id prefix "abc" is ambiguous' }));
+    expect(() => a.read('zzz')).toThrow(expect.objectContaining({ code: 'TESSERA_WEBHOOK_DELIVERY_NOT_FOUND', message: 'No delivery with id "zzz"' }));
+  });
+
   it('hands each delivery to one worker, oldest first', () => {
     a.receive(incoming('d1'));
     a.receive(incoming('d2'));

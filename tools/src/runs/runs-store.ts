@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { TesseraError } from '../errors/tessera-error.js';
 import { computeJobDurationMs, computeMedian } from './compute-expected-duration.js';
 import { isRunInterrupted, type RunsOwner } from './is-run-interrupted.js';
+import { createIdPrefixLookup } from '../sqlite/create-id-prefix-lookup.js';
 import { DEFAULT_BUSY_TIMEOUT_MS } from '../sqlite/open-database.js';
 import { toSqliteError } from '../sqlite/sqlite-error.js';
 import { openRunsDb, RUNS_DATABASE } from './open-runs-db.js';
@@ -239,20 +240,16 @@ export function createRunsStore(dbPath: string, options: RunsStoreOptions = {}):
   };
 }
 
-
 function resolveRunId(s: ReturnType<typeof prepare>, id: string): string {
   if (id === 'latest') {
     const latest = s.latestRunId.get() as string | undefined;
     if (latest === undefined) throw new TesseraError('TESSERA_RUN_NOT_FOUND', 'There is no latest run: no run has been recorded yet', { hint: 'Start one with `tessera build --affected`.' });
     return latest;
   }
-  if (s.selectRun.get(id)) return id;
-  // A prefix is a key range, so the primary key index answers it; a few rows are enough to
-  // tell an ambiguous prefix.
-  const matches = id ? (s.runIdsWithPrefix.all(id, `${id}\u{10FFFF}`) as string[]) : [];
-  if (matches.length === 1) return matches[0]!;
-  if (matches.length > 1) {
-    throw new TesseraError('TESSERA_RUN_NOT_FOUND', `Run id prefix "${id}" is ambiguous: it matches ${matches.slice(0, 2).join(', ')}${matches.length > 2 ? ' and more' : ''}`, {
+  const match = s.runIdByPrefix(id);
+  if (match.kind === 'unique') return match.id;
+  if (match.kind === 'ambiguous') {
+    throw new TesseraError('TESSERA_RUN_NOT_FOUND', `Run id prefix "${id}" is ambiguous: it matches ${match.ids.join(', ')}${match.more ? ' and more' : ''}`, {
       hint: 'Give more characters of the id; `tessera runs list` shows them.',
     });
   }
@@ -293,7 +290,7 @@ function prepare(db: Database.Database) {
       VALUES (@run_id, @app, @seq, @type, @status, @start, @end, @message)`),
     selectRun: db.prepare(`SELECT id, "trigger" AS "trigger", base, head, status, "start" AS "start", "end" AS "end" FROM runs WHERE id = ?`),
     latestRunId: db.prepare(`SELECT id FROM runs ORDER BY "start" DESC, id DESC LIMIT 1`).pluck(),
-    runIdsWithPrefix: db.prepare(`SELECT id FROM runs WHERE id >= ? AND id < ? ORDER BY id LIMIT 3`).pluck(),
+    runIdByPrefix: createIdPrefixLookup(db, { table: 'runs' }),
     selectJobs: db.prepare(`SELECT * FROM jobs WHERE run_id = ? ORDER BY position`),
     selectPhases: db.prepare(`SELECT app, type, status, "start", "end", message FROM phases WHERE run_id = ? ORDER BY app, seq`),
     listRuns: db.prepare(`

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { hostname } from 'node:os';
 import { TesseraError } from '../errors/tessera-error.js';
 import { MIGRATIONS } from '../runs/open-runs-db.js';
+import { createIdPrefixLookup } from '../sqlite/create-id-prefix-lookup.js';
 import { createWalCheckpointer, type WalCheckpointer } from '../sqlite/create-wal-checkpointer.js';
 import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase } from '../sqlite/open-database.js';
 import { toSqliteError, type DatabaseRole } from '../sqlite/sqlite-error.js';
@@ -254,11 +255,9 @@ export function createDeliveriesStore(path: string, options: DeliveriesStoreOpti
 }
 
 function resolve(s: ReturnType<typeof prepare>, id: string): Row {
-  const exact = s.byId.get(id) as Row | undefined;
-  if (exact) return exact;
-  const matches = id ? (s.byPrefix.all(id, `${id}\u{10FFFF}`) as Row[]) : [];
-  if (matches.length === 1) return matches[0]!;
-  throw new TesseraError('TESSERA_WEBHOOK_DELIVERY_NOT_FOUND', matches.length > 1 ? `Delivery id prefix "${id}" is ambiguous` : `No delivery with id "${id}"`);
+  const match = s.idByPrefix(id);
+  if (match.kind === 'unique') return s.byId.get(match.id) as Row;
+  throw new TesseraError('TESSERA_WEBHOOK_DELIVERY_NOT_FOUND', match.kind === 'ambiguous' ? `Delivery id prefix "${id}" is ambiguous` : `No delivery with id "${id}"`);
 }
 
 function toDelivery(r: Row): Delivery {
@@ -319,7 +318,7 @@ function prepare(db: Database.Database) {
       WHERE seq = @seq`),
     list: db.prepare(`SELECT ${COLUMNS} FROM webhook_deliveries WHERE @state IS NULL OR state = @state ORDER BY seq DESC LIMIT @limit`),
     byId: db.prepare(`SELECT ${COLUMNS} FROM webhook_deliveries WHERE id = ?`),
-    byPrefix: db.prepare(`SELECT ${COLUMNS} FROM webhook_deliveries WHERE id >= ? AND id < ? ORDER BY id LIMIT 2`),
+    idByPrefix: createIdPrefixLookup(db, { table: 'webhook_deliveries' }),
     countByState: db.prepare(`SELECT state, count(*) AS n FROM webhook_deliveries GROUP BY state`),
     oldestQueued: db.prepare(`SELECT min(received_at) FROM webhook_deliveries WHERE state = 'queued'`).pluck(),
     buildsByStatus: db.prepare(`SELECT status, count(*) AS n FROM jobs GROUP BY status`),
