@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createRunsStore } from '../../tools/src/runs/runs-store.js';
 import { createDeliveriesStore, type DeliveriesStore, type IncomingDelivery } from '../../tools/src/webhook/deliveries-store.js';
 import { WEBHOOK_MIGRATIONS } from '../../tools/src/webhook/webhook-schema.js';
 import { REPO_ROOT } from '../support/sample-repo.js';
@@ -72,6 +73,24 @@ describe('the deliveries queue', () => {
     expect(a.replay('abc-10').id).toBe('abc-10');
     expect(() => a.read('abc')).toThrow(expect.objectContaining({ code: 'TESSERA_WEBHOOK_DELIVERY_NOT_FOUND', message: 'Delivery id prefix "abc" is ambiguous' }));
     expect(() => a.read('zzz')).toThrow(expect.objectContaining({ code: 'TESSERA_WEBHOOK_DELIVERY_NOT_FOUND', message: 'No delivery with id "zzz"' }));
+  });
+
+  it('answers from the runs recorded in its file which builds exist and which versions are built', () => {
+    expect(a.readStats().buildsByStatus).toEqual({});
+    expect(a.isVersionBuilt('alpha', 'v1')).toBe(false);
+    const runs = createRunsStore(a.path);
+    const job = (app: string, version: string, status: 'SUCCEEDED' | 'FAILED') => ({
+      app, version, executor: 'local' as const, status, buildId: null, computeType: 'BUILD_GENERAL1_SMALL', retries: 0, estimatedCost: null, expectedMs: null, phases: [], logFile: null, error: null,
+    });
+    try {
+      runs.saveRun({ id: 'r1', trigger: 'webhook', base: null, head: 'abc', status: 'FAILED', start: new Date(now).toISOString(), end: null, jobs: [job('alpha', 'v1', 'SUCCEEDED'), job('beta', 'v1', 'FAILED'), job('gamma', 'v1', 'SUCCEEDED')] });
+    } finally {
+      runs.close();
+    }
+    expect(a.readStats().buildsByStatus).toEqual({ SUCCEEDED: 2, FAILED: 1 });
+    expect(a.isVersionBuilt('alpha', 'v1')).toBe(true);
+    expect(b.isVersionBuilt('alpha', 'v2')).toBe(false);
+    expect(b.isVersionBuilt('beta', 'v1')).toBe(false);
   });
 
   it('hands each delivery to one worker, oldest first', () => {

@@ -240,6 +240,34 @@ export function createRunsStore(dbPath: string, options: RunsStoreOptions = {}):
   };
 }
 
+/** What the webhook service asks about recorded builds. */
+export interface JobFacts {
+  /** How many jobs, of every run, are in each status (`tessera_builds` in /metrics). */
+  readBuildsByStatus(): Record<string, number>;
+  /** True when a build of this app at this version already SUCCEEDED: the same inputs never build twice. */
+  isVersionBuilt(app: string, version: string): boolean;
+}
+
+/**
+ * The job facts of the runs database, read through a connection someone else opened on it
+ * (the webhook queue, which lives in the same file and answers them on the receiver's own
+ * connection). The SQL over `jobs` stays here, with the schema it depends on. Statements
+ * are prepared once; SQLite errors reach the caller unmapped, since it knows which database
+ * it was using them as.
+ */
+export function createJobFacts(db: Database.Database): JobFacts {
+  const byStatus = db.prepare(`SELECT status, count(*) AS n FROM jobs GROUP BY status`);
+  const versionBuilt = db.prepare(`SELECT 1 FROM jobs WHERE app = ? AND version = ? AND status = 'SUCCEEDED' LIMIT 1`);
+  return {
+    readBuildsByStatus() {
+      const counts: Record<string, number> = {};
+      for (const r of byStatus.all() as { status: string; n: number }[]) counts[r.status] = r.n;
+      return counts;
+    },
+    isVersionBuilt: (app, version) => versionBuilt.get(app, version) !== undefined,
+  };
+}
+
 function resolveRunId(s: ReturnType<typeof prepare>, id: string): string {
   if (id === 'latest') {
     const latest = s.latestRunId.get() as string | undefined;

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { hostname } from 'node:os';
 import { TesseraError } from '../errors/tessera-error.js';
 import { MIGRATIONS } from '../runs/open-runs-db.js';
+import { createJobFacts } from '../runs/runs-store.js';
 import { createIdPrefixLookup } from '../sqlite/create-id-prefix-lookup.js';
 import { createWalCheckpointer, type WalCheckpointer } from '../sqlite/create-wal-checkpointer.js';
 import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase } from '../sqlite/open-database.js';
@@ -163,10 +164,10 @@ export function createDeliveriesStore(path: string, options: DeliveriesStoreOpti
       throw toSqliteError(WEBHOOK_QUEUE_DATABASE, path, doing, error, busyTimeoutMs);
     }
   };
-  const s = guard('preparing the webhook tables', () => {
+  const { s, jobs } = guard('preparing the webhook tables', () => {
     try {
       migrateWebhookSchema(db);
-      return prepare(db);
+      return { s: prepare(db), jobs: createJobFacts(db) };
     } catch (error) {
       db.close();
       throw error;
@@ -240,11 +241,9 @@ export function createDeliveriesStore(path: string, options: DeliveriesStoreOpti
       guard('reading the queue statistics', () => {
         const byState = Object.fromEntries(DELIVERY_STATES.map((st) => [st, 0])) as Record<DeliveryState, number>;
         for (const r of s.countByState.all() as { state: DeliveryState; n: number }[]) byState[r.state] = r.n;
-        const buildsByStatus: Record<string, number> = {};
-        for (const r of s.buildsByStatus.all() as { status: string; n: number }[]) buildsByStatus[r.status] = r.n;
-        return { byState, oldestQueuedAt: (s.oldestQueued.get() as string | undefined) ?? null, buildsByStatus };
+        return { byState, oldestQueuedAt: (s.oldestQueued.get() as string | undefined) ?? null, buildsByStatus: jobs.readBuildsByStatus() };
       }),
-    isVersionBuilt: (app, version) => guard('reading build history', () => s.versionBuilt.get(app, version) !== undefined),
+    isVersionBuilt: (app, version) => guard('reading build history', () => jobs.isVersionBuilt(app, version)),
     close() {
       if (closed) return;
       closed = true;
@@ -321,7 +320,5 @@ function prepare(db: Database.Database) {
     idByPrefix: createIdPrefixLookup(db, { table: 'webhook_deliveries' }),
     countByState: db.prepare(`SELECT state, count(*) AS n FROM webhook_deliveries GROUP BY state`),
     oldestQueued: db.prepare(`SELECT min(received_at) FROM webhook_deliveries WHERE state = 'queued'`).pluck(),
-    buildsByStatus: db.prepare(`SELECT status, count(*) AS n FROM jobs GROUP BY status`),
-    versionBuilt: db.prepare(`SELECT 1 FROM jobs WHERE app = ? AND version = ? AND status = 'SUCCEEDED' LIMIT 1`),
   };
 }
