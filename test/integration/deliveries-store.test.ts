@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createRunsStore } from '../../tools/src/runs/runs-store.js';
 import { createDeliveriesStore, type DeliveriesStore, type IncomingDelivery } from '../../tools/src/webhook/deliveries-store.js';
 import { WEBHOOK_MIGRATIONS } from '../../tools/src/webhook/webhook-schema.js';
 import { REPO_ROOT } from '../support/sample-repo.js';
@@ -54,6 +55,42 @@ describe('the deliveries queue', () => {
     const columns = new Database(old, { readonly: true });
     expect(columns.prepare(`SELECT name FROM pragma_table_info('webhook_deliveries')`).pluck().all()).not.toContain('payload');
     columns.close();
+  });
+
+  it("names the queue's database, not the runs database, when the file cannot be read", () => {
+    const broken = join(dir, 'broken.db');
+    writeFileSync(broken, 'not a database\n'.repeat(300));
+    expect(() => createDeliveriesStore(broken)).toThrow(expect.objectContaining({
+      code: 'TESSERA_RUNS_DB_FAILED',
+      message: expect.stringContaining(`${broken} is not a readable webhook queue database`),
+    }));
+  });
+
+  it('finds a delivery by its id or a unique prefix, and refuses an ambiguous or unknown one', () => {
+    for (const id of ['abc-1', 'abc-10', 'abd-2']) a.receive(incoming(id));
+    expect(a.read('abc-1').id).toBe('abc-1');
+    expect(a.read('abd').id).toBe('abd-2');
+    expect(a.replay('abc-10').id).toBe('abc-10');
+    expect(() => a.read('abc')).toThrow(expect.objectContaining({ code: 'TESSERA_WEBHOOK_DELIVERY_NOT_FOUND', message: 'Delivery id prefix "abc" is ambiguous' }));
+    expect(() => a.read('zzz')).toThrow(expect.objectContaining({ code: 'TESSERA_WEBHOOK_DELIVERY_NOT_FOUND', message: 'No delivery with id "zzz"' }));
+  });
+
+  it('answers from the runs recorded in its file which builds exist and which versions are built', () => {
+    expect(a.readStats().buildsByStatus).toEqual({});
+    expect(a.isVersionBuilt('alpha', 'v1')).toBe(false);
+    const runs = createRunsStore(a.path);
+    const job = (app: string, version: string, status: 'SUCCEEDED' | 'FAILED') => ({
+      app, version, executor: 'local' as const, status, buildId: null, computeType: 'BUILD_GENERAL1_SMALL', retries: 0, estimatedCost: null, expectedMs: null, phases: [], logFile: null, error: null,
+    });
+    try {
+      runs.saveRun({ id: 'r1', trigger: 'webhook', base: null, head: 'abc', status: 'FAILED', start: new Date(now).toISOString(), end: null, jobs: [job('alpha', 'v1', 'SUCCEEDED'), job('beta', 'v1', 'FAILED'), job('gamma', 'v1', 'SUCCEEDED')] });
+    } finally {
+      runs.close();
+    }
+    expect(a.readStats().buildsByStatus).toEqual({ SUCCEEDED: 2, FAILED: 1 });
+    expect(a.isVersionBuilt('alpha', 'v1')).toBe(true);
+    expect(b.isVersionBuilt('alpha', 'v2')).toBe(false);
+    expect(b.isVersionBuilt('beta', 'v1')).toBe(false);
   });
 
   it('hands each delivery to one worker, oldest first', () => {

@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { TesseraError } from '../../../tools/src/errors/tessera-error.js';
-import { toRunsDbError } from '../../../tools/src/runs/runs-db-error.js';
+import { RUNS_DATABASE } from '../../../tools/src/runs/open-runs-db.js';
+import { toSqliteError } from '../../../tools/src/sqlite/sqlite-error.js';
 
 const sqliteError = (code: string, message: string) => Object.assign(new Error(message), { code });
 const PATH = '/ws/.tessera/tessera.db';
 
-describe('toRunsDbError', () => {
+/** What the runs store throws: the generic mapping, as the runs database. */
+const toRunsDbError = (path: string, doing: string, error: unknown, busyTimeoutMs: number) => toSqliteError(RUNS_DATABASE, path, doing, error, busyTimeoutMs);
+
+describe('SQLite errors of the runs database', () => {
   it.each([
     ['SQLITE_BUSY', /locked by another process.*waiting 5 s/, /Another tessera command/],
     ['SQLITE_BUSY_SNAPSHOT', /locked by another process/, /lsof/],

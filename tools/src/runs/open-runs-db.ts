@@ -1,15 +1,14 @@
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { TesseraError } from '../errors/tessera-error.js';
-import { toRunsDbError } from './runs-db-error.js';
+import type Database from 'better-sqlite3';
+import { openDatabase } from '../sqlite/open-database.js';
+import type { DatabaseRole } from '../sqlite/sqlite-error.js';
 
-/**
- * How long a connection waits for a lock held by another process before failing. A
- * `tessera build` holds the write lock for a few milliseconds per save, so five seconds only
- * runs out when something is really stuck.
- */
-export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+/** The run history, as failures name it: TESSERA_RUNS_DB_FAILED, "the runs database". */
+export const RUNS_DATABASE: DatabaseRole = {
+  name: 'runs database',
+  code: 'TESSERA_RUNS_DB_FAILED',
+  startAfresh: 'a fresh run history',
+  relocate: 'set `cacheDir` in tessera.config.json to a writable directory',
+};
 
 /**
  * The schema, as an ordered list of steps: step `i` takes a database from
@@ -103,54 +102,5 @@ export interface OpenRunsDbOptions {
  * as TESSERA_RUNS_DB_FAILED.
  */
 export function openRunsDb(path: string, options: OpenRunsDbOptions = {}): Database.Database {
-  const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-  } catch (error) {
-    throw new TesseraError('TESSERA_RUNS_DB_FAILED', `Cannot create ${dirname(path)} for the runs database ${path}: ${(error as Error).message}`, {
-      hint: `Make ${dirname(path)} (or its parent) writable, or set \`cacheDir\` in tessera.config.json to a writable directory.`,
-      cause: error,
-    });
-  }
-  let db: Database.Database | undefined;
-  try {
-    db = new Database(path, { timeout: busyTimeoutMs });
-    // The busy timeout comes first: switching to WAL and migrating both need a lock.
-    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
-    db.pragma('journal_mode = WAL');
-    // In WAL mode NORMAL never corrupts the database; a power cut may lose the last
-    // progress save, which the next save or markInterrupted repairs. FULL would fsync on
-    // every one of the many saves of a running build.
-    db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
-    migrate(db, path);
-    return db;
-  } catch (error) {
-    db?.close();
-    throw toRunsDbError(path, 'opening it', error, busyTimeoutMs);
-  }
-}
-
-/** The schema version of an open database (`PRAGMA user_version`). */
-export function readSchemaVersion(db: Database.Database): number {
-  return db.pragma('user_version', { simple: true }) as number;
-}
-
-function migrate(db: Database.Database, path: string): void {
-  const latest = MIGRATIONS.length;
-  const found = readSchemaVersion(db);
-  if (found > latest) {
-    throw new TesseraError('TESSERA_RUNS_DB_FAILED', `The runs database ${path} has schema version ${found}, written by a newer Tessera; this one knows versions up to ${latest}`, {
-      hint: `Upgrade Tessera (the newer version that wrote it is in use somewhere), or move the file aside to start a separate history with this version: \`mv ${path} ${path}.v${found}\`.`,
-    });
-  }
-  for (let target = found + 1; target <= latest; target++) {
-    // IMMEDIATE takes the write lock up front (waiting under the busy timeout), and the
-    // version is read again under it: another process may have migrated in the meantime.
-    db.transaction(() => {
-      if (readSchemaVersion(db) >= target) return;
-      db.exec(MIGRATIONS[target - 1]!);
-      db.pragma(`user_version = ${target}`);
-    }).immediate();
-  }
+  return openDatabase(path, { migrations: MIGRATIONS, role: RUNS_DATABASE, busyTimeoutMs: options.busyTimeoutMs });
 }

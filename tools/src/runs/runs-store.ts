@@ -4,9 +4,11 @@ import { performance } from 'node:perf_hooks';
 import { TesseraError } from '../errors/tessera-error.js';
 import { computeJobDurationMs, computeMedian } from './compute-expected-duration.js';
 import { isRunInterrupted, type RunsOwner } from './is-run-interrupted.js';
-import { DEFAULT_BUSY_TIMEOUT_MS, openRunsDb } from './open-runs-db.js';
+import { createIdPrefixLookup } from '../sqlite/create-id-prefix-lookup.js';
+import { DEFAULT_BUSY_TIMEOUT_MS } from '../sqlite/open-database.js';
+import { toSqliteError } from '../sqlite/sqlite-error.js';
+import { openRunsDb, RUNS_DATABASE } from './open-runs-db.js';
 import type { BuildHistoryPoint, JobRecord, JobStatus, PhaseRecord, RunRecord } from '../records/run-record.js';
-import { toRunsDbError } from './runs-db-error.js';
 import { isProcessAlive } from '../buildspec/process-group.js';
 
 export type { RunsOwner } from './is-run-interrupted.js';
@@ -131,7 +133,7 @@ export function createRunsStore(dbPath: string, options: RunsStoreOptions = {}):
     try {
       return work();
     } catch (error) {
-      throw toRunsDbError(dbPath, doing, error, busyTimeoutMs);
+      throw toSqliteError(RUNS_DATABASE, dbPath, doing, error, busyTimeoutMs);
     }
   };
 
@@ -140,7 +142,7 @@ export function createRunsStore(dbPath: string, options: RunsStoreOptions = {}):
       return prepare(db);
     } catch (error) {
       db.close();
-      throw toRunsDbError(dbPath, 'preparing its statements', error, busyTimeoutMs);
+      throw toSqliteError(RUNS_DATABASE, dbPath, 'preparing its statements', error, busyTimeoutMs);
     }
   })();
 
@@ -238,6 +240,33 @@ export function createRunsStore(dbPath: string, options: RunsStoreOptions = {}):
   };
 }
 
+/** What the webhook service asks about recorded builds. */
+export interface JobFacts {
+  /** How many jobs, of every run, are in each status (`tessera_builds` in /metrics). */
+  readBuildsByStatus(): Record<string, number>;
+  /** True when a build of this app at this version already SUCCEEDED: the same inputs never build twice. */
+  isVersionBuilt(app: string, version: string): boolean;
+}
+
+/**
+ * The job facts of the runs database, read through a connection someone else opened on it
+ * (the webhook queue, which lives in the same file and answers them on the receiver's own
+ * connection). The SQL over `jobs` stays here, with the schema it depends on. Statements
+ * are prepared once; SQLite errors reach the caller unmapped, since it knows which database
+ * it was using them as.
+ */
+export function createJobFacts(db: Database.Database): JobFacts {
+  const byStatus = db.prepare(`SELECT status, count(*) AS n FROM jobs GROUP BY status`);
+  const versionBuilt = db.prepare(`SELECT 1 FROM jobs WHERE app = ? AND version = ? AND status = 'SUCCEEDED' LIMIT 1`);
+  return {
+    readBuildsByStatus() {
+      const counts: Record<string, number> = {};
+      for (const r of byStatus.all() as { status: string; n: number }[]) counts[r.status] = r.n;
+      return counts;
+    },
+    isVersionBuilt: (app, version) => versionBuilt.get(app, version) !== undefined,
+  };
+}
 
 function resolveRunId(s: ReturnType<typeof prepare>, id: string): string {
   if (id === 'latest') {
@@ -245,13 +274,10 @@ function resolveRunId(s: ReturnType<typeof prepare>, id: string): string {
     if (latest === undefined) throw new TesseraError('TESSERA_RUN_NOT_FOUND', 'There is no latest run: no run has been recorded yet', { hint: 'Start one with `tessera build --affected`.' });
     return latest;
   }
-  if (s.selectRun.get(id)) return id;
-  // A prefix is a key range, so the primary key index answers it; a few rows are enough to
-  // tell an ambiguous prefix.
-  const matches = id ? (s.runIdsWithPrefix.all(id, `${id}\u{10FFFF}`) as string[]) : [];
-  if (matches.length === 1) return matches[0]!;
-  if (matches.length > 1) {
-    throw new TesseraError('TESSERA_RUN_NOT_FOUND', `Run id prefix "${id}" is ambiguous: it matches ${matches.slice(0, 2).join(', ')}${matches.length > 2 ? ' and more' : ''}`, {
+  const match = s.runIdByPrefix(id);
+  if (match.kind === 'unique') return match.id;
+  if (match.kind === 'ambiguous') {
+    throw new TesseraError('TESSERA_RUN_NOT_FOUND', `Run id prefix "${id}" is ambiguous: it matches ${match.ids.join(', ')}${match.more ? ' and more' : ''}`, {
       hint: 'Give more characters of the id; `tessera runs list` shows them.',
     });
   }
@@ -292,7 +318,7 @@ function prepare(db: Database.Database) {
       VALUES (@run_id, @app, @seq, @type, @status, @start, @end, @message)`),
     selectRun: db.prepare(`SELECT id, "trigger" AS "trigger", base, head, status, "start" AS "start", "end" AS "end" FROM runs WHERE id = ?`),
     latestRunId: db.prepare(`SELECT id FROM runs ORDER BY "start" DESC, id DESC LIMIT 1`).pluck(),
-    runIdsWithPrefix: db.prepare(`SELECT id FROM runs WHERE id >= ? AND id < ? ORDER BY id LIMIT 3`).pluck(),
+    runIdByPrefix: createIdPrefixLookup(db, { table: 'runs' }),
     selectJobs: db.prepare(`SELECT * FROM jobs WHERE run_id = ? ORDER BY position`),
     selectPhases: db.prepare(`SELECT app, type, status, "start", "end", message FROM phases WHERE run_id = ? ORDER BY app, seq`),
     listRuns: db.prepare(`

@@ -1,9 +1,12 @@
 import type Database from 'better-sqlite3';
 import { hostname } from 'node:os';
 import { TesseraError } from '../errors/tessera-error.js';
-import { DEFAULT_BUSY_TIMEOUT_MS, openRunsDb } from '../runs/open-runs-db.js';
-import { createWalCheckpointer, type WalCheckpointer } from '../runs/create-wal-checkpointer.js';
-import { toRunsDbError } from '../runs/runs-db-error.js';
+import { MIGRATIONS } from '../runs/open-runs-db.js';
+import { createJobFacts } from '../runs/runs-store.js';
+import { createIdPrefixLookup } from '../sqlite/create-id-prefix-lookup.js';
+import { createWalCheckpointer, type WalCheckpointer } from '../sqlite/create-wal-checkpointer.js';
+import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase } from '../sqlite/open-database.js';
+import { toSqliteError, type DatabaseRole } from '../sqlite/sqlite-error.js';
 import { isLeaseOwnerAlive } from './lease-owner.js';
 import { migrateWebhookSchema } from './webhook-schema.js';
 
@@ -132,22 +135,39 @@ interface Row {
   log: string;
 }
 
-/** Opens the deliveries queue in the runs database at `path` (created and migrated when needed). */
+/**
+ * The queue, as its failures name it, so that a locked or broken file met by the receiver or
+ * `tessera deliveries` says it is the webhook queue's. The code stays TESSERA_RUNS_DB_FAILED:
+ * the queue lives in the runs database's file, so the same file and the same fix are meant,
+ * and clients of the 503 answer already match that code.
+ */
+export const WEBHOOK_QUEUE_DATABASE: DatabaseRole = {
+  name: 'webhook queue database',
+  code: 'TESSERA_RUNS_DB_FAILED',
+  startAfresh: 'an empty queue and a fresh run history (they share the file)',
+  relocate: 'set `webhook.database` in tessera.config.json (or TESSERA_WEBHOOK_DB) to a writable place',
+};
+
+/**
+ * Opens the deliveries queue in the runs database at `path` (created and migrated when
+ * needed). The runs schema is applied first: it owns the file's `user_version`, and the
+ * queue reads the runs' job facts; the webhook tables follow, versioned on their own.
+ */
 export function createDeliveriesStore(path: string, options: DeliveriesStoreOptions = {}): DeliveriesStore {
   const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
   const now = options.now ?? Date.now;
-  const db = openRunsDb(path, { busyTimeoutMs });
+  const db = openDatabase(path, { migrations: MIGRATIONS, role: WEBHOOK_QUEUE_DATABASE, busyTimeoutMs });
   const guard = <T>(doing: string, work: () => T): T => {
     try {
       return work();
     } catch (error) {
-      throw toRunsDbError(path, doing, error, busyTimeoutMs);
+      throw toSqliteError(WEBHOOK_QUEUE_DATABASE, path, doing, error, busyTimeoutMs);
     }
   };
-  const s = guard('preparing the webhook tables', () => {
+  const { s, jobs } = guard('preparing the webhook tables', () => {
     try {
       migrateWebhookSchema(db);
-      return prepare(db);
+      return { s: prepare(db), jobs: createJobFacts(db) };
     } catch (error) {
       db.close();
       throw error;
@@ -221,11 +241,9 @@ export function createDeliveriesStore(path: string, options: DeliveriesStoreOpti
       guard('reading the queue statistics', () => {
         const byState = Object.fromEntries(DELIVERY_STATES.map((st) => [st, 0])) as Record<DeliveryState, number>;
         for (const r of s.countByState.all() as { state: DeliveryState; n: number }[]) byState[r.state] = r.n;
-        const buildsByStatus: Record<string, number> = {};
-        for (const r of s.buildsByStatus.all() as { status: string; n: number }[]) buildsByStatus[r.status] = r.n;
-        return { byState, oldestQueuedAt: (s.oldestQueued.get() as string | undefined) ?? null, buildsByStatus };
+        return { byState, oldestQueuedAt: (s.oldestQueued.get() as string | undefined) ?? null, buildsByStatus: jobs.readBuildsByStatus() };
       }),
-    isVersionBuilt: (app, version) => guard('reading build history', () => s.versionBuilt.get(app, version) !== undefined),
+    isVersionBuilt: (app, version) => guard('reading build history', () => jobs.isVersionBuilt(app, version)),
     close() {
       if (closed) return;
       closed = true;
@@ -236,11 +254,9 @@ export function createDeliveriesStore(path: string, options: DeliveriesStoreOpti
 }
 
 function resolve(s: ReturnType<typeof prepare>, id: string): Row {
-  const exact = s.byId.get(id) as Row | undefined;
-  if (exact) return exact;
-  const matches = id ? (s.byPrefix.all(id, `${id}\u{10FFFF}`) as Row[]) : [];
-  if (matches.length === 1) return matches[0]!;
-  throw new TesseraError('TESSERA_WEBHOOK_DELIVERY_NOT_FOUND', matches.length > 1 ? `Delivery id prefix "${id}" is ambiguous` : `No delivery with id "${id}"`);
+  const match = s.idByPrefix(id);
+  if (match.kind === 'unique') return s.byId.get(match.id) as Row;
+  throw new TesseraError('TESSERA_WEBHOOK_DELIVERY_NOT_FOUND', match.kind === 'ambiguous' ? `Delivery id prefix "${id}" is ambiguous` : `No delivery with id "${id}"`);
 }
 
 function toDelivery(r: Row): Delivery {
@@ -301,10 +317,8 @@ function prepare(db: Database.Database) {
       WHERE seq = @seq`),
     list: db.prepare(`SELECT ${COLUMNS} FROM webhook_deliveries WHERE @state IS NULL OR state = @state ORDER BY seq DESC LIMIT @limit`),
     byId: db.prepare(`SELECT ${COLUMNS} FROM webhook_deliveries WHERE id = ?`),
-    byPrefix: db.prepare(`SELECT ${COLUMNS} FROM webhook_deliveries WHERE id >= ? AND id < ? ORDER BY id LIMIT 2`),
+    idByPrefix: createIdPrefixLookup(db, { table: 'webhook_deliveries' }),
     countByState: db.prepare(`SELECT state, count(*) AS n FROM webhook_deliveries GROUP BY state`),
     oldestQueued: db.prepare(`SELECT min(received_at) FROM webhook_deliveries WHERE state = 'queued'`).pluck(),
-    buildsByStatus: db.prepare(`SELECT status, count(*) AS n FROM jobs GROUP BY status`),
-    versionBuilt: db.prepare(`SELECT 1 FROM jobs WHERE app = ? AND version = ? AND status = 'SUCCEEDED' LIMIT 1`),
   };
 }

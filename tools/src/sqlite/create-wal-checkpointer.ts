@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { DEFAULT_BUSY_TIMEOUT_MS } from './open-database.js';
 
 /** Options of {@link createWalCheckpointer}. */
 export interface WalCheckpointerOptions {
@@ -47,7 +48,7 @@ parentPort.once('message', () => {
  */
 export function createWalCheckpointer(path: string, options: WalCheckpointerOptions): WalCheckpointer {
   const sqlite = createRequire(import.meta.url).resolve('better-sqlite3');
-  const thread = new Worker(THREAD, { eval: true, workerData: { path, sqlite, intervalMs: options.intervalMs ?? 100, busyTimeoutMs: options.busyTimeoutMs ?? 5000 } });
+  const thread = new Worker(THREAD, { eval: true, workerData: { path, sqlite, intervalMs: options.intervalMs ?? 100, busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS } });
   // Never what keeps a process alive: the database is consistent whenever the process ends.
   thread.unref();
   let closed = false;
