@@ -54,7 +54,8 @@ export function createEsbuildService(options: EsbuildServiceOptions): EsbuildSer
     process.env.GOMEMLIMIT = goEnv.GOMEMLIMIT;
   }
   try {
-    void esbuild.initialize({});
+    // A failure to start surfaces again from the first build, with its context; not as an unhandled rejection.
+    esbuild.initialize({}).catch(() => {});
   } finally {
     // resolveGoRuntimeEnv only returns settings when both were unset: unset them again.
     if (goEnv) {
