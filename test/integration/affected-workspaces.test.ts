@@ -9,6 +9,11 @@ afterEach(() => repo?.cleanup());
 
 const json = (value: unknown) => JSON.stringify(value, null, 2) + '\n';
 
+/** A pnpm v9 lockfile: the web app depends on the shared package (a link) and on next, which none of its files imports. */
+const pnpmLock = (next: string, integrity: string) =>
+  ["lockfileVersion: '9.0'", '', 'importers:', '', '  .: {}', '', '  apps/web:', '    dependencies:', "      '@acme/shared':", '        specifier: workspace:*', '        version: link:../../packages/shared',
+    '      next:', `        specifier: ${next}`, `        version: ${next}`, '', 'packages:', '', `  next@${next}:`, `    resolution: {integrity: ${integrity}}`, '', 'snapshots:', '', `  next@${next}: {}`, ''].join('\n');
+
 /** A pnpm workspace (no nx.json, no package.json workspaces) of a Next.js app, a Vite app, a SvelteKit app, an e2e project and a shared package whose main points at an uncommitted dist. */
 function createPnpmWorkspace(extra: (r: TestRepo) => void = () => {}): TestRepo {
   const r = createEmptyRepo();
@@ -38,7 +43,7 @@ function createPnpmWorkspace(extra: (r: TestRepo) => void = () => {}): TestRepo 
   r.write('apps/web-e2e/package.json', json({ name: 'web-e2e', nx: { projectType: 'application' }, scripts: { test: 'playwright test' } }));
   r.write('apps/web-e2e/playwright.config.ts', 'export default {};\n');
   r.write('apps/web-e2e/tests/home.spec.ts', "import { test } from '@playwright/test';\ntest('home', async () => {});\n");
-  r.write('pnpm-lock.yaml', "lockfileVersion: '9.0'\n\nimporters:\n\n  .: {}\n\n  apps/web:\n    dependencies:\n      '@acme/shared':\n        specifier: workspace:*\n        version: link:../../packages/shared\n");
+  r.write('pnpm-lock.yaml', pnpmLock('15.0.0', 'sha512-aaa'));
   extra(r);
   r.commit('workspace');
   return r;
@@ -99,6 +104,22 @@ describe('a pnpm workspace without node_modules', () => {
     repo = createPnpmWorkspace();
     expect(names(await affectedBy((r) => r.write('apps/web-e2e/tests/home.spec.ts', "import { test } from '@playwright/test';\ntest('home!', async () => {});\n")))).toEqual([]);
     expect(names(await affectedBy((r) => r.write('apps/site/src/unused.ts', 'export const unused = 2;\n')))).toEqual(['site']);
+  });
+
+  it("a move of an app's own build tool (its framework's compiler) affects that app alone, though no file imports it", async () => {
+    repo = createPnpmWorkspace();
+    const report = await affectedBy((r) => r.write('pnpm-lock.yaml', pnpmLock('15.0.1', 'sha512-bbb')));
+    expect(names(report)).toEqual(['web']);
+    expect(report.apps[0]!.reasons[0]).toMatchObject({ kind: 'lockfile', package: 'next' });
+    expect(report.unownedFiles).toEqual([]);
+  });
+
+  it('pnpm-workspace.yaml: a catalog change is accounted for (the lockfile carries it); a change of its package list affects every app', async () => {
+    repo = createPnpmWorkspace();
+    const catalog = await affectedBy((r) => r.append('pnpm-workspace.yaml', "catalog:\n  react: ^19.0.0\n"));
+    expect({ apps: names(catalog), unowned: catalog.unownedFiles }).toEqual({ apps: [], unowned: [] });
+    const packages = await affectedBy((r) => r.write('pnpm-workspace.yaml', "packages:\n  - 'apps/*'\n  - 'packages/*'\ncatalog:\n  react: ^19.0.0\n"));
+    expect(names(packages)).toEqual(['docs', 'site', 'web']);
   });
 
   it('a project file that cannot be parsed is a warning about that project; the others are still analysed', async () => {

@@ -3,7 +3,7 @@ import { locateBuildConfigChanges, locateNxConfigChanges, locateTsconfigChanges 
 import { locateImplicitDependencies } from './locators/implicit-dependencies.js';
 import { locateInputs } from './locators/inputs.js';
 import { locateProjectLevelChanges } from './locators/project-level.js';
-import { locateLockfileChanges, locatePackageJsonChanges } from './locators/packages.js';
+import { locateLockfileChanges, locatePackageJsonChanges, locatePnpmWorkspaceChanges } from './locators/packages.js';
 import { locateRemovedProjects } from './locators/removed-projects.js';
 import { locateResolutionChanges } from './locators/resolution.js';
 import { locateUncertainImports } from './locators/uncertain.js';
@@ -21,6 +21,7 @@ export const LOCATORS: readonly Locator[] = [
   locateUncertainImports,
   locateLockfileChanges,
   locatePackageJsonChanges,
+  locatePnpmWorkspaceChanges,
   locateTsconfigChanges,
   locateNxConfigChanges,
   locateBuildConfigChanges,

@@ -37,7 +37,7 @@ export interface AffectedReport extends AffectedResult {
   changeSet: ChangeSet;
 }
 
-const CONFIG_NAME = /(^|\/)(package\.json|tsconfig[^/]*\.json|nx\.json|project\.json|tessera\.config\.json)$/;
+const CONFIG_NAME = /(^|\/)(package\.json|tsconfig[^/]*\.json|nx\.json|project\.json|tessera\.config\.json)$|^pnpm-workspace\.yaml$/;
 
 /** The default base: nx.json `defaultBase`, else `main`. */
 export function readDefaultBase(root: string): string {

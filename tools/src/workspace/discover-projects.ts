@@ -44,6 +44,34 @@ export interface DiscoveryResult {
   sources: string[];
 }
 
+/** The npm packages each framework builds an app with. */
+const FRAMEWORK_PACKAGES: Readonly<Record<string, readonly string[]>> = {
+  vite: ['vite'], next: ['next'], angular: ['@angular/build', '@angular-devkit/build-angular', '@angular/compiler-cli'], analog: ['@analogjs/platform', 'vite'],
+  remix: ['@remix-run/dev', '@react-router/dev', 'vite'], sveltekit: ['@sveltejs/kit', 'svelte', 'vite'], astro: ['astro'], webpack: ['webpack', 'webpack-cli'], rsbuild: ['@rsbuild/core'], esbuild: ['esbuild'],
+};
+
+/** The package of an Nx executor or plugin reference (`@nx/angular:application` → `@nx/angular`, `@nx/rsbuild/plugin` → `@nx/rsbuild`). */
+const packageOfReference = (ref: string) => {
+  const bare = ref.split(':')[0]!;
+  return bare.startsWith('@') ? bare.split('/').slice(0, 2).join('/') : bare.split('/')[0]!;
+};
+
+/**
+ * What builds an app: its build target's executor package, its framework's packages, and in
+ * an Nx workspace `nx` and the nx.json plugins (which infer and run its targets). Pure.
+ */
+function computeBuildTools(nxPart: Record<string, unknown>, framework: string | null, nxPlugins: readonly string[], isNxWorkspace: boolean): string[] {
+  const tools = new Set<string>();
+  const executor = isObject(nxPart.targets) && isObject(nxPart.targets.build) && typeof nxPart.targets.build.executor === 'string' ? nxPart.targets.build.executor : null;
+  if (executor) tools.add(packageOfReference(executor));
+  for (const name of FRAMEWORK_PACKAGES[framework ?? ''] ?? []) tools.add(name);
+  if (isNxWorkspace) {
+    tools.add('nx');
+    for (const plugin of nxPlugins) tools.add(packageOfReference(plugin));
+  }
+  return [...tools].sort();
+}
+
 const dirnameOf = (path: string) => (path.lastIndexOf('/') < 0 ? '' : path.slice(0, path.lastIndexOf('/')));
 const DEP_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
 
@@ -92,6 +120,7 @@ export function discoverProjects(input: DiscoveryInput): DiscoveryResult {
   if (nxRaw.defaultBase !== undefined && typeof nxRaw.defaultBase !== 'string') {
     problems.push({ text: 'defaultBase must be a string', location: { file: input.nxJson!.file, key: 'defaultBase' } });
   }
+  const nxPlugins = (Array.isArray(nxRaw.plugins) ? nxRaw.plugins : []).map((p) => (typeof p === 'string' ? p : isObject(p) && typeof p.plugin === 'string' ? p.plugin : null)).filter((p): p is string => p !== null && !p.startsWith('.'));
   const nx: NxSettings = { defaultBase: typeof nxRaw.defaultBase === 'string' ? nxRaw.defaultBase : null, appsDir, raw: nxRaw };
 
   const globs = computeWorkspaceGlobs({ rootPackageJson: input.rootPackageJson, pnpmWorkspace: input.pnpmWorkspace ?? null, lernaJson: input.lernaJson ?? null });
@@ -144,6 +173,8 @@ export function discoverProjects(input: DiscoveryInput): DiscoveryResult {
       ...(typeof packageJson?.name === 'string' ? { packageName: packageJson.name } : {}),
     };
     if (type === 'application') {
+      const tools = computeBuildTools(nxPart, framework?.name ?? null, nxPlugins, input.nxJson !== null);
+      if (tools.length) project.buildTools = tools;
       const configured = input.config.apps[name]?.entry;
       if (configured !== undefined) {
         const entries = Array.isArray(configured) ? configured : [configured];

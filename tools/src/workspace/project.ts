@@ -24,6 +24,12 @@ export interface Project {
   entrySource?: string;
   /** The framework that builds the app, when Tessera recognised one (`vite`, `next`, ...). */
   framework?: string;
+  /**
+   * npm packages that build this app (its Nx build executor's package, its framework's
+   * compiler, the workspace's Nx and Nx plugins): a lockfile move among them, or among what
+   * they depend on, affects the app even though none of its files imports them.
+   */
+  buildTools?: string[];
   /** Its package.json `name`, when it has one: what other packages import it by. */
   packageName?: string;
   /** Names of the workspace projects its package.json depends on (`dependencies`, `devDependencies`, ...). */

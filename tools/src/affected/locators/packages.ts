@@ -3,6 +3,7 @@ import { isObject, parseJson } from '../../workspace/parse-json.js';
 import { type AffectedInput, changedKeys, type GraphView, type LockfileVersions } from '../locator-context.js';
 import { computeChangedNodes, computeClosure, createEmptyModel, findImporter, isLockedName, LOCKFILES, type LockfileModel, computePackageMove, type PackageMove } from '../../workspace/lockfile-model.js';
 import { parseLockfile, UnreadableLockfile } from '../../workspace/parse-lockfile.js';
+import { computeWorkspaceGlobs } from '../../workspace/workspace-globs.js';
 import { computePackageImports } from '../package-imports.js';
 import type { LocatorResult, Reason } from '../reason.js';
 
@@ -132,6 +133,15 @@ export function locateLockfileChanges(input: AffectedInput, head: GraphView): Lo
       result.hits.push(...allApps(head, { kind: 'lockfile', file: change.path, package: tool.split(' ')[0], detail: `${tool} in ${change.path} is part of the build tool chain (buildToolPackages), so every app is affected` }));
       continue;
     }
+    // Each app's own build tools (its executor, framework, Nx and its plugins): a move among them affects that app.
+    const toolMoves = new Map<string, string | null>();
+    for (const app of head.apps) {
+      if (!app.buildTools?.length) continue;
+      const key = app.buildTools.join('\0');
+      if (!toolMoves.has(key)) toolMoves.set(key, findToolMove(b, a, changed, app.buildTools));
+      const moved = toolMoves.get(key);
+      if (moved) result.hits.push({ app: app.name, reason: { kind: 'lockfile', file: change.path, package: moved.split(' ')[0], detail: `${moved} in ${change.path} builds ${app.name} (its build tools: ${app.buildTools.join(', ')})` } });
+    }
     const isLocked = (pkg: string) => isLockedName(a, pkg) || isLockedName(b, pkg);
     const moves = new Map<string, PackageMove | null>();
     const seen = new Set<string>();
@@ -215,6 +225,29 @@ export function locatePackageJsonChanges(input: AffectedInput, head: GraphView):
         continue;
       }
       everything({ kind: 'package-json', file: change.path, key, detail: `"${key}" changed in ${change.path}; it can change how ${owner ? `${owner.name}'s files` : 'every app'} build${owner ? '' : 's'}` });
+    }
+  }
+  return result;
+}
+
+/**
+ * pnpm-workspace.yaml: a change of its `packages` list moves projects in or out of the
+ * workspace, which changes what imports resolve to, so every app is affected, saying so.
+ * Its other keys (catalogs, overrides, settings) take effect through pnpm-lock.yaml, which
+ * pnpm rewrites with them: the lockfile rule answers for those, and the file is accounted for.
+ */
+export function locatePnpmWorkspaceChanges(input: AffectedInput, head: GraphView): LocatorResult {
+  const result: LocatorResult = { hits: [], claimed: [] };
+  for (const change of input.changes) {
+    if (change.path !== 'pnpm-workspace.yaml') continue;
+    result.claimed.push(change.path);
+    const versions = input.versions.get(change.path);
+    const globsOf = (text: string | null | undefined) => {
+      const globs = computeWorkspaceGlobs({ rootPackageJson: null, lernaJson: null, pnpmWorkspace: text == null ? null : { file: change.path, text } });
+      return JSON.stringify([globs.include, globs.exclude, globs.problems.length > 0]);
+    };
+    if (globsOf(versions?.before) !== globsOf(versions?.after)) {
+      result.hits.push(...allApps(head, { kind: 'package-json', file: change.path, key: 'packages', detail: `${change.path} changed which folders are workspace packages, so every app is affected` }));
     }
   }
   return result;
