@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TesseraError, type Warning } from '../errors/tessera-error.js';
@@ -113,6 +113,14 @@ async function readBlobs(root: string, dir: string, files: string[], entries: Tr
   return files.map((f) => hashed.get(f) ?? blobs.get(f) ?? '');
 }
 
+/** The tree's files less those the working tree deleted (a dirty path that is gone). */
+const listPresentFiles = (tracked: ReadonlySet<string>, dirty: readonly string[], dir: string): string[] => {
+  if (!dirty.length) return [...tracked];
+  const changed = new Set(dirty);
+  // lstat, not exists: a dangling symlink is still there, and discovery reports it.
+  return [...tracked].filter((p) => !changed.has(p) || lstatSync(join(dir, p), { throwIfNoEntry: false }) !== undefined);
+};
+
 /** The projects other packages can import by name: those with a package.json `name`. */
 const listWorkspacePackages = (projects: readonly Project[]): WorkspacePackage[] => projects.filter((p) => p.packageName).map((p) => ({ name: p.packageName!, root: p.root }));
 
@@ -187,7 +195,7 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
     } else {
       // The command's config describes the working tree; a checkout of another revision is
       // read with its own tessera.config.json, which its tree id (the cache key) covers.
-      const workspace = await readWorkspace(dir, { projectsFrom: options.projectsFrom, ...(dir === root ? { config } : {}) });
+      const workspace = await readWorkspace(dir, { projectsFrom: options.projectsFrom, files: listPresentFiles(tracked, dirty, dir), ...(dir === root ? { config } : {}) });
       const largeFiles = findLargeFiles(tracked, workspace.config.maxFileBytes);
       let parseable = 0;
       for (const path of tracked) if (PARSED.test(path)) parseable++;

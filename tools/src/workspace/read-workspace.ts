@@ -28,6 +28,12 @@ export interface ReadWorkspaceOptions {
    * part of what is being analysed: it is read from that checkout.
    */
   config?: ResolvedConfig;
+  /**
+   * The workspace's files (tracked, and untracked but not ignored), when the caller has
+   * listed them already (the graph loader has the tree's entries): saves a second listing
+   * of a large tree. @default listed with `git ls-files`
+   */
+  files?: readonly string[];
 }
 
 function readText(root: string, file: string, problems: Problem[]): { file: string; text: string } | null {
@@ -87,8 +93,7 @@ export async function readWorkspace(root: string, options: ReadWorkspaceOptions 
     throw new TesseraError('TESSERA_WORKSPACE_NOT_FOUND', `${root} is not a workspace: it has no nx.json, package.json or pnpm-workspace.yaml`);
   }
   const config = options.config ?? readConfig(root);
-  const listed = await runGit(root, ['ls-files', '-z', '-co', '--exclude-standard']);
-  const files = listed.stdout.split('\0').filter((f) => f && !f.includes('node_modules/'));
+  const files = (options.files ?? (await runGit(root, ['ls-files', '-z', '-co', '--exclude-standard'])).stdout.split('\0')).filter((f) => f && !f.includes('node_modules/'));
   const readFile = (path: string) => {
     try {
       return readFileSync(join(root, path), 'utf8');
