@@ -12,7 +12,7 @@ export const CODEBUILD_PRICE_PER_MINUTE: Readonly<Record<string, number>> = { sm
 
 /** Per-app settings in tessera.config.json. */
 export interface AppConfig {
-  /** Entry file(s), relative to the workspace root. @default project.json `targets.build.options.main`, else `<sourceRoot>/main.tsx` */
+  /** Entry file(s), relative to the workspace root. @default the build options, else the framework's entries, else `<sourceRoot>/main.tsx` (docs/affected.md, "Entries, and project level") */
   entry?: string | string[];
   /** CodeBuild compute type for this app's build. @default "small" */
   computeType?: 'small' | 'medium' | 'large' | 'xlarge' | '2xlarge';
