@@ -7,14 +7,15 @@ const app = (name: string, root: string, entries: string[]): Project => ({ name,
 /**
  * The graph of the workspace in lockfile-fixtures.ts: web imports react-dom and libs/ui
  * (which imports react); admin imports react; static imports no package. With
- * `installed: false` the bare imports are left unresolved, as without node_modules.
+ * `installed: false` the bare imports are also unresolved, as the analysis records them
+ * without node_modules (the package of each import is recorded either way).
  */
 export function createLockfileGraph(installed = true): GraphSnapshot {
   const files = ['apps/web/src/main.tsx', 'libs/ui/src/button.tsx', 'apps/admin/src/main.tsx', 'apps/static/src/main.ts'];
   const imports: [number, string][] = [[0, 'react-dom'], [1, 'react'], [2, 'react']];
   const graph: FileGraph = {
     files, blobs: files.map((_, i) => `blob${i}`), edges: [[1, 0], [], [], []],
-    packages: installed ? Object.fromEntries(imports.map(([id, name]) => [String(id), [name]])) : {},
+    packages: Object.fromEntries(imports.map(([id, name]) => [String(id), [name]])),
     unresolved: installed ? [] : imports.map(([file, specifier]) => ({ file, specifier, bases: [] })),
     uncertain: [], warnings: [],
     apps: [{ name: 'web', entries: [0] }, { name: 'admin', entries: [2] }, { name: 'static', entries: [3] }],

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { computePackageImports } from '../affected/package-imports.js';
-import { computeClosure, findImporter, isLockedName, type LockfileModel, resolveImport } from '../workspace/lockfile-model.js';
+import { computeClosure, findImporter, type LockfileModel, resolveImport } from '../workspace/lockfile-model.js';
 import { computeReachable, type FileGraph } from '../graph/file-graph.js';
 import type { ResolvedConfig } from '../workspace/config.js';
 
@@ -44,8 +44,7 @@ const MS_PER_INPUT_FILE = 150;
 function computePackageLines(graph: FileGraph, reach: ReadonlySet<number>, lockfile: LockfileModel | null): string[] {
   const lines = new Set<string>();
   const seen = new Set<string>();
-  const isLocked = (name: string) => !!lockfile && isLockedName(lockfile, name);
-  for (const [id, names] of computePackageImports(graph, isLocked)) {
+  for (const [id, names] of computePackageImports(graph)) {
     if (!reach.has(id)) continue;
     const importer = lockfile ? findImporter(lockfile, graph.files[id]!) : '';
     for (const name of names) {

@@ -74,12 +74,6 @@ function nodesByName(model: LockfileModel): Map<string, string[]> {
   return index;
 }
 
-/** Whether the lockfile knows package `name` at all (as a dependency of an importer, or as a package). */
-export function isLockedName(model: LockfileModel, name: string): boolean {
-  if (nodesByName(model).has(name)) return true;
-  for (const deps of model.importers.values()) if (deps.has(name)) return true;
-  return false;
-}
 
 /**
  * The nodes importer `dir` gets for bare name `name`: its own resolution, else the root's

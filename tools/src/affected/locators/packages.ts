@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { isObject, parseJson } from '../../workspace/parse-json.js';
 import { type AffectedInput, changedKeys, type GraphView, type LockfileVersions } from '../locator-context.js';
-import { computeChangedNodes, computeClosure, createEmptyModel, findImporter, isLockedName, LOCKFILES, type LockfileModel, computePackageMove, type PackageMove } from '../../workspace/lockfile-model.js';
+import { computeChangedNodes, computeClosure, createEmptyModel, findImporter, LOCKFILES, type LockfileModel, computePackageMove, type PackageMove } from '../../workspace/lockfile-model.js';
 import { parseLockfile, UnreadableLockfile } from '../../workspace/parse-lockfile.js';
 import { computeWorkspaceGlobs } from '../../workspace/workspace-globs.js';
 import { computePackageImports } from '../package-imports.js';
@@ -112,7 +112,7 @@ export function locateLockfileChanges(input: AffectedInput, head: GraphView): Lo
     const unreadable = [before, after].find((s): s is UnreadableLockfile => s instanceof UnreadableLockfile);
     if (unreadable) {
       result.warnings!.push({ code: 'TESSERA_LOCKFILE_UNREADABLE', text: `${unreadable.message}; every app whose inputs import packages is affected`, location: { file: change.path } });
-      const imports = computePackageImports(graph, () => true);
+      const imports = computePackageImports(graph);
       const reason = (app: string, id: number, names: Set<string>): Reason => ({
         kind: 'lockfile', file: change.path, package: [...names][0], chain: [...head.chain(app, id), `npm:${[...names][0]}`],
         detail: `${change.path} cannot be read (${unreadable.message}), so every app importing packages is affected`,
@@ -142,10 +142,9 @@ export function locateLockfileChanges(input: AffectedInput, head: GraphView): Lo
       const moved = toolMoves.get(key);
       if (moved) result.hits.push({ app: app.name, reason: { kind: 'lockfile', file: change.path, package: moved.split(' ')[0], detail: `${moved} in ${change.path} builds ${app.name} (its build tools: ${app.buildTools.join(', ')})` } });
     }
-    const isLocked = (pkg: string) => isLockedName(a, pkg) || isLockedName(b, pkg);
     const moves = new Map<string, PackageMove | null>();
     const seen = new Set<string>();
-    for (const [id, names] of computePackageImports(graph, isLocked)) {
+    for (const [id, names] of computePackageImports(graph)) {
       const path = head.pathOf(id);
       if (!inScope(path)) continue;
       const apps = head.appsReaching(id);
