@@ -122,6 +122,29 @@ describe('a pnpm workspace without node_modules', () => {
     expect(names(packages)).toEqual(['docs', 'site', 'web']);
   });
 
+  it('a base config in a workspace package that tsconfigs extend (by package name, through others, in an extends array) affects the apps compiled with it', async () => {
+    repo = createPnpmWorkspace((r) => {
+      r.write('packages/tsconfig/package.json', json({ name: '@acme/tsconfig', private: true, exports: { './next': './nextjs.json', './*.json': './*.json' } }));
+      r.write('packages/tsconfig/base.json', json({ compilerOptions: { strict: true, target: 'es2022' } }));
+      r.write('packages/tsconfig/nextjs.json', json({ extends: './base.json', compilerOptions: { jsx: 'preserve' } }));
+      r.write('apps/web/tsconfig.json', json({ extends: '@acme/tsconfig/next', compilerOptions: { paths: { '@/*': ['./app/*'] } } }));
+      // JSONC: a comment and trailing commas, as tsconfig files have them.
+      r.write('apps/site/tsconfig.json', '{\n  // shared options first\n  "extends": ["@acme/tsconfig/base.json", "./tsconfig.paths.json",],\n}\n');
+      r.write('apps/site/tsconfig.paths.json', json({ compilerOptions: { baseUrl: '.' } }));
+    });
+    const base = await affectedBy((r) => r.write('packages/tsconfig/base.json', json({ compilerOptions: { strict: true, target: 'es2023' } })));
+    expect(names(base)).toEqual(['site', 'web']);
+    expect(base.unownedFiles).toEqual([]);
+    expect(base.apps.find((a) => a.name === 'web')!.reasons).toEqual([
+      expect.objectContaining({ kind: 'tsconfig', file: 'packages/tsconfig/base.json', key: 'compilerOptions.target', detail: 'compilerOptions.target changed in packages/tsconfig/base.json, which apps/web/tsconfig.json extends' }),
+    ]);
+    expect(names(await affectedBy((r) => r.write('packages/tsconfig/nextjs.json', json({ extends: './base.json', compilerOptions: { jsx: 'react-jsx' } }))))).toEqual(['web']);
+    expect(names(await affectedBy((r) => r.write('apps/site/tsconfig.paths.json', json({ compilerOptions: { baseUrl: './src' } }))))).toEqual(['site']);
+    // Only its display name changed: no build differs.
+    const display = await affectedBy((r) => r.write('packages/tsconfig/base.json', json({ display: 'Base', compilerOptions: { strict: true, target: 'es2023' } })));
+    expect({ apps: names(display), unowned: display.unownedFiles }).toEqual({ apps: [], unowned: [] });
+  });
+
   it('a project file that cannot be parsed is a warning about that project; the others are still analysed', async () => {
     repo = createPnpmWorkspace((r) => r.write('apps/broken/package.json', '{ "name": "broken", '));
     const report = await affectedBy((r) => r.write('apps/site/src/title.ts', "export const title = 'edited';\n"));

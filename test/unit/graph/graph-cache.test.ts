@@ -21,7 +21,7 @@ const graph: FileGraph = {
   apps: [{ name: 'a', entries: [0] }],
   warnings: [],
 };
-const snapshot: GraphSnapshot = { projects: [], nx: { defaultBase: null, appsDir: 'apps', raw: {} } as GraphSnapshot['nx'], graph };
+const snapshot: GraphSnapshot = { projects: [], nx: { defaultBase: null, appsDir: 'apps', raw: {} } as GraphSnapshot['nx'], tsconfigExtends: { 'apps/web/tsconfig.json': ['packages/tsconfig/base.json'] }, graph };
 
 function roundTrip(): { dir: string; read: GraphSnapshot } {
   const dir = tempDir();

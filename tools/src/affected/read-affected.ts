@@ -69,9 +69,11 @@ export async function readAffected(options: ReadAffectedOptions): Promise<Affect
   const baseSnapshot = projectFileMoved ? await loadGraph({ root, config, warnings, projectsFrom: options.projectsFrom, revision: { kind: 'commit', commit: fromCommit } }) : null;
 
   const versions = new Map<string, FileVersions>();
+  // Files tsconfigs extend can have any name (packages/tsconfig/base.json): their text is read too.
+  const extended = new Set([head, baseSnapshot].flatMap((s) => (s ? Object.values(s.tsconfigExtends).flat() : [])));
   for (const change of changeSet.changes) {
     const name = change.path.split('/').pop()!;
-    if (!CONFIG_NAME.test(change.path) && !LOCKFILES.includes(name)) continue;
+    if (!CONFIG_NAME.test(change.path) && !LOCKFILES.includes(name) && !extended.has(change.path) && !extended.has(change.previousPath ?? '')) continue;
     const before = change.status === 'added' ? null : await readFileAtCommit(root, fromCommit, change.previousPath ?? change.path);
     let after: string | null = null;
     if (change.status !== 'deleted') {

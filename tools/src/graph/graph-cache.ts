@@ -11,6 +11,8 @@ import { attachFileTable, attachImportIndex, computeReverseEdges, createPackedFi
 export interface GraphSnapshot {
   projects: Project[];
   nx: NxSettings;
+  /** tsconfig `extends` edges within the tree (workspace/tsconfig-extends.ts): file → the files it extends. */
+  tsconfigExtends: Record<string, string[]>;
   graph: FileGraph;
 }
 
@@ -19,7 +21,7 @@ export interface GraphSnapshot {
  * a few milliseconds instead of parsing 10 MB of JSON into 100k arrays:
  *
  *   header line (JSON, padded to 8 bytes) \n
- *   meta     JSON: projects, nx, packages, unresolved, uncertain, apps, warnings
+ *   meta     JSON: projects, nx, tsconfigExtends, packages, unresolved, uncertain, apps, warnings
  *   files    each path followed by a NUL (git paths cannot hold one)
  *   fileStarts  Uint32 × (files + 1): the byte where each path begins, then the section's end
  *   blobs    blob ids joined by NUL (decoded only when someone asks for them)
@@ -31,7 +33,7 @@ export interface GraphSnapshot {
  * Each section starts on a 4-byte boundary. The header carries the key, the section sizes
  * and a CRC-32 of the body: a truncated, edited or foreign file is detected and never trusted.
  */
-const FORMAT = 5;
+const FORMAT = 6;
 const KEEP = 24;
 const SUFFIX = '.graph';
 const ENDIAN = endianness();
@@ -55,7 +57,7 @@ function encodeSnapshot(key: string, snapshot: GraphSnapshot): Buffer {
   const index = readImportIndex(graph);
   const reverse = computeReverseEdges(graph);
   const bytes = (array: Uint32Array | Uint8Array) => Buffer.from(array.buffer, array.byteOffset, array.byteLength);
-  const meta = { projects: snapshot.projects, nx: snapshot.nx, packages: graph.packages, unresolved: graph.unresolved, uncertain: graph.uncertain, apps: graph.apps, warnings: graph.warnings };
+  const meta = { projects: snapshot.projects, nx: snapshot.nx, tsconfigExtends: snapshot.tsconfigExtends, packages: graph.packages, unresolved: graph.unresolved, uncertain: graph.uncertain, apps: graph.apps, warnings: graph.warnings };
   const parts = {
     meta: Buffer.from(JSON.stringify(meta)),
     files: Buffer.from(graph.files.map((f) => `${f}\0`).join('')),
@@ -155,7 +157,7 @@ function decodeSnapshot(buffer: Buffer, key: string): GraphSnapshot {
   defineLazy(graph, 'edges', () => expandImportIndex(index));
   attachImportIndex(graph, index);
   attachFileTable(graph, createPackedFileTable(filesBytes, fileStarts));
-  return { projects: meta.projects, nx: meta.nx, graph };
+  return { projects: meta.projects, nx: meta.nx, tsconfigExtends: meta.tsconfigExtends, graph };
 }
 
 /**

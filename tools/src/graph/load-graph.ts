@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TesseraError, type Warning } from '../errors/tessera-error.js';
@@ -9,6 +9,7 @@ import { addWorktree, hashWorkingFiles, readCommitId, readDirtyPaths, readTreeEn
 import type { ResolvedConfig } from '../workspace/config.js';
 import { readWorkspace } from '../workspace/read-workspace.js';
 import type { Project } from '../workspace/project.js';
+import { readTsconfigExtends } from '../workspace/tsconfig-extends.js';
 import type { WorkspacePackage } from './resolve-workspace-package.js';
 import { analyzeApps, planAppsPerBuild } from './analyze-apps.js';
 import { type GraphSnapshot, readGraphCache, readGraphIndex, writeGraphCache } from './graph-cache.js';
@@ -98,6 +99,8 @@ async function findUpdateBase(root: string, graphsDir: string, params: string, t
     const modified = [...new Set([...changes.map((c) => c.path), ...dirty])];
     if (modified.length > MAX_UPDATED_FILES || modified.some((p) => RESOLUTION_FILES.test(p))) continue;
     const snapshot = readGraphCache(graphsDir, entry.key, warnings);
+    // A base config that tsconfigs extend (any name: packages/tsconfig/base.json) steers resolution too.
+    if (snapshot && modified.some((p) => isInTsconfigChain(snapshot.tsconfigExtends, p))) continue;
     if (snapshot) return { snapshot, modified };
   }
   return null;
@@ -121,6 +124,18 @@ const listPresentFiles = (tracked: ReadonlySet<string>, dirty: readonly string[]
   return [...tracked].filter((p) => !changed.has(p) || lstatSync(join(dir, p), { throwIfNoEntry: false }) !== undefined);
 };
 
+/** A file's text, or null when it cannot be read. */
+function readText(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** True when `path` is a tsconfig that extends another, or a file some tsconfig extends. */
+const isInTsconfigChain = (edges: Readonly<Record<string, readonly string[]>>, path: string): boolean => Object.hasOwn(edges, path) || Object.values(edges).some((targets) => targets.includes(path));
+
 /** The projects other packages can import by name: those with a package.json `name`. */
 const listWorkspacePackages = (projects: readonly Project[]): WorkspacePackage[] => projects.filter((p) => p.packageName).map((p) => ({ name: p.packageName!, root: p.root }));
 
@@ -128,7 +143,7 @@ const listWorkspacePackages = (projects: readonly Project[]): WorkspacePackage[]
  * The version of what an analysis computes (project discovery, entries, precision), part of
  * every cache key: a snapshot written by an analysis of another version is never reused.
  */
-export const ANALYSIS_VERSION = 3;
+export const ANALYSIS_VERSION = 4;
 
 /**
  * The projects and file graph of one revision, from the cache when its content was seen
@@ -191,7 +206,7 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
       const apps = previous.apps.map((a) => ({ name: a.name, entries: a.entries.map((id) => previous.files[id]!) }));
       const graph = await analyzeApps({ root: dir, apps, largeFiles, aliases: readAliases(dir), tsconfig: readSharedTsconfig(dir, tracked, base.snapshot.projects.map((p) => p.root)) ?? undefined, previous: { graph: previous, modified: base.modified }, outdir, workspacePackages: listWorkspacePackages(base.snapshot.projects) });
       graph.blobs = await readBlobs(root, dir, graph.files, entries, dirty);
-      snapshot = { projects: base.snapshot.projects, nx: base.snapshot.nx, graph };
+      snapshot = { projects: base.snapshot.projects, nx: base.snapshot.nx, tsconfigExtends: base.snapshot.tsconfigExtends, graph };
     } else {
       // The command's config describes the working tree; a checkout of another revision is
       // read with its own tessera.config.json, which its tree id (the cache key) covers.
@@ -204,7 +219,9 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
       graph.blobs = await readBlobs(root, dir, graph.files, entries, dirty);
       // Cached with the graph, so a warm run still says which projects were left out.
       graph.warnings.unshift(...workspace.warnings);
-      snapshot = { projects: workspace.projects, nx: workspace.nx, graph };
+      const present = new Set(listPresentFiles(tracked, dirty, dir));
+      const tsconfigExtends = readTsconfigExtends(present, { has: (p) => present.has(p), read: (p) => readText(join(dir, p)), packages: new Map(listWorkspacePackages(workspace.projects).map((p) => [p.name, p.root])) });
+      snapshot = { projects: workspace.projects, nx: workspace.nx, tsconfigExtends, graph };
     }
     // Paths in messages are workspace-relative: a temporary checkout's own path means nothing to the reader.
     if (dir !== root) snapshot.graph.warnings = snapshot.graph.warnings.map((w) => ({ ...w, text: w.text.split(`${dir}/`).join('').split(dir).join('.') }));

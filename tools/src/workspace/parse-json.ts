@@ -1,3 +1,4 @@
+import { parse, type ParseError, printParseErrorCode } from 'jsonc-parser';
 import type { Problem } from '../errors/tessera-error.js';
 
 /** The result of parsing one JSON file: the value, or a located problem. */
@@ -33,64 +34,26 @@ export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The index of the first character at or after `i` that is neither whitespace nor inside a comment. */
-function skipBlank(text: string, i: number): number {
-  for (;;) {
-    while (i < text.length && /\s/.test(text[i]!)) i++;
-    if (text.startsWith('//', i)) {
-      const end = text.indexOf('\n', i);
-      i = end < 0 ? text.length : end;
-    } else if (text.startsWith('/*', i)) {
-      const end = text.indexOf('*/', i + 2);
-      i = end < 0 ? text.length : end + 2;
-    } else return i;
-  }
+/** Line and column (1-based) of a character offset in `text`. */
+function locate(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length, column: before[before.length - 1]!.length + 1 };
 }
 
 /**
- * Parses JSON with comments and trailing commas (tsconfig.json's dialect). Strings are
- * respected, so `"//"` or `",]"` inside a value survives. Plain JSON takes one native parse;
- * otherwise the text is copied span by span, comments blanked out (line numbers kept for
- * error positions) and trailing commas dropped.
+ * Parses JSON with comments and trailing commas (tsconfig.json's dialect) with jsonc-parser,
+ * the parser VS Code reads these files with. Plain JSON, by far the common case, takes one
+ * native parse first. A syntax error is reported at its line and column.
  */
 export function parseJsonc(text: string, file: string): JsonResult {
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch {
-    // not plain JSON: strip the dialect below, then report positions against that
+    // not plain JSON: the dialect's parser below
   }
-  const parts: string[] = [];
-  const special = /["/,]/g;
-  let from = 0;
-  for (let i = 0; i < text.length; ) {
-    special.lastIndex = i;
-    const match = special.exec(text);
-    if (!match) break;
-    i = match.index;
-    const c = text[i];
-    if (c === '"') {
-      let j = i + 1;
-      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-      i = j + 1;
-    } else if (c === ',') {
-      const next = skipBlank(text, i + 1);
-      if (text[next] === '}' || text[next] === ']') {
-        parts.push(text.slice(from, i));
-        from = i + 1;
-      }
-      i++;
-    } else if (text[i + 1] === '/') {
-      parts.push(text.slice(from, i));
-      const end = text.indexOf('\n', i);
-      i = from = end < 0 ? text.length : end;
-    } else if (text[i + 1] === '*') {
-      parts.push(text.slice(from, i));
-      const end = text.indexOf('*/', i + 2);
-      const stop = end < 0 ? text.length : end + 2;
-      parts.push(text.slice(i, stop).replace(/[^\n]/g, ' '));
-      i = from = stop;
-    } else i++;
-  }
-  parts.push(text.slice(from));
-  return parseJson(parts.join(''), file);
+  const errors: ParseError[] = [];
+  const value: unknown = parse(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
+  const first = errors[0];
+  if (!first) return { ok: true, value };
+  return { ok: false, problem: { text: `invalid JSON: ${printParseErrorCode(first.error)}`, location: { file, ...locate(text, first.offset) } } };
 }

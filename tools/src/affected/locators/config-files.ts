@@ -2,6 +2,7 @@ import picomatch from 'picomatch';
 import { computeAliases, ROOT_TSCONFIGS } from '../../graph/read-aliases.js';
 import { CONFIG_FILE } from '../../workspace/config.js';
 import { isObject, parseJsonc } from '../../workspace/parse-json.js';
+import { invertTsconfigExtends } from '../../workspace/tsconfig-extends.js';
 import { type AffectedInput, changedKeys, type GraphView } from '../locator-context.js';
 import type { LocatorResult, Reason } from '../reason.js';
 
@@ -48,32 +49,61 @@ function appsReachingAliasTargets(head: GraphView, targets: string[]): Set<strin
   return apps;
 }
 
+/** tsconfig keys that change no build output. */
+const INERT_TSCONFIG_KEYS = ['$schema', 'display'];
+
+/** The changed keys of a tsconfig-like file: top-level keys, and compilerOptions by option. */
+function changedTsconfigKeys(sides: { before: Json; after: Json }): string[] {
+  const opts = (j: Json) => (isObject(j.compilerOptions) ? j.compilerOptions : {});
+  return [
+    ...changedKeys(sides.before, sides.after).filter((k) => k !== 'compilerOptions' && !INERT_TSCONFIG_KEYS.includes(k)),
+    ...changedKeys(opts(sides.before), opts(sides.after)).map((k) => `compilerOptions.${k}`),
+  ];
+}
+
+/** The apps a tsconfig governs: every app for the root one, its app for an app's own, the apps reaching a library's files for a library's. */
+function appsGovernedBy(head: GraphView, tsconfig: string, reason: Reason): LocatorResult['hits'] {
+  if (ROOT_TSCONFIGS.includes(tsconfig)) return everyApp(head, reason);
+  const owner = head.ownerOf(tsconfig);
+  if (!owner) return [];
+  return owner.type === 'application' ? [{ app: owner.name, reason }] : appsReachingRoot(head, owner.root, reason);
+}
+
 /**
  * The root tsconfig: a changed or removed path alias affects the apps that import through
  * it (they reach its targets, or now fail to resolve it); any other option affects every
- * app, naming the key. A project's own tsconfig affects that project's apps.
+ * app, naming the key. A project's own tsconfig affects that project's apps. A file that
+ * tsconfigs extend (directly, through others, from a workspace package such as
+ * `@acme/tsconfig/base.json`, or as one entry of an `extends` array) affects the apps
+ * each of those tsconfigs governs, by key.
  */
 export function locateTsconfigChanges(input: AffectedInput, head: GraphView): LocatorResult {
   const result: LocatorResult = { hits: [], claimed: [] };
+  const extendedBy = invertTsconfigExtends(head.snapshot.tsconfigExtends);
+  const baseExtendedBy = input.base ? invertTsconfigExtends(input.base.tsconfigExtends) : new Map<string, string[]>();
   for (const change of input.changes) {
     const name = change.path.split('/').pop()!;
-    if (!/^tsconfig.*\.json$/.test(name)) continue;
+    const dependents = [...new Set([...(extendedBy.get(change.path) ?? []), ...(baseExtendedBy.get(change.previousPath ?? change.path) ?? [])])];
+    const isTsconfig = /^tsconfig.*\.json$/.test(name);
+    if (!isTsconfig && !dependents.length) continue;
     const isRoot = ROOT_TSCONFIGS.includes(change.path);
     const owner = isRoot ? undefined : head.ownerOf(change.path);
-    if (!isRoot && !owner) continue;
+    if (!isRoot && !owner && !dependents.length) continue;
     result.claimed.push(change.path);
     const sides = parseSides(input, change.path);
     if (!sides) {
       const reason: Reason = { kind: 'tsconfig', file: change.path, detail: `${change.path} cannot be parsed` };
-      result.hits.push(...(owner ? appsReachingRoot(head, owner.root, reason) : everyApp(head, reason)));
+      if (isTsconfig) result.hits.push(...(owner ? appsReachingRoot(head, owner.root, reason) : isRoot ? everyApp(head, reason) : []));
+      if (!isRoot) for (const dependent of dependents) result.hits.push(...appsGovernedBy(head, dependent, { ...reason, detail: `${change.path}, which ${dependent} extends, cannot be parsed` }));
       continue;
     }
     const opts = (j: Json) => (isObject(j.compilerOptions) ? j.compilerOptions : {});
-    const keys = [
-      ...changedKeys(sides.before, sides.after).filter((k) => k !== 'compilerOptions'),
-      ...changedKeys(opts(sides.before), opts(sides.after)).map((k) => `compilerOptions.${k}`),
-    ];
-    for (const key of keys) {
+    for (const key of changedTsconfigKeys(sides)) {
+      // The root config already governs every app (and its path aliases, alias by alias).
+      if (!isRoot) for (const dependent of dependents) {
+        result.hits.push(...appsGovernedBy(head, dependent, { kind: 'tsconfig', file: change.path, key, detail: `${key} changed in ${change.path}, which ${dependent} extends` }));
+      }
+      if (!isTsconfig || (!isRoot && !owner)) continue;
       if (key === 'compilerOptions.paths' && isRoot) {
         // Thousands of aliases, a few changed: resolve only the patterns whose text changed.
         const paths = (j: Json) => (isObject(opts(j).paths) ? (opts(j).paths as Json) : {});
