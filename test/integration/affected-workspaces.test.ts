@@ -145,6 +145,48 @@ describe('a pnpm workspace without node_modules', () => {
     expect({ apps: names(display), unowned: display.unownedFiles }).toEqual({ apps: [], unowned: [] });
   });
 
+  it('an e2e project is a test project to run, following the app it tests or its own files; its files are never unowned', async () => {
+    repo = createPnpmWorkspace();
+    const app = await affectedBy((r) => r.write('apps/web/app/layout.tsx', 'export default function Layout({ children }: { children: unknown }) { return children ?? null; }\n'));
+    expect({ apps: names(app), tests: app.testProjects }).toEqual({ apps: ['web'], tests: [{ name: 'web-e2e', tests: ['web'], detail: 'tests web, which is affected' }] });
+    const own = await affectedBy((r) => r.write('apps/web-e2e/tests/home.spec.ts', "import { test } from '@playwright/test';\ntest('home!!', async () => {});\n"));
+    expect({ apps: names(own), tests: own.testProjects.map((t) => t.detail), unowned: own.unownedFiles }).toEqual({ apps: [], tests: ['its own file apps/web-e2e/tests/home.spec.ts changed'], unowned: [] });
+    expect((await affectedBy((r) => r.write('apps/site/src/title.ts', "export const title = 'x';\n"))).testProjects).toEqual([]);
+  });
+
+  it('tessera.config.json "projects" selects apps by name glob and by tag; what it leaves out is not analysed and its files affect nothing', async () => {
+    repo = createPnpmWorkspace((r) => {
+      r.write('apps/site/package.json', json({ name: 'site', scripts: { build: 'vite build' }, nx: { tags: ['scope:public'] } }));
+      r.write('apps/web/package.json', json({ name: 'web', dependencies: { '@acme/shared': 'workspace:*', next: '15.0.0' }, scripts: { build: 'next build' }, nx: { tags: ['scope:public'] } }));
+      r.write('tessera.config.json', json({ projects: { include: ['tag:scope:public', 'docs'], exclude: ['web*'] } }));
+    });
+    const report = await affectedBy((r) => {
+      r.write('apps/docs/src/routes/+page.svelte', '<h1>docs!</h1>\n');
+      r.write('apps/web/app/layout.tsx', 'export default function Layout() { return null; }\n');
+    });
+    expect(report.snapshot.projects.filter((p) => p.type !== 'library').map((p) => p.name)).toEqual(['docs', 'site']);
+    expect(report.snapshot.excluded.map((p) => p.name)).toEqual(['web', 'web-e2e']);
+    expect({ apps: names(report), unowned: report.unownedFiles }).toEqual({ apps: ['docs'], unowned: [] });
+    // The library the excluded app imports is still read.
+    expect(report.snapshot.projects.map((p) => p.name)).toContain('@acme/shared');
+  });
+
+  it('--projects and --exclude select from the answer (names, globs, tags, !negation); a plain unknown name is an error, not "nothing"', async () => {
+    repo = createPnpmWorkspace((r) => r.write('apps/site/package.json', json({ name: 'site', scripts: { build: 'vite build' }, nx: { tags: ['scope:public'] } })));
+    repo.write('packages/shared/src/index.ts', "import './extra';\nexport const greet = (name: string) => `hi ${name}`;\n");
+    repo.write('packages/shared/src/extra.ts', 'export {};\n');
+    repo.write('apps/site/src/title.ts', "export const title = 'site!';\n");
+    repo.write('apps/docs/src/routes/+page.svelte', '<h1>docs!</h1>\n');
+    repo.commit('edit');
+    const run = (selection: { include?: string[]; exclude?: string[] }) => readAffected({ root: repo.dir, base: 'HEAD~1', head: 'HEAD', selection });
+    expect(names(await run({}))).toEqual(['docs', 'site', 'web']);
+    expect(names(await run({ include: ['tag:scope:public'] }))).toEqual(['site']);
+    const excluded = await run({ exclude: ['w*'] });
+    expect({ apps: names(excluded), deselected: excluded.deselected }).toEqual({ apps: ['docs', 'site'], deselected: ['web', 'web-e2e'] });
+    expect(names(await run({ include: ['*', '!docs'] }))).toEqual(['site', 'web']);
+    await expect(run({ include: ['stie'] })).rejects.toMatchObject({ code: 'TESSERA_UNKNOWN_APP', message: expect.stringContaining('"stie"') });
+  });
+
   it('a project file that cannot be parsed is a warning about that project; the others are still analysed', async () => {
     repo = createPnpmWorkspace((r) => r.write('apps/broken/package.json', '{ "name": "broken", '));
     const report = await affectedBy((r) => r.write('apps/site/src/title.ts', "export const title = 'edited';\n"));

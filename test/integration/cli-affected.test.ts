@@ -21,11 +21,24 @@ describe('tessera affected output formats', () => {
     const io = captureIo(repo.dir);
     expect(await main(['affected', '--base', 'HEAD~1', '--head', 'HEAD', '--json'], io)).toBe(0);
     const doc = JSON.parse(io.out());
-    expect(Object.keys(doc)).toEqual(['base', 'head', 'mergeBase', 'headCommit', 'policy', 'apps', 'unownedFiles', 'warnings', 'stats']);
+    expect(Object.keys(doc)).toEqual(['base', 'head', 'mergeBase', 'headCommit', 'policy', 'apps', 'testProjects', 'deselected', 'unownedFiles', 'warnings', 'stats']);
     expect(doc.apps.map((a: { name: string }) => a.name)).toEqual(['checkout', 'course-page', 'learner-home', 'profile']);
     expect(doc.apps[0].reasons[0]).toMatchObject({ kind: 'input', file: 'libs/i18n/src/messages/en.json' });
     expect(doc.unownedFiles).toEqual(['docs/changelog.md']);
     expect(doc.mergeBase).toMatch(/^[0-9a-f]{40}$/);
+  });
+
+  it('--projects and --exclude narrow the answer as in Nx; an empty list or an unknown name is refused', async () => {
+    const io = captureIo(repo.dir);
+    expect(await main(['affected', '--base', 'HEAD~1', '--head', 'HEAD', '--projects', 'c*,profile', '--exclude', 'course-*', '--json'], io)).toBe(0);
+    const doc = JSON.parse(io.out());
+    expect({ apps: doc.apps.map((a: { name: string }) => a.name), deselected: doc.deselected }).toEqual({ apps: ['checkout', 'profile'], deselected: ['course-page', 'learner-home'] });
+    const empty = captureIo(repo.dir);
+    expect(await main(['affected', '--base', 'HEAD~1', '--head', 'HEAD', '--exclude', ','], empty)).toBe(2);
+    expect(empty.err()).toContain('--exclude needs at least one project name');
+    const typo = captureIo(repo.dir);
+    expect(await main(['affected', '--base', 'HEAD~1', '--head', 'HEAD', '--projects', 'chekout'], typo)).not.toBe(0);
+    expect(typo.err()).toMatch(/TESSERA_UNKNOWN_APP[\s\S]*"chekout"/);
   });
 
   it('--format matrix prints a GitHub Actions matrix', async () => {
@@ -119,17 +132,17 @@ describe('--cwd on another Nx workspace, with no configuration', () => {
     expect(JSON.parse(io.out())).toEqual({ include: [{ app: 'web' }] });
   });
 
-  it('--projects nx asks the workspace\'s own Nx for its projects', async () => {
+  it('--project-source nx asks the workspace\'s own Nx for its projects', async () => {
     symlinkSync(join(REPO_ROOT, 'node_modules'), join(other.dir, 'node_modules'));
     const io = captureIo(REPO_ROOT);
-    const code = await main(['affected', '--cwd', other.dir, '--base', 'HEAD~1', '--head', 'HEAD', '--projects', 'nx', '--format', 'matrix'], io);
+    const code = await main(['affected', '--cwd', other.dir, '--base', 'HEAD~1', '--head', 'HEAD', '--project-source', 'nx', '--format', 'matrix'], io);
     expect(io.err()).not.toContain('error');
     expect(code).toBe(0);
     expect(JSON.parse(io.out())).toEqual({ include: [{ app: 'web' }] });
   });
 });
 
-describe('--projects nx on a workspace whose projects only an Nx plugin infers', () => {
+describe('--project-source nx on a workspace whose projects only an Nx plugin infers', () => {
   let inferred: TestRepo;
   beforeAll(() => {
     inferred = createEmptyRepo('tessera-inferred-');
@@ -163,7 +176,7 @@ describe('--projects nx on a workspace whose projects only an Nx plugin infers',
     expect(await main(['affected', '--cwd', inferred.dir, '--base', 'HEAD~1', '--head', 'HEAD', '--json'], own)).toBe(2);
     expect(own.err()).toContain('TESSERA_WORKSPACE_NO_APPS');
     const io = captureIo(REPO_ROOT);
-    const code = await main(['affected', '--cwd', inferred.dir, '--base', 'HEAD~1', '--head', 'HEAD', '--projects', 'nx', '--json'], io);
+    const code = await main(['affected', '--cwd', inferred.dir, '--base', 'HEAD~1', '--head', 'HEAD', '--project-source', 'nx', '--json'], io);
     expect(io.err()).not.toContain('error');
     expect(code).toBe(0);
     const doc = JSON.parse(io.out());

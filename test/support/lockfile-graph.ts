@@ -21,5 +21,5 @@ export function createLockfileGraph(installed = true): GraphSnapshot {
     apps: [{ name: 'web', entries: [0] }, { name: 'admin', entries: [2] }, { name: 'static', entries: [3] }],
   };
   const projects = [app('web', 'apps/web', [files[0]!]), app('admin', 'apps/admin', [files[2]!]), app('static', 'apps/static', [files[3]!])];
-  return { projects, nx: {} as GraphSnapshot['nx'], tsconfigExtends: {}, graph };
+  return { projects, nx: {} as GraphSnapshot['nx'], tsconfigExtends: {}, excluded: [], graph };
 }

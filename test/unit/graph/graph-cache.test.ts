@@ -21,7 +21,7 @@ const graph: FileGraph = {
   apps: [{ name: 'a', entries: [0] }],
   warnings: [],
 };
-const snapshot: GraphSnapshot = { projects: [], nx: { defaultBase: null, appsDir: 'apps', raw: {} } as GraphSnapshot['nx'], tsconfigExtends: { 'apps/web/tsconfig.json': ['packages/tsconfig/base.json'] }, graph };
+const snapshot: GraphSnapshot = { projects: [], nx: { defaultBase: null, appsDir: 'apps', raw: {} } as GraphSnapshot['nx'], tsconfigExtends: { 'apps/web/tsconfig.json': ['packages/tsconfig/base.json'] }, excluded: [{ name: 'legacy', root: 'apps/legacy', type: 'application' }], graph };
 
 function roundTrip(): { dir: string; read: GraphSnapshot } {
   const dir = tempDir();

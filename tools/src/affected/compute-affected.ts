@@ -1,5 +1,6 @@
 import { type AffectedInput, createGraphView, type GraphView } from './locator-context.js';
 import { locateBuildConfigChanges, locateNxConfigChanges, locateTsconfigChanges } from './locators/config-files.js';
+import { locateExcludedProjectChanges } from './locators/excluded-projects.js';
 import { locateImplicitDependencies } from './locators/implicit-dependencies.js';
 import { locateInputs } from './locators/inputs.js';
 import { locateProjectLevelChanges } from './locators/project-level.js';
@@ -8,6 +9,7 @@ import { locateRemovedProjects } from './locators/removed-projects.js';
 import { locateResolutionChanges } from './locators/resolution.js';
 import { locateUncertainImports } from './locators/uncertain.js';
 import type { Warning } from '../errors/tessera-error.js';
+import { findOwningProject, type Project } from '../workspace/project.js';
 import type { AffectedApp, LocatorResult, Reason, ReasonKind } from './reason.js';
 
 /** A change locator: one rule, as a small function from the change to apps with reasons. */
@@ -27,12 +29,23 @@ export const LOCATORS: readonly Locator[] = [
   locateBuildConfigChanges,
   locateImplicitDependencies,
   locateRemovedProjects,
+  locateExcludedProjectChanges,
 ];
 
 const ORDER: ReasonKind[] = ['input', 'app-source', 'project-level', 'resolution', 'project-removed', 'lockfile', 'package-json', 'tsconfig', 'project-config', 'nx-config', 'build-config', 'implicit-dependency', 'uncertain'];
 
+/** An end-to-end test project to run: it tests an affected app, or its own files changed. Never built or deployed. */
+export interface AffectedTestProject {
+  name: string;
+  /** The apps it tests (its implicit dependencies, package dependencies or name: `<app>-e2e`). */
+  tests: string[];
+  detail: string;
+}
+
 export interface AffectedResult {
   apps: AffectedApp[];
+  /** e2e projects that follow the affected apps they test, or whose own files changed. */
+  testProjects: AffectedTestProject[];
   /** Changed files no app's inputs contain and no rule accounts for. */
   unownedFiles: string[];
   /** What the rules handled conservatively, each saying so. */
@@ -64,6 +77,39 @@ export function computeAffected(input: AffectedInput, locators: readonly Locator
       name,
       reasons: [...reasons.values()].sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind) || (a.file ?? '').localeCompare(b.file ?? '')),
     }));
+  const testProjects = findAffectedTestProjects(input, new Set(apps.map((a) => a.name)), claimed);
   const unownedFiles = input.changes.filter((c) => !claimed.has(c.path) && !(c.previousPath && claimed.has(c.previousPath))).map((c) => c.path);
-  return { apps, unownedFiles, warnings };
+  return { apps, testProjects, unownedFiles, warnings };
+}
+
+/** The apps an e2e project tests: named in its implicitDependencies or package dependencies, else by its name (`web-e2e`, `web.e2e`) or by the app root it sits in. */
+function findTestedApps(project: Project, apps: readonly Project[]): string[] {
+  const names = new Set(apps.map((a) => a.name));
+  const declared = [...project.implicitDependencies, ...(project.dependsOn ?? [])].filter((n) => names.has(n));
+  if (declared.length) return [...new Set(declared)].sort();
+  const base = project.name.replace(/[-_.]?e2e$/i, '');
+  if (base !== project.name && names.has(base)) return [base];
+  const around = apps.filter((a) => a.root !== '' && project.root.startsWith(`${a.root}/`)).sort((a, b) => b.root.length - a.root.length)[0];
+  if (around) return [around.name];
+  const folder = project.root.split('/').pop()!.replace(/[-_.]?e2e$/i, '');
+  return apps.filter((a) => a.root.split('/').pop() === folder).map((a) => a.name);
+}
+
+/**
+ * e2e projects are not built; they run against the apps they test. One is affected when an
+ * app it tests is, or when a file of its own changed (that file is accounted for by it).
+ */
+function findAffectedTestProjects(input: AffectedInput, affected: ReadonlySet<string>, claimed: Set<string>): AffectedTestProject[] {
+  const projects = input.head.projects;
+  const apps = projects.filter((p) => p.type === 'application');
+  const result: AffectedTestProject[] = [];
+  for (const project of projects.filter((p) => p.type === 'e2e')) {
+    const tests = findTestedApps(project, apps);
+    const own = input.changes.filter((c) => findOwningProject(projects, c.path) === project).map((c) => c.path);
+    for (const path of own) claimed.add(path);
+    const hit = tests.filter((t) => affected.has(t));
+    if (hit.length) result.push({ name: project.name, tests, detail: `tests ${hit.join(', ')}, which ${hit.length > 1 ? 'are' : 'is'} affected` });
+    else if (own.length) result.push({ name: project.name, tests, detail: `its own file ${own[0]} changed${own.length > 1 ? ` (+${own.length - 1} more)` : ''}` });
+  }
+  return result.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Warning } from '../errors/tessera-error.js';
+import { TesseraError, type Warning } from '../errors/tessera-error.js';
+import { type ProjectSelection, selectNames } from '../workspace/select-projects.js';
 import { type ChangeSet, type ChangeSetOptions, readChangeSet } from '../git/read-change-set.js';
 import { readFileAtCommit } from '../git/read-repository.js';
 import type { GraphSnapshot } from '../graph/graph-cache.js';
@@ -19,6 +20,8 @@ export interface ReadAffectedOptions extends Omit<ChangeSetOptions, 'base'> {
   /** @default nx.json `defaultBase`, else "main" */
   base?: string;
   projectsFrom?: 'tessera' | 'nx';
+  /** Which affected apps and test projects to report (`--projects`, `--exclude`); every one when absent. */
+  selection?: ProjectSelection;
   /** The command's resolved configuration; read from `<root>/tessera.config.json` when the caller has none yet. */
   config?: ResolvedConfig;
 }
@@ -30,6 +33,8 @@ export interface AffectedReport extends AffectedResult {
   mergeBase: string | null;
   headCommit: string;
   policy: string;
+  /** Affected apps and test projects the command's selection (`--projects`, `--exclude`) leaves out. */
+  deselected: string[];
   warnings: Warning[];
   stats: { changedFiles: number; affectedApps: number; totalApps: number; graphFiles: number; cache: 'hit' | 'update' | 'miss'; baseGraph: boolean; durationMs: number };
   /** The head snapshot, for --why and other commands (not printed). */
@@ -38,6 +43,23 @@ export interface AffectedReport extends AffectedResult {
 }
 
 const CONFIG_NAME = /(^|\/)(package\.json|tsconfig[^/]*\.json|nx\.json|project\.json|tessera\.config\.json)$|^pnpm-workspace\.yaml$/;
+
+/**
+ * The affected apps and test projects the selection keeps. A pattern that names one project
+ * exactly and matches none is a usage error (a typo would otherwise look like "nothing").
+ */
+function applySelection(result: AffectedResult, head: GraphSnapshot, selection: ProjectSelection | undefined): AffectedResult {
+  const projects = [...head.projects, ...head.excluded.map((p) => ({ name: p.name, tags: [] }))];
+  const apps = selectNames(result.apps.map((a) => a.name), projects, selection);
+  const tests = selectNames(result.testProjects.map((t) => t.name), projects, selection);
+  if (apps.unknown.length) {
+    const known = head.projects.filter((p) => p.type === 'application').map((p) => p.name);
+    throw new TesseraError('TESSERA_UNKNOWN_APP', `--projects/--exclude name ${apps.unknown.map((n) => `"${n}"`).join(', ')}, which ${apps.unknown.length > 1 ? 'are' : 'is'} no project of this workspace`, {
+      hint: `Apps: ${known.join(', ')}. Use a glob (shop-*) or a tag (tag:scope:web) to select several.`,
+    });
+  }
+  return { ...result, apps: result.apps.filter((a) => apps.kept.includes(a.name)), testProjects: result.testProjects.filter((t) => tests.kept.includes(t.name)) };
+}
 
 /** The default base: nx.json `defaultBase`, else `main`. */
 export function readDefaultBase(root: string): string {
@@ -97,7 +119,8 @@ export async function readAffected(options: ReadAffectedOptions): Promise<Affect
   };
   for (const [path, v] of versions) if (LOCKFILES.includes(path.split('/').pop()!)) lockfiles.set(path, { before: load(path, v.before), after: load(path, v.after) });
 
-  const result = computeAffected({ changes: changeSet.changes, head, base: baseSnapshot, versions, lockfiles, config });
+  const computed = computeAffected({ changes: changeSet.changes, head, base: baseSnapshot, versions, lockfiles, config });
+  const result = applySelection(computed, head, options.selection);
   warnings.push(...result.warnings,...head.graph.warnings, ...(baseSnapshot?.graph.warnings ?? []));
   return {
     base: changeSet.base,
@@ -106,6 +129,7 @@ export async function readAffected(options: ReadAffectedOptions): Promise<Affect
     headCommit: changeSet.headCommit,
     policy: changeSet.policy,
     ...result,
+    deselected: [...computed.apps, ...computed.testProjects].map((a) => a.name).filter((n) => !result.apps.some((a) => a.name === n) && !result.testProjects.some((t) => t.name === n)),
     warnings,
     stats: {
       changedFiles: changeSet.changes.length,

@@ -13,6 +13,8 @@ export function formatAffectedJson(report: AffectedReport): string {
     headCommit: report.headCommit,
     policy: report.policy,
     apps: report.apps.map((a) => ({ name: a.name, reasons: a.reasons })),
+    testProjects: report.testProjects,
+    deselected: report.deselected,
     unownedFiles: report.unownedFiles,
     warnings: report.warnings,
     stats: report.stats,
@@ -39,6 +41,8 @@ export function formatAffectedMarkdown(report: AffectedReport): string {
     lines.push('| App | Reasons | Why |', '| --- | ---: | --- |');
     for (const app of report.apps) lines.push(`| ${app.name} | ${app.reasons.length} | ${escapeCell(app.reasons[0]!.detail)} |`);
   } else lines.push('No app is affected.');
+  if (report.testProjects.length) lines.push('', `Test projects to run: ${report.testProjects.map((t) => `\`${t.name}\` (${escapeCell(t.detail)})`).join(', ')}`);
+  if (report.deselected.length) lines.push('', `Left out by the selection: ${report.deselected.map((n) => `\`${n}\``).join(', ')}`);
   if (report.unownedFiles.length) lines.push('', `Unowned changed files: ${report.unownedFiles.map((f) => `\`${f}\``).join(', ')}`);
   return lines.join('\n') + '\n';
 }
@@ -54,6 +58,11 @@ export function formatAffectedText(report: AffectedReport, color: boolean): stri
     const more = app.reasons.length > 1 ? c.dim(` (+${app.reasons.length - 1} more)`) : '';
     lines.push(`  ${c.green(app.name.padEnd(width))}  ${app.reasons[0]!.detail}${more}`);
   }
+  if (report.testProjects.length) {
+    lines.push(c.dim(`Test projects to run (${report.testProjects.length}), not built:`));
+    for (const t of report.testProjects) lines.push(`  ${c.cyan(t.name.padEnd(width))}  ${t.detail}`);
+  }
+  if (report.deselected.length) lines.push(c.dim(`Left out by --projects/--exclude: ${report.deselected.join(', ')}`));
   if (report.unownedFiles.length) {
     lines.push(c.dim(`Unowned changed files (${report.unownedFiles.length}), in no app's inputs and under no rule:`));
     for (const f of report.unownedFiles.slice(0, 20)) lines.push(c.dim(`  ${f}`));

@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { TesseraError } from '../errors/tessera-error.js';
 import type { Io } from './io.js';
+import { type ProjectSelection, splitPatterns } from '../workspace/select-projects.js';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -59,4 +60,17 @@ export function readRangeFlags(values: Values, io: Io): RangeFlags {
     });
   }
   return { base: readStringFlag(values, io, 'base', 'TESSERA_BASE'), head, files, uncommitted, untracked, deepen: readBooleanFlag(values, io, 'deepen', 'TESSERA_DEEPEN') };
+}
+
+/**
+ * `--projects a,tag:web,!b` and `--exclude legacy-*`: which apps a command reports or builds,
+ * as Nx reads the same flags. A flag given with nothing in it is a usage error.
+ */
+export function readSelectionFlags(values: Values): ProjectSelection | undefined {
+  const include = splitPatterns(typeof values.projects === 'string' ? values.projects : undefined);
+  const exclude = splitPatterns(typeof values.exclude === 'string' ? values.exclude : undefined);
+  for (const [flag, list] of [['projects', include], ['exclude', exclude]] as const) {
+    if (list && list.length === 0) throw new TesseraError('TESSERA_USAGE', `--${flag} needs at least one project name, glob or tag:pattern; received ${JSON.stringify(values[flag])}`);
+  }
+  return include || exclude ? { ...(include ? { include } : {}), ...(exclude ? { exclude } : {}) } : undefined;
 }

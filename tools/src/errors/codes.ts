@@ -35,7 +35,7 @@ export const ERROR_CODES = {
   },
   TESSERA_NX_PROJECTS_FAILED: {
     title: "The workspace's own Nx could not list its projects",
-    solve: 'Install the workspace dependencies (`npm ci`) so that `nx` is available, or drop `--projects nx` to let Tessera discover projects itself.',
+    solve: 'Install the workspace dependencies (`npm ci`) so that `nx` is available, or drop `--project-source nx` to let Tessera discover projects itself.',
   },
   TESSERA_GIT_NOT_A_REPOSITORY: {
     title: 'The workspace is not inside a git repository',
@@ -186,6 +186,10 @@ export const WARNING_CODES = {
   TESSERA_WORKSPACE_PROJECT_INVALID: {
     title: 'A key of a project file is invalid and was ignored',
     solve: 'Fix the key named in the warning; Tessera used the default it names instead (an inferred project type, the framework entries, project level).',
+  },
+  TESSERA_CONFIG_UNKNOWN_PROJECT: {
+    title: 'tessera.config.json `projects` names a project the workspace does not have',
+    solve: 'Fix the name (see `tessera graph` for the projects), use a glob (`shop-*`) or a `tag:` pattern, or remove the entry.',
   },
   TESSERA_GRAPH_UNPARSEABLE_FILE: {
     title: 'A source file cannot be parsed',

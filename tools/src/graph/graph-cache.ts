@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Warning } from '../errors/tessera-error.js';
 import type { NxSettings } from '../workspace/discover-projects.js';
-import type { Project } from '../workspace/project.js';
+import type { ExcludedProject, Project } from '../workspace/project.js';
 import { attachFileTable, attachImportIndex, computeReverseEdges, createPackedFileTable, EDGE_KINDS, expandImportIndex, type FileGraph, type ImportIndex, readImportIndex } from './file-graph.js';
 
 /** What one cache entry holds: the projects and the file graph of one revision. */
@@ -13,6 +13,8 @@ export interface GraphSnapshot {
   nx: NxSettings;
   /** tsconfig `extends` edges within the tree (workspace/tsconfig-extends.ts): file → the files it extends. */
   tsconfigExtends: Record<string, string[]>;
+  /** Applications and e2e projects tessera.config.json `projects` leaves out. */
+  excluded: ExcludedProject[];
   graph: FileGraph;
 }
 
@@ -21,7 +23,7 @@ export interface GraphSnapshot {
  * a few milliseconds instead of parsing 10 MB of JSON into 100k arrays:
  *
  *   header line (JSON, padded to 8 bytes) \n
- *   meta     JSON: projects, nx, tsconfigExtends, packages, unresolved, uncertain, apps, warnings
+ *   meta     JSON: projects, nx, tsconfigExtends, excluded, packages, unresolved, uncertain, apps, warnings
  *   files    each path followed by a NUL (git paths cannot hold one)
  *   fileStarts  Uint32 × (files + 1): the byte where each path begins, then the section's end
  *   blobs    blob ids joined by NUL (decoded only when someone asks for them)
@@ -57,7 +59,7 @@ function encodeSnapshot(key: string, snapshot: GraphSnapshot): Buffer {
   const index = readImportIndex(graph);
   const reverse = computeReverseEdges(graph);
   const bytes = (array: Uint32Array | Uint8Array) => Buffer.from(array.buffer, array.byteOffset, array.byteLength);
-  const meta = { projects: snapshot.projects, nx: snapshot.nx, tsconfigExtends: snapshot.tsconfigExtends, packages: graph.packages, unresolved: graph.unresolved, uncertain: graph.uncertain, apps: graph.apps, warnings: graph.warnings };
+  const meta = { projects: snapshot.projects, nx: snapshot.nx, tsconfigExtends: snapshot.tsconfigExtends, excluded: snapshot.excluded, packages: graph.packages, unresolved: graph.unresolved, uncertain: graph.uncertain, apps: graph.apps, warnings: graph.warnings };
   const parts = {
     meta: Buffer.from(JSON.stringify(meta)),
     files: Buffer.from(graph.files.map((f) => `${f}\0`).join('')),
@@ -157,7 +159,7 @@ function decodeSnapshot(buffer: Buffer, key: string): GraphSnapshot {
   defineLazy(graph, 'edges', () => expandImportIndex(index));
   attachImportIndex(graph, index);
   attachFileTable(graph, createPackedFileTable(filesBytes, fileStarts));
-  return { projects: meta.projects, nx: meta.nx, tsconfigExtends: meta.tsconfigExtends, graph };
+  return { projects: meta.projects, nx: meta.nx, tsconfigExtends: meta.tsconfigExtends, excluded: meta.excluded, graph };
 }
 
 /**

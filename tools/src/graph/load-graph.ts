@@ -143,7 +143,7 @@ const listWorkspacePackages = (projects: readonly Project[]): WorkspacePackage[]
  * The version of what an analysis computes (project discovery, entries, precision), part of
  * every cache key: a snapshot written by an analysis of another version is never reused.
  */
-export const ANALYSIS_VERSION = 4;
+export const ANALYSIS_VERSION = 5;
 
 /**
  * The projects and file graph of one revision, from the cache when its content was seen
@@ -206,7 +206,7 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
       const apps = previous.apps.map((a) => ({ name: a.name, entries: a.entries.map((id) => previous.files[id]!) }));
       const graph = await analyzeApps({ root: dir, apps, largeFiles, aliases: readAliases(dir), tsconfig: readSharedTsconfig(dir, tracked, base.snapshot.projects.map((p) => p.root)) ?? undefined, previous: { graph: previous, modified: base.modified }, outdir, workspacePackages: listWorkspacePackages(base.snapshot.projects) });
       graph.blobs = await readBlobs(root, dir, graph.files, entries, dirty);
-      snapshot = { projects: base.snapshot.projects, nx: base.snapshot.nx, tsconfigExtends: base.snapshot.tsconfigExtends, graph };
+      snapshot = { projects: base.snapshot.projects, nx: base.snapshot.nx, tsconfigExtends: base.snapshot.tsconfigExtends, excluded: base.snapshot.excluded, graph };
     } else {
       // The command's config describes the working tree; a checkout of another revision is
       // read with its own tessera.config.json, which its tree id (the cache key) covers.
@@ -221,7 +221,7 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
       graph.warnings.unshift(...workspace.warnings);
       const present = new Set(listPresentFiles(tracked, dirty, dir));
       const tsconfigExtends = readTsconfigExtends(present, { has: (p) => present.has(p), read: (p) => readText(join(dir, p)), packages: new Map(listWorkspacePackages(workspace.projects).map((p) => [p.name, p.root])) });
-      snapshot = { projects: workspace.projects, nx: workspace.nx, tsconfigExtends, graph };
+      snapshot = { projects: workspace.projects, nx: workspace.nx, tsconfigExtends, excluded: workspace.excluded, graph };
     }
     // Paths in messages are workspace-relative: a temporary checkout's own path means nothing to the reader.
     if (dir !== root) snapshot.graph.warnings = snapshot.graph.warnings.map((w) => ({ ...w, text: w.text.split(`${dir}/`).join('').split(dir).join('.') }));

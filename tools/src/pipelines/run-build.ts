@@ -18,7 +18,9 @@ import { createReportWriter, resolveReportFile } from '../report/write-report.js
 import type { ExecutorName, JobRecord, LogLine, RunRecord } from '../records/run-record.js';
 import { createRunsStore } from '../runs/runs-store.js';
 import type { ResolvedConfig } from '../workspace/config.js';
+import type { Project } from '../workspace/project.js';
 import { readConfig } from '../workspace/read-workspace.js';
+import { type ProjectSelection, selectNames } from '../workspace/select-projects.js';
 import { openStore, resolveStoreUrl } from '../store/open-store.js';
 import { readStoredManifest } from '../store/publish-bundle.js';
 import { type FanoutEvent, runFanout } from '../fanout/run-fanout.js';
@@ -27,6 +29,8 @@ export interface RunBuildOptions {
   root: string;
   /** Apps to build by name; with neither `apps` nor `affected`, every app. */
   apps?: string[];
+  /** Only the apps these patterns select (`--projects`, `--exclude`: names, globs, `tag:`). */
+  selection?: ProjectSelection;
   /** Build the apps `tessera affected` reports for this range. */
   affected?: { base?: string; head?: string; deepen?: boolean; files?: string[] } | null;
   /** Build the working tree in place instead of clean worktrees at HEAD. */
@@ -73,6 +77,13 @@ export function createRunId(now = new Date()): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}-${randomBytes(2).toString('hex')}`;
 }
 
+/** The apps a `--projects`/`--exclude` selection keeps (all when there is none). */
+function selectApps(apps: string[], projects: readonly Project[], selection: ProjectSelection | undefined): string[] {
+  const { kept, unknown } = selectNames(apps, projects, selection);
+  if (unknown.length) throw new TesseraError('TESSERA_UNKNOWN_APP', `--projects/--exclude name ${unknown.map((u) => `"${u}"`).join(', ')}, which is no project of this workspace`, { hint: `Apps: ${apps.join(', ')}` });
+  return kept;
+}
+
 function resolveApps(requested: string[] | undefined, graph: FileGraph): string[] {
   const known = graph.apps.map((a) => a.name);
   if (!requested?.length) return known;
@@ -106,9 +117,10 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
   let affected: AffectedReport | null = null;
   let graph: FileGraph;
   let sourceVersion: string;
+  let projects: readonly Project[] = [];
   if (options.affected) {
     const head = options.affected.head ?? (options.uncommitted ? undefined : 'HEAD');
-    affected = await readAffected({ root, config, base: options.affected.base, head: options.affected.files ? undefined : head, deepen: options.affected.deepen, files: options.affected.files });
+    affected = await readAffected({ root, config, base: options.affected.base, head: options.affected.files ? undefined : head, deepen: options.affected.deepen, files: options.affected.files, selection: options.selection });
     graph = affected.snapshot.graph;
     sourceVersion = affected.headCommit;
     warnings.push(...affected.warnings);
@@ -116,8 +128,9 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
     sourceVersion = (await readCommitId(root, 'HEAD'))!;
     const loaded = await loadGraph({ root, config, warnings, revision: options.uncommitted ? { kind: 'worktree' } : { kind: 'commit', commit: sourceVersion } });
     graph = loaded.graph;
+    projects = loaded.projects;
   }
-  const apps = affected ? affected.apps.map((a) => a.name) : resolveApps(options.apps, graph);
+  const apps = affected ? affected.apps.map((a) => a.name) : selectApps(resolveApps(options.apps, graph), projects, options.selection);
   if (affected && options.apps?.length) {
     resolveApps(options.apps, graph);
   }

@@ -33,6 +33,12 @@ export interface UserConfig {
   maxFileBytes?: number;
   /** Per-app settings, keyed by app name. */
   apps?: Record<string, AppConfig>;
+  /**
+   * Which applications Tessera analyses, reports and builds, by name glob or `tag:` pattern
+   * (as Nx's `--projects` / `--exclude`). Libraries are always read: apps import them.
+   * @example { "exclude": ["legacy-*", "tag:deprecated"] }
+   */
+  projects?: { include?: string[]; exclude?: string[] };
   /** Where `--executor codebuild` builds, and what its minutes cost. */
   codebuild?: {
     /** The CodeBuild project builds start in. @default "tessera" */
@@ -113,6 +119,7 @@ export interface ResolvedConfig {
   readonly buildToolPackages: readonly string[];
   readonly maxFileBytes: number;
   readonly apps: Readonly<Record<string, AppConfig>>;
+  readonly projects: { readonly include: readonly string[]; readonly exclude: readonly string[] };
   readonly codebuild: { readonly project: string; readonly region?: string; readonly pricePerMinute: Readonly<Record<string, number>> };
   readonly timeoutMinutes: number;
   readonly store: StoreSettings;
@@ -152,6 +159,14 @@ export const CONFIG_SCHEMA = {
           computeType: { enum: ['small', 'medium', 'large', 'xlarge', '2xlarge'] },
           route: { type: 'string', pattern: '^([A-Za-z0-9.-]+)?/' },
         },
+      },
+    },
+    projects: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        include: { type: 'array', items: { type: 'string', minLength: 1 } },
+        exclude: { type: 'array', items: { type: 'string', minLength: 1 } },
       },
     },
     codebuild: {
@@ -230,6 +245,7 @@ export const DEFAULT_CONFIG: ResolvedConfig = Object.freeze({
   buildToolPackages: ['esbuild', 'typescript', 'tessera'],
   maxFileBytes: 5_000_000,
   apps: {},
+  projects: { include: [], exclude: [] },
   codebuild: { project: 'tessera', pricePerMinute: CODEBUILD_PRICE_PER_MINUTE },
   timeoutMinutes: 60,
   store: { url: '.tessera/store', forcePathStyle: false },
@@ -276,6 +292,7 @@ export function validateConfig(json: unknown, file: string = CONFIG_FILE): { con
       buildToolPackages: user.buildToolPackages ?? DEFAULT_CONFIG.buildToolPackages,
       maxFileBytes: user.maxFileBytes ?? DEFAULT_CONFIG.maxFileBytes,
       apps: user.apps ?? {},
+      projects: { include: user.projects?.include ?? [], exclude: user.projects?.exclude ?? [] },
       codebuild: {
         project: user.codebuild?.project ?? DEFAULT_CONFIG.codebuild.project,
         ...(user.codebuild?.region ? { region: user.codebuild.region } : {}),

@@ -4,6 +4,13 @@
  */
 export type ProjectType = 'application' | 'library' | 'e2e';
 
+/** A project tessera.config.json `projects` leaves out: what is needed to account for its files. */
+export interface ExcludedProject {
+  name: string;
+  root: string;
+  type: ProjectType;
+}
+
 /** One project of the workspace, discovered the way Nx does. Paths are workspace-relative, POSIX. */
 export interface Project {
   name: string;

@@ -5,7 +5,8 @@ import { runGit } from '../git/run-git.js';
 import { CONFIG_FILE, DEFAULT_CONFIG, type ResolvedConfig, validateConfig } from './config.js';
 import { discoverProjects, type NxSettings } from './discover-projects.js';
 import { parseJson } from './parse-json.js';
-import type { Project } from './project.js';
+import type { ExcludedProject, Project } from './project.js';
+import { createProjectMatcher, findUnknownNames, isEmptySelection } from './select-projects.js';
 import { readNxProjects } from './read-nx-projects.js';
 
 /** The workspace as Tessera sees it: settings, projects and its own configuration. */
@@ -14,6 +15,8 @@ export interface Workspace {
   nx: NxSettings;
   projects: Project[];
   apps: Project[];
+  /** Applications and e2e projects tessera.config.json `projects` leaves out: not analysed, not built; their files affect nothing. */
+  excluded: ExcludedProject[];
   config: ResolvedConfig;
   /** Projects left out or keys ignored (TESSERA_WORKSPACE_PROJECT_*): the rest of the workspace is read. */
   warnings: Warning[];
@@ -125,11 +128,23 @@ export async function readWorkspace(root: string, options: ReadWorkspaceOptions 
   if (problems.length > 0) {
     throw new TesseraError('TESSERA_WORKSPACE_INVALID', `The workspace at ${root} has ${problems.length} problem(s)`, { problems });
   }
-  const apps = discovered.projects.filter((p) => p.type === 'application');
-  if (apps.length === 0) {
-    const count = (type: string) => discovered.projects.filter((p) => p.type === type).length;
-    const listedBy = discovered.sources.length ? `packages listed by ${discovered.sources.join(', ')}` : 'no package list (package.json workspaces, pnpm-workspace.yaml, lerna.json)';
-    throw new TesseraError('TESSERA_WORKSPACE_NO_APPS', `No application projects found in ${root} (${count('library')} libraries, ${count('e2e')} e2e projects; ${listedBy})`);
+  // tessera.config.json `projects` selects applications (and e2e projects); libraries are always read.
+  const selected = createProjectMatcher(config.projects);
+  const excluded: ExcludedProject[] = [];
+  const projects = isEmptySelection(config.projects) ? discovered.projects : discovered.projects.filter((p) => {
+    if (p.type === 'library' || selected(p)) return true;
+    excluded.push({ name: p.name, root: p.root, type: p.type });
+    return false;
+  });
+  for (const name of findUnknownNames(config.projects, discovered.projects)) {
+    warnings.push({ code: 'TESSERA_CONFIG_UNKNOWN_PROJECT', text: `${CONFIG_FILE} "projects" names "${name}", which is no project of the workspace`, location: { file: CONFIG_FILE, key: 'projects' } });
   }
-  return { root, nx: discovered.nx, projects: discovered.projects, apps, config, warnings };
+  const apps = projects.filter((p) => p.type === 'application');
+  if (apps.length === 0) {
+    const count = (type: string) => projects.filter((p) => p.type === type).length;
+    const listedBy = discovered.sources.length ? `packages listed by ${discovered.sources.join(', ')}` : 'no package list (package.json workspaces, pnpm-workspace.yaml, lerna.json)';
+    const left = excluded.length ? `; ${excluded.length} left out by ${CONFIG_FILE} "projects"` : '';
+    throw new TesseraError('TESSERA_WORKSPACE_NO_APPS', `No application projects found in ${root} (${count('library')} libraries, ${count('e2e')} e2e projects; ${listedBy}${left})`);
+  }
+  return { root, nx: discovered.nx, projects, apps, excluded, config, warnings };
 }

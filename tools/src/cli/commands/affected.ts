@@ -3,14 +3,14 @@ import { readAffected } from '../../affected/read-affected.js';
 import type { Command } from '../command.js';
 import { formatAffectedJson, formatAffectedMarkdown, formatAffectedMatrix, formatAffectedText, formatWhy } from '../format-affected.js';
 import { formatWarnings } from '../format-warnings.js';
-import { readChoice, readRangeFlags, readStringFlag, readWorkspaceDir } from '../resolve-flags.js';
+import { readChoice, readRangeFlags, readSelectionFlags, readStringFlag, readWorkspaceDir } from '../resolve-flags.js';
 
 const FORMATS = ['text', 'json', 'matrix', 'md'] as const;
 
 /** `tessera affected`: which apps a change touches, and why. */
 export const affectedCommand: Command = {
   summary: 'Which apps a change touches, and why.',
-  usage: 'tessera affected [--base REF] [--head REF] [--uncommitted] [--untracked] [--files F,...] [--why APP] [--json | --format text|json|matrix|md] [--projects tessera|nx] [--deepen] [--verbose] [--cwd DIR]',
+  usage: 'tessera affected [--base REF] [--head REF] [--uncommitted] [--untracked] [--files F,...] [--why APP] [--json | --format text|json|matrix|md] [--projects P,...] [--exclude P,...] [--project-source tessera|nx] [--deepen] [--verbose] [--cwd DIR]',
   options: {
     base: { type: 'string' },
     head: { type: 'string' },
@@ -21,6 +21,8 @@ export const affectedCommand: Command = {
     json: { type: 'boolean' },
     format: { type: 'string' },
     projects: { type: 'string' },
+    exclude: { type: 'string' },
+    'project-source': { type: 'string' },
     deepen: { type: 'boolean' },
     verbose: { type: 'boolean' },
   },
@@ -30,7 +32,8 @@ export const affectedCommand: Command = {
     const report = await readAffected({
       root: readWorkspaceDir(values, io),
       ...range,
-      projectsFrom: readChoice(readStringFlag(values, io, 'projects', 'TESSERA_PROJECTS'), 'projects', ['tessera', 'nx'] as const, 'tessera'),
+      projectsFrom: readChoice(readStringFlag(values, io, 'project-source', 'TESSERA_PROJECT_SOURCE'), 'project-source', ['tessera', 'nx'] as const, 'tessera'),
+      selection: readSelectionFlags(values),
     });
     const c = pc.createColors(io.color);
     if (format === 'text' || typeof values.why === 'string') io.stderr.write(c.dim(`changes: ${report.policy}\n`));

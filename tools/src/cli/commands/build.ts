@@ -6,7 +6,7 @@ import type { LogLine, RunRecord } from '../../records/run-record.js';
 import { formatWarnings } from '../format-warnings.js';
 import { formatPlan, formatProgressTable, computeRunDocument, formatSummary } from '../format-run.js';
 import type { Command } from '../command.js';
-import { readBooleanFlag, readChoice, readRangeFlags, readStringFlag, readWorkspaceDir } from '../resolve-flags.js';
+import { readBooleanFlag, readChoice, readRangeFlags, readSelectionFlags, readStringFlag, readWorkspaceDir } from '../resolve-flags.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
@@ -20,7 +20,7 @@ function readConcurrency(value: string | undefined): number | undefined {
 /** `tessera build`: one build per app, in parallel, with a live table and a summary. */
 export const buildCommand: Command = {
   summary: 'Build apps (named, --affected, or all): one build per app, in parallel, locally or on CodeBuild.',
-  usage: 'tessera build [APP...] [--affected [--base REF] [--head REF] [--files F,...]] [--executor local|codebuild] [--concurrency N] [--fail-fast] [--dry-run] [--uncommitted] [--logs stream|grouped|failed] [--store URL] [--verbose] [--json] [--cwd DIR]',
+  usage: 'tessera build [APP...] [--affected [--base REF] [--head REF] [--files F,...]] [--projects P,...] [--exclude P,...] [--executor local|codebuild] [--concurrency N] [--fail-fast] [--dry-run] [--uncommitted] [--logs stream|grouped|failed] [--store URL] [--verbose] [--json] [--cwd DIR]',
   allowPositionals: true,
   options: {
     affected: { type: 'boolean' },
@@ -28,6 +28,8 @@ export const buildCommand: Command = {
     head: { type: 'string' },
     files: { type: 'string' },
     deepen: { type: 'boolean' },
+    projects: { type: 'string' },
+    exclude: { type: 'string' },
     executor: { type: 'string' },
     concurrency: { type: 'string' },
     'fail-fast': { type: 'boolean' },
@@ -70,6 +72,7 @@ export const buildCommand: Command = {
           ? (({ base, head, deepen, files }) => ({ base, head, deepen, files }))(readRangeFlags(values, io))
           : null,
         uncommitted: values.uncommitted === true,
+        selection: readSelectionFlags(values),
         executor,
         concurrency,
         failFast: readBooleanFlag(values, io, 'fail-fast', 'TESSERA_FAIL_FAST'),
