@@ -187,6 +187,33 @@ describe('a pnpm workspace without node_modules', () => {
     await expect(run({ include: ['stie'] })).rejects.toMatchObject({ code: 'TESSERA_UNKNOWN_APP', message: expect.stringContaining('"stie"') });
   });
 
+  it("entries a bundler config states literally: a Vite multi-page app's rollupOptions.input pages, a webpack entry; a computed one is project level", async () => {
+    repo = createPnpmWorkspace((r) => {
+      r.write('apps/mpa/package.json', json({ name: 'mpa', scripts: { build: 'vite build' } }));
+      r.write('apps/mpa/vite.config.ts', "import { resolve } from 'node:path';\nexport default { build: { rollupOptions: { input: { main: resolve(__dirname, 'index.html'), admin: resolve(__dirname, 'admin/index.html') } } } };\n");
+      r.write('apps/mpa/index.html', '<script type="module" src="/src/main.ts"></script>\n');
+      r.write('apps/mpa/admin/index.html', '<script type="module" src="/src/admin.ts"></script>\n');
+      r.write('apps/mpa/src/main.ts', 'export {};\n');
+      r.write('apps/mpa/src/admin.ts', "import { greet } from '@acme/shared';\nconsole.log(greet('admin'));\n");
+      r.write('apps/legacy/package.json', json({ name: 'legacy', scripts: { build: 'webpack --mode production' }, dependencies: { '@acme/shared': 'workspace:*' } }));
+      r.write('apps/legacy/webpack.config.js', "module.exports = { entry: { app: './src/app.js' }, output: { path: __dirname + '/dist' } };\n");
+      r.write('apps/legacy/index.html', '<div id="root"></div>\n');
+      r.write('apps/legacy/src/index.js', 'export {};\n');
+      r.write('apps/legacy/src/app.js', "import { greet } from '@acme/shared';\ngreet('legacy');\n");
+      r.write('apps/pages/package.json', json({ name: 'pages', scripts: { build: 'vite build' } }));
+      r.write('apps/pages/vite.config.ts', "import { globSync } from 'glob';\nexport default { build: { rollupOptions: { input: globSync('pages/*.html') } } };\n");
+      r.write('apps/pages/pages/a.html', '<script type="module" src="/src/a.ts"></script>\n');
+      r.write('apps/pages/src/a.ts', 'export {};\n');
+    });
+    const report = await affectedBy((r) => r.write('packages/shared/src/index.ts', "export const greet = (name: string) => `hey ${name}`;\n"));
+    expect(names(report)).toEqual(['legacy', 'mpa', 'web']);
+    const chain = (app: string) => report.apps.find((a) => a.name === app)!.reasons[0]!.chain;
+    expect(chain('mpa')).toEqual(['apps/mpa/src/admin.ts', 'packages/shared/src/index.ts']);
+    expect(chain('legacy')).toEqual(['apps/legacy/src/app.js', 'packages/shared/src/index.ts']);
+    const pages = report.snapshot.projects.find((p) => p.name === 'pages')!;
+    expect({ precision: pages.precision, source: pages.entrySource }).toEqual({ precision: 'project', source: expect.stringContaining('apps/pages/vite.config.ts build.rollupOptions.input is computed') });
+  });
+
   it('a project file that cannot be parsed is a warning about that project; the others are still analysed', async () => {
     repo = createPnpmWorkspace((r) => r.write('apps/broken/package.json', '{ "name": "broken", '));
     const report = await affectedBy((r) => r.write('apps/site/src/title.ts', "export const title = 'edited';\n"));

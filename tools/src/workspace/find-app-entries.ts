@@ -1,5 +1,6 @@
 import type { Problem } from '../errors/tessera-error.js';
 import type { FrameworkMatch, ProjectFacts } from './classify-project.js';
+import { readBundlerEntry, readViteInput } from './read-literal-entries.js';
 
 /** An application's entries, how they were found, and how far they prove its inputs. */
 export interface AppEntries {
@@ -48,11 +49,46 @@ const codeUnder = (facts: ProjectFacts, dirs: string[]) => dirs.flatMap((d) => l
 const named = (facts: ProjectFacts, dirs: string[], bases: string[]) =>
   facts.files.filter((f) => dirs.some((d) => bases.some((b) => new RegExp(`^${join(facts.root, d ? `${d}/` : '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}${b}\\.[cm]?[jt]sx?$`).test(f))));
 
+/** The project's own config file of a bundler (`vite.config.ts`, `webpack.config.js`, …), if it has one at its root. */
+function findConfigFile(facts: ProjectFacts, tool: string): string | undefined {
+  const pattern = new RegExp(`^${join(facts.root, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}${tool}\\.config\\.[cm]?[jt]s$`);
+  return facts.files.find((f) => pattern.test(f));
+}
+
+/**
+ * Entries the app's bundler config states: Vite's `build.rollupOptions.input` (HTML pages
+ * give their module scripts), webpack's `entry`, rsbuild's `source.entry`. null when the
+ * config states none (the defaults apply); `entries: null` when it states them in a way
+ * that cannot be read without running it, or names a file that is not there.
+ */
+function readStatedEntries(facts: ProjectFacts, framework: FrameworkMatch | null): { entries: string[] | null; source: string } | null {
+  const tools = framework?.name === 'webpack' || framework?.name === 'rsbuild' ? [framework.name] : ['vite'];
+  for (const tool of tools) {
+    const file = findConfigFile(facts, tool);
+    const text = file ? facts.readFile(file) : null;
+    if (!file || text === null) continue;
+    const key = tool === 'vite' ? 'build.rollupOptions.input' : tool === 'rsbuild' ? 'source.entry' : 'entry';
+    const option = tool === 'vite' ? readViteInput(text) : readBundlerEntry(text);
+    if (option.kind === 'absent') return null;
+    if (option.kind === 'computed') return { entries: null, source: `${file} ${key} is computed (${option.text.slice(0, 60)}), so its entries cannot be read` };
+    const entries: string[] = [];
+    for (const relative of option.paths) {
+      const path = join(facts.root, relative);
+      if (!facts.has(path)) return { entries: null, source: `${file} ${key} names ${relative}, which does not exist` };
+      entries.push(...(/\.html?$/.test(path) ? readHtmlScripts(facts, path) : CODE.test(path) ? [path] : []));
+    }
+    if (!entries.length) return { entries: null, source: `${file} ${key} names no module script or code file` };
+    return { entries: [...new Set(entries)].sort(), source: `${file} ${key}` };
+  }
+  return null;
+}
+
 /**
  * Where an application's build starts, by what the project states and its framework:
  * tessera.config.json's `entry` is handled by the caller; here the Nx build options (`main`,
- * `browser`, `server`, `entryFile`), then the framework's own entries (Vite's index.html
- * module scripts, Next.js `app/` and `pages/`, Remix and React Router `app/root` and routes),
+ * `browser`, `server`, `entryFile`), then the framework's own entries (Vite's
+ * `build.rollupOptions.input` or index.html module scripts, a literal webpack or rsbuild
+ * `entry`, Next.js `app/` and `pages/`, Remix and React Router `app/root` and routes),
  * then `main`/`index` in the source root. Frameworks whose components the bundler cannot
  * read (SvelteKit, Astro), file-based routes Tessera does not model (Analog pages), and apps
  * whose entry cannot be determined fall back to project level: every source file of the app
@@ -85,6 +121,8 @@ export function findAppEntries(facts: ProjectFacts, framework: FrameworkMatch | 
     if (routes.length) return { entries: [...new Set(routes)].sort(), precision: 'file', source: 'Remix / React Router app/root, entries and routes', warnings };
     return projectLevel('a Remix / React Router app without app/root');
   }
+  const stated = readStatedEntries(facts, framework);
+  if (stated) return stated.entries ? { entries: stated.entries, precision: 'file', source: stated.source, warnings } : projectLevel(stated.source);
   for (const html of [join(facts.root, 'index.html'), join(facts.root, 'src/index.html'), join(sourceRoot, 'index.html')]) {
     if (!facts.has(html)) continue;
     const scripts = readHtmlScripts(facts, html);
