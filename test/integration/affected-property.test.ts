@@ -1,7 +1,10 @@
 /**
  * Property test: `tessera affected` never misses an app.
  *
- * For random workspaces (test/support/random-workspace.ts) and random edits, one commit
+ * For random workspaces (test/support/random-workspace.ts) of two shapes (an Nx workspace with
+ * path aliases and node_modules; npm workspaces analysed before any install, libraries imported
+ * by package name with `main` in an absent dist, Vite index.html entries, every tsconfig
+ * extending a shared tsconfig package) and random edits, one commit
  * each, it compares Tessera's answer for HEAD~1..HEAD with the truth worked out by building
  * every app with esbuild at both revisions (each checked out in its own git worktree):
  *
@@ -33,10 +36,12 @@ import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readAffected } from '../../tools/src/affected/read-affected.js';
-import { type EditKind, NODE_MODULES, PACKAGES, RandomWorkspace, resolveSpec } from '../support/random-workspace.js';
+import { type EditKind, NODE_MODULES, PACKAGES, RandomWorkspace, resolveSpec, TSCONFIG_BASE, type WorkspaceShape } from '../support/random-workspace.js';
 
 /** Seeds and edits per seed: 7 kinds × 5 seeds = 35 planned edits, plus a revert after each breaking one. */
 const SEEDS = [1, 2, 3, 4, 5];
+/** Seeds of the `packages` shape (npm workspaces, no node_modules, libraries by package name). */
+const PACKAGE_SEEDS = [1, 2, 3];
 const EDITS_PER_SEED = 7;
 
 interface AppBuild {
@@ -52,6 +57,7 @@ type RevisionBuild = Map<string, AppBuild>;
 
 /** One checked edit, kept for the summary and for the self-check at the end. */
 interface Case {
+  shape: WorkspaceShape;
   seed: number;
   kind: EditKind;
   description: string;
@@ -70,10 +76,18 @@ const sha = (data: string | Uint8Array) => createHash('sha256').update(data).dig
 const TYPE_IMPORT = /\b(?:import|export)\s+type\s[^;]*?\sfrom\s*['"]([^'"]+)['"]/g;
 const ANY_FROM = /\b(?:import|export)\s[^;]*?\sfrom\s*['"]([^'"]+)['"]/g;
 
+/**
+ * How imports of libraries resolve at one revision: the nx shape's tsconfig paths; in the
+ * `packages` shape, as installed packages built from source would (`@w/x` → src/index.ts,
+ * `@w/x/deep` → src/deep): the truth's own rule, written apart from Tessera's resolution.
+ */
+function readTruthAliases(dir: string, shape: WorkspaceShape, libs: readonly string[]): Record<string, string[]> {
+  if (shape === 'nx') return JSON.parse(readFileSync(join(dir, 'tsconfig.base.json'), 'utf8')).compilerOptions?.paths ?? {};
+  return Object.fromEntries(libs.flatMap((lib) => [[`@w/${lib}`, [`libs/${lib}/src/index.ts`]], [`@w/${lib}/*`, [`libs/${lib}/src/*`]]]));
+}
+
 /** The files app reaches through `import type` only, starting from its bundle inputs. */
-function computeTypeReach(dir: string, inputs: string[]): Set<string> {
-  const tsconfig = JSON.parse(readFileSync(join(dir, 'tsconfig.base.json'), 'utf8'));
-  const aliases: Record<string, string[]> = tsconfig.compilerOptions?.paths ?? {};
+function computeTypeReach(dir: string, inputs: string[], aliases: Record<string, string[]>): Set<string> {
   const exists = (p: string) => existsSync(join(dir, p)) && statSync(join(dir, p)).isFile();
   const bundled = new Set(inputs);
   const reached = new Set<string>();
@@ -103,6 +117,19 @@ async function buildRevision(ws: RandomWorkspace, commit: string): Promise<Revis
   git(ws.dir, 'worktree', 'add', '--detach', '-q', dir, commit);
   symlinkSync(NODE_MODULES, join(dir, 'node_modules'), 'dir');
   const result: RevisionBuild = new Map();
+  const shape = ws.model.shape;
+  const aliases = readTruthAliases(dir, shape, ws.model.libs);
+  const exists = (p: string) => existsSync(join(dir, p)) && statSync(join(dir, p)).isFile();
+  // The packages shape has no paths in any tsconfig: its libraries resolve as built packages would.
+  const packagesFromSource: esbuild.Plugin = {
+    name: 'packages-from-source',
+    setup(build) {
+      build.onResolve({ filter: /^@w\// }, (args) => {
+        const target = resolveSpec('', args.path, aliases, exists);
+        return target ? { path: join(dir, target) } : { errors: [{ text: `cannot resolve ${args.path}` }] };
+      });
+    },
+  };
   try {
     for (const app of ws.apps) {
       let hash: string;
@@ -111,7 +138,7 @@ async function buildRevision(ws: RandomWorkspace, commit: string): Promise<Revis
       try {
         const out = await esbuild.build({
           entryPoints: [`apps/${app}/src/main.ts`], bundle: true, write: false, format: 'esm', splitting: true, outdir: '/tmp/x', metafile: true,
-          loader: { '.svg': 'file', '.png': 'file' }, jsx: 'automatic', logLevel: 'silent', absWorkingDir: dir,
+          loader: { '.svg': 'file', '.png': 'file' }, jsx: 'automatic', logLevel: 'silent', absWorkingDir: dir, plugins: shape === 'packages' ? [packagesFromSource] : [],
         });
         hash = sha(out.outputFiles.map((f) => sha(f.contents)).sort().join('\n'));
         inputs = Object.keys(out.metafile.inputs).sort();
@@ -120,7 +147,7 @@ async function buildRevision(ws: RandomWorkspace, commit: string): Promise<Revis
         error = errors.map((m) => `${m.location?.file ?? ''}: ${m.text}`).sort().join('\n');
         hash = sha(`ERROR:${error}`);
       }
-      result.set(app, { hash, error, inputs, typeReach: computeTypeReach(dir, inputs) });
+      result.set(app, { hash, error, inputs, typeReach: computeTypeReach(dir, inputs, aliases) });
     }
   } finally {
     git(ws.dir, 'worktree', 'remove', '--force', dir);
@@ -150,6 +177,8 @@ async function computeTruth(ws: RandomWorkspace, base: string, head: string, cha
     if (b.hash !== a.hash) add(app, a.error ? `bundle now fails: ${a.error}` : b.error ? 'bundle no longer fails' : 'bundle bytes differ');
     for (const pkg of moved) if (a.inputs.some((p) => p.includes(`node_modules/${pkg}/`))) add(app, `bundles ${pkg}, whose lockfile entry moved`);
     for (const path of changed) if (b.typeReach.has(path) || a.typeReach.has(path)) add(app, `type-checks ${path} (import type)`);
+    // Every project's tsconfig extends the shared base: its compiler options are the app's.
+    if (changed.includes(TSCONFIG_BASE)) add(app, `compiles with ${TSCONFIG_BASE}`);
   }
   return why;
 }
@@ -161,7 +190,7 @@ function computeMissed(truth: string[], reported: string[]): string[] {
 
 function describeCase(c: Case, missed: string[]): string {
   return [
-    `seed ${c.seed}, ${c.kind} edit: ${c.description}`,
+    `${c.shape} shape, seed ${c.seed}, ${c.kind} edit: ${c.description}`,
     `  changed files: ${c.files.join(', ')}`,
     `  truth:    ${c.truth.join(', ') || '(none)'}`,
     `  reported: ${c.reported.join(', ') || '(none)'}`,
@@ -193,9 +222,10 @@ afterAll(() => {
 });
 
 describe('tessera affected on random workspaces and edits', () => {
-  for (const seed of SEEDS) {
-    it(`reports every app an edit really affects (seed ${seed})`, async () => {
-      const ws = RandomWorkspace.create(seed);
+  const runs = [...SEEDS.map((seed) => ['nx', seed] as const), ...PACKAGE_SEEDS.map((seed) => ['packages', seed] as const)];
+  for (const [shape, seed] of runs) {
+    it(`reports every app an edit really affects (${shape === 'nx' ? '' : 'npm workspaces without node_modules, '}seed ${seed})`, async () => {
+      const ws = RandomWorkspace.create(seed, shape);
       const failures: string[] = [];
       try {
         // The generated workspace must build: otherwise the edits would compare errors.
@@ -210,9 +240,9 @@ describe('tessera affected on random workspaces and edits', () => {
           const files = ws.git('diff', '--name-only', '--no-renames', 'HEAD~1', 'HEAD').split('\n').filter(Boolean);
           const report = await readAffected({ root: ws.dir, base: 'HEAD~1', head: 'HEAD' });
           const why = await computeTruth(ws, base, head, files);
-          const c: Case = { seed, kind: edit.kind, description: edit.description, files, truth: Object.keys(why).sort(), reported: report.apps.map((a) => a.name).sort(), why };
+          const c: Case = { shape, seed, kind: edit.kind, description: edit.description, files, truth: Object.keys(why).sort(), reported: report.apps.map((a) => a.name).sort(), why };
           cases.push(c);
-          if (process.env.AFFECTED_PROPERTY_VERBOSE) console.log(`seed ${seed} ${edit.kind}: ${edit.description}\n  truth [${c.truth}] reported [${c.reported}]`);
+          if (process.env.AFFECTED_PROPERTY_VERBOSE) console.log(`${shape} seed ${seed} ${edit.kind}: ${edit.description}\n  truth [${c.truth}] reported [${c.reported}]`);
           const missed = computeMissed(c.truth, c.reported);
           if (missed.length) failures.push(describeCase(c, missed));
           if (edit.breaks && plan[i + 1] !== 'revert') plan.splice(i + 1, 0, 'revert');
@@ -234,6 +264,8 @@ describe('tessera affected on random workspaces and edits', () => {
     }
     // And every edit kind was exercised, each with at least one affected app somewhere.
     const kinds = new Set(withTruth.map((c) => c.kind));
-    for (const kind of ['content', 'type-only', 'add-file', 'delete-file', 'rename', 'tsconfig-path', 'lockfile']) expect(kinds, `no ${kind} edit affected any app`).toContain(kind);
+    for (const kind of ['content', 'type-only', 'add-file', 'delete-file', 'rename', 'tsconfig-path', 'tsconfig-base', 'lockfile']) expect(kinds, `no ${kind} edit affected any app`).toContain(kind);
+    // And the packages shape found affected apps of its own.
+    expect(withTruth.filter((c) => c.shape === 'packages').length).toBeGreaterThan(5);
   });
 });

@@ -1,5 +1,6 @@
 /**
- * A seeded generator of small random Nx-style workspaces and random edits, for the
+ * A seeded generator of small random workspaces (Nx-style, or npm workspaces: see
+ * WorkspaceShape) and random edits, for the
  * property test of `tessera affected` (test/integration/affected-property.test.ts).
  *
  * The workspace is kept as a model (files with their imports, values and interfaces); the
@@ -69,7 +70,18 @@ interface RawFile { kind: 'raw'; path: string; content: string }
 export type ModelFile = TsFile | TypesFile | CssFile | SvgFile | RawFile;
 
 interface LockEntry { version: string; resolved: string; integrity: string }
+/**
+ * `nx`: nx.json, project.json files, libraries imported through tsconfig path aliases, and
+ * node_modules installed. `packages`: an npm workspaces monorepo as most pnpm, yarn and npm
+ * repositories are laid out, analysed before any install: package.json files only, libraries
+ * imported by package name with `main` pointing at a `dist` that is not there, Vite apps whose
+ * entry is an index.html module script, every tsconfig extending a shared `@w/tsconfig`
+ * package, and no node_modules in the workspace.
+ */
+export type WorkspaceShape = 'nx' | 'packages';
+
 export interface Model {
+  shape: WorkspaceShape;
   files: Map<string, ModelFile>;
   aliases: Record<string, string[]>;
   lock: Record<string, LockEntry>;
@@ -79,7 +91,7 @@ export interface Model {
 }
 
 function cloneModel(m: Model): Model {
-  return { files: new Map(structuredClone([...m.files])), aliases: structuredClone(m.aliases), lock: structuredClone(m.lock), apps: [...m.apps], libs: [...m.libs], counter: m.counter };
+  return { shape: m.shape, files: new Map(structuredClone([...m.files])), aliases: structuredClone(m.aliases), lock: structuredClone(m.lock), apps: [...m.apps], libs: [...m.libs], counter: m.counter };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -138,9 +150,19 @@ export function renderFile(f: ModelFile): string {
 export function renderModel(m: Model): Map<string, string> {
   const out = new Map<string, string>();
   for (const f of m.files.values()) out.set(f.path, renderFile(f));
-  out.set('tsconfig.base.json', json({ compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'bundler', strict: true, baseUrl: '.', paths: m.aliases } }));
+  if (m.shape === 'nx') out.set('tsconfig.base.json', json({ compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'bundler', strict: true, baseUrl: '.', paths: m.aliases } }));
   const deps = Object.fromEntries(Object.entries(m.lock).map(([name, e]) => [name, `^${e.version.replace(/-.*$/, '')}`]));
-  const packages: Record<string, unknown> = { '': { name: 'random-workspace', version: '0.0.0', dependencies: deps } };
+  const packages: Record<string, unknown> = { '': { name: 'random-workspace', version: '0.0.0', dependencies: deps, ...(m.shape === 'packages' ? { workspaces: WORKSPACE_GLOBS } : {}) } };
+  if (m.shape === 'packages') {
+    // npm lists each workspace package, and links it into node_modules by name.
+    for (const f of m.files.values()) {
+      const match = /^((?:apps|libs|tooling)\/[^/]+)\/package\.json$/.exec(f.path);
+      if (!match || f.kind !== 'raw') continue;
+      const manifest = JSON.parse(f.content) as { name: string; version: string };
+      packages[match[1]!] = { name: manifest.name, version: manifest.version };
+      packages[`node_modules/${manifest.name}`] = { resolved: match[1], link: true };
+    }
+  }
   for (const [name, e] of Object.entries(m.lock)) packages[`node_modules/${name}`] = { version: e.version, resolved: e.resolved, integrity: e.integrity, license: 'MIT' };
   out.set('package-lock.json', json({ name: 'random-workspace', version: '0.0.0', lockfileVersion: 3, requires: true, packages }));
   return out;
@@ -187,18 +209,39 @@ function identFor(path: string): string {
 
 interface Exported { name: string; barrel: boolean; deep: string }
 
-function generateModel(seed: number): Model {
+/** The package.json `workspaces` of the `packages` shape. */
+const WORKSPACE_GLOBS = ['apps/*', 'libs/*', 'tooling/*'];
+
+function generateModel(seed: number, shape: WorkspaceShape): Model {
   const rnd = createRandom(seed);
   const files = new Map<string, ModelFile>();
   const add = (f: ModelFile) => void files.set(f.path, f);
   const aliases: Record<string, string[]> = {};
   const ts = (path: string, imports: Import[] = [], side = true): TsFile => ({ kind: 'ts', path, ident: identFor(path), value: `${identFor(path)}#0`, side, imports });
   const projectFiles = (root: string, name: string, type: 'application' | 'library') => {
+    if (shape === 'packages') return packageFiles(root, name, type);
     const project: Record<string, unknown> = { name, $schema: '../../node_modules/nx/schemas/project-schema.json', projectType: type, sourceRoot: `${root}/src` };
     if (type === 'application') project.targets = { build: { executor: '@nx/esbuild:esbuild', options: { main: `${root}/src/main.ts`, outputPath: `dist/${root}` } } };
     add({ kind: 'raw', path: `${root}/project.json`, content: json(project) });
     add({ kind: 'raw', path: `${root}/tsconfig.json`, content: json({ extends: '../../tsconfig.base.json', compilerOptions: {}, include: ['src/**/*.ts'] }) });
   };
+
+  /** The `packages` shape's project files: a package.json (a lib's `main` is build output), a tsconfig extending `@w/tsconfig`, and an app's index.html. */
+  const packageFiles = (root: string, name: string, type: 'application' | 'library') => {
+    const manifest = type === 'library'
+      ? { name: `@w/${name}`, version: '0.0.0', private: true, main: 'dist/index.js', types: 'dist/index.d.ts', scripts: { build: 'tsc -b' } }
+      : { name, version: '0.0.0', private: true, type: 'module', scripts: { build: 'vite build' } };
+    add({ kind: 'raw', path: `${root}/package.json`, content: json(manifest) });
+    add({ kind: 'raw', path: `${root}/tsconfig.json`, content: json({ extends: '@w/tsconfig/base.json', compilerOptions: type === 'library' ? { rootDir: 'src', outDir: 'dist' } : {}, include: ['src'] }) });
+    if (type === 'application') {
+      add({ kind: 'raw', path: `${root}/vite.config.ts`, content: "import { defineConfig } from 'vite';\nexport default defineConfig({ build: { outDir: 'dist' } });\n" });
+      add({ kind: 'raw', path: `${root}/index.html`, content: '<!doctype html>\n<html><body><div id="app"></div><script type="module" src="/src/main.ts"></script></body></html>\n' });
+    }
+  };
+  if (shape === 'packages') {
+    add({ kind: 'raw', path: 'tooling/tsconfig/package.json', content: json({ name: '@w/tsconfig', version: '0.0.0', private: true, files: ['base.json'] }) });
+    add({ kind: 'raw', path: TSCONFIG_BASE, content: json({ compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'bundler', strict: true } }) });
+  }
 
   // models: interfaces only.
   const modelTypes: Exported[] = [];
@@ -285,12 +328,18 @@ function generateModel(seed: number): Model {
     const appTs = ts(`${src}/app.ts`, appImports, true);
     add(appTs);
     add({ ...ts(`${src}/main.ts`, [{ spec: './app', kind: 'value', names: [appTs.ident!] }, { spec: './routes/a', kind: 'lazy', names: [] }]), entry: true });
+    if (shape === 'packages') {
+      // The app declares the libraries it imports itself, as a package manager needs it to.
+      const used = [...new Set([...appImports, ...routeImports].map((i) => /^@w\/([^/]+)/.exec(i.spec)?.[1]).filter((l): l is string => !!l))].sort();
+      const manifest = { name: app, version: '0.0.0', private: true, type: 'module', scripts: { build: 'vite build' }, dependencies: Object.fromEntries(used.map((l) => [`@w/${l}`, '*'])) };
+      add({ kind: 'raw', path: `${root}/package.json`, content: json(manifest) });
+    }
     add({ kind: 'css', path: `${src}/app.css`, value: rnd.pick(COLORS), imports: ['./theme.css'], urls: ['./logo.svg'] });
     add({ kind: 'css', path: `${src}/theme.css`, value: rnd.pick(COLORS), imports: [], urls: [] });
     add({ kind: 'svg', path: `${src}/logo.svg`, value: `${app}-logo#0` });
   }
 
-  add({ kind: 'raw', path: 'nx.json', content: json({ defaultBase: 'main', workspaceLayout: { appsDir: 'apps', libsDir: 'libs' } }) });
+  if (shape === 'nx') add({ kind: 'raw', path: 'nx.json', content: json({ defaultBase: 'main', workspaceLayout: { appsDir: 'apps', libsDir: 'libs' } }) });
   add({ kind: 'raw', path: '.gitignore', content: 'node_modules\n.tessera\ndist\n' });
   const installed = JSON.parse(readFileSync(join(REPO_ROOT, 'package-lock.json'), 'utf8')).packages as Record<string, { version: string; integrity: string; resolved?: string }>;
   const lock: Record<string, LockEntry> = {};
@@ -298,14 +347,21 @@ function generateModel(seed: number): Model {
     const e = installed[`node_modules/${name}`]!;
     lock[name] = { version: e.version, integrity: e.integrity, resolved: e.resolved ?? `https://registry.npmjs.org/${name}/-/${name}-${e.version}.tgz` };
   }
-  add({ kind: 'raw', path: 'package.json', content: json({ name: 'random-workspace', version: '0.0.0', private: true, type: 'module', dependencies: Object.fromEntries(PACKAGES.map((p) => [p, `^${lock[p]!.version}`])) }) });
-  return { files, aliases, lock, apps, libs: LIB_NAMES, counter: 0 };
+  add({ kind: 'raw', path: 'package.json', content: json({ name: 'random-workspace', version: '0.0.0', private: true, type: 'module', ...(shape === 'packages' ? { workspaces: WORKSPACE_GLOBS } : {}), dependencies: Object.fromEntries(PACKAGES.map((p) => [p, `^${lock[p]!.version}`])) }) });
+  return { shape, files, aliases, lock, apps, libs: LIB_NAMES, counter: 0 };
 }
 
 // ---------------------------------------------------------------------------------------
 // Edits
 
-export const EDIT_KINDS = ['content', 'type-only', 'add-file', 'delete-file', 'rename', 'tsconfig-path', 'lockfile'] as const;
+export const EDIT_KINDS = ['content', 'type-only', 'add-file', 'delete-file', 'rename', 'tsconfig-path', 'tsconfig-base', 'lockfile'] as const;
+/** Edit kinds by shape: path aliases only exist in the `nx` shape, the shared tsconfig package only in `packages`. */
+const SHAPE_EDITS: Record<WorkspaceShape, readonly (typeof EDIT_KINDS)[number][]> = {
+  nx: EDIT_KINDS.filter((k) => k !== 'tsconfig-base'),
+  packages: EDIT_KINDS.filter((k) => k !== 'tsconfig-path'),
+};
+/** The shared tsconfig every project of the `packages` shape extends (through `@w/tsconfig/base.json`). */
+export const TSCONFIG_BASE = 'tooling/tsconfig/base.json';
 export type EditKind = (typeof EDIT_KINDS)[number] | 'revert';
 
 export interface Edit {
@@ -325,22 +381,22 @@ export class RandomWorkspace {
   private readonly seed: number;
   private readonly occurrences = new Map<EditKind, number>();
 
-  private constructor(dir: string, seed: number) {
+  private constructor(dir: string, seed: number, shape: WorkspaceShape) {
     this.dir = dir;
     this.seed = seed;
     this.rnd = createRandom(seed * 7919 + 17);
-    this.model = generateModel(seed);
+    this.model = generateModel(seed, shape);
   }
 
   /** Generates the workspace for `seed` in a new temporary git repository, with one commit. */
-  static create(seed: number): RandomWorkspace {
+  static create(seed: number, shape: WorkspaceShape = 'nx'): RandomWorkspace {
     const dir = mkdtempSync(join(tmpdir(), `tessera-prop-${seed}-`));
-    const ws = new RandomWorkspace(dir, seed);
+    const ws = new RandomWorkspace(dir, seed, shape);
     ws.git('init', '-q', '-b', 'main');
     ws.git('config', 'user.email', 'property@tessera.local');
     ws.git('config', 'user.name', 'Tessera Property Test');
     ws.git('config', 'commit.gpgsign', 'false');
-    symlinkSync(NODE_MODULES, join(dir, 'node_modules'), 'dir');
+    if (shape === 'nx') symlinkSync(NODE_MODULES, join(dir, 'node_modules'), 'dir');
     ws.sync();
     ws.commit(`workspace (seed ${seed})`);
     return ws;
@@ -421,6 +477,7 @@ export class RandomWorkspace {
       case 'delete-file': return this.deleteFile();
       case 'rename': return this.renameFile();
       case 'tsconfig-path': return this.changeAlias();
+      case 'tsconfig-base': return this.changeTsconfigBase();
       case 'lockfile': return this.bumpLock();
     }
   }
@@ -564,6 +621,17 @@ export class RandomWorkspace {
     return { kind: 'tsconfig-path', description: `point ${key} at a missing ${this.model.aliases[key]![0]}`, breaks: true };
   }
 
+  /** A compiler option of the shared tsconfig package's base.json, which every project extends by package name. */
+  private changeTsconfigBase(): Edit {
+    const file = this.model.files.get(TSCONFIG_BASE) as RawFile;
+    const config = JSON.parse(file.content) as { compilerOptions: Record<string, unknown> };
+    const n = this.tick();
+    config.compilerOptions[`noUnusedLocals`] = n % 2 === 0;
+    config.compilerOptions.target = ['ES2020', 'ES2021', 'ES2022', 'ES2023'][n % 4];
+    file.content = json(config);
+    return { kind: 'tsconfig-base', description: `change compilerOptions in ${TSCONFIG_BASE}`, breaks: false };
+  }
+
   private bumpLock(): Edit {
     const name = this.rnd.pick(PACKAGES);
     const e = this.model.lock[name]!;
@@ -576,7 +644,8 @@ export class RandomWorkspace {
   /** The sequence of edit kinds for `count` edits: every kind in turn (shuffled), a revert after each breaking edit. */
   planKinds(count: number): Exclude<EditKind, 'revert'>[] {
     const kinds: Exclude<EditKind, 'revert'>[] = [];
-    while (kinds.length < count) kinds.push(...this.rnd.sample(EDIT_KINDS, EDIT_KINDS.length));
+    const allowed = SHAPE_EDITS[this.model.shape];
+    while (kinds.length < count) kinds.push(...this.rnd.sample(allowed, allowed.length));
     return kinds.slice(0, count);
   }
 }
