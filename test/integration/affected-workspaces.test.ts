@@ -214,6 +214,24 @@ describe('a pnpm workspace without node_modules', () => {
     expect({ precision: pages.precision, source: pages.entrySource }).toEqual({ precision: 'project', source: expect.stringContaining('apps/pages/vite.config.ts build.rollupOptions.input is computed') });
   });
 
+  it("a revision analysed in a temporary checkout sees the packages' own node_modules, as the working tree does", async () => {
+    repo = createPnpmWorkspace((r) => {
+      r.write('apps/site/tsconfig.json', json({ extends: 'preact-config/tsconfig.json' }));
+      r.write('apps/site/src/view.tsx', 'export const View = () => <p>site</p>;\n');
+      r.write('apps/site/src/main.ts', "import { title } from './title';\nimport { View } from './view';\ndocument.title = title + String(View);\n");
+    });
+    // Installed per package (pnpm), untracked: the tsconfig it extends sets the JSX runtime.
+    repo.write('apps/site/node_modules/preact-config/package.json', json({ name: 'preact-config', version: '1.0.0' }));
+    repo.write('apps/site/node_modules/preact-config/tsconfig.json', json({ compilerOptions: { jsx: 'react-jsx', jsxImportSource: 'preact' } }));
+    repo.write('apps/site/src/title.ts', "export const title = 'site!';\n");
+    repo.commit('edit');
+    // An untracked file: HEAD is not what the working tree holds, so HEAD is analysed in a temporary checkout.
+    repo.write('notes.txt', 'wip\n');
+    const report = await readAffected({ root: repo.dir, base: 'HEAD~1', head: 'HEAD' });
+    const { graph } = report.snapshot;
+    expect(graph.packages[String(graph.files.indexOf('apps/site/src/view.tsx'))]).toEqual(['preact']);
+  });
+
   it('a project file that cannot be parsed is a warning about that project; the others are still analysed', async () => {
     repo = createPnpmWorkspace((r) => r.write('apps/broken/package.json', '{ "name": "broken", '));
     const report = await affectedBy((r) => r.write('apps/site/src/title.ts', "export const title = 'edited';\n"));

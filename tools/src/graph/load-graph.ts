@@ -124,6 +124,21 @@ const listPresentFiles = (tracked: ReadonlySet<string>, dirty: readonly string[]
   return [...tracked].filter((p) => !changed.has(p) || lstatSync(join(dir, p), { throwIfNoEntry: false }) !== undefined);
 };
 
+/**
+ * A temporary checkout gets the working tree's package-local node_modules too (pnpm and
+ * yarn berry install per package: `apps/web/node_modules/next`), so that what resolves
+ * through them (a tsconfig `extends` of an npm package, a JSX runtime) resolves alike.
+ */
+function linkPackageNodeModules(root: string, dir: string, entries: readonly TreeEntry[]): void {
+  for (const { path } of entries) {
+    if (!path.endsWith('/package.json')) continue;
+    const at = path.slice(0, -'/package.json'.length);
+    const source = join(root, at, 'node_modules');
+    const target = join(dir, at, 'node_modules');
+    if (existsSync(source) && existsSync(join(dir, at)) && !existsSync(target)) symlinkSync(source, target, 'dir');
+  }
+}
+
 /** A file's text, or null when it cannot be read. */
 function readText(path: string): string | null {
   try {
@@ -194,6 +209,7 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
   }
   try {
     const entries = await entriesRead;
+    if (dir !== root) linkPackageNodeModules(root, dir, entries);
     const tracked = new Set(entries.map((e) => e.path));
     for (const path of dirty) if (existsSync(join(root, path))) tracked.add(path);
     /** Source files over the parse limit, by their size in the checkout being analysed. */
