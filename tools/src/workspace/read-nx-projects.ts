@@ -2,20 +2,37 @@ import { execFile } from 'node:child_process';
 import { TesseraError } from '../errors/tessera-error.js';
 import { type DiscoveryInput, discoverProjects, type DiscoveryResult } from './discover-projects.js';
 
-// Runs inside the workspace's own Node, with its own Nx: the project graph API knows every
-// project that Nx plugins infer, which file-based discovery cannot see.
+// Runs in the workspace, with its own Nx, through Nx's public surfaces only: the devkit's
+// project graph API (`@nx/devkit`, present in workspaces with Nx plugins), else the CLI's
+// `nx graph --file` (the same graph as JSON). Both know every project that Nx plugins infer,
+// which file-based discovery cannot see.
 const SCRIPT = `
 const { createRequire } = require('node:module');
+const { execFileSync } = require('node:child_process');
+const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
+const { join } = require('node:path');
+const { tmpdir } = require('node:os');
 const req = createRequire(process.cwd() + '/package.json');
-const nx = req('nx/src/devkit-exports');
-nx.createProjectGraphAsync({ exitOnError: false }).then((graph) => {
-  const nodes = Object.values(graph.nodes).map((n) => ({
-    name: n.name, type: n.type, root: n.data.root, sourceRoot: n.data.sourceRoot,
-    projectType: n.data.projectType, tags: n.data.tags || [], implicitDependencies: n.data.implicitDependencies || [],
-    targets: { build: n.data.targets && n.data.targets.build ? { options: n.data.targets.build.options || {} } : undefined },
-  }));
-  process.stdout.write(JSON.stringify(nodes));
-}).catch((e) => { process.stderr.write(String(e && e.stack || e)); process.exit(1); });
+const print = (nodes) => process.stdout.write(JSON.stringify(Object.values(nodes).map((n) => ({
+  name: n.name, type: n.type, root: n.data.root, sourceRoot: n.data.sourceRoot,
+  projectType: n.data.projectType, tags: n.data.tags || [], implicitDependencies: n.data.implicitDependencies || [],
+  targets: { build: n.data.targets && n.data.targets.build ? { options: n.data.targets.build.options || {} } : undefined },
+}))));
+let devkit = null;
+try { devkit = req('@nx/devkit'); } catch {}
+if (devkit) {
+  devkit.createProjectGraphAsync({ exitOnError: false }).then((graph) => print(graph.nodes)).catch((e) => { process.stderr.write(String(e && e.stack || e)); process.exit(1); });
+} else {
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-nx-graph-'));
+  try {
+    execFileSync(process.execPath, [req.resolve('nx/bin/nx.js'), 'graph', '--file=' + join(dir, 'graph.json')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    print(JSON.parse(readFileSync(join(dir, 'graph.json'), 'utf8')).graph.nodes);
+  } catch (e) {
+    process.stderr.write(String(e && e.stderr || e && e.stack || e)); process.exit(1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 `;
 
 interface NxNode {
@@ -30,7 +47,8 @@ interface NxNode {
 }
 
 /**
- * Lists projects through the workspace's own Nx (`createProjectGraphAsync`), then feeds
+ * Lists projects through the workspace's own Nx (`@nx/devkit` createProjectGraphAsync, else
+ * `nx graph --file`), then feeds
  * them through the same discovery rules as file-based discovery (entries, validation).
  */
 export async function readNxProjects(root: string, workspace: Pick<DiscoveryInput, 'nxJson' | 'config' | 'files' | 'readFile'>): Promise<DiscoveryResult> {
