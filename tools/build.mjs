@@ -27,16 +27,28 @@ const pageScript = page.outputFiles[0].text;
 mkdirSync(outdir, { recursive: true });
 writeFileSync(join(outdir, 'report-page.js'), pageScript);
 await esbuild.build({
-  entryPoints: { main: join(here, 'src/cli/main.ts'), 'run-cli': join(here, 'src/cli/run-cli.ts') },
+  entryPoints: { main: join(here, 'src/cli/main.ts'), 'run-cli': join(here, 'src/cli/run-cli.ts'), api: join(here, 'src/pipelines/api.ts') },
   outdir,
   bundle: true,
   splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20.19',
-  packages: 'external',
+  // Run-time dependencies are installed with the package; fastify and Octokit are bundled in
+  // (lazily, with `tessera serve`): their current releases pull in packages that declare
+  // Node >= 22, which the overrides in package.json pin for this build but could not pin in a
+  // user's install.
+  external: [...Object.keys(pkg.dependencies), ...Object.keys(pkg.optionalDependencies ?? {})],
   sourcemap: 'linked',
+  // The bundled CommonJS packages call require() for Node's built-ins.
+  banner: { js: "import { createRequire as __tesseraCreateRequire } from 'node:module'; const require = __tesseraCreateRequire(import.meta.url);" },
   chunkNames: 'chunks/[name]-[hash]',
   define: { TESSERA_VERSION: JSON.stringify(pkg.version), TESSERA_REPORT_PAGE: JSON.stringify(pageScript) },
   logLevel: 'warning',
 });
+
+// The JSON Schema of tessera.config.json, at a stable path of the package
+// (`tessera-build/tessera.config.schema.json`), which `$schema` in a config can name.
+const schemaModule = await esbuild.build({ entryPoints: [join(here, 'src/workspace/config.ts')], bundle: true, write: false, format: 'esm', platform: 'node', packages: 'external', logLevel: 'warning' });
+const { CONFIG_SCHEMA } = await import(`data:text/javascript;base64,${Buffer.from(schemaModule.outputFiles[0].text).toString('base64')}`);
+writeFileSync(join(outdir, 'tessera.config.schema.json'), JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', title: 'tessera.config.json', ...CONFIG_SCHEMA }, null, 2) + '\n');

@@ -62,7 +62,7 @@ describe('discoverProjects', () => {
 
 describe('validateConfig', () => {
   it('returns defaults-filled config or every error located by key', () => {
-    expect(validateConfig({ globalInputs: ['x'] }).config?.buildToolPackages).toEqual(['esbuild', 'typescript', 'tessera']);
+    expect(validateConfig({ globalInputs: ['x'] }).config?.buildToolPackages).toEqual(['esbuild', 'typescript', 'tessera-build']);
     const { errors } = validateConfig({ maxFileBytes: 1, apps: { a: { route: 'no-slash', x: 1 } } });
     expect(errors.map((e) => e.location?.key).sort()).toEqual(['apps.a.route', 'apps.a.x', 'maxFileBytes']);
   });

@@ -27,7 +27,7 @@ export interface UserConfig {
   cacheDir?: string;
   /** Globs of extra files whose change affects every app. @default [] */
   globalInputs?: string[];
-  /** npm packages that are part of the build tool chain: a change to them affects every app. @default ["esbuild", "typescript", "tessera"] */
+  /** npm packages that are part of the build tool chain: a change to them affects every app. @default ["esbuild", "typescript", "tessera-build"] */
   buildToolPackages?: string[];
   /** Source files larger than this are not parsed (their apps are treated conservatively). @default 5000000 */
   maxFileBytes?: number;
@@ -242,7 +242,7 @@ function getValidator(): ValidateFunction {
 export const DEFAULT_CONFIG: ResolvedConfig = Object.freeze({
   cacheDir: '.tessera',
   globalInputs: [],
-  buildToolPackages: ['esbuild', 'typescript', 'tessera'],
+  buildToolPackages: ['esbuild', 'typescript', 'tessera-build'],
   maxFileBytes: 5_000_000,
   apps: {},
   projects: { include: [], exclude: [] },
