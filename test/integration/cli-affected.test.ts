@@ -85,6 +85,18 @@ describe('tessera affected output formats', () => {
     expect(JSON.parse(flagWins.out()).apps).toHaveLength(4);
   });
 
+  it('NX_BASE / NX_HEAD (nx-set-shas) and TURBO_SCM_BASE / TURBO_SCM_HEAD are read after TESSERA_BASE / TESSERA_HEAD', async () => {
+    const fromNx = captureIo(repo.dir, { NX_BASE: 'HEAD~1', NX_HEAD: 'HEAD' });
+    await main(['affected', '--json'], fromNx);
+    expect(JSON.parse(fromNx.out()).apps).toHaveLength(4);
+    const fromTurbo = captureIo(repo.dir, { TURBO_SCM_BASE: 'HEAD~1', TURBO_SCM_HEAD: 'HEAD' });
+    await main(['affected', '--json'], fromTurbo);
+    expect(JSON.parse(fromTurbo.out()).apps).toHaveLength(4);
+    const tesseraWins = captureIo(repo.dir, { TESSERA_BASE: 'HEAD', NX_BASE: 'HEAD~1', NX_HEAD: 'HEAD' });
+    await main(['affected', '--json'], tesseraWins);
+    expect(JSON.parse(tesseraWins.out()).apps).toEqual([]);
+  });
+
   it('usage errors exit 2 and quote the value received', async () => {
     const io = captureIo(repo.dir);
     expect(await main(['affected', '--format', 'yaml'], io)).toBe(2);

@@ -32,6 +32,18 @@ export function readChoice<T extends string>(value: string | undefined, flag: st
   throw new TesseraError('TESSERA_USAGE', `--${flag} must be one of ${choices.join(', ')}; received "${value}"`);
 }
 
+/**
+ * The range CI already worked out for Nx or Turborepo, after TESSERA_BASE / TESSERA_HEAD:
+ * NX_BASE / NX_HEAD (nrwl/nx-set-shas sets them), then TURBO_SCM_BASE / TURBO_SCM_HEAD.
+ */
+function readCiRange(io: Io, side: 'base' | 'head'): string | undefined {
+  for (const name of side === 'base' ? ['NX_BASE', 'TURBO_SCM_BASE'] : ['NX_HEAD', 'TURBO_SCM_HEAD']) {
+    const value = io.env[name];
+    if (value) return value;
+  }
+  return undefined;
+}
+
 /** The change range a command analyses, from --base/--head/--files/--uncommitted/--untracked. */
 export interface RangeFlags {
   base?: string;
@@ -51,7 +63,7 @@ export interface RangeFlags {
 export function readRangeFlags(values: Values, io: Io): RangeFlags {
   const files = typeof values.files === 'string' ? values.files.split(',').map((f) => f.trim()).filter(Boolean) : undefined;
   if (files && files.length === 0) throw new TesseraError('TESSERA_USAGE', `--files needs at least one path; received ${JSON.stringify(values.files)}`);
-  const head = readStringFlag(values, io, 'head', 'TESSERA_HEAD');
+  const head = readStringFlag(values, io, 'head', 'TESSERA_HEAD') ?? readCiRange(io, 'head');
   const uncommitted = values.uncommitted === true;
   const untracked = values.untracked === true;
   if (head && (uncommitted || untracked || files)) {
@@ -59,7 +71,7 @@ export function readRangeFlags(values: Values, io: Io): RangeFlags {
       hint: 'Drop --head to analyse the working tree, or drop the working-tree flags to compare commits.',
     });
   }
-  return { base: readStringFlag(values, io, 'base', 'TESSERA_BASE'), head, files, uncommitted, untracked, deepen: readBooleanFlag(values, io, 'deepen', 'TESSERA_DEEPEN') };
+  return { base: readStringFlag(values, io, 'base', 'TESSERA_BASE') ?? readCiRange(io, 'base'), head, files, uncommitted, untracked, deepen: readBooleanFlag(values, io, 'deepen', 'TESSERA_DEEPEN') };
 }
 
 /**

@@ -118,10 +118,12 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
   let graph: FileGraph;
   let sourceVersion: string;
   let projects: readonly Project[] = [];
+  let nxParallel: unknown;
   if (options.affected) {
     const head = options.affected.head ?? (options.uncommitted ? undefined : 'HEAD');
     affected = await readAffected({ root, config, base: options.affected.base, head: options.affected.files ? undefined : head, deepen: options.affected.deepen, files: options.affected.files, selection: options.selection });
     graph = affected.snapshot.graph;
+    nxParallel = affected.snapshot.nx.raw.parallel;
     sourceVersion = affected.headCommit;
     warnings.push(...affected.warnings);
   } else {
@@ -129,6 +131,7 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
     const loaded = await loadGraph({ root, config, warnings, revision: options.uncommitted ? { kind: 'worktree' } : { kind: 'commit', commit: sourceVersion } });
     graph = loaded.graph;
     projects = loaded.projects;
+    nxParallel = loaded.nx.raw.parallel;
   }
   const apps = affected ? affected.apps.map((a) => a.name) : selectApps(resolveApps(options.apps, graph), projects, options.selection);
   if (affected && options.apps?.length) {
@@ -174,7 +177,9 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
     const executor =
       options.executorInstance ??
       (await openExecutor({ name: options.executor, root, cacheDir: config.cacheDir, buildspec, inPlace: options.uncommitted, codebuild: config.codebuild }));
-    const concurrency = options.concurrency ?? executor.defaultConcurrency;
+    // nx.json `parallel` says how many tasks this machine runs at once: the local executor's default too.
+    const fromNx = options.executor === 'local' && typeof nxParallel === 'number' && Number.isInteger(nxParallel) && nxParallel >= 1 ? nxParallel : undefined;
+    const concurrency = options.concurrency ?? fromNx ?? executor.defaultConcurrency;
     mkdirSync(logDir, { recursive: true });
     const logs = new Map<string, WriteStream>();
     let lastSave = 0;
