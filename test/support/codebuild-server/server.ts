@@ -51,6 +51,8 @@ export interface CodeBuildServerOptions {
   loseBuild?: (build: WireBuild) => boolean;
   /** Share of builds (0..1) that end FAULT in PROVISIONING. @default 0 */
   faultRate?: number;
+  /** Decides which builds end FAULT in PROVISIONING instead of `faultRate` (e.g. only the first). */
+  faultBuild?: (build: WireBuild) => boolean;
   /** Time spent in PROVISIONING. @default 0 */
   provisioningDelayMs?: number;
   /** Multiplies simulated durations (TESSERA_SIMULATE_SECONDS builds), e.g. 0.01 for benchmarks. @default 1 */
@@ -223,7 +225,7 @@ export async function startCodeBuildServer(options: CodeBuildServerOptions): Pro
         workDir,
         provisioningDelayMs: options.provisioningDelayMs ?? 0,
         timeScale: options.timeScale ?? 1,
-        fault: random() < (options.faultRate ?? 0),
+        fault: options.faultBuild ? options.faultBuild(build) : random() < (options.faultRate ?? 0),
         signal: controller.signal,
         admission: admission.then((granted) => {
           stats.maxConcurrentBuilds = Math.max(stats.maxConcurrentBuilds, slots.running());

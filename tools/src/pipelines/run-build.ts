@@ -19,7 +19,7 @@ import type { ExecutorName, JobRecord, LogLine, RunRecord } from '../records/run
 import { createRunsStore } from '../runs/runs-store.js';
 import type { ResolvedConfig } from '../workspace/config.js';
 import { readConfig } from '../workspace/read-workspace.js';
-import { openStore, resolveStoreUrl } from '../store/open-store.js';
+import { openStore, parseStoreUrl, resolveStoreUrl } from '../store/open-store.js';
 import { readStoredManifest } from '../store/publish-bundle.js';
 import { type FanoutEvent, runFanout } from '../fanout/run-fanout.js';
 
@@ -46,8 +46,14 @@ export interface RunBuildOptions {
   isPublished?: (app: string, version: string) => Promise<boolean>;
   /** The store to check and publish to instead of `store` in tessera.config.json (--store, TESSERA_STORE). */
   storeUrl?: string;
-  /** Environment for the store's settings (AWS_ENDPOINT_URL_S3). @default process.env */
+  /** Environment Tessera's own settings are read from (TESSERA_ALLOW_LOCAL_STORE_WITH_CODEBUILD). @default process.env */
   env?: Record<string, string | undefined>;
+  /**
+   * Let `--executor codebuild` run with a directory store. On AWS it cannot work: builds
+   * publish from CodeBuild, where the directory does not exist. It does against the local
+   * CodeBuild test server, whose builds run on this machine. @default env TESSERA_ALLOW_LOCAL_STORE_WITH_CODEBUILD is 1 or true
+   */
+  allowLocalStore?: boolean;
   /** An executor to use instead of creating one (tests). */
   executorInstance?: Executor;
   /** The runs database to record into (the webhook service shares one across its clone). @default <root>/<cacheDir>/tessera.db */
@@ -93,6 +99,23 @@ async function readPublished(root: string, config: ResolvedConfig, jobs: readonl
 }
 
 /**
+ * Refuses `--executor codebuild` with a directory store (see `RunBuildOptions.allowLocalStore`):
+ * the bundles would be published inside the build containers and lost.
+ */
+function assertStoreReachesBuilds(root: string, config: ResolvedConfig, options: RunBuildOptions): void {
+  if (options.executor !== 'codebuild') return;
+  const env = options.env ?? process.env;
+  const allowed = options.allowLocalStore ?? /^(1|true)$/i.test(env.TESSERA_ALLOW_LOCAL_STORE_WITH_CODEBUILD ?? '');
+  const target = parseStoreUrl(options.storeUrl ?? config.store.url, root);
+  if (target.kind === 'fs' && !allowed) {
+    throw new TesseraError(
+      'TESSERA_CODEBUILD_LOCAL_STORE',
+      `--executor codebuild cannot publish to the directory store ${target.dir}: each build publishes from its CodeBuild container, where that directory does not exist${options.storeUrl ? '' : ` (\`store\` in ${config.file ?? 'tessera.config.json'}${config.file ? '' : ', its default'})`}`,
+    );
+  }
+}
+
+/**
  * `tessera build` as a function: which apps (named, affected, or all) → build plan → one job
  * per app on the executor, bounded → run record in SQLite, logs under .tessera/logs.
  */
@@ -100,6 +123,7 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
   const { root } = options;
   await readRepositoryRoot(root);
   const config: ResolvedConfig = readConfig(root);
+  assertStoreReachesBuilds(root, config, options);
   const { buildspec, warnings } = readBuildspec(root);
   const buildConfig = readFileSync(join(root, 'buildspec.yml'), 'utf8');
 
@@ -146,21 +170,22 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
     // CACHED with the version it reuses.
     const published = await readPublished(root, config, run.jobs, options);
     run.jobs.forEach((job, i) => published[i] && Object.assign(job, { status: 'CACHED', logFile: null }));
-    const report: LiveReport | null =
-      options.dryRun || options.report === false
-        ? null
-        : createLiveReport(
-            createReportWriter({
-              root, file: resolveReportFile(root, config.cacheDir, runId), prices: config.codebuild.pricePerMinute,
-              region: config.codebuild.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION, history: store.readBuildHistory(selected, { before: run }),
-            }),
-          );
-    options.onPlan?.(plan, run, affected, report?.file ?? null);
+    const reportFile = options.dryRun || options.report === false ? null : resolveReportFile(root, config.cacheDir, runId);
+    options.onPlan?.(plan, run, affected, reportFile);
     if (options.dryRun) return { run, plan, affected, warnings, report: null };
 
     const executor =
       options.executorInstance ??
       (await openExecutor({ name: options.executor, root, cacheDir: config.cacheDir, buildspec, inPlace: options.uncommitted, codebuild: config.codebuild }));
+    // Console links name the region the executor's SDK resolved (a profile's, say), not a guess from the environment.
+    const report: LiveReport | null =
+      reportFile === null
+        ? null
+        : createLiveReport(
+            createReportWriter({
+              root, file: reportFile, prices: config.codebuild.pricePerMinute, region: executor.region ?? config.codebuild.region, history: store.readBuildHistory(selected, { before: run }),
+            }),
+          );
     const concurrency = options.concurrency ?? executor.defaultConcurrency;
     mkdirSync(logDir, { recursive: true });
     const logs = new Map<string, WriteStream>();
@@ -187,7 +212,8 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
             // Once its log file is complete, the report gets a copy the page can load.
             logs.get(event.app)?.end(() => report?.logClosed(r, event.app));
           }
-          save(event.type === 'job-end' || event.type === 'run-end');
+          // A retry is saved at once: the attempt number it stores is what a resumed run asks CodeBuild for.
+          save(event.type === 'job-end' || event.type === 'run-end' || event.type === 'retry');
           report?.update(r);
           options.onEvent?.(r, event);
         },
