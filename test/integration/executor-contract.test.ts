@@ -154,7 +154,7 @@ describe('the codebuild executor under AWS limits', () => {
     void head;
     const server = await startCodeBuildServer({ projects: [{ name: 'tessera', sourceDir: repo.dir }] });
     cleanups.push(() => server.close());
-    const env = { ...process.env, AWS_ENDPOINT_URL_CODEBUILD: server.url, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: server.url, AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true', CI: '1' };
+    const env: Record<string, string | undefined> = { ...process.env, AWS_ENDPOINT_URL_CODEBUILD: server.url, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: server.url, AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true', CI: '1' };
     const bin = join(REPO_ROOT, 'tools/bin/tessera.js');
     // The default store is a directory: refused, since on AWS the builds could not publish to it.
     delete env.TESSERA_ALLOW_LOCAL_STORE_WITH_CODEBUILD;

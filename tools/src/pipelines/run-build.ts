@@ -90,7 +90,7 @@ function resolveApps(requested: string[] | undefined, graph: FileGraph): string[
 /** Which jobs' versions are already committed in the store (their manifest exists); the store is closed after. */
 async function readPublished(root: string, config: ResolvedConfig, jobs: readonly JobRecord[], options: RunBuildOptions): Promise<boolean[]> {
   if (options.isPublished) return Promise.all(jobs.map((job) => options.isPublished!(job.app, job.version)));
-  const store = await openStore(root, config.store, options.env ?? process.env, options.storeUrl);
+  const store = await openStore(root, config.store, options.storeUrl);
   try {
     return await Promise.all(jobs.map(async (job) => (await readStoredManifest(store, job.app, job.version)) !== null));
   } finally {

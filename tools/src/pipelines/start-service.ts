@@ -52,7 +52,7 @@ export async function processDelivery(delivery: ClaimedDelivery, signal: AbortSi
     note(`ignored: ${work.reason}`);
     return { state: 'done' };
   }
-  const store = await openStore(settings.root, settings.store, process.env, settings.storeUrl);
+  const store = await openStore(settings.root, settings.store, settings.storeUrl);
   try {
     if (work.kind === 'cancel') {
       for (const stage of [...CANCEL_STAGES, createUnpreviewStage(store)]) await stage(work, note);
