@@ -116,6 +116,42 @@ describe('a FAULT retry on CodeBuild', () => {
   });
 });
 
+describe('a run resumed after a crash', () => {
+  it("asks CodeBuild for the build its interrupted attempt started: same token, same build, no second one", async () => {
+    const { repo, head, server, executor } = await setup();
+    const version = (await runBuild({ root: repo.dir, apps: ['web'], executor: 'codebuild', executorInstance: executor, trigger: 'test', signal: new AbortController().signal, allowLocalStore: true, dryRun: true })).plan[0]!.version;
+    // The crashed process: it started attempt 2 of run R's web build, stored that, and died (as markInterrupted leaves it).
+    const runId = '20260101-000000-dead';
+    const client = new CodeBuildClient({ endpoint: server.url, region: 'eu-west-1', credentials: { accessKeyId: 't', secretAccessKey: 't' } });
+    cleanups.push(() => client.destroy());
+    const crashed = await createCodeBuildExecutor({ project: 'tessera', codebuild: client, poll: { minMs: 20, maxMs: 100 } });
+    const env = { TESSERA_APP: 'web', TESSERA_VERSION: version, TESSERA_RUN_ID: runId, TESSERA_STORE: join(repo.dir, '.tessera/store') };
+    void crashed.run({ runId, app: 'web', version, sourceVersion: head, computeType: 'small', env, timeoutMs: 60 * 60_000, attempt: 2 }, { phase() {}, log() {}, started() {}, retried() {} }, new AbortController().signal);
+    while (server.builds.size === 0) await new Promise((r) => setTimeout(r, 10));
+    await crashed.close();
+    const [started] = wire(server);
+    const runs = createRunsStore(join(repo.dir, '.tessera/tessera.db'));
+    const at = new Date().toISOString();
+    runs.saveRun({
+      id: runId, trigger: 'webhook:push', base: null, head, status: 'STOPPED', start: at, end: at,
+      jobs: [{ app: 'web', version, executor: 'codebuild', status: 'STOPPED', buildId: started!.id, computeType: 'small', retries: 1, attempt: 2, estimatedCost: null, expectedMs: null, logFile: null, error: 'Interrupted', phases: [{ type: 'QUEUED', status: 'STOPPED', start: at, end: at, attempt: 2 }] }],
+    });
+    runs.close();
+
+    const result = await runBuild({ root: repo.dir, apps: ['web'], executor: 'codebuild', executorInstance: executor, trigger: 'webhook:push', signal: new AbortController().signal, allowLocalStore: true, resumeRunId: runId });
+    expect(result.run.id).toBe(runId);
+    expect(result.run.jobs[0]).toMatchObject({ status: 'SUCCEEDED', attempt: 2, retries: 1, buildId: started!.id });
+    expect(server.stats.calls.StartBuild).toBe(2);
+    expect(server.builds.size).toBe(1);
+    // A run that was not interrupted is not taken over: a new run, attempt 1, a new build.
+    const fresh = await runBuild({ root: repo.dir, apps: ['web'], executor: 'codebuild', executorInstance: executor, trigger: 'test', signal: new AbortController().signal, allowLocalStore: true, resumeRunId: runId });
+    expect(fresh.run.id).not.toBe(runId);
+    expect(fresh.run.jobs[0]).toMatchObject({ status: 'SUCCEEDED' });
+    expect(fresh.run.jobs[0]!.attempt ?? 1).toBe(1);
+    expect(server.builds.size).toBe(2);
+  });
+});
+
 describe("CodeBuild's queue", () => {
   it('over the concurrent-build limit the second build waits in QUEUED, then runs: no StartBuild refused', async () => {
     const { head, server, executor } = await setup({ accountConcurrencyLimit: 1, timeScale: 0.001 });

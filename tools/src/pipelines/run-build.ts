@@ -5,7 +5,7 @@ import { type AffectedReport, readAffected } from '../affected/read-affected.js'
 import { formatLogLine } from '../records/log-line.js';
 import { readHeadLockfile } from '../workspace/read-lockfile.js';
 import { readBuildspec } from '../buildspec/read-buildspec.js';
-import { TesseraError, type Warning } from '../errors/tessera-error.js';
+import { isTesseraError, TesseraError, type Warning } from '../errors/tessera-error.js';
 import type { Executor, JobSpec } from '../executors/executor.js';
 import { openExecutor } from '../executors/open-executor.js';
 import { readCommitId, readRepositoryRoot } from '../git/read-repository.js';
@@ -16,7 +16,7 @@ import { estimateCost } from '../runs/estimate-cost.js';
 import { createLiveReport, type LiveReport } from '../report/live-report.js';
 import { createReportWriter, resolveReportFile } from '../report/write-report.js';
 import type { ExecutorName, JobRecord, LogLine, RunRecord } from '../records/run-record.js';
-import { createRunsStore } from '../runs/runs-store.js';
+import { createRunsStore, type RunsStore } from '../runs/runs-store.js';
 import type { ResolvedConfig } from '../workspace/config.js';
 import { readConfig } from '../workspace/read-workspace.js';
 import { openStore, parseStoreUrl, resolveStoreUrl } from '../store/open-store.js';
@@ -56,6 +56,14 @@ export interface RunBuildOptions {
   allowLocalStore?: boolean;
   /** An executor to use instead of creating one (tests). */
   executorInstance?: Executor;
+  /**
+   * Resume this run, when it was interrupted (a crash left it STOPPED): the run keeps its id,
+   * and each job of the same version that had not finished goes on with its stored attempt and
+   * phases, so CodeBuild's idempotency token asks for the build that attempt started (within
+   * CodeBuild's five minutes) rather than a second one. Any other run id starts a new run.
+   * The webhook service passes the run of a delivery's interrupted attempt.
+   */
+  resumeRunId?: string;
   /** The runs database to record into (the webhook service shares one across its clone). @default <root>/<cacheDir>/tessera.db */
   runsDbPath?: string;
   /**
@@ -95,6 +103,17 @@ async function readPublished(root: string, config: ResolvedConfig, jobs: readonl
     return await Promise.all(jobs.map(async (job) => (await readStoredManifest(store, job.app, job.version)) !== null));
   } finally {
     await store.close();
+  }
+}
+
+/** The run to resume: `id` as stored, when a crash left it STOPPED (see `RunBuildOptions.resumeRunId`); else null. */
+function readInterruptedRun(store: RunsStore, id: string): RunRecord | null {
+  try {
+    const run = store.readRun(id);
+    return run.id === id && run.status === 'STOPPED' ? run : null;
+  } catch (error) {
+    if (isTesseraError(error) && error.code === 'TESSERA_RUN_NOT_FOUND') return null;
+    throw error;
   }
 }
 
@@ -151,7 +170,8 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
   const store = createRunsStore(options.runsDbPath ?? join(cacheDir, 'tessera.db'));
   try {
     store.markInterrupted();
-    const runId = createRunId();
+    const resumed = options.resumeRunId ? readInterruptedRun(store, options.resumeRunId) : null;
+    const runId = resumed?.id ?? createRunId();
     const plan = planBuilds({
       runId, apps: selected, graph, lockfile: await readHeadLockfile(root, options.uncommitted ? null : sourceVersion, config.cacheDir), buildConfig, config, sourceVersion,
       history: store.readExpectedDurations(selected),
@@ -160,7 +180,7 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
     const topReasons = new Map(affected?.apps.map((a) => [a.name, a.reasons[0]?.detail ?? 'affected']));
     const reasonFor = (app: string) => topReasons.get(app) ?? (options.apps?.length ? 'named on the command line' : 'every app (no --affected, no names)');
     const run: RunRecord = {
-      id: runId, trigger: options.trigger, base: affected?.base ?? null, head: affected?.head ?? sourceVersion, status: 'IN_PROGRESS', start: new Date().toISOString(), end: null,
+      id: runId, trigger: options.trigger, base: affected?.base ?? null, head: affected?.head ?? sourceVersion, status: 'IN_PROGRESS', start: resumed?.start ?? new Date().toISOString(), end: null,
       jobs: plan.map((job): JobRecord => ({
         app: job.app, version: job.version, executor: options.executor, status: 'QUEUED', buildId: null, computeType: job.computeType, retries: 0, estimatedCost: null,
         expectedMs: job.expectedMs, phases: [], logFile: relative(root, join(logDir, `${job.app}.log`)), error: null, reason: reasonFor(job.app),
@@ -170,6 +190,11 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
     // CACHED with the version it reuses.
     const published = await readPublished(root, config, run.jobs, options);
     run.jobs.forEach((job, i) => published[i] && Object.assign(job, { status: 'CACHED', logFile: null }));
+    // A resumed job that still has to build goes on where the interrupted one stopped.
+    for (const job of run.jobs) {
+      const earlier = resumed?.jobs.find((j) => j.app === job.app && j.version === job.version && (j.status === 'STOPPED' || j.status === 'QUEUED' || j.status === 'IN_PROGRESS'));
+      if (job.status === 'QUEUED' && earlier) Object.assign(job, { attempt: earlier.attempt ?? 1, retries: earlier.retries, phases: earlier.phases });
+    }
     const reportFile = options.dryRun || options.report === false ? null : resolveReportFile(root, config.cacheDir, runId);
     options.onPlan?.(plan, run, affected, reportFile);
     if (options.dryRun) return { run, plan, affected, warnings, report: null };
