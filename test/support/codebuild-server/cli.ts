@@ -68,6 +68,8 @@ async function main(argv: string[]) {
       'export AWS_ACCESS_KEY_ID=test',
       'export AWS_SECRET_ACCESS_KEY=test',
       'export AWS_REGION=us-east-1',
+      // Its builds run on this machine, so they can publish to the workspace's directory store.
+      'export TESSERA_ALLOW_LOCAL_STORE_WITH_CODEBUILD=1',
     ].join('\n'),
   );
   const project = projects[0]!.name;
