@@ -90,13 +90,18 @@ describe('the CodeBuild executor publishes the same way', () => {
     const codebuild = new CodeBuildClient(config);
     const logs = new CloudWatchLogsClient(config);
     const executor = await createCodeBuildExecutor({ project: 'tessera', codebuild, logs, poll: { minMs: 20, maxMs: 200 } });
+    // The test server builds on this machine, so the directory store is where its builds publish too.
+    const local = { allowLocalStore: true };
     try {
-      const first = await runBuild({ root: repo.dir, apps: ['checkout'], executor: 'codebuild', executorInstance: executor, trigger: 'test', signal: new AbortController().signal });
+      // Without the override, a directory store is refused before anything is built.
+      await expect(runBuild({ root: repo.dir, apps: ['checkout'], executor: 'codebuild', executorInstance: executor, trigger: 'test', signal: new AbortController().signal, env: {} })).rejects.toMatchObject({ code: 'TESSERA_CODEBUILD_LOCAL_STORE' });
+      expect(server.stats.calls.StartBuild ?? 0).toBe(0);
+      const first = await runBuild({ root: repo.dir, apps: ['checkout'], executor: 'codebuild', executorInstance: executor, trigger: 'test', signal: new AbortController().signal, ...local });
       const job = first.run.jobs[0]!;
       expect(job.status, job.logFile ? repo.read(job.logFile).slice(-3000) : '').toBe('SUCCEEDED');
       const manifest = JSON.parse(repo.read(`.tessera/store/apps/checkout/${job.version}/manifest.json`));
       expect(manifest.buildId).toBe(job.buildId); // CodeBuild's own build id, as CODEBUILD_BUILD_ID
-      const second = await runBuild({ root: repo.dir, apps: ['checkout'], executor: 'codebuild', executorInstance: executor, trigger: 'test', signal: new AbortController().signal });
+      const second = await runBuild({ root: repo.dir, apps: ['checkout'], executor: 'codebuild', executorInstance: executor, trigger: 'test', signal: new AbortController().signal, ...local });
       expect(second.run.jobs[0]).toMatchObject({ status: 'CACHED', version: job.version });
     } finally {
       await executor.close();

@@ -143,7 +143,7 @@ describe('CodeBuild test server through the real AWS SDK', () => {
   });
 
   it('surfaces errors as the SDK exception classes', async () => {
-    const { codebuild, logs, server } = await setup({ accountConcurrencyLimit: 1, provisioningDelayMs: 60_000 });
+    const { codebuild, logs, server } = await setup({ accountConcurrencyLimit: 1, queueLimit: 1, provisioningDelayMs: 60_000 });
     const error = (promise: Promise<unknown>) => promise.then(() => null, (e: Error & { $metadata?: { httpStatusCode?: number } }) => ({ name: e.name, message: e.message, status: e.$metadata?.httpStatusCode }));
 
     expect(await error(codebuild.send(new StartBuildCommand({ projectName: 'nope' })))).toEqual({ name: 'ResourceNotFoundException', message: 'Project cannot be found: arn:aws:codebuild:us-east-1:123456789012:project/nope', status: 400 });
@@ -153,10 +153,18 @@ describe('CodeBuild test server through the real AWS SDK', () => {
     expect(server.stats.batchGetBuildsIds).toEqual([101, 100]);
     expect(await error(logs.send(new GetLogEventsCommand({ logGroupName: '/aws/codebuild/tessera-sample', logStreamName: 'nope' })))).toMatchObject({ name: 'ResourceNotFoundException', message: 'The specified log stream does not exist.' });
 
-    // The first build sits in PROVISIONING; the account allows one at a time.
+    // The first build sits in PROVISIONING; the account runs one at a time and queues one more.
     const first = await codebuild.send(new StartBuildCommand({ projectName: 'tessera-sample' }));
-    expect(await error(codebuild.send(new StartBuildCommand({ projectName: 'tessera-sample' })))).toMatchObject({ name: 'AccountLimitExceededException', message: 'Cannot have more than 1 active builds for the account' });
+    const queued = await codebuild.send(new StartBuildCommand({ projectName: 'tessera-sample' }));
+    expect(queued.build?.buildStatus).toBe('IN_PROGRESS');
+    expect(await error(codebuild.send(new StartBuildCommand({ projectName: 'tessera-sample' })))).toMatchObject({ name: 'AccountLimitExceededException', message: 'Cannot have more than 1 queued builds for the account' });
     expect(server.stats.accountLimitRejections).toBe(1);
+    // Stopped while waiting: STOPPED in QUEUED, and it never took a slot.
+    await codebuild.send(new StopBuildCommand({ id: queued.build!.id! }));
+    const stoppedInQueue = await waitForBuild(codebuild, queued.build!.id!);
+    expect(stoppedInQueue.buildStatus).toBe('STOPPED');
+    expect(stoppedInQueue.phases!.find((p) => p.phaseType === 'QUEUED')!.phaseStatus).toBe('STOPPED');
+    expect(stoppedInQueue.phases!.some((p) => p.phaseType === 'PROVISIONING')).toBe(false);
     await codebuild.send(new StopBuildCommand({ id: first.build!.id! }));
     const stopped = await waitForBuild(codebuild, first.build!.id!);
     expect(stopped.buildStatus).toBe('STOPPED');
@@ -166,8 +174,44 @@ describe('CodeBuild test server through the real AWS SDK', () => {
     await expect(codebuild.send(new StartBuildCommand({ projectName: 'nope' }))).rejects.toBeInstanceOf(ResourceNotFoundException);
     await expect(codebuild.send(new BatchGetBuildsCommand({ ids }))).rejects.toBeInstanceOf(InvalidInputException);
     const blocker = await codebuild.send(new StartBuildCommand({ projectName: 'tessera-sample' }));
+    const waiter = await codebuild.send(new StartBuildCommand({ projectName: 'tessera-sample' }));
     await expect(codebuild.send(new StartBuildCommand({ projectName: 'tessera-sample' }))).rejects.toBeInstanceOf(AccountLimitExceededException);
+    await codebuild.send(new StopBuildCommand({ id: waiter.build!.id! }));
     await codebuild.send(new StopBuildCommand({ id: blocker.build!.id! }));
+  });
+
+  it('over the concurrent-build limit builds wait in QUEUED, then run in turn as slots free up', async () => {
+    const { codebuild, server } = await setup({ accountConcurrencyLimit: 1, timeScale: 0.001 });
+    const start = () => codebuild.send(new StartBuildCommand({ projectName: 'tessera-sample', environmentVariablesOverride: [{ name: 'TESSERA_SIMULATE_SECONDS', value: '200' }] }));
+    const [a, b, c] = [(await start()).build!, (await start()).build!, (await start()).build!];
+    // b waits while a runs: its QUEUED phase is open, with no status yet.
+    const { builds } = await codebuild.send(new BatchGetBuildsCommand({ ids: [b.id!] }));
+    expect(builds![0]!.phases!.map((p) => [p.phaseType, p.phaseStatus])).toEqual([['SUBMITTED', 'SUCCEEDED'], ['QUEUED', undefined]]);
+    const done = await Promise.all([a, b, c].map((x) => waitForBuild(codebuild, x.id!)));
+    expect(done.map((x) => x.buildStatus)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    expect(server.stats).toMatchObject({ maxConcurrentBuilds: 1, maxQueuedBuilds: 2, accountLimitRejections: 0 });
+    // Each left the queue only once the one before it had completed.
+    const phase = (x: Build, type: string) => x.phases!.find((p) => p.phaseType === type)!;
+    expect(phase(done[1]!, 'QUEUED').endTime!.getTime()).toBeGreaterThanOrEqual(done[0]!.endTime!.getTime());
+    expect(phase(done[2]!, 'QUEUED').endTime!.getTime()).toBeGreaterThanOrEqual(done[1]!.endTime!.getTime());
+    expect(phase(done[1]!, 'QUEUED').phaseStatus).toBe('SUCCEEDED');
+  });
+
+  it('validates queuedTimeoutInMinutesOverride as the API does (5 to 480), and keeps it on the build', async () => {
+    const { codebuild } = await setup();
+    await expect(codebuild.send(new StartBuildCommand({ projectName: 'tessera-sample', queuedTimeoutInMinutesOverride: 481 }))).rejects.toMatchObject({ name: 'InvalidInputException', message: expect.stringContaining("'queuedTimeoutInMinutesOverride'") });
+    await expect(codebuild.send(new StartBuildCommand({ projectName: 'tessera-sample', timeoutInMinutesOverride: 2161 }))).rejects.toMatchObject({ name: 'InvalidInputException' });
+    const { build } = await codebuild.send(new StartBuildCommand({ projectName: 'tessera-sample', queuedTimeoutInMinutesOverride: 5 }));
+    expect(build!.queuedTimeoutInMinutes).toBe(5);
+    await waitForBuild(codebuild, build!.id!);
+  });
+
+  it('a lost build is listed under buildsNotFound', async () => {
+    const { codebuild, server } = await setup({ loseBuild: () => true });
+    const { build } = await codebuild.send(new StartBuildCommand({ projectName: 'tessera-sample' }));
+    expect(build!.id).toMatch(/^tessera-sample:/);
+    expect(await codebuild.send(new BatchGetBuildsCommand({ ids: [build!.id!] }))).toMatchObject({ builds: [], buildsNotFound: [build!.id] });
+    await server.builds.get(build!.id!)!.done;
   });
 
   it('throttleRate 1 answers every request with ThrottlingException', async () => {

@@ -21,7 +21,7 @@ afterEach(async () => {
 /** A sleep only this test process starts, so the leftover check cannot see anyone else's. */
 const SLEEP = `sleep 1000.${process.pid}`;
 
-/** A repo whose buildspec fails for app "broken", hangs when HANG=1, and otherwise says hello. */
+/** A repo whose buildspec fails for app "broken", hangs when TESSERA_TEST_HANG=1 (CodeBuild builds get TESSERA_* variables only), and otherwise says hello. */
 function createRepo(): { repo: TestRepo; head: string } {
   const repo = createEmptyRepo();
   repo.write(
@@ -35,7 +35,7 @@ function createRepo(): { repo: TestRepo; head: string } {
       '  build:',
       '    commands:',
       '      - test "$TESSERA_APP" != broken || { echo "broken on purpose"; exit 3; }',
-      `      - test "$HANG" != 1 || { echo hanging; ${SLEEP}; }`,
+      `      - test "$TESSERA_TEST_HANG" != 1 || { echo hanging; ${SLEEP}; }`,
       '      - echo "hello $TESSERA_APP $TESSERA_VERSION"',
       '  post_build:',
       '    commands:',
@@ -112,7 +112,7 @@ describe.each(FACTORIES)('the %s executor', (name, create) => {
   it('stops a running build on abort: STOPPED, and no process left behind', async () => {
     const { repo, head } = createRepo();
     const executor = await create(repo);
-    const { run, specs } = createRun(head, ['slow'], { HANG: '1' });
+    const { run, specs } = createRun(head, ['slow'], { TESSERA_TEST_HANG: '1' });
     const controller = new AbortController();
     const done = runFanout({ run, specs, executor, concurrency: 1, signal: controller.signal, onEvent: (_r, e) => e.type === 'phase' && e.phase === 'BUILD' && e.status === 'IN_PROGRESS' && setTimeout(() => controller.abort(), 200) });
     await done;
@@ -124,10 +124,11 @@ describe.each(FACTORIES)('the %s executor', (name, create) => {
 });
 
 describe('the codebuild executor under AWS limits', () => {
-  it('throttling and the account concurrency limit lead to success after counted retries', async () => {
+  it('throttling and a full build queue lead to success after counted retries', async () => {
     const { repo, head } = createRepo();
     const [, create] = FACTORIES[1]!;
-    const executor = await create(repo, { throttleRate: 0.3, accountConcurrencyLimit: 1, seed: 7 });
+    // One build runs, one waits in CodeBuild's queue, the others are refused until there is room.
+    const executor = await create(repo, { throttleRate: 0.3, accountConcurrencyLimit: 1, queueLimit: 1, seed: 7 });
     const { run, specs } = createRun(head, ['a', 'b', 'c', 'd']);
     await runFanout({ run, specs, executor, concurrency: 4 });
     expect(run.jobs.map((j) => j.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
@@ -153,8 +154,16 @@ describe('the codebuild executor under AWS limits', () => {
     void head;
     const server = await startCodeBuildServer({ projects: [{ name: 'tessera', sourceDir: repo.dir }] });
     cleanups.push(() => server.close());
-    const env = { ...process.env, AWS_ENDPOINT_URL_CODEBUILD: server.url, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: server.url, AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true', CI: '1' };
+    const env: Record<string, string | undefined> = { ...process.env, AWS_ENDPOINT_URL_CODEBUILD: server.url, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: server.url, AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true', CI: '1' };
     const bin = join(REPO_ROOT, 'tools/bin/tessera.js');
+    // The default store is a directory: refused, since on AWS the builds could not publish to it.
+    delete env.TESSERA_ALLOW_LOCAL_STORE_WITH_CODEBUILD;
+    const refused = await promisify(execFile)(process.execPath, [bin, 'build', '--executor', 'codebuild'], { cwd: repo.dir, env: { ...env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' } }).catch((e) => e);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/TESSERA_CODEBUILD_LOCAL_STORE.*directory store .*\.tessera\/store[^]*hint.*s3:\/\/bucket/);
+    expect(server.stats.calls.StartBuild ?? 0).toBe(0);
+    // The test server builds on this machine, where the directory is: the override lets it through.
+    Object.assign(env, { TESSERA_ALLOW_LOCAL_STORE_WITH_CODEBUILD: '1' });
     const { stdout } = await promisify(execFile)(process.execPath, [bin, 'build', '--executor', 'codebuild', '--json'], { cwd: repo.dir, env: { ...env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' } });
     const doc = JSON.parse(stdout);
     expect(doc.status).toBe('SUCCEEDED');

@@ -246,6 +246,22 @@ describe('readBuildHistory', () => {
   });
 });
 
+describe("a job's build attempts", () => {
+  it('round-trip: the job keeps the attempt it reached and each phase its attempt; the first attempt stays absent', () => {
+    const s = store(dbPath());
+    const phases: PhaseRecord[] = [
+      { type: 'PROVISIONING', status: 'FAULT', start: at(0), end: at(3) },
+      { type: 'COMPLETED', status: 'FAULT', start: at(3), end: at(3), message: 'build x ended FAULT; attempt 2 starts a new build' },
+      { type: 'QUEUED', status: 'SUCCEEDED', start: at(4), end: at(6), attempt: 2 },
+      { type: 'BUILD', status: 'IN_PROGRESS', start: at(6), end: null, attempt: 2 },
+    ];
+    const record = run('r', 0, [job('a', { attempt: 2, retries: 1, phases }), job('b')]);
+    s.saveRun(record);
+    expect(s.readRun('r')).toStrictEqual(record);
+    expect('attempt' in s.readRun('r').jobs[1]!).toBe(false);
+  });
+});
+
 describe("a job's reason", () => {
   it('round-trips, and stays absent when there is none', () => {
     const s = store(dbPath());

@@ -4,7 +4,7 @@
  * until Ctrl-C.
  *
  *   npx tsx test/support/codebuild-server/cli.ts [--port 4599] [--project tessera=.]
- *     [--throttle-rate 0.1] [--account-limit 4] [--fault-rate 0] [--provisioning-delay-ms 500]
+ *     [--throttle-rate 0.1] [--account-limit 4] [--queue-limit 20] [--fault-rate 0] [--provisioning-delay-ms 500]
  *     [--time-scale 1] [--seed 1]
  */
 import { existsSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startCodeBuildServer, type ServerProject } from './server.js';
 
-const USAGE = `usage: tsx test/support/codebuild-server/cli.ts [--port N] [--project NAME=DIR]... [--throttle-rate R] [--account-limit N] [--fault-rate R] [--provisioning-delay-ms MS] [--time-scale X] [--seed N]`;
+const USAGE = `usage: tsx test/support/codebuild-server/cli.ts [--port N] [--project NAME=DIR]... [--throttle-rate R] [--account-limit N] [--queue-limit N] [--fault-rate R] [--provisioning-delay-ms MS] [--time-scale X] [--seed N]`;
 
 /** Parses the flags, starts the server and prints how to use it; null after --help. */
 async function main(argv: string[]) {
@@ -23,6 +23,7 @@ async function main(argv: string[]) {
       project: { type: 'string', multiple: true },
       'throttle-rate': { type: 'string' },
       'account-limit': { type: 'string' },
+      'queue-limit': { type: 'string' },
       'fault-rate': { type: 'string' },
       'provisioning-delay-ms': { type: 'string' },
       'time-scale': { type: 'string' },
@@ -52,6 +53,7 @@ async function main(argv: string[]) {
     port: number('port', values.port),
     throttleRate: number('throttle-rate', values['throttle-rate']),
     accountConcurrencyLimit: number('account-limit', values['account-limit']),
+    queueLimit: number('queue-limit', values['queue-limit']),
     faultRate: number('fault-rate', values['fault-rate']),
     provisioningDelayMs: number('provisioning-delay-ms', values['provisioning-delay-ms']),
     timeScale: number('time-scale', values['time-scale']),
@@ -66,6 +68,8 @@ async function main(argv: string[]) {
       'export AWS_ACCESS_KEY_ID=test',
       'export AWS_SECRET_ACCESS_KEY=test',
       'export AWS_REGION=us-east-1',
+      // Its builds run on this machine, so they can publish to the workspace's directory store.
+      'export TESSERA_ALLOW_LOCAL_STORE_WITH_CODEBUILD=1',
     ].join('\n'),
   );
   const project = projects[0]!.name;

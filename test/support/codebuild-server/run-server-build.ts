@@ -60,6 +60,11 @@ export interface BuildContext {
   /** Decided up front from the seeded random source: this build ends FAULT. */
   fault: boolean;
   signal: AbortSignal;
+  /**
+   * Settles when the build leaves QUEUED: true with a build slot (the account's concurrent
+   * builds), false when its queued timeout passed or it was stopped while waiting.
+   */
+  admission: Promise<boolean>;
   log(text: string): void;
   /** Serialises git worktree operations on one repository (git locks its admin files). */
   gitLock<T>(work: () => Promise<T>): Promise<T>;
@@ -119,7 +124,14 @@ export async function runServerBuild(ctx: BuildContext): Promise<void> {
 
   try {
     await step('SUBMITTED', async () => {});
-    await step('QUEUED', async () => {});
+    begin('QUEUED');
+    if (!(await ctx.admission)) {
+      if (signal.aborted) throw new Stopped();
+      finish('QUEUED', 'TIMED_OUT', `BUILD_TIMED_OUT: Build has timed out in the queue after ${build.queuedTimeoutInMinutes} minutes`);
+      status = 'TIMED_OUT';
+      return;
+    }
+    finish('QUEUED', 'SUCCEEDED');
     begin('PROVISIONING');
     system('Waiting for agent ping');
     await pause(ctx.provisioningDelayMs, signal);

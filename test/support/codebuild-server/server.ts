@@ -32,10 +32,27 @@ export interface CodeBuildServerOptions {
   port?: number;
   /** Share of requests (0..1) answered with ThrottlingException. @default 0 */
   throttleRate?: number;
-  /** StartBuild beyond this many IN_PROGRESS builds → AccountLimitExceededException. @default Infinity */
+  /**
+   * Builds that run at once (provisioned, past QUEUED). As on CodeBuild, a build started
+   * beyond it waits in its QUEUED phase until one finishes, or until its queued timeout
+   * (`queuedTimeoutInMinutesOverride`, else 480 minutes) ends it TIMED_OUT. @default Infinity
+   */
   accountConcurrencyLimit?: number;
+  /**
+   * Builds that may wait in QUEUED at once; StartBuild beyond it is refused with
+   * AccountLimitExceededException. @default 5 × accountConcurrencyLimit (CodeBuild's queue quota)
+   */
+  queueLimit?: number;
+  /**
+   * Builds for which this returns true are lost as soon as StartBuild answered: BatchGetBuilds
+   * lists their ids under `buildsNotFound`, as for a build deleted meanwhile or asked of another
+   * account or region. They still run, and `close()` still stops them. @default none
+   */
+  loseBuild?: (build: WireBuild) => boolean;
   /** Share of builds (0..1) that end FAULT in PROVISIONING. @default 0 */
   faultRate?: number;
+  /** Decides which builds end FAULT in PROVISIONING instead of `faultRate` (e.g. only the first). */
+  faultBuild?: (build: WireBuild) => boolean;
   /** Time spent in PROVISIONING. @default 0 */
   provisioningDelayMs?: number;
   /** Multiplies simulated durations (TESSERA_SIMULATE_SECONDS builds), e.g. 0.01 for benchmarks. @default 1 */
@@ -48,11 +65,14 @@ export interface CodeBuildServerOptions {
 export interface CodeBuildServerStats {
   /** Requests received per operation (`StartBuild`, `GetLogEvents`, ...), throttled ones included. */
   calls: Record<string, number>;
-  /** The most builds ever IN_PROGRESS at once. */
+  /** The most builds ever running at once (past QUEUED). */
   maxConcurrentBuilds: number;
+  /** The most builds ever waiting in QUEUED at once. */
+  maxQueuedBuilds: number;
   /** How many ids each BatchGetBuilds call asked for (throttled calls are not listed). */
   batchGetBuildsIds: number[];
   throttled: number;
+  /** StartBuild calls refused because the queue was full. */
   accountLimitRejections: number;
   buildsStarted: number;
 }
@@ -71,7 +91,7 @@ export interface CodeBuildServer {
   url: string;
   port: number;
   stats: CodeBuildServerStats;
-  /** Every build by id. */
+  /** Every build by id (lost ones included). */
   builds: Map<string, ServerBuild>;
   /** Stops running builds (no process is left), then closes the socket and deletes the logs. */
   close(): Promise<void>;
@@ -80,6 +100,8 @@ export interface CodeBuildServer {
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
 const IDEMPOTENCY_MS = 5 * 60_000;
+/** CodeBuild's default queued timeout, and the range of its override. */
+const QUEUED_TIMEOUT_MINUTES = 480;
 const COMPUTE_TYPES = new Set(['BUILD_GENERAL1_SMALL', 'BUILD_GENERAL1_MEDIUM', 'BUILD_GENERAL1_LARGE', 'BUILD_GENERAL1_XLARGE', 'BUILD_GENERAL1_2XLARGE']);
 const projectArn = (name: string) => `arn:aws:codebuild:${REGION}:${ACCOUNT}:project/${name}`;
 
@@ -112,8 +134,10 @@ export async function startCodeBuildServer(options: CodeBuildServerOptions): Pro
   const buildNumbers = new Map<string, number>();
   const idempotency = new Map<string, { params: string; id: string; at: number }>();
   const gitLocks = new Map<string, Promise<unknown>>();
-  const stats: CodeBuildServerStats = { calls: {}, maxConcurrentBuilds: 0, batchGetBuildsIds: [], throttled: 0, accountLimitRejections: 0, buildsStarted: 0 };
-  const inProgress = () => [...builds.values()].filter((b) => b.build.buildStatus === 'IN_PROGRESS').length;
+  const lost = new Set<string>();
+  const stats: CodeBuildServerStats = { calls: {}, maxConcurrentBuilds: 0, maxQueuedBuilds: 0, batchGetBuildsIds: [], throttled: 0, accountLimitRejections: 0, buildsStarted: 0 };
+  const slots = createSlots(options.accountConcurrencyLimit ?? Infinity);
+  const queueLimit = options.queueLimit ?? 5 * (options.accountConcurrencyLimit ?? Infinity);
 
   const gitLock = <T>(dir: string, work: () => Promise<T>): Promise<T> => {
     const next = (gitLocks.get(dir) ?? Promise.resolve()).then(work, work);
@@ -121,7 +145,10 @@ export async function startCodeBuildServer(options: CodeBuildServerOptions): Pro
     return next;
   };
 
-  const findBuild = (id: string) => builds.get(id.replace(/^arn:aws:codebuild:[^:]*:\d+:build\//, ''));
+  const findBuild = (id: string) => {
+    const key = id.replace(/^arn:aws:codebuild:[^:]*:\d+:build\//, '');
+    return lost.has(key) ? undefined : builds.get(key);
+  };
 
   const operations: Record<string, (input: Record<string, any>) => unknown> = {
     'CodeBuild_20161006.StartBuild'(input) {
@@ -140,19 +167,23 @@ export async function startCodeBuildServer(options: CodeBuildServerOptions): Pro
       if (!Number.isInteger(timeout) || timeout < 5 || timeout > 2160) {
         throw new AwsError('InvalidInputException', `1 validation error detected: Value '${timeout}' at 'timeoutInMinutesOverride' failed to satisfy constraint: Member must have value between 5 and 2160`);
       }
+      const queuedTimeout = (input.queuedTimeoutInMinutesOverride as number | undefined) ?? QUEUED_TIMEOUT_MINUTES;
+      if (!Number.isInteger(queuedTimeout) || queuedTimeout < 5 || queuedTimeout > QUEUED_TIMEOUT_MINUTES) {
+        throw new AwsError('InvalidInputException', `1 validation error detected: Value '${queuedTimeout}' at 'queuedTimeoutInMinutesOverride' failed to satisfy constraint: Member must have value between 5 and ${QUEUED_TIMEOUT_MINUTES}`);
+      }
       const token = input.idempotencyToken as string | undefined;
       if (token) {
         const params = JSON.stringify({ ...input, idempotencyToken: undefined });
         const previous = idempotency.get(token);
         if (previous && Date.now() - previous.at < IDEMPOTENCY_MS) {
           if (previous.params !== params) throw new AwsError('InvalidInputException', `Idempotency token ${token} was used with different parameters`);
-          return { build: findBuild(previous.id)!.build };
+          return { build: builds.get(previous.id)!.build };
         }
       }
-      const limit = options.accountConcurrencyLimit ?? Infinity;
-      if (inProgress() >= limit) {
+      // Over the concurrent-build limit CodeBuild queues the build; only a full queue refuses it.
+      if (!slots.free() && slots.waiting() >= queueLimit) {
         stats.accountLimitRejections++;
-        throw new AwsError('AccountLimitExceededException', `Cannot have more than ${limit} active builds for the account`);
+        throw new AwsError('AccountLimitExceededException', `Cannot have more than ${queueLimit} queued builds for the account`);
       }
       const uuid = randomUUID();
       const id = `${name}:${uuid}`;
@@ -177,12 +208,14 @@ export async function startCodeBuildServer(options: CodeBuildServerOptions): Pro
         },
         logs: { groupName: group, streamName: uuid, deepLink: `https://console.aws.amazon.com/cloudwatch/home?region=${REGION}#logEvent:group=${group};stream=${uuid}` },
         timeoutInMinutes: timeout,
-        queuedTimeoutInMinutes: 480,
+        queuedTimeoutInMinutes: queuedTimeout,
         buildComplete: false,
         initiator: 'tessera-test',
         exportedEnvironmentVariables: [],
       };
       const controller = new AbortController();
+      const admission = slots.admit(queuedTimeout * 60_000, controller.signal);
+      stats.maxQueuedBuilds = Math.max(stats.maxQueuedBuilds, slots.waiting());
       const done = runServerBuild({
         build,
         sourceDir: project.sourceDir,
@@ -192,15 +225,21 @@ export async function startCodeBuildServer(options: CodeBuildServerOptions): Pro
         workDir,
         provisioningDelayMs: options.provisioningDelayMs ?? 0,
         timeScale: options.timeScale ?? 1,
-        fault: random() < (options.faultRate ?? 0),
+        fault: options.faultBuild ? options.faultBuild(build) : random() < (options.faultRate ?? 0),
         signal: controller.signal,
+        admission: admission.then((granted) => {
+          stats.maxConcurrentBuilds = Math.max(stats.maxConcurrentBuilds, slots.running());
+          return granted;
+        }),
         log: (text) => logs.append(group, uuid, Date.now(), `${text}\n`),
         gitLock: (work) => gitLock(project.sourceDir, work),
       });
+      // The slot is held from admission until the build completed.
+      void done.then(() => admission.then((granted) => granted && slots.release()));
       builds.set(id, { build, controller, done });
       if (token) idempotency.set(token, { params: JSON.stringify({ ...input, idempotencyToken: undefined }), id, at: Date.now() });
       stats.buildsStarted++;
-      stats.maxConcurrentBuilds = Math.max(stats.maxConcurrentBuilds, inProgress());
+      if (options.loseBuild?.(build)) lost.add(id);
       return { build };
     },
 
@@ -311,6 +350,46 @@ export async function startCodeBuildServer(options: CodeBuildServerOptions): Pro
       });
       logs.close();
       rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The account's build slots: `admit` takes one at once when free, else queues for one (FIFO;
+ * CodeBuild does not promise an order) until one is released, the queued timeout passes
+ * (false) or the build is stopped (false).
+ */
+function createSlots(limit: number) {
+  let running = 0;
+  const queue: { grant: () => void }[] = [];
+  return {
+    free: () => running < limit,
+    running: () => running,
+    waiting: () => queue.length,
+    admit(timeoutMs: number, signal: AbortSignal): Promise<boolean> {
+      if (running < limit) {
+        running++;
+        return Promise.resolve(true);
+      }
+      return new Promise<boolean>((resolve) => {
+        const leave = (granted: boolean) => {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', onAbort);
+          const at = queue.indexOf(waiter);
+          if (at >= 0) queue.splice(at, 1);
+          resolve(granted);
+        };
+        const waiter = { grant: () => leave(true) };
+        const onAbort = () => leave(false);
+        const timer = setTimeout(() => leave(false), timeoutMs);
+        signal.addEventListener('abort', onAbort, { once: true });
+        queue.push(waiter);
+      });
+    },
+    release() {
+      const next = queue[0];
+      if (next) next.grant(); // the slot passes on: `running` stays
+      else running--;
     },
   };
 }

@@ -7,6 +7,7 @@ import { TERMINAL_JOB_STATUSES, type JobRecord, type RunRecord } from '../../../
 function createControlledExecutor() {
   const pending = new Map<string, (o: JobOutcome['status']) => void>();
   const started: string[] = [];
+  const specs: JobSpec[] = [];
   const stats = { inFlight: 0, maxInFlight: 0, attempts: new Map<string, number>() };
   let waiters: (() => void)[] = [];
   const executor: Executor = {
@@ -14,6 +15,7 @@ function createControlledExecutor() {
     defaultConcurrency: 2,
     run(job: JobSpec, events, signal) {
       started.push(job.app);
+      specs.push(job);
       stats.attempts.set(job.app, (stats.attempts.get(job.app) ?? 0) + 1);
       stats.inFlight++;
       stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
@@ -38,7 +40,7 @@ function createControlledExecutor() {
     while (started.length < n) await new Promise<void>((r) => waiters.push(r));
   };
   const finish = (app: string, status: JobOutcome['status'] = 'SUCCEEDED') => pending.get(app)!(status);
-  return { executor, started, stats, pending, whenStarted, finish };
+  return { executor, started, specs, stats, pending, whenStarted, finish };
 }
 
 function createRun(apps: string[]): { run: RunRecord; specs: Map<string, JobSpec> } {
@@ -114,8 +116,27 @@ describe('runFanout', () => {
     await x.whenStarted(2);
     x.finish('only', 'SUCCEEDED');
     await done;
-    expect(run.jobs[0]).toMatchObject({ status: 'SUCCEEDED', retries: 1 });
+    expect(run.jobs[0]).toMatchObject({ status: 'SUCCEEDED', retries: 1, attempt: 2 });
     expect(x.stats.attempts.get('only')).toBe(2);
+    // Each build is asked for as its own attempt (CodeBuild's idempotency token is keyed on it).
+    expect(x.specs.map((s) => s.attempt)).toEqual([1, 2]);
+    // Both attempts stay on the job, the second tagged, the first's end saying what became of it.
+    const phases = run.jobs[0]!.phases.map((p) => [p.type, p.status, p.attempt ?? 1]);
+    expect(phases).toEqual([['SUBMITTED', 'SUCCEEDED', 1], ['QUEUED', 'SUCCEEDED', 1], ['BUILD', 'FAILED', 1], ['COMPLETED', 'FAULT', 1], ['BUILD', 'SUCCEEDED', 2], ['COMPLETED', 'SUCCEEDED', 2]]);
+    expect(run.jobs[0]!.phases[3]!.message).toMatch(/^build test:only ended FAULT; attempt 2 starts a new build$/);
+  });
+
+  it('a resumed job goes on from its stored attempt, and its earlier attempts count against the retries', async () => {
+    const x = createControlledExecutor();
+    const { run, specs } = createRun(['only']);
+    run.jobs[0]!.attempt = 2;
+    const done = runFanout({ run, specs, executor: x.executor, concurrency: 1, retryDelayMs: 1, maxFaultRetries: 1 });
+    await x.whenStarted(1);
+    x.finish('only', 'FAULT');
+    await done;
+    expect(x.specs.map((s) => s.attempt)).toEqual([2]);
+    expect(run.jobs[0]).toMatchObject({ status: 'FAULT', attempt: 2, retries: 0 });
+    expect(run.jobs[0]!.phases.every((p) => p.attempt === 2)).toBe(true);
   });
 
   it('rejects a concurrency that is not a whole number of at least 1, quoting it', async () => {

@@ -27,6 +27,21 @@ describe('computeRunCost', () => {
     expect(cost).toMatchObject({ buildMs: 122_000, billedMinutes: 4, total: 0.035, unpriced: [], ranOn: 'codebuild' });
   });
 
+  it('bills a FAULT retry as two builds: the queue between them is free, each rounds up on its own', () => {
+    const iso = (s: number) => new Date(T0 + s * 1000).toISOString();
+    const r = run([{ app: 'a', status: 'SUCCEEDED' }]);
+    r.jobs[0]!.phases = [
+      { type: 'QUEUED', status: 'SUCCEEDED', start: iso(0), end: iso(1) },
+      { type: 'PROVISIONING', status: 'FAULT', start: iso(1), end: iso(11) }, // 10 s: 1 minute
+      { type: 'COMPLETED', status: 'FAULT', start: iso(11), end: iso(11) },
+      { type: 'QUEUED', status: 'SUCCEEDED', start: iso(12), end: iso(600), attempt: 2 }, // ten minutes waiting: free
+      { type: 'PROVISIONING', status: 'SUCCEEDED', start: iso(600), end: iso(610), attempt: 2 },
+      { type: 'BUILD', status: 'SUCCEEDED', start: iso(610), end: iso(670), attempt: 2 }, // 70 s: 2 minutes
+      { type: 'COMPLETED', status: 'SUCCEEDED', start: iso(670), end: iso(670), attempt: 2 },
+    ];
+    expect(computeRunCost(r, CODEBUILD_PRICE_PER_MINUTE, T0)).toMatchObject({ buildMs: 80_000, billedMinutes: 3, total: 0.015 });
+  });
+
   it('uses the prices it is given (the config overrides), and lists compute types without a price', () => {
     const cost = computeRunCost(run([{ app: 'a', status: 'SUCCEEDED', phases: [['BUILD', 120]] }, { app: 'b', status: 'SUCCEEDED', computeType: 'gpu', phases: [['BUILD', 30]] }]), { small: 0.01 }, T0);
     expect(cost.rows.map((r) => [r.computeType, r.cost])).toEqual([['small', 0.02], ['gpu', null]]);

@@ -91,6 +91,28 @@ describe('the critical path', () => {
     expect(apps(r, t.critical.chain)).toEqual(chain);
   });
 
+  it('a FAULT retry: the job left the queue with its first build, and the second attempt is tagged on its segments', () => {
+    const iso = (s: number) => new Date(T0 + s * 1000).toISOString();
+    const r = run([{ app: 'a', status: 'SUCCEEDED' }], { end: iso(40) });
+    r.jobs[0]!.attempt = 2;
+    r.jobs[0]!.phases = [
+      { type: 'SUBMITTED', status: 'SUCCEEDED', start: iso(0), end: iso(0) },
+      { type: 'QUEUED', status: 'SUCCEEDED', start: iso(0), end: iso(2) },
+      { type: 'PROVISIONING', status: 'FAULT', start: iso(2), end: iso(5), message: 'BUILD_CONTAINER_UNABLE_TO_PULL_IMAGE: no image' },
+      { type: 'COMPLETED', status: 'FAULT', start: iso(5), end: iso(5), message: 'build x ended FAULT; attempt 2 starts a new build' },
+      { type: 'QUEUED', status: 'SUCCEEDED', start: iso(7), end: iso(20), attempt: 2 },
+      { type: 'PROVISIONING', status: 'SUCCEEDED', start: iso(20), end: iso(22), attempt: 2 },
+      { type: 'BUILD', status: 'SUCCEEDED', start: iso(22), end: iso(30), attempt: 2 },
+      { type: 'COMPLETED', status: 'SUCCEEDED', start: iso(30), end: iso(30), attempt: 2 },
+    ];
+    const t = computeTimeline(r, T0 + 60_000);
+    expect(t.jobs[0]).toMatchObject({ queuedAt: 0, startedAt: 2000, endedAt: 30_000 });
+    expect(t.jobs[0]!.segments.map((s) => [s.type, s.status, s.attempt ?? 1])).toEqual([
+      ['SUBMITTED', 'SUCCEEDED', 1], ['QUEUED', 'SUCCEEDED', 1], ['PROVISIONING', 'FAULT', 1], ['COMPLETED', 'FAULT', 1],
+      ['QUEUED', 'SUCCEEDED', 2], ['PROVISIONING', 'SUCCEEDED', 2], ['BUILD', 'SUCCEEDED', 2], ['COMPLETED', 'SUCCEEDED', 2],
+    ]);
+  });
+
   it("names the last build's slowest phase", () => {
     const r = run([{ app: 'a', status: 'SUCCEEDED', phases: codebuildPhases(100) }]);
     expect(computeTimeline(r, T0).critical.phase).toEqual({ type: 'BUILD', ms: 100_000 });

@@ -72,6 +72,10 @@ describe('validateConfig', () => {
     expect(config?.codebuild).toEqual({ project: 'tessera', pricePerMinute: { small: 0.005, medium: 0.0125, large: 0.02, xlarge: 0.04, '2xlarge': 0.08, 'arm-small': 0.0034 } });
     expect(validateConfig({ codebuild: { project: 'p', region: 'eu-west-1' } }).config?.codebuild).toMatchObject({ project: 'p', region: 'eu-west-1', pricePerMinute: DEFAULT_CONFIG.codebuild.pricePerMinute });
     expect(validateConfig({ codebuild: { pricePerMinute: { small: -1 } } }).errors.map((e) => e.location?.key)).toEqual(['codebuild.pricePerMinute.small']);
+    // StartBuild's queuedTimeoutInMinutesOverride range, refused by key rather than clamped silently.
+    expect(validateConfig({ codebuild: { queuedTimeoutMinutes: 30 } }).config?.codebuild.queuedTimeoutMinutes).toBe(30);
+    expect(validateConfig({}).config?.codebuild).not.toHaveProperty('queuedTimeoutMinutes');
+    for (const bad of [4, 481, 7.5]) expect(validateConfig({ codebuild: { queuedTimeoutMinutes: bad } }).errors.map((e) => e.location?.key), String(bad)).toEqual(['codebuild.queuedTimeoutMinutes']);
   });
 });
 

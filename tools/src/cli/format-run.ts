@@ -76,8 +76,11 @@ export function formatRunDetail(run: RunRecord, color: boolean): string {
   const c = pc.createColors(color);
   const lines = [c.bold(`run ${run.id}`), `  trigger ${run.trigger}  ${run.base ? `${run.base} → ` : ''}${run.head}`, `  status  ${run.status}  ${run.start} → ${run.end ?? '(running)'}`];
   for (const job of run.jobs) {
-    lines.push('', `  ${c.bold(job.app)}  ${colorStatus(job.status, c)}  version ${job.version}  ${job.executor}${job.buildId ? ` ${job.buildId}` : ''}  ${job.computeType}${job.retries ? `  retries ${job.retries}` : ''}${job.estimatedCost !== null ? `  $${job.estimatedCost}` : ''}`);
+    lines.push('', `  ${c.bold(job.app)}  ${colorStatus(job.status, c)}  version ${job.version}  ${job.executor}${job.buildId ? ` ${job.buildId}` : ''}  ${job.computeType}${job.retries ? `  retries ${job.retries}` : ''}${(job.attempt ?? 1) > 1 ? `  attempt ${job.attempt}` : ''}${job.estimatedCost !== null ? `  $${job.estimatedCost}` : ''}`);
+    let attempt = 1;
     for (const p of job.phases) {
+      // A FAULT retry's build: its phases follow under a line of their own.
+      if ((p.attempt ?? 1) !== attempt) lines.push(c.dim(`    attempt ${(attempt = p.attempt ?? 1)}`));
       const ms = p.end ? Date.parse(p.end) - Date.parse(p.start) : Date.now() - Date.parse(p.start);
       lines.push(`    ${p.type.padEnd(16)} ${p.status.padEnd(11)} ${formatDuration(ms).padStart(8)}  ${c.dim(p.start)}${p.message ? `  ${c.red(p.message)}` : ''}`);
     }
@@ -90,6 +93,6 @@ export function formatRunDetail(run: RunRecord, color: boolean): string {
 export function computeRunDocument(run: RunRecord) {
   return {
     id: run.id, trigger: run.trigger, base: run.base, head: run.head, status: run.status, start: run.start, end: run.end,
-    jobs: run.jobs.map((j) => ({ app: j.app, version: j.version, status: j.status, reason: j.reason ?? null, buildId: j.buildId, executor: j.executor, computeType: j.computeType, retries: j.retries, estimatedCost: j.estimatedCost, logFile: j.logFile, error: j.error, phases: j.phases })),
+    jobs: run.jobs.map((j) => ({ app: j.app, version: j.version, status: j.status, reason: j.reason ?? null, buildId: j.buildId, executor: j.executor, computeType: j.computeType, retries: j.retries, attempt: j.attempt ?? 1, estimatedCost: j.estimatedCost, logFile: j.logFile, error: j.error, phases: j.phases })),
   };
 }

@@ -81,13 +81,21 @@ export const ERROR_CODES = {
     title: 'The CodeBuild project does not exist',
     solve: 'Create the project (docs/aws.md) or set `codebuild.project` in tessera.config.json to an existing project in the configured region.',
   },
+  TESSERA_CODEBUILD_BUILD_NOT_FOUND: {
+    title: 'CodeBuild no longer knows a build Tessera started (BatchGetBuilds listed it under buildsNotFound)',
+    solve: 'Check that nothing deletes builds of the project while they run (BatchDeleteBuilds) and that the region and account have not changed during the run; the job ended FAULT and was retried once as a new build.',
+  },
+  TESSERA_CODEBUILD_LOCAL_STORE: {
+    title: '`--executor codebuild` with a directory store: builds publish from CodeBuild, where the directory does not exist',
+    solve: 'Set `store` in tessera.config.json (or --store / TESSERA_STORE) to an S3 bucket, `s3://bucket/prefix` (docs/aws.md). Against the local CodeBuild test server, whose builds run on this machine, set TESSERA_ALLOW_LOCAL_STORE_WITH_CODEBUILD=1.',
+  },
   TESSERA_AWS_CREDENTIALS_MISSING: {
     title: 'No AWS credentials were found',
     solve: 'Provide credentials the standard way: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, SSO, or an instance role; and a region (AWS_REGION).',
   },
   TESSERA_AWS_REGION_MISSING: {
     title: 'No AWS region is configured',
-    solve: 'Set AWS_REGION (or `region` in the AWS profile that AWS_PROFILE names), or `codebuild.region` in tessera.config.json.',
+    solve: 'Set AWS_REGION (or `region` in the AWS profile that AWS_PROFILE names), or `codebuild.region` (CodeBuild) or `store.region` (the S3 store) in tessera.config.json.',
   },
   TESSERA_AWS_REQUEST_FAILED: {
     title: 'An AWS API call failed for a reason that is not transient',

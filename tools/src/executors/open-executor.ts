@@ -13,8 +13,8 @@ export interface OpenExecutorOptions {
   buildspec: Buildspec;
   /** Local: build in the working tree itself (`--uncommitted`). */
   inPlace?: boolean;
-  /** CodeBuild: the project builds start in (config `codebuild.project`) and its region. */
-  codebuild: { project: string; region?: string };
+  /** CodeBuild: the project builds start in (config `codebuild.project`), its region and queued timeout. */
+  codebuild: { project: string; region?: string; queuedTimeoutMinutes?: number };
 }
 
 /**
@@ -25,7 +25,8 @@ export interface OpenExecutorOptions {
 export async function openExecutor(options: OpenExecutorOptions): Promise<Executor> {
   if (options.name === 'codebuild') {
     const { createCodeBuildExecutor } = await import('./codebuild-executor.js');
-    return createCodeBuildExecutor({ project: options.codebuild.project, region: options.codebuild.region });
+    // TODO(issue 14): pass `build.env.pass` from the config as `passEnv` once that key exists; until then builds get the job's TESSERA_* variables only.
+    return createCodeBuildExecutor({ project: options.codebuild.project, region: options.codebuild.region, queuedTimeoutMinutes: options.codebuild.queuedTimeoutMinutes });
   }
   const { cleanStaleWorktrees, createLocalExecutor } = await import('./local-executor.js');
   await cleanStaleWorktrees(options.root, options.cacheDir);

@@ -22,7 +22,10 @@ export interface FanoutOptions {
   concurrency: number;
   /** Stop every other build after the first failure. @default false */
   failFast?: boolean;
-  /** Retries of a build that ended FAULT (an infrastructure failure, not the app's). @default 1 */
+  /**
+   * Retries of a build that ended FAULT (an infrastructure failure, not the app's): each starts
+   * a new build, attempt 2, 3, ... (`JobRecord.attempt`). A resumed job's earlier attempts count. @default 1
+   */
   maxFaultRetries?: number;
   /** Base backoff before a retry, doubled each time, with jitter. @default 2000 */
   retryDelayMs?: number;
@@ -81,7 +84,8 @@ export async function runFanout(options: FanoutOptions): Promise<RunRecord> {
   const submitted = iso();
   const queued = run.jobs.filter((j) => j.status === 'QUEUED');
   for (const job of queued) {
-    job.phases.push({ type: 'SUBMITTED', status: 'SUCCEEDED', start: submitted, end: submitted }, { type: 'QUEUED', status: 'IN_PROGRESS', start: submitted, end: null });
+    const tag = (job.attempt ?? 1) > 1 ? { attempt: job.attempt } : {};
+    job.phases.push({ type: 'SUBMITTED', status: 'SUCCEEDED', start: submitted, end: submitted, ...tag }, { type: 'QUEUED', status: 'IN_PROGRESS', start: submitted, end: null, ...tag });
   }
 
   const runOne = async (job: JobRecord): Promise<void> => {
@@ -97,6 +101,9 @@ export async function runFanout(options: FanoutOptions): Promise<RunRecord> {
     job.status = 'IN_PROGRESS';
     emit({ type: 'job-start', app: job.app });
 
+    // A resumed job goes on with the attempt it had reached; every phase names its attempt after the first.
+    let attempt = job.attempt ?? 1;
+    const tag = () => (attempt > 1 ? { attempt } : {});
     const events: JobEvents = {
       phase(type, status, time, message) {
         const at = iso(time);
@@ -104,12 +111,12 @@ export async function runFanout(options: FanoutOptions): Promise<RunRecord> {
           const last = job.phases[job.phases.length - 1];
           // CodeBuild's own queue continues the fan-out's QUEUED phase rather than adding a second one.
           if (type === 'SUBMITTED') return;
-          if (type === 'QUEUED' && last?.type === 'QUEUED') Object.assign(last, { status, end: null });
-          else job.phases.push({ type, status, start: at, end: null });
+          if (type === 'QUEUED' && last?.type === 'QUEUED' && (last.attempt ?? 1) === attempt) Object.assign(last, { status, end: null });
+          else job.phases.push({ type, status, start: at, end: null, ...tag() });
         } else {
           const open = [...job.phases].reverse().find((p) => p.type === type && p.end === null);
           if (open) Object.assign(open, { status, end: at }, message ? { message } : {});
-          else if (type !== 'SUBMITTED') job.phases.push({ type, status, start: at, end: at, ...(message ? { message } : {}) });
+          else if (type !== 'SUBMITTED') job.phases.push({ type, status, start: at, end: at, ...(message ? { message } : {}), ...tag() });
         }
         emit({ type: 'phase', app: job.app, phase: type, status });
       },
@@ -124,28 +131,36 @@ export async function runFanout(options: FanoutOptions): Promise<RunRecord> {
     };
 
     let outcome: JobOutcome;
-    for (let attempt = 0; ; attempt++) {
+    const attempts = 1 + (options.maxFaultRetries ?? 1);
+    for (let retry = 0; ; retry++) {
       try {
-        outcome = await executor.run(spec, events, stopAll.signal);
+        outcome = await executor.run({ ...spec, attempt }, events, stopAll.signal);
       } catch (error) {
         outcome = { status: 'FAULT', buildId: job.buildId, error: (error as Error).message };
       }
-      const retriable = outcome.status === 'FAULT' && attempt < (options.maxFaultRetries ?? 1) && !stopAll.signal.aborted;
+      const retriable = outcome.status === 'FAULT' && attempt < attempts && !stopAll.signal.aborted;
       if (!retriable) break;
+      const at = iso();
+      closeOpenPhases(job, 'FAULT', at);
+      // The attempt's last phase says what became of it, so the timeline can tell the two builds apart.
+      const note = `build ${outcome.buildId ?? '(none)'} ended FAULT${outcome.error ? `: ${outcome.error}` : ''}; attempt ${attempt + 1} starts a new build`;
+      const last = job.phases.findLast((p) => (p.attempt ?? 1) === attempt);
+      if (last?.type === 'COMPLETED') last.message = note;
+      else job.phases.push({ type: 'COMPLETED', status: 'FAULT', start: at, end: at, message: note, ...tag() });
+      options.onLog?.(job.app, { time: at, stream: 'system', text: `[Tessera] ${note}` });
       job.retries++;
-      closeOpenPhases(job, 'FAULT', iso());
-      options.onLog?.(job.app, { time: iso(), stream: 'system', text: `[Tessera] build ${outcome.buildId ?? ''} ended FAULT (${outcome.error ?? 'infrastructure failure'}); retrying (${attempt + 1})` });
+      job.attempt = ++attempt;
       emit({ type: 'retry', app: job.app, reason: outcome.error ?? 'FAULT' });
-      const base = (options.retryDelayMs ?? 2000) * 2 ** attempt;
+      const base = (options.retryDelayMs ?? 2000) * 2 ** retry;
       await sleep(base / 2 + Math.random() * (base / 2), stopAll.signal);
     }
     job.status = stopAll.signal.aborted && outcome.status !== 'SUCCEEDED' && !FAILING.includes(outcome.status) ? 'STOPPED' : outcome.status;
     job.buildId = outcome.buildId ?? job.buildId;
     if (outcome.error) job.error = outcome.error;
     closeOpenPhases(job, job.status === 'SUCCEEDED' ? 'SUCCEEDED' : job.status === 'STOPPED' ? 'STOPPED' : job.status === 'TIMED_OUT' ? 'TIMED_OUT' : 'FAILED', iso());
-    if (!job.phases.some((p) => p.type === 'COMPLETED')) {
+    if (!job.phases.some((p) => p.type === 'COMPLETED' && (p.attempt ?? 1) === attempt)) {
       const end = iso();
-      job.phases.push({ type: 'COMPLETED', status: job.status === 'STOPPED' ? 'STOPPED' : 'SUCCEEDED', start: end, end });
+      job.phases.push({ type: 'COMPLETED', status: job.status === 'STOPPED' ? 'STOPPED' : 'SUCCEEDED', start: end, end, ...tag() });
     }
     emit({ type: 'job-end', app: job.app, status: job.status });
     if (options.failFast && FAILING.includes(job.status)) stopAll.abort();

@@ -74,6 +74,7 @@ export const buildStage: PipelineStage = {
       trigger: work.trigger,
       signal: ctx.signal,
       runsDbPath: ctx.runsDbPath,
+      resumeRunId: ctx.resumeRunId,
       storeUrl: ctx.storeUrl,
       isPublished: async (app, version) => ctx.isVersionBuilt(app, version) || ((await ctx.isInStore?.(app, version)) ?? false),
       onPlan(_plan, run) {

@@ -21,6 +21,8 @@ export interface PipelineContext {
   note(text: string): void;
   /** The run id, recorded on the delivery as soon as the plan exists. */
   onRun(runId: string): void;
+  /** The run of the delivery's interrupted attempt: the build stage resumes it (`RunBuildOptions.resumeRunId`). */
+  resumeRunId?: string;
   /** The same inputs never build twice: a version already built is CACHED. */
   isVersionBuilt(app: string, version: string): boolean;
   /** The store builds publish to (the service workspace's). */

@@ -14,8 +14,6 @@ export interface ReleaseAppOptions {
   actor?: string;
   /** The store's URL, over tessera.config.json `store`. */
   storeUrl?: string;
-  /** Environment for the store's settings. @default process.env */
-  env?: NodeJS.ProcessEnv;
 }
 
 /** Opens the app's store (checking the app exists), runs `use`, and closes it. */
@@ -23,7 +21,7 @@ async function withAppStore<T>(options: ReleaseAppOptions, use: (store: Awaited<
   const workspace = await readWorkspace(options.root);
   const apps = workspace.apps.map((a) => a.name).sort();
   if (!apps.includes(options.app)) throw new TesseraError('TESSERA_UNKNOWN_APP', `No app named "${options.app}" in this workspace`, { hint: `Apps: ${apps.join(', ')}` });
-  const store = await openStore(options.root, workspace.config.store, options.env ?? process.env, options.storeUrl);
+  const store = await openStore(options.root, workspace.config.store, options.storeUrl);
   try {
     return await use(store);
   } finally {

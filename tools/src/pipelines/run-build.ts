@@ -5,7 +5,7 @@ import { type AffectedReport, readAffected } from '../affected/read-affected.js'
 import { formatLogLine } from '../records/log-line.js';
 import { readHeadLockfile } from '../workspace/read-lockfile.js';
 import { readBuildspec } from '../buildspec/read-buildspec.js';
-import { TesseraError, type Warning } from '../errors/tessera-error.js';
+import { isTesseraError, TesseraError, type Warning } from '../errors/tessera-error.js';
 import type { Executor, JobSpec } from '../executors/executor.js';
 import { openExecutor } from '../executors/open-executor.js';
 import { readCommitId, readRepositoryRoot } from '../git/read-repository.js';
@@ -16,12 +16,12 @@ import { estimateCost } from '../runs/estimate-cost.js';
 import { createLiveReport, type LiveReport } from '../report/live-report.js';
 import { createReportWriter, resolveReportFile } from '../report/write-report.js';
 import type { ExecutorName, JobRecord, LogLine, RunRecord } from '../records/run-record.js';
-import { createRunsStore } from '../runs/runs-store.js';
+import { createRunsStore, type RunsStore } from '../runs/runs-store.js';
 import type { ResolvedConfig } from '../workspace/config.js';
 import type { Project } from '../workspace/project.js';
 import { readConfig } from '../workspace/read-workspace.js';
 import { type ProjectSelection, selectNames } from '../workspace/select-projects.js';
-import { openStore, resolveStoreUrl } from '../store/open-store.js';
+import { openStore, parseStoreUrl, resolveStoreUrl } from '../store/open-store.js';
 import { readStoredManifest } from '../store/publish-bundle.js';
 import { type FanoutEvent, runFanout } from '../fanout/run-fanout.js';
 
@@ -50,10 +50,24 @@ export interface RunBuildOptions {
   isPublished?: (app: string, version: string) => Promise<boolean>;
   /** The store to check and publish to instead of `store` in tessera.config.json (--store, TESSERA_STORE). */
   storeUrl?: string;
-  /** Environment for the store's settings (AWS_ENDPOINT_URL_S3). @default process.env */
+  /** Environment Tessera's own settings are read from (TESSERA_ALLOW_LOCAL_STORE_WITH_CODEBUILD). @default process.env */
   env?: Record<string, string | undefined>;
+  /**
+   * Let `--executor codebuild` run with a directory store. On AWS it cannot work: builds
+   * publish from CodeBuild, where the directory does not exist. It does against the local
+   * CodeBuild test server, whose builds run on this machine. @default env TESSERA_ALLOW_LOCAL_STORE_WITH_CODEBUILD is 1 or true
+   */
+  allowLocalStore?: boolean;
   /** An executor to use instead of creating one (tests). */
   executorInstance?: Executor;
+  /**
+   * Resume this run, when it was interrupted (a crash left it STOPPED): the run keeps its id,
+   * and each job of the same version that had not finished goes on with its stored attempt and
+   * phases, so CodeBuild's idempotency token asks for the build that attempt started (within
+   * CodeBuild's five minutes) rather than a second one. Any other run id starts a new run.
+   * The webhook service passes the run of a delivery's interrupted attempt.
+   */
+  resumeRunId?: string;
   /** The runs database to record into (the webhook service shares one across its clone). @default <root>/<cacheDir>/tessera.db */
   runsDbPath?: string;
   /**
@@ -95,11 +109,39 @@ function resolveApps(requested: string[] | undefined, graph: FileGraph): string[
 /** Which jobs' versions are already committed in the store (their manifest exists); the store is closed after. */
 async function readPublished(root: string, config: ResolvedConfig, jobs: readonly JobRecord[], options: RunBuildOptions): Promise<boolean[]> {
   if (options.isPublished) return Promise.all(jobs.map((job) => options.isPublished!(job.app, job.version)));
-  const store = await openStore(root, config.store, options.env ?? process.env, options.storeUrl);
+  const store = await openStore(root, config.store, options.storeUrl);
   try {
     return await Promise.all(jobs.map(async (job) => (await readStoredManifest(store, job.app, job.version)) !== null));
   } finally {
     await store.close();
+  }
+}
+
+/** The run to resume: `id` as stored, when a crash left it STOPPED (see `RunBuildOptions.resumeRunId`); else null. */
+function readInterruptedRun(store: RunsStore, id: string): RunRecord | null {
+  try {
+    const run = store.readRun(id);
+    return run.id === id && run.status === 'STOPPED' ? run : null;
+  } catch (error) {
+    if (isTesseraError(error) && error.code === 'TESSERA_RUN_NOT_FOUND') return null;
+    throw error;
+  }
+}
+
+/**
+ * Refuses `--executor codebuild` with a directory store (see `RunBuildOptions.allowLocalStore`):
+ * the bundles would be published inside the build containers and lost.
+ */
+function assertStoreReachesBuilds(root: string, config: ResolvedConfig, options: RunBuildOptions): void {
+  if (options.executor !== 'codebuild') return;
+  const env = options.env ?? process.env;
+  const allowed = options.allowLocalStore ?? /^(1|true)$/i.test(env.TESSERA_ALLOW_LOCAL_STORE_WITH_CODEBUILD ?? '');
+  const target = parseStoreUrl(options.storeUrl ?? config.store.url, root);
+  if (target.kind === 'fs' && !allowed) {
+    throw new TesseraError(
+      'TESSERA_CODEBUILD_LOCAL_STORE',
+      `--executor codebuild cannot publish to the directory store ${target.dir}: each build publishes from its CodeBuild container, where that directory does not exist${options.storeUrl ? '' : ` (\`store\` in ${config.file ?? 'tessera.config.json'}${config.file ? '' : ', its default'})`}`,
+    );
   }
 }
 
@@ -111,6 +153,7 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
   const { root } = options;
   await readRepositoryRoot(root);
   const config: ResolvedConfig = readConfig(root);
+  assertStoreReachesBuilds(root, config, options);
   const { buildspec, warnings } = readBuildspec(root);
   const buildConfig = readFileSync(join(root, 'buildspec.yml'), 'utf8');
 
@@ -143,7 +186,8 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
   const store = createRunsStore(options.runsDbPath ?? join(cacheDir, 'tessera.db'));
   try {
     store.markInterrupted();
-    const runId = createRunId();
+    const resumed = options.resumeRunId ? readInterruptedRun(store, options.resumeRunId) : null;
+    const runId = resumed?.id ?? createRunId();
     const plan = planBuilds({
       runId, apps: selected, graph, lockfile: await readHeadLockfile(root, options.uncommitted ? null : sourceVersion, config.cacheDir), buildConfig, config, sourceVersion,
       history: store.readExpectedDurations(selected),
@@ -152,7 +196,7 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
     const topReasons = new Map(affected?.apps.map((a) => [a.name, a.reasons[0]?.detail ?? 'affected']));
     const reasonFor = (app: string) => topReasons.get(app) ?? (options.apps?.length ? 'named on the command line' : 'every app (no --affected, no names)');
     const run: RunRecord = {
-      id: runId, trigger: options.trigger, base: affected?.base ?? null, head: affected?.head ?? sourceVersion, status: 'IN_PROGRESS', start: new Date().toISOString(), end: null,
+      id: runId, trigger: options.trigger, base: affected?.base ?? null, head: affected?.head ?? sourceVersion, status: 'IN_PROGRESS', start: resumed?.start ?? new Date().toISOString(), end: null,
       jobs: plan.map((job): JobRecord => ({
         app: job.app, version: job.version, executor: options.executor, status: 'QUEUED', buildId: null, computeType: job.computeType, retries: 0, estimatedCost: null,
         expectedMs: job.expectedMs, phases: [], logFile: relative(root, join(logDir, `${job.app}.log`)), error: null, reason: reasonFor(job.app),
@@ -162,21 +206,27 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
     // CACHED with the version it reuses.
     const published = await readPublished(root, config, run.jobs, options);
     run.jobs.forEach((job, i) => published[i] && Object.assign(job, { status: 'CACHED', logFile: null }));
-    const report: LiveReport | null =
-      options.dryRun || options.report === false
-        ? null
-        : createLiveReport(
-            createReportWriter({
-              root, file: resolveReportFile(root, config.cacheDir, runId), prices: config.codebuild.pricePerMinute,
-              region: config.codebuild.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION, history: store.readBuildHistory(selected, { before: run }),
-            }),
-          );
-    options.onPlan?.(plan, run, affected, report?.file ?? null);
+    // A resumed job that still has to build goes on where the interrupted one stopped.
+    for (const job of run.jobs) {
+      const earlier = resumed?.jobs.find((j) => j.app === job.app && j.version === job.version && (j.status === 'STOPPED' || j.status === 'QUEUED' || j.status === 'IN_PROGRESS'));
+      if (job.status === 'QUEUED' && earlier) Object.assign(job, { attempt: earlier.attempt ?? 1, retries: earlier.retries, phases: earlier.phases });
+    }
+    const reportFile = options.dryRun || options.report === false ? null : resolveReportFile(root, config.cacheDir, runId);
+    options.onPlan?.(plan, run, affected, reportFile);
     if (options.dryRun) return { run, plan, affected, warnings, report: null };
 
     const executor =
       options.executorInstance ??
       (await openExecutor({ name: options.executor, root, cacheDir: config.cacheDir, buildspec, inPlace: options.uncommitted, codebuild: config.codebuild }));
+    // Console links name the region the executor's SDK resolved (a profile's, say), not a guess from the environment.
+    const report: LiveReport | null =
+      reportFile === null
+        ? null
+        : createLiveReport(
+            createReportWriter({
+              root, file: reportFile, prices: config.codebuild.pricePerMinute, region: executor.region ?? config.codebuild.region, history: store.readBuildHistory(selected, { before: run }),
+            }),
+          );
     // nx.json `parallel` says how many tasks this machine runs at once: the local executor's default too.
     const fromNx = options.executor === 'local' && typeof nxParallel === 'number' && Number.isInteger(nxParallel) && nxParallel >= 1 ? nxParallel : undefined;
     const concurrency = options.concurrency ?? fromNx ?? executor.defaultConcurrency;
@@ -205,7 +255,8 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
             // Once its log file is complete, the report gets a copy the page can load.
             logs.get(event.app)?.end(() => report?.logClosed(r, event.app));
           }
-          save(event.type === 'job-end' || event.type === 'run-end');
+          // A retry is saved at once: the attempt number it stores is what a resumed run asks CodeBuild for.
+          save(event.type === 'job-end' || event.type === 'run-end' || event.type === 'retry');
           report?.update(r);
           options.onEvent?.(r, event);
         },

@@ -52,7 +52,7 @@ export async function processDelivery(delivery: ClaimedDelivery, signal: AbortSi
     note(`ignored: ${work.reason}`);
     return { state: 'done' };
   }
-  const store = await openStore(settings.root, settings.store, process.env, settings.storeUrl);
+  const store = await openStore(settings.root, settings.store, settings.storeUrl);
   try {
     if (work.kind === 'cancel') {
       for (const stage of [...CANCEL_STAGES, createUnpreviewStage(store)]) await stage(work, note);
@@ -62,6 +62,7 @@ export async function processDelivery(delivery: ClaimedDelivery, signal: AbortSi
       deliveryId: delivery.id, work, cloneDir: settings.cloneDir, runsDbPath: settings.database, executor: settings.executor, concurrency: settings.concurrency,
       fetchAttempts: settings.fetchAttempts, fetchBackoffMs: settings.fetchBackoffMs, signal, statuses: deps.statuses, note,
       onRun: (runId) => deliveries.setRunId(delivery.id, owner, runId),
+      ...(delivery.runId ? { resumeRunId: delivery.runId } : {}),
       isVersionBuilt: (app, version) => deliveries.isVersionBuilt(app, version),
       storeUrl: settings.storeUrl,
       isInStore: async (app, version) => (await readStoredManifest(store, app, version)) !== null,

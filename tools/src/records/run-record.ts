@@ -41,6 +41,11 @@ export interface PhaseRecord {
   end: string | null;
   /** Why the phase failed, when it did (e.g. `COMMAND_EXECUTION_ERROR: exit status 2`). */
   message?: string;
+  /**
+   * The build attempt it belongs to, when not the first: a FAULT retry starts a new build,
+   * whose phases follow the first one's on the same job (see {@link JobRecord.attempt}).
+   */
+  attempt?: number;
 }
 
 /** One line of build output. `text` keeps its ANSI colours. */
@@ -59,7 +64,14 @@ export interface JobRecord {
   /** The executor's id for the build (CodeBuild's `project:uuid`, or `local:<run>:<app>`). */
   buildId: string | null;
   computeType: string;
+  /** Retries of any kind: StartBuild refused for throttling or limits, and builds started again after a FAULT. */
   retries: number;
+  /**
+   * The job's current build, counted from 1: a FAULT retry starts build 2. Stored with the
+   * job, so that a run resumed after a crash asks for the same build again (CodeBuild's
+   * idempotency token is derived from the run, the app and this number). Absent means 1.
+   */
+  attempt?: number;
   /** Estimated cost in USD (CodeBuild's per-minute price, billed per started minute). */
   estimatedCost: number | null;
   /** Expected duration from history, in milliseconds (null when unknown). */

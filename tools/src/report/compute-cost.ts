@@ -1,4 +1,4 @@
-import { computeBilledMinutes, computeBilledMs } from '../runs/estimate-cost.js';
+import { computeBilledMs, computeJobBilledMinutes } from '../runs/estimate-cost.js';
 import type { RunRecord } from '../records/run-record.js';
 
 /** What one compute type's builds took and cost. */
@@ -8,7 +8,7 @@ export interface CostRow {
   jobs: number;
   /** Their summed build time in ms, as CodeBuild measures it (PROVISIONING to the end). */
   buildMs: number;
-  /** Their started minutes: each build rounded up to whole minutes, at least one. */
+  /** Their started minutes: each build (each attempt of a job) rounded up to whole minutes, at least one. */
   billedMinutes: number;
   /** USD a minute; `null` when the price table has no such compute type. */
   pricePerMinute: number | null;
@@ -42,7 +42,7 @@ export function computeRunCost(run: RunRecord, prices: Readonly<Record<string, n
     const row = byType.get(job.computeType) ?? { computeType: job.computeType, jobs: 0, buildMs: 0, billedMinutes: 0, pricePerMinute: price, cost: price === null ? null : 0 };
     row.jobs++;
     row.buildMs += ms;
-    row.billedMinutes += computeBilledMinutes(ms);
+    row.billedMinutes += computeJobBilledMinutes(job, now)!;
     if (price !== null) row.cost = round(row.billedMinutes * price);
     byType.set(job.computeType, row);
   }

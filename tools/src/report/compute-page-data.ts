@@ -45,6 +45,8 @@ export interface PageJob {
   seg: number[];
   /** Phase messages (why it failed), by phase number. */
   msg?: Record<number, string>;
+  /** Build attempts after the first (a FAULT retry's new build), by phase number. */
+  att?: Record<number, number>;
   /** The log's sidecar script, relative to the HTML; `null` when there is none (yet). */
   log: string | null;
   /** Its previous successful build durations (ms), oldest first. */
@@ -82,15 +84,17 @@ export function computePageData(run: RunRecord, timeline: Timeline, options: Pag
   const jobs = timeline.jobs.map(({ job, index, queuedAt, startedAt, endedAt, segments }): PageJob => {
     const seg: number[] = [];
     let msg: Record<number, string> | undefined;
+    let att: Record<number, number> | undefined;
     segments.forEach((s, i) => {
       seg.push(word(types, s.type), word(statuses, s.status), s.start, s.end ?? -1);
       if (s.message) (msg ??= {})[i] = s.message;
+      if (s.attempt) (att ??= {})[i] = s.attempt;
     });
     const { label, tone } = describeStatus(job.status);
     return {
       app: job.app, status: job.status, label, tone, version: job.version, reason: job.reason ?? null, executor: job.executor, computeType: job.computeType,
       buildId: job.buildId, consoleUrl: formatConsoleUrl(job, options.region), retries: job.retries, error: job.error,
-      q: queuedAt, s: startedAt, e: endedAt, seg, ...(msg ? { msg } : {}), log: options.logUrl(job, index),
+      q: queuedAt, s: startedAt, e: endedAt, seg, ...(msg ? { msg } : {}), ...(att ? { att } : {}), log: options.logUrl(job, index),
       trend: (options.history?.get(job.app) ?? []).map((p) => Math.round(p.ms)),
     };
   });

@@ -14,13 +14,18 @@ export function computeTimeline(run: RunRecord, now: number): Timeline {
   const at = (iso: string) => Date.parse(iso) - origin;
   const nowAt = now - origin;
   const jobs = run.jobs.map((job, index): TimelineJob => {
-    const segments = job.phases.map((p): TimelineSegment => ({ type: p.type, status: p.status, start: at(p.start), end: p.end === null ? null : at(p.end), ...(p.message ? { message: p.message } : {}) }));
+    const segments = job.phases.map((p): TimelineSegment => ({
+      type: p.type, status: p.status, start: at(p.start), end: p.end === null ? null : at(p.end), ...(p.message ? { message: p.message } : {}), ...(p.attempt && p.attempt > 1 ? { attempt: p.attempt } : {}),
+    }));
     const waiting = segments.filter((s) => isWaiting(s.type));
     // COMPLETED is an instant that marks the end; it is not work.
     const working = segments.filter((s) => !isWaiting(s.type) && s.type !== 'COMPLETED');
     const queuedAt = segments.length ? Math.min(...segments.map((s) => s.start)) : null;
-    // A job that never reached a working phase never left the queue, even when it was stopped there.
-    const startedAt = !working.length ? null : waiting.length ? Math.max(...waiting.map((s) => s.end ?? s.start)) : Math.min(...working.map((s) => s.start));
+    // A job that never reached a working phase never left the queue, even when it was stopped
+    // there. It left when its first build did: a FAULT retry's queue comes after work was done.
+    const firstWork = working.length ? Math.min(...working.map((s) => s.start)) : null;
+    const waitedFirst = waiting.filter((s) => firstWork !== null && s.start <= firstWork);
+    const startedAt = firstWork === null ? null : waitedFirst.length ? Math.max(...waitedFirst.map((s) => s.end ?? s.start)) : firstWork;
     const open = segments.some((s) => s.end === null);
     const endedAt = open || startedAt === null ? null : Math.max(...segments.map((s) => s.end!));
     let slowest: TimelineJob['slowest'] = null;

@@ -53,7 +53,7 @@ export function renderTrace(run: RunRecord, now: number): ChromeTrace {
       const end = s.end ?? Math.max(nowAt, s.start);
       events.push({
         name: s.type, cat: s.type === 'QUEUED' ? 'queue' : 'phase', ph: 'X', ts: us(s.start), dur: us(end - s.start), pid: PID, tid,
-        args: { app: t.job.app, status: s.end === null ? 'IN_PROGRESS' : s.status, ...(s.message ? { message: s.message } : {}) },
+        args: { app: t.job.app, status: s.end === null ? 'IN_PROGRESS' : s.status, ...(s.message ? { message: s.message } : {}), ...(s.attempt ? { attempt: s.attempt } : {}) },
       });
     }
     if (!spans.length) events.push({ name: label, cat: 'job', ph: 'i', s: 't', ts: us(t.queuedAt ?? 0), pid: PID, tid, args: { app: t.job.app, status: t.job.status } });

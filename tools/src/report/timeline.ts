@@ -22,6 +22,8 @@ export interface TimelineSegment {
   /** `null` while the phase is still running. */
   end: number | null;
   message?: string;
+  /** The build attempt, when not the first (a FAULT retry's new build). */
+  attempt?: number;
 }
 
 /** One job on the run's time axis (every time in ms from the run's start). */

@@ -83,6 +83,13 @@ export const MIGRATIONS: readonly string[] = [
         unixepoch((SELECT p."end" FROM phases p WHERE p.run_id = jobs.run_id AND p.app = jobs.app ORDER BY p.seq DESC LIMIT 1), 'subsec') -
         unixepoch((SELECT p."start" FROM phases p WHERE p.run_id = jobs.run_id AND p.app = jobs.app AND p.type NOT IN ('SUBMITTED', 'QUEUED') ORDER BY p.seq LIMIT 1), 'subsec'))) AS ms));
   `,
+  // 3: build attempts. A FAULT retry starts a new CodeBuild build whose idempotency token is
+  // derived from the job's attempt number, so the number is stored (a resumed run asks for the
+  // same build again); each phase names the attempt it belongs to, for the timeline.
+  `
+  ALTER TABLE jobs ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE phases ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1;
+  `,
 ];
 
 /** Options of {@link openRunsDb}. */

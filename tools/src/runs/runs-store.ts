@@ -95,6 +95,7 @@ interface JobRow {
   build_id: string | null;
   compute_type: string;
   retries: number;
+  attempt: number;
   estimated_cost: number | null;
   expected_ms: number | null;
   log_file: string | null;
@@ -108,6 +109,7 @@ interface PhaseRow {
   start: string;
   end: string | null;
   message: string | null;
+  attempt: number;
 }
 interface OpenRunRow {
   id: string;
@@ -157,11 +159,11 @@ export function createRunsStore(dbPath: string, options: RunsStoreOptions = {}):
     run.jobs.forEach((job, position) => {
       s.upsertJob.run({
         run_id: run.id, app: job.app, position, version: job.version, executor: job.executor, status: job.status, build_id: job.buildId,
-        compute_type: job.computeType, retries: job.retries, estimated_cost: job.estimatedCost, expected_ms: job.expectedMs, log_file: job.logFile, error: job.error,
+        compute_type: job.computeType, retries: job.retries, attempt: job.attempt ?? 1, estimated_cost: job.estimatedCost, expected_ms: job.expectedMs, log_file: job.logFile, error: job.error,
         reason: job.reason ?? null, build_ms: computeJobDurationMs(job.phases) ?? null,
       });
       job.phases.forEach((phase, seq) => {
-        s.insertPhase.run({ run_id: run.id, app: job.app, seq, type: phase.type, status: phase.status, start: phase.start, end: phase.end, message: phase.message ?? null });
+        s.insertPhase.run({ run_id: run.id, app: job.app, seq, type: phase.type, status: phase.status, start: phase.start, end: phase.end, message: phase.message ?? null, attempt: phase.attempt ?? 1 });
       });
     });
   });
@@ -289,12 +291,13 @@ function toJobRecord(row: JobRow): JobRecord {
   return {
     app: row.app, version: row.version, executor: row.executor, status: row.status, buildId: row.build_id, computeType: row.compute_type, retries: row.retries,
     estimatedCost: row.estimated_cost, expectedMs: row.expected_ms, phases: [], logFile: row.log_file, error: row.error, ...(row.reason === null ? {} : { reason: row.reason }),
+    ...(row.attempt > 1 ? { attempt: row.attempt } : {}),
   };
 }
 
 function toPhaseRecord(row: PhaseRow): PhaseRecord {
-  // `message` is optional in the record: absent, not null, when there is none.
-  return { type: row.type, status: row.status, start: row.start, end: row.end, ...(row.message === null ? {} : { message: row.message }) };
+  // `message` and `attempt` are optional in the record: absent when there is none, or for the first attempt.
+  return { type: row.type, status: row.status, start: row.start, end: row.end, ...(row.message === null ? {} : { message: row.message }), ...(row.attempt > 1 ? { attempt: row.attempt } : {}) };
 }
 
 function prepare(db: Database.Database) {
@@ -306,21 +309,21 @@ function prepare(db: Database.Database) {
         "start" = excluded."start", "end" = excluded."end", owner_host = excluded.owner_host, owner_pid = excluded.owner_pid`),
     // Not INSERT OR REPLACE: replacing a row deletes it first, which would cascade to its children.
     upsertJob: db.prepare(`
-      INSERT INTO jobs (run_id, app, position, version, executor, status, build_id, compute_type, retries, estimated_cost, expected_ms, log_file, error, reason, build_ms)
-      VALUES (@run_id, @app, @position, @version, @executor, @status, @build_id, @compute_type, @retries, @estimated_cost, @expected_ms, @log_file, @error, @reason, @build_ms)
+      INSERT INTO jobs (run_id, app, position, version, executor, status, build_id, compute_type, retries, attempt, estimated_cost, expected_ms, log_file, error, reason, build_ms)
+      VALUES (@run_id, @app, @position, @version, @executor, @status, @build_id, @compute_type, @retries, @attempt, @estimated_cost, @expected_ms, @log_file, @error, @reason, @build_ms)
       ON CONFLICT (run_id, app) DO UPDATE SET position = excluded.position, version = excluded.version, executor = excluded.executor, status = excluded.status,
-        build_id = excluded.build_id, compute_type = excluded.compute_type, retries = excluded.retries, estimated_cost = excluded.estimated_cost,
+        build_id = excluded.build_id, compute_type = excluded.compute_type, retries = excluded.retries, attempt = excluded.attempt, estimated_cost = excluded.estimated_cost,
         expected_ms = excluded.expected_ms, log_file = excluded.log_file, error = excluded.error, reason = excluded.reason, build_ms = excluded.build_ms`),
     deleteJobsNotIn: db.prepare(`DELETE FROM jobs WHERE run_id = ? AND app NOT IN (SELECT value FROM json_each(?))`),
     deletePhases: db.prepare(`DELETE FROM phases WHERE run_id = ?`),
     insertPhase: db.prepare(`
-      INSERT INTO phases (run_id, app, seq, type, status, "start", "end", message)
-      VALUES (@run_id, @app, @seq, @type, @status, @start, @end, @message)`),
+      INSERT INTO phases (run_id, app, seq, type, status, "start", "end", message, attempt)
+      VALUES (@run_id, @app, @seq, @type, @status, @start, @end, @message, @attempt)`),
     selectRun: db.prepare(`SELECT id, "trigger" AS "trigger", base, head, status, "start" AS "start", "end" AS "end" FROM runs WHERE id = ?`),
     latestRunId: db.prepare(`SELECT id FROM runs ORDER BY "start" DESC, id DESC LIMIT 1`).pluck(),
     runIdByPrefix: createIdPrefixLookup(db, { table: 'runs' }),
     selectJobs: db.prepare(`SELECT * FROM jobs WHERE run_id = ? ORDER BY position`),
-    selectPhases: db.prepare(`SELECT app, type, status, "start", "end", message FROM phases WHERE run_id = ? ORDER BY app, seq`),
+    selectPhases: db.prepare(`SELECT app, type, status, "start", "end", message, attempt FROM phases WHERE run_id = ? ORDER BY app, seq`),
     listRuns: db.prepare(`
       SELECT r.id, r."trigger" AS "trigger", r.base, r.head, r.status, r."start" AS "start", r."end" AS "end",
         (SELECT count(*) FROM jobs j WHERE j.run_id = r.id) AS jobs,

@@ -23,20 +23,15 @@ export function parseStoreUrl(url: string, root: string): StoreTarget {
 
 /**
  * The store of a workspace: `settings.url` (or `override`, from --store / TESSERA_STORE) as a
- * directory or an S3 bucket. The S3 endpoint comes from the config, else AWS_ENDPOINT_URL_S3,
- * else AWS_ENDPOINT_URL: resolved here so every message can name it.
+ * directory or an S3 bucket. An S3 store's region, endpoint and credentials are the AWS SDK's
+ * own resolution (environment, shared config and credentials files), with `store.region` and
+ * `store.endpoint` as overrides: the SDK reads process.env itself, so there is no env to pass.
  */
-export async function openStore(root: string, settings: StoreSettings, env: Record<string, string | undefined>, override?: string): Promise<Store> {
+export async function openStore(root: string, settings: StoreSettings, override?: string): Promise<Store> {
   const target = parseStoreUrl(override ?? settings.url, root);
   if (target.kind === 'fs') return createFsStore(target.dir);
   const { createS3Store } = await import('./s3-store.js');
-  return createS3Store({
-    bucket: target.bucket,
-    prefix: target.prefix,
-    endpoint: settings.endpoint ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL,
-    region: settings.region,
-    forcePathStyle: settings.forcePathStyle,
-  });
+  return createS3Store({ bucket: target.bucket, prefix: target.prefix, endpoint: settings.endpoint, region: settings.region, forcePathStyle: settings.forcePathStyle });
 }
 
 /**

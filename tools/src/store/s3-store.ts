@@ -6,8 +6,13 @@ export interface S3StoreOptions {
   bucket: string;
   /** Key prefix inside the bucket, without leading or trailing `/` ("" for none). */
   prefix: string;
-  /** A custom endpoint (radosgw, MinIO, a VPC endpoint). @default the AWS chain's (AWS_ENDPOINT_URL_S3, else AWS) */
+  /**
+   * A custom endpoint (radosgw, MinIO, a VPC endpoint), config `store.endpoint`. @default the
+   * AWS SDK's own resolution: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, the profile's `endpoint_url`
+   * or its `services` section (unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS), else AWS's
+   */
   endpoint?: string;
+  /** The region to sign for, config `store.region`. @default the AWS SDK's own resolution: AWS_REGION, else the profile's `region` */
   region?: string;
   /** Path-style URLs (`http://host/bucket/key`), which most S3-compatible servers need. @default false */
   forcePathStyle?: boolean;
@@ -42,17 +47,34 @@ function isNetworkError(error: unknown): boolean {
  */
 export async function createS3Store(options: S3StoreOptions): Promise<Store> {
   const { S3Client, PutObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, DeleteObjectCommand } = await import('@aws-sdk/client-s3');
+  // Region, endpoint and credentials are the SDK's to resolve, as a plain S3Client would;
+  // only what the config sets is passed.
   const client: S3Client = new S3Client({
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    region: options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    ...(options.region ? { region: options.region } : {}),
     forcePathStyle: options.forcePathStyle ?? false,
     maxAttempts: options.maxAttempts ?? 3,
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
-  const endpoint = options.endpoint ?? 'the default AWS S3 endpoint';
+  const where = `s3://${options.bucket}${options.prefix ? `/${options.prefix}` : ''}`;
+  let region: string;
+  let configured: string | undefined;
+  try {
+    region = await client.config.region();
+    // The endpoint the SDK found in the environment or the shared config file, which every
+    // message names. Internal to the SDK, hence the care: without it, messages say "AWS's".
+    configured = options.endpoint ? undefined : await client.config.serviceConfiguredEndpoint?.();
+  } catch (error) {
+    client.destroy();
+    if (/Region is missing/i.test((error as Error).message)) {
+      throw new TesseraError('TESSERA_AWS_REGION_MISSING', `The S3 store ${where} has no region to sign for: neither store.region, AWS_REGION nor the AWS profile's region is set`, { cause: error });
+    }
+    throw new TesseraError('TESSERA_STORE_FAILED', `The S3 store ${where}: the AWS SDK could not read its settings: ${(error as Error).message}`, { cause: error, hint: 'Check AWS_PROFILE, AWS_CONFIG_FILE and the profile it names (a `services` section it refers to must exist).' });
+  }
+  const endpoint = options.endpoint ?? configured ?? `AWS's endpoint for ${region}`;
   const base = options.prefix ? `${options.prefix}/` : '';
-  const location = `s3://${options.bucket}${options.prefix ? `/${options.prefix}` : ''} at ${endpoint}`;
+  const location = `${where} at ${endpoint} (${region})`;
 
   const fail = (what: string, error: unknown): TesseraError => {
     const e = error as AwsError;

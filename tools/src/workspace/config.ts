@@ -43,8 +43,14 @@ export interface UserConfig {
   codebuild?: {
     /** The CodeBuild project builds start in. @default "tessera" */
     project?: string;
-    /** Its region. @default the AWS SDK's (AWS_REGION, profile) */
+    /** Its region. @default the AWS SDK's own resolution (AWS_REGION, else the `region` of the profile in the shared config file) */
     region?: string;
+    /**
+     * How long a build may wait in CodeBuild's queue (the account's concurrent builds are at
+     * their limit) before it ends TIMED_OUT: StartBuild's `queuedTimeoutInMinutesOverride`,
+     * 5 to 480. @default the project's queued timeout (CodeBuild's default: 480)
+     */
+    queuedTimeoutMinutes?: number;
     /**
      * USD per build minute by compute type, merged over the defaults (Linux general1 on-demand,
      * us-east-1); the report's cost uses it. @example { "medium": 0.0125 }
@@ -78,8 +84,9 @@ export interface UserConfig {
 /** The bundle store's settings, complete. */
 export interface StoreSettings {
   readonly url: string;
-  /** S3 endpoint; unset: AWS_ENDPOINT_URL_S3, else AWS's. */
+  /** S3 endpoint, overriding the AWS SDK's (AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, `endpoint_url` in the shared config file, else AWS's). */
   readonly endpoint?: string;
+  /** Region to sign for, overriding the AWS SDK's (AWS_REGION, else the profile's `region`). */
   readonly region?: string;
   readonly forcePathStyle: boolean;
 }
@@ -120,7 +127,7 @@ export interface ResolvedConfig {
   readonly maxFileBytes: number;
   readonly apps: Readonly<Record<string, AppConfig>>;
   readonly projects: { readonly include: readonly string[]; readonly exclude: readonly string[] };
-  readonly codebuild: { readonly project: string; readonly region?: string; readonly pricePerMinute: Readonly<Record<string, number>> };
+  readonly codebuild: { readonly project: string; readonly region?: string; readonly queuedTimeoutMinutes?: number; readonly pricePerMinute: Readonly<Record<string, number>> };
   readonly timeoutMinutes: number;
   readonly store: StoreSettings;
   readonly release: {
@@ -175,6 +182,7 @@ export const CONFIG_SCHEMA = {
       properties: {
         project: { type: 'string', minLength: 1 },
         region: { type: 'string', minLength: 1 },
+        queuedTimeoutMinutes: { type: 'integer', minimum: 5, maximum: 480 },
         pricePerMinute: { type: 'object', additionalProperties: { type: 'number', minimum: 0 } },
       },
     },
@@ -296,6 +304,7 @@ export function validateConfig(json: unknown, file: string = CONFIG_FILE): { con
       codebuild: {
         project: user.codebuild?.project ?? DEFAULT_CONFIG.codebuild.project,
         ...(user.codebuild?.region ? { region: user.codebuild.region } : {}),
+        ...(user.codebuild?.queuedTimeoutMinutes !== undefined ? { queuedTimeoutMinutes: user.codebuild.queuedTimeoutMinutes } : {}),
         pricePerMinute: { ...DEFAULT_CONFIG.codebuild.pricePerMinute, ...user.codebuild?.pricePerMinute },
       },
       timeoutMinutes: user.timeoutMinutes ?? DEFAULT_CONFIG.timeoutMinutes,

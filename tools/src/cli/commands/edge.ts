@@ -33,7 +33,7 @@ export const edgeCommand: Command = {
     }
     const apps = workspace.apps.map((a) => a.name).sort();
     const routes = computeRoutes(apps, workspace.config.apps);
-    const store = await openStore(root, workspace.config.store, io.env, readStringFlag(values, io, 'store', 'TESSERA_STORE'));
+    const store = await openStore(root, workspace.config.store, readStringFlag(values, io, 'store', 'TESSERA_STORE'));
     const edge = await startEdge({
       store,
       routes,

@@ -23,7 +23,7 @@ export const publishCommand: Command = {
     const dir = dirFlag ? (isAbsolute(dirFlag) ? dirFlag : resolve(io.cwd, dirFlag)) : resolve(root, 'dist', 'apps', app);
     const { manifest } = await readBundleDir(dir);
     if (manifest.app !== app) throw new TesseraError('TESSERA_USAGE', `${dir} holds a bundle of "${manifest.app}", not "${app}"`);
-    const store = await openStore(root, readConfig(root).store, io.env, readStringFlag(values, io, 'store', 'TESSERA_STORE'));
+    const store = await openStore(root, readConfig(root).store, readStringFlag(values, io, 'store', 'TESSERA_STORE'));
     try {
       const result = await publishBundle({ store, dir });
       if (values.json) io.stdout.write(JSON.stringify(result, null, 2) + '\n');

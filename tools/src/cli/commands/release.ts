@@ -57,7 +57,7 @@ export const releaseCommand: Command = {
       if (!apps.includes(name)) throw new TesseraError('TESSERA_UNKNOWN_APP', `No app named "${name}" in this workspace`, { hint: `Apps: ${apps.join(', ')}` });
       return name;
     };
-    const store = await openStore(root, workspace.config.store, io.env, readStringFlag(values, io, 'store', 'TESSERA_STORE'));
+    const store = await openStore(root, workspace.config.store, readStringFlag(values, io, 'store', 'TESSERA_STORE'));
     const actor = io.env.TESSERA_ACTOR ?? `${io.env.USER ?? userInfo().username} via tessera release`;
     const routes = computeRoutes(apps, workspace.config.apps);
     const routeOf = (name: string) => {

@@ -17,7 +17,7 @@ export const versionsCommand: Command = {
     const root = readWorkspaceDir(values, io);
     const [app, extra] = positionals;
     if (!app || extra) throw new TesseraError('TESSERA_USAGE', '`tessera versions` takes exactly one app name', { hint: 'Usage: tessera versions APP [--json]' });
-    const store = await openStore(root, readConfig(root).store, io.env, readStringFlag(values, io, 'store', 'TESSERA_STORE'));
+    const store = await openStore(root, readConfig(root).store, readStringFlag(values, io, 'store', 'TESSERA_STORE'));
     try {
       const versions = await readVersions(store, app);
       if (values.json) {

@@ -146,10 +146,11 @@ export function createLogPanel(data: PageData, now: () => number, onChange: (ind
       const start = job.seg[k + 2]!;
       const end = job.seg[k + 3]!;
       const message = job.msg?.[k / 4];
+      const attempt = job.att?.[k / 4];
       const bad = status !== 'SUCCEEDED' && status !== 'IN_PROGRESS';
       markers.push({
         iso: new Date(data.run.start + start).toISOString(),
-        html: `<div class="marker${bad ? ' bad' : ''}" style="--c:${phaseColor(type, status)}">▸ ${type === 'QUEUED' ? 'QUEUED (waiting)' : type} <span class="m">${clock(new Date(data.run.start + start).toISOString())} · ${end < 0 ? (type === 'QUEUED' ? 'waiting' : 'running') : `${formatDuration(end - start)} · ${status.toLowerCase()}`}${message ? ` — ${escapeHtml(message)}` : ''}</span></div>`,
+        html: `<div class="marker${bad ? ' bad' : ''}" style="--c:${phaseColor(type, status)}">▸ ${type === 'QUEUED' ? 'QUEUED (waiting)' : type}${attempt ? ` (attempt ${attempt})` : ''} <span class="m">${clock(new Date(data.run.start + start).toISOString())} · ${end < 0 ? (type === 'QUEUED' ? 'waiting' : 'running') : `${formatDuration(end - start)} · ${status.toLowerCase()}`}${message ? ` — ${escapeHtml(message)}` : ''}</span></div>`,
       });
     }
     const at = placeMarkers(entries, markers.map((m) => m.iso));

@@ -218,7 +218,7 @@ scroll.addEventListener('mousemove', (e) => {
     if (s) {
       const end = s.end ?? now();
       text = [
-        `${row.app} · ${s.type === 'QUEUED' ? 'waiting (QUEUED)' : s.type} · ${s.end === null ? 'running' : s.status.toLowerCase()}`,
+        `${row.app} · ${s.type === 'QUEUED' ? 'waiting (QUEUED)' : s.type}${s.attempt ? ` · attempt ${s.attempt}` : ''} · ${s.end === null ? 'running' : s.status.toLowerCase()}`,
         `${clock(s.start)} → ${s.end === null ? 'now' : clock(end)}`,
         `${rel(s.start)} → ${rel(end)} after the run started`,
         `duration ${formatDuration(end - s.start)}`,

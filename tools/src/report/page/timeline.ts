@@ -23,6 +23,8 @@ export interface SegmentBox {
   /** `null` while running (drawn up to now). */
   end: number | null;
   message?: string;
+  /** The build attempt, when not the first. */
+  attempt?: number;
   x0: number;
   x1: number;
   y0: number;
@@ -68,7 +70,8 @@ export function layoutRows(data: PageData, order: readonly number[], view: View,
       x0 = Math.max(-1, x0);
       x1 = Math.min(width + 1, x1);
       const message = job.msg?.[k / 4];
-      segments.push({ type, status, start, end, ...(message ? { message } : {}), x0, x1, y0: y + BAR_TOP, y1: y + BAR_TOP + BAR_H, color: phaseColor(type, status) });
+      const attempt = job.att?.[k / 4];
+      segments.push({ type, status, start, end, ...(message ? { message } : {}), ...(attempt ? { attempt } : {}), x0, x1, y0: y + BAR_TOP, y1: y + BAR_TOP + BAR_H, color: phaseColor(type, status) });
     }
     rows.push({ index, app: job.app, row, y, critical: critical.has(index), segments });
   }
