@@ -62,6 +62,15 @@ describe('tessera affected output formats', () => {
     expect(io.err()).toContain('committed changes between merge-base');
   });
 
+  it('--why APP --json prints one document: the reasons with every import chain', async () => {
+    const io = captureIo(repo.dir);
+    expect(await main(['affected', '--base', 'HEAD~1', '--head', 'HEAD', '--why', 'profile', '--json'], io)).toBe(0);
+    const doc = JSON.parse(io.out());
+    expect({ app: doc.app, affected: doc.affected, kind: doc.reasons[0].kind }).toEqual({ app: 'profile', affected: true, kind: 'input' });
+    expect(doc.reasons[0].chains[0].at(-1)).toEqual({ file: 'libs/i18n/src/messages/en.json', kind: 'static' });
+    expect(io.err()).toBe('');
+  });
+
   it('--why APP prints every chain from the entry to the changed file', async () => {
     const io = captureIo(repo.dir);
     await main(['affected', '--base', 'HEAD~1', '--head', 'HEAD', '--why', 'checkout'], io);
@@ -214,6 +223,19 @@ describe('the built CLI', () => {
     }
     expect(status).toBe(2);
     expect(stderr).toContain('Unknown command "frobnicate"');
+    expect(stderr).not.toContain('did you mean');
+  });
+
+  it('suggests the command or flag a typo meant, and `tessera help CMD` is that command\'s help', async () => {
+    const command = captureIo(repo.dir);
+    expect(await main(['afected'], command)).toBe(2);
+    expect(command.err()).toContain('Unknown command "afected"; did you mean "affected"?');
+    const flag = captureIo(repo.dir);
+    expect(await main(['affected', '--bse', 'HEAD~1'], flag)).toBe(2);
+    expect(flag.err()).toContain('did you mean --base?');
+    const help = captureIo(repo.dir);
+    expect(await main(['help', 'build'], help)).toBe(0);
+    expect(help.out()).toContain('Usage: tessera build');
   });
 });
 

@@ -75,14 +75,33 @@ function formatReasonHeader(reason: Reason): string {
   return `[${reason.kind}] ${reason.detail}`;
 }
 
+/** Fails with TESSERA_UNKNOWN_APP (listing the apps) unless `app` is an app of the report's workspace. */
+function assertKnownApp(report: AffectedReport, app: string): void {
+  if (report.snapshot.projects.some((p) => p.name === app && p.type === 'application')) return;
+  const names = report.snapshot.projects.filter((p) => p.type === 'application').map((p) => p.name);
+  throw new TesseraError('TESSERA_UNKNOWN_APP', `No app named "${app}" in this workspace`, { hint: `Apps: ${names.join(', ')}` });
+}
+
+/** `--why APP --json`: the app's reasons, each input reason with every import chain (up to 20, shortest first). */
+export function formatWhyJson(report: AffectedReport, app: string): string {
+  assertKnownApp(report, app);
+  const affected = report.apps.find((a) => a.name === app);
+  const { graph } = report.snapshot;
+  const entries = graph.apps.find((a) => a.name === app)?.entries ?? [];
+  const ids = new Map(graph.files.map((f, i) => [f, i]));
+  const reasons = (affected?.reasons ?? []).map((reason) => {
+    const target = reason.kind === 'input' && reason.file ? ids.get(reason.file) : undefined;
+    if (target === undefined) return reason;
+    const { chains, truncated } = computeAllChains(graph, entries, target);
+    return { ...reason, chains: chains.map((chain) => chain.map((step) => ({ file: step.file, kind: step.kind ?? 'static' }))), truncated };
+  });
+  return JSON.stringify({ app, affected: affected !== undefined, base: report.base, head: report.head, changedFiles: report.stats.changedFiles, reasons }, null, 2) + '\n';
+}
+
 /** `--why APP`: every reason, and for file reasons every import chain from the app's entries. */
 export function formatWhy(report: AffectedReport, app: string, color: boolean): string {
   const c = pc.createColors(color);
-  const known = report.snapshot.projects.some((p) => p.name === app && p.type === 'application');
-  if (!known) {
-    const names = report.snapshot.projects.filter((p) => p.type === 'application').map((p) => p.name);
-    throw new TesseraError('TESSERA_UNKNOWN_APP', `No app named "${app}" in this workspace`, { hint: `Apps: ${names.join(', ')}` });
-  }
+  assertKnownApp(report, app);
   const affected = report.apps.find((a) => a.name === app);
   if (!affected) return `${app} is not affected by ${report.base} → ${report.head} (${report.stats.changedFiles} changed file(s)).\n`;
   const { graph } = report.snapshot;

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import leven from 'leven';
 import pc from 'picocolors';
 import { ERROR_CODES } from '../errors/codes.js';
 import { formatLocation, isTesseraError, TesseraError } from '../errors/tessera-error.js';
@@ -59,6 +60,16 @@ function renderHelp(): string {
   ].join('\n');
 }
 
+/** The closest of `choices` to a mistyped `input` (at most 2 edits away, or a third of its length), for "did you mean". */
+export function suggest(input: string, choices: readonly string[]): string | undefined {
+  let best: { choice: string; distance: number } | undefined;
+  for (const choice of choices) {
+    const distance = leven(input, choice);
+    if (!best || distance < best.distance) best = { choice, distance };
+  }
+  return best && best.distance <= Math.max(2, Math.floor(input.length / 3)) ? best.choice : undefined;
+}
+
 /** Prints a failure: a known error's message, problems and hint; an unknown one's stack, as a bug. */
 export function renderError(error: unknown, color: boolean): string {
   const c = pc.createColors(color);
@@ -80,6 +91,8 @@ export function renderError(error: unknown, color: boolean): string {
 export async function main(argv: string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
   try {
+    // `tessera help build` is `tessera build --help`.
+    if (name === 'help' && rest[0] && !rest[0].startsWith('-')) return await main([rest[0], '--help'], io);
     if (!name || name === '--help' || name === '-h' || name === 'help') {
       io.stdout.write(renderHelp());
       return name ? 0 : 2;
@@ -89,7 +102,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return 0;
     }
     const load = COMMANDS[name];
-    if (!load) throw new TesseraError('TESSERA_USAGE', `Unknown command "${name}"`, { hint: `Commands: ${Object.keys(COMMANDS).join(', ')}. Run \`tessera --help\`.` });
+    if (!load) {
+      const guess = suggest(name, Object.keys(COMMANDS));
+      throw new TesseraError('TESSERA_USAGE', `Unknown command "${name}"${guess ? `; did you mean "${guess}"?` : ''}`, { hint: `Commands: ${Object.keys(COMMANDS).join(', ')}. Run \`tessera --help\`.` });
+    }
     const command = await load();
     if (rest.includes('--help') || rest.includes('-h')) {
       io.stdout.write(`${command.summary}\n\nUsage: ${command.usage}\n`);
@@ -99,7 +115,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     try {
       parsed = parseArgs({ args: rest, options: { ...command.options, cwd: { type: 'string' } }, allowPositionals: command.allowPositionals ?? false, strict: true });
     } catch (error) {
-      throw new TesseraError('TESSERA_USAGE', `tessera ${name}: ${(error as Error).message}`, { hint: `Usage: ${command.usage}`, cause: error });
+      const unknown = /Unknown option '(--?[^']+)'/.exec((error as Error).message)?.[1];
+      const guess = unknown?.startsWith('--') ? suggest(unknown.slice(2), [...Object.keys(command.options), 'cwd']) : undefined;
+      throw new TesseraError('TESSERA_USAGE', `tessera ${name}: ${(error as Error).message}${guess ? `; did you mean --${guess}?` : ''}`, { hint: `Usage: ${command.usage}`, cause: error });
     }
     return await command.run(parsed.values as Record<string, string | boolean | string[] | undefined>, parsed.positionals, io);
   } catch (error) {

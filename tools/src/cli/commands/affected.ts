@@ -1,7 +1,7 @@
 import pc from 'picocolors';
 import { readAffected } from '../../affected/read-affected.js';
 import type { Command } from '../command.js';
-import { formatAffectedJson, formatAffectedMarkdown, formatAffectedMatrix, formatAffectedText, formatWhy } from '../format-affected.js';
+import { formatAffectedJson, formatAffectedMarkdown, formatAffectedMatrix, formatAffectedText, formatWhy, formatWhyJson } from '../format-affected.js';
 import { formatWarnings } from '../format-warnings.js';
 import { readChoice, readRangeFlags, readSelectionFlags, readStringFlag, readWorkspaceDir } from '../resolve-flags.js';
 
@@ -36,10 +36,10 @@ export const affectedCommand: Command = {
       selection: readSelectionFlags(values),
     });
     const c = pc.createColors(io.color);
-    if (format === 'text' || typeof values.why === 'string') io.stderr.write(c.dim(`changes: ${report.policy}\n`));
+    if (format === 'text' || (typeof values.why === 'string' && format !== 'json')) io.stderr.write(c.dim(`changes: ${report.policy}\n`));
     if (format === 'text') io.stderr.write(formatWarnings(report.warnings, { color: io.color, verbose: values.verbose === true }));
     if (typeof values.why === 'string') {
-      io.stdout.write(formatWhy(report, values.why, io.color));
+      io.stdout.write(format === 'json' ? formatWhyJson(report, values.why) : formatWhy(report, values.why, io.color));
       return 0;
     }
     const out = { text: () => formatAffectedText(report, io.color), json: () => formatAffectedJson(report), matrix: () => formatAffectedMatrix(report), md: () => formatAffectedMarkdown(report) }[format];
