@@ -11,7 +11,7 @@ declare const TESSERA_VERSION: string;
 export const VERSION = typeof TESSERA_VERSION === 'string' ? TESSERA_VERSION : '0.0.0-dev';
 
 
-const COMMANDS: Record<string, () => Promise<Command>> = {
+export const COMMANDS: Record<string, () => Promise<Command>> = {
   affected: async () => (await import('./commands/affected.js')).affectedCommand,
   graph: async () => (await import('./commands/graph.js')).graphCommand,
   build: async () => (await import('./commands/build.js')).buildCommand,
@@ -108,7 +108,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     const command = await load();
     if (rest.includes('--help') || rest.includes('-h')) {
-      io.stdout.write(`${command.summary}\n\nUsage: ${command.usage}\n`);
+      const { renderCommandHelp } = await import('./command-help.js');
+      io.stdout.write(renderCommandHelp(name, command, io.color));
       return 0;
     }
     let parsed;
