@@ -34,7 +34,7 @@ export async function cleanStaleWorktrees(root: string, cacheDir: string): Promi
     const pid = Number(readFileSync(join(parent, name), 'utf8'));
     if (isProcessAlive(pid)) continue;
     const dir = join(parent, name.slice(0, -4));
-    await runGit(root, ['worktree', 'remove', '--force', dir], { okExitCodes: [0, 128] });
+    await runGit(root, ['worktree', 'remove', '--force', '--', dir], { okExitCodes: [0, 128] });
     rmSync(dir, { recursive: true, force: true });
     rmSync(join(parent, name), { force: true });
     removed.push(dir);
@@ -73,7 +73,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
         });
         await step('DOWNLOAD_SOURCE', async () => {
           if (options.inPlace) return;
-          await runGit(root, ['worktree', 'add', '--force', '--detach', dir, job.sourceVersion]);
+          await runGit(root, ['worktree', 'add', '--force', '--detach', '--', dir, job.sourceVersion]);
           created = true;
           if (existsSync(join(root, 'node_modules')) && !existsSync(join(dir, 'node_modules'))) symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
         });
@@ -108,7 +108,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
 
 async function removeJobDir(root: string, dir: string, created: boolean, inPlace?: boolean) {
   if (inPlace) return;
-  if (created && existsSync(dir)) await runGit(root, ['worktree', 'remove', '--force', dir], { okExitCodes: [0, 128] });
+  if (created && existsSync(dir)) await runGit(root, ['worktree', 'remove', '--force', '--', dir], { okExitCodes: [0, 128] });
   rmSync(dir, { recursive: true, force: true });
   rmSync(`${dir}.pid`, { force: true });
 }
