@@ -13,6 +13,12 @@ export interface OpenExecutorOptions {
   buildspec: Buildspec;
   /** Local: build in the working tree itself (`--uncommitted`). */
   inPlace?: boolean;
+  /**
+   * Local: variables passed to builds by name (`build.env.pass`), with their values. CodeBuild
+   * builds never get them: its overrides are plain text in the build's record; they read
+   * secrets from the buildspec's `env.secrets-manager` and `env.parameter-store`.
+   */
+  passEnv?: Readonly<Record<string, string>>;
   /** CodeBuild: the project builds start in (config `codebuild.project`) and its region. */
   codebuild: { project: string; region?: string };
 }
@@ -29,5 +35,5 @@ export async function openExecutor(options: OpenExecutorOptions): Promise<Execut
   }
   const { cleanStaleWorktrees, createLocalExecutor } = await import('./local-executor.js');
   await cleanStaleWorktrees(options.root, options.cacheDir);
-  return createLocalExecutor({ root: options.root, cacheDir: options.cacheDir, buildspec: options.buildspec, inPlace: options.inPlace });
+  return createLocalExecutor({ root: options.root, cacheDir: options.cacheDir, buildspec: options.buildspec, inPlace: options.inPlace, passEnv: options.passEnv });
 }
