@@ -10,6 +10,7 @@ import { createRunsStore, type RunsStore } from '../../tools/src/runs/runs-store
 import { buildApp } from '../../tools/src/webhook/build-app.js';
 import { createDeliveriesStore, type DeliveriesStore } from '../../tools/src/webhook/deliveries-store.js';
 import { createWebhookHandler } from '../../tools/src/webhook/webhook-route.js';
+import { createReportLinks, deriveReportKey } from '../../tools/src/webhook/report-access.js';
 import { deliveryHeaders, examplePayload, pullRequestPayload, pushPayload, REPO_FULL_NAME, sign } from '../support/webhook-fixtures.js';
 
 const SECRET = 'it-is-a-secret';
@@ -267,9 +268,16 @@ describe('GET endpoints', () => {
     expect(metrics.body).toContain('tessera_webhook_deliveries{state="ignored"} 1');
     expect(metrics.body).toContain('tessera_webhook_queue_depth 1');
     runs.saveRun({ id: '20260101-000000-abcd', trigger: 'webhook:push', base: A, head: B, status: 'SUCCEEDED', start: '2026-01-01T00:00:00.000Z', end: '2026-01-01T00:00:01.000Z', jobs: [] });
-    expect((await app.inject({ url: '/runs' })).json()).toMatchObject([{ id: '20260101-000000-abcd', status: 'SUCCEEDED' }]);
-    expect((await app.inject({ url: '/runs/20260101-000000-abcd' })).json()).toMatchObject({ id: '20260101-000000-abcd', trigger: 'webhook:push', jobs: [] });
-    expect((await app.inject({ url: '/runs/nope' })).statusCode).toBe(404);
+    // Runs need a credential: without a read token configured, only a signed link to one run (key derived from the secret).
+    expect((await app.inject({ url: '/runs' })).statusCode).toBe(401);
+    expect((await app.inject({ url: '/runs/20260101-000000-abcd' })).statusCode).toBe(401);
+    const token = createReportLinks({ key: deriveReportKey(SECRET) }).sign('20260101-000000-abcd');
+    expect((await app.inject({ url: `/runs/20260101-000000-abcd?token=${token}` })).json()).toMatchObject({ id: '20260101-000000-abcd', trigger: 'webhook:push', jobs: [] });
+    const withToken = await buildApp({ secret: SECRET, deliveries, runs, readToken: 'a-read-token-for-the-test' });
+    const bearer = { authorization: 'Bearer a-read-token-for-the-test' };
+    expect((await withToken.inject({ url: '/runs', headers: bearer })).json()).toMatchObject([{ id: '20260101-000000-abcd', status: 'SUCCEEDED' }]);
+    expect((await withToken.inject({ url: '/runs/nope', headers: bearer })).statusCode).toBe(404);
+    await withToken.close();
   });
 
   it('refuses a 30 MB body over a real socket without reading it all (default 25 MB limit)', async () => {

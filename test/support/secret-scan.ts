@@ -39,3 +39,31 @@ export function readTree(dir: string): Array<{ path: string; text: string }> {
   walk(dir);
   return files;
 }
+
+/** Secrets to put in the environment of Tessera; tests pass NPM_TOKEN to builds by name and list SENTRY_AUTH_TOKEN as secret. */
+export const SECRETS = {
+  TESSERA_WEBHOOK_SECRET: 'whsec-3f9a1c77be20d4e5a6b7',
+  TESSERA_GITHUB_TOKEN: 'ghp_1fA9zQ8xW7vU6tS5rP4oN3mL2kJ',
+  TESSERA_READ_TOKEN: 'read-token-9d8c7b6a5f4e3d2c',
+  TESSERA_REPORT_KEY: 'report-key-5e4d3c2b1a0f9e8d',
+  AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+  AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  AWS_SESSION_TOKEN: 'IQoJb3JpZ2luX2VjEBAaCXVzLWVhc3QtMSJHMEUCIQ',
+  SENTRY_AUTH_TOKEN: 'sntrys_77a1b2c3d4e5f6a7b8c9',
+  NPM_TOKEN: 'npm_Zx81Yw72Xv63Wu54Vt45Us36',
+};
+
+/** Prints the environment every way a build could: names, plain, base64, and its parent's. */
+export const DUMP_COMMANDS = [
+  `echo "NAMES $(env | cut -d= -f1 | sort | tr '\\n' ' ')"`,
+  'env',
+  'echo "B64 $(env | base64 -w0)"',
+  'echo "NPM $NPM_TOKEN $(printf %s "$NPM_TOKEN" | base64)"',
+  `echo "PARENT $(tr '\\0' '\\n' < /proc/$PPID/environ | base64 -w0)"`,
+  `tr '\\0' '\\n' < /proc/$PPID/environ`,
+];
+
+/** A buildspec of {@link DUMP_COMMANDS}, each a literal block so that no YAML quoting is needed. */
+export function dumpBuildspec(): string {
+  return ['version: 0.2', 'env:', '  variables:', '    FROM_SPEC: declared', 'phases:', '  build:', '    commands:', ...DUMP_COMMANDS.flatMap((c) => ['      - |', `        ${c}`])].join('\n') + '\n';
+}
