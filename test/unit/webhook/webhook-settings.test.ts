@@ -41,15 +41,16 @@ describe('resolveWebhookSettings', () => {
     expect(resolveWebhookSettings({ ...base, config: config!, env })).toMatchObject({ forks: 'build-and-preview', readToken: 'config-read-token-123', reportKey: 'k'.repeat(16), reportLinkTtlMs: 12 * 3_600_000 });
     expect(() => resolveWebhookSettings({ ...base, config: DEFAULT_CONFIG, env: { TESSERA_WEBHOOK_SECRET: 's', TESSERA_WEBHOOK_FORKS: 'always' } })).toThrow(/received "always"/);
     expect(() => resolveWebhookSettings({ ...base, config: DEFAULT_CONFIG, env: { TESSERA_WEBHOOK_SECRET: 's', TESSERA_REPORT_LINK_TTL: 'soon' } })).toThrow(/received "soon"/);
+    expect(() => resolveWebhookSettings({ ...base, config: DEFAULT_CONFIG, env: { TESSERA_WEBHOOK_SECRET: 's', TESSERA_READ_TOKEN: 'short' } })).toThrow(/at least 16 characters/);
   });
 
   it('builds get build.env of this config, never one of the service\'s own values, and forks nothing; all of them are masked', () => {
     const { config } = validateConfig({ build: { env: { pass: ['NPM_TOKEN', 'GITHUB_TOKEN'] } } });
-    const env = { TESSERA_WEBHOOK_SECRET: 'hook-secret', GITHUB_TOKEN: 'service-token', NPM_TOKEN: 'npm-token', TESSERA_READ_TOKEN: 'read-token' };
+    const env = { TESSERA_WEBHOOK_SECRET: 'hook-secret', GITHUB_TOKEN: 'service-token', NPM_TOKEN: 'npm-token', TESSERA_READ_TOKEN: 'read-token-of-16-chars' };
     const settings = resolveWebhookSettings({ ...base, config: config!, env });
     expect(settings.buildEnv.pass).toEqual({ NPM_TOKEN: 'npm-token' });
     expect(settings.untrustedBuildEnv.pass).toEqual({});
-    for (const value of ['hook-secret', 'service-token', 'npm-token', 'read-token', settings.reportKey]) {
+    for (const value of ['hook-secret', 'service-token', 'npm-token', 'read-token-of-16-chars', settings.reportKey]) {
       expect(settings.buildEnv.secrets).toContain(value);
       expect(settings.untrustedBuildEnv.secrets).toContain(value);
     }

@@ -116,6 +116,10 @@ export function resolveWebhookSettings(input: WebhookSettingsInput): WebhookSett
   if (reportLinkTtlMs === null || reportLinkTtlMs <= 0) throw new TesseraError('TESSERA_USAGE', `TESSERA_REPORT_LINK_TTL must be a duration such as 12h or 7d; received "${ttl}"`);
   const readToken = pick(env.TESSERA_READ_TOKEN, w.readToken);
   const configuredKey = pick(env.TESSERA_REPORT_KEY, w.reportKey);
+  // Guessable tokens would undo the point of having them (the config schema says the same of its keys).
+  for (const [name, value] of [['TESSERA_READ_TOKEN (webhook.readToken)', readToken], ['TESSERA_REPORT_KEY (webhook.reportKey)', configuredKey]] as const) {
+    if (value !== undefined && value.length < 16) throw new TesseraError('TESSERA_USAGE', `${name} must be at least 16 characters long; received ${value.length}`, { hint: 'Generate one with `openssl rand -hex 32`.' });
+  }
   const reportKey = configuredKey ?? deriveReportKey(secret);
   const githubToken = pick(env.TESSERA_GITHUB_TOKEN, env.GITHUB_TOKEN);
   // Every value of the service's own: never passed to a build under any name, masked in all output.
