@@ -16,6 +16,10 @@ import type { PageData } from '../../tools/src/report/compute-page-data.js';
 import type { RowBox, View } from '../../tools/src/report/page/timeline.js';
 import { phaseColor } from '../../tools/src/report/phase-colors.js';
 import { createReportWriter } from '../../tools/src/report/write-report.js';
+import { createRunsStore } from '../../tools/src/runs/runs-store.js';
+import { buildApp } from '../../tools/src/webhook/build-app.js';
+import { createDeliveriesStore } from '../../tools/src/webhook/deliveries-store.js';
+import { createReportLinks, deriveReportKey } from '../../tools/src/webhook/report-access.js';
 import type { RunRecord } from '../../tools/src/records/run-record.js';
 import { createJob, codebuildPhases, createSampleHistory, createSampleRun, writeJobLogs } from '../support/report-runs.js';
 import { REPO_ROOT } from '../support/sample-repo.js';
@@ -263,5 +267,56 @@ describe('the HTML report in Chromium', () => {
     expect(await panel('catalog')).toContain('report-logs/0000.js is missing next to this report');
     const data = await page.evaluate(() => (window as unknown as { tesseraReport: { data: PageData } }).tesseraReport.data);
     expect(data.jobs.length).toBe(6);
+  });
+
+  it('opened through a signed link from tessera serve, loads its logs with the link\'s token; without it, gets nothing', async () => {
+    const run = createSampleRun(Date.now() - ELAPSED_S * 1000);
+    dir ??= mkdtempSync(join(tmpdir(), 'tessera-report-page-'));
+    // Laid out as the service's clone has it: the report and its sidecars in the reports directory, the run in the database.
+    writeJobLogs(dir, run);
+    const reportsDir = join(dir, 'reports');
+    const writer = createReportWriter({ root: dir, file: join(reportsDir, `${run.id}.html`), prices: CODEBUILD_PRICE_PER_MINUTE, refreshMs: 3_600_000 });
+    run.jobs.forEach((_, i) => writer.writeLog(run, i));
+    writer.writeHtml(run, Date.now());
+    const runs = createRunsStore(join(dir, 'tessera.db'));
+    const deliveries = createDeliveriesStore(join(dir, 'tessera.db'));
+    runs.saveRun(run);
+    const secret = 'e2e-webhook-secret';
+    const app = await buildApp({ secret, deliveries, runs, reportsDir });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+      const link = createReportLinks({ key: deriveReportKey(secret) }).url(base, run.id);
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      pages.push(page);
+      const answers: Array<[string, number]> = [];
+      const errors: string[] = [];
+      page.on('response', (r) => answers.push([r.url(), r.status()]));
+      page.on('pageerror', (e) => errors.push(e.message));
+      expect((await page.goto(link))!.status()).toBe(200);
+      await painted(page);
+      await page.click('.row[data-app="checkout"]');
+      await page.locator('#log-body .ln').first().waitFor();
+      expect(await page.textContent('#log-body')).toContain('error TS2322');
+      const token = new URL(link).searchParams.get('token')!;
+      const sidecars = answers.filter(([url]) => new URL(url).pathname.startsWith(`/runs/${run.id}-logs/`));
+      expect(sidecars).toEqual([[`${base}/runs/${run.id}-logs/0002.js?token=${encodeURIComponent(token)}`, 200]]);
+      // Opening a build writes #app=… into the address: the token stays, so a reload still works.
+      expect(new URL(page.url()).searchParams.get('token')).toBe(token);
+      await page.reload();
+      await painted(page);
+      expect(errors).toEqual([]);
+
+      // The same page without the link's token: refused, and nothing of the run in the answer.
+      const bare = await browser.newPage();
+      pages.push(bare);
+      const refused = await bare.goto(`${base}/runs/${run.id}`);
+      expect(refused!.status()).toBe(401);
+      expect(await bare.content()).not.toContain('checkout');
+    } finally {
+      await app.close();
+      deliveries.close();
+      runs.close();
+    }
   });
 });

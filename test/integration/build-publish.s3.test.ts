@@ -14,17 +14,19 @@ afterEach(() => repo?.cleanup());
 
 describe('tessera build with an s3:// store (radosgw)', () => {
   it('publishes to the bucket from the job, and a rerun skips the app', async () => {
-    const bucket = await rgw.createBucket();
+    // Not named after the access key ("tessera" on the test radosgw): the passed key's value is masked in the log.
+    const bucket = await rgw.createBucket('bundles-test');
     repo = createSampleRepo();
     const buildspec = readFileSync(join(REPO_ROOT, 'buildspec.yml'), 'utf8').replace(/ {2}pre_build:\n {4}commands:\n( {6}- .*\n)+/, '');
     repo.write('buildspec.yml', buildspec);
-    repo.write('tessera.config.json', JSON.stringify({ store: { url: `s3://${bucket}/bundles`, forcePathStyle: true } }));
+    // A job inherits no credentials: the user passes them by name (their values are masked in its log).
+    repo.write('tessera.config.json', JSON.stringify({ store: { url: `s3://${bucket}/bundles`, forcePathStyle: true }, build: { env: { pass: ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'] } } }));
     symlinkSync(join(REPO_ROOT, 'tools'), join(repo.dir, 'tools'), 'dir');
     repo.commit('s3 store');
-    // The endpoint comes from the environment, as in CI; the build's jobs inherit it.
-    process.env.AWS_ENDPOINT_URL_S3 = rgw.endpoint;
+    // The endpoint comes from the environment, as in CI; tessera build hands it to the jobs with the store's URL.
+    const env = { AWS_ENDPOINT_URL_S3: rgw.endpoint, AWS_ACCESS_KEY_ID: rgw.accessKeyId, AWS_SECRET_ACCESS_KEY: rgw.secretAccessKey };
     const run = async () => {
-      const io = captureIo(repo.dir, { AWS_ENDPOINT_URL_S3: rgw.endpoint });
+      const io = captureIo(repo.dir, env);
       const code = await main(['build', 'course-page', '--json'], io);
       const doc = JSON.parse(io.out());
       return { code, doc, log: doc.jobs[0].logFile ? repo.read(doc.jobs[0].logFile) : '' };
@@ -33,6 +35,7 @@ describe('tessera build with an s3:// store (radosgw)', () => {
     expect(first.code, first.log.slice(-3000)).toBe(0);
     const job = first.doc.jobs[0];
     expect(first.log).toContain(`s3://${bucket}/bundles at ${rgw.endpoint}`);
+    expect(first.log).not.toContain(rgw.secretAccessKey);
     const store = await createS3Store({ bucket, prefix: 'bundles', endpoint: rgw.endpoint, forcePathStyle: true });
     expect(await readStoredManifest(store, 'course-page', job.version)).toMatchObject({ app: 'course-page', version: job.version });
     await store.close();

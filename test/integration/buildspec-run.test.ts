@@ -100,6 +100,26 @@ describe('runBuildspec', () => {
     expect(r.out).toEqual(['deeper hi there 2 [] spec build 1', `[] ${r.dir}`]);
   });
 
+  it('starts from PATH, HOME, the locale, TMPDIR and CI of this process, never its whole environment', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, { TESSERA_WEBHOOK_SECRET: 'probe-secret', AWS_SECRET_ACCESS_KEY: 'probe-aws', SOME_SETTING: 'probe', LC_ALL: 'C', CI: '1' });
+    try {
+      const spec = 'version: 0.2\nenv:\n  variables:\n    FROM_SPEC: spec\nphases:\n  build:\n    commands:\n      - env | cut -d= -f1 | sort | tr "\\n" " "\n';
+      const r = await run(spec, { env: { TESSERA_APP: 'shop' } });
+      const names = r.out[0]!.trim().split(' ');
+      expect(names).toEqual(expect.arrayContaining(['PATH', 'HOME', 'LC_ALL', 'CI', 'FROM_SPEC', 'TESSERA_APP', 'CODEBUILD_SRC_DIR']));
+      expect(names).not.toEqual(expect.arrayContaining(['TESSERA_WEBHOOK_SECRET']));
+      expect(names.filter((n) => ['TESSERA_WEBHOOK_SECRET', 'AWS_SECRET_ACCESS_KEY', 'SOME_SETTING'].includes(n))).toEqual([]);
+      // A caller's own starting environment (the local executor's, with `build.env.pass`) replaces this process's.
+      const given = await run(spec, { baseEnv: { PATH: process.env.PATH!, NPM_TOKEN: 'npm_x' } });
+      expect(given.out[0]!.trim().split(' ')).toEqual(expect.arrayContaining(['NPM_TOKEN', 'PATH', 'FROM_SPEC']));
+      expect(given.out[0]!.trim().split(' ')).not.toContain('HOME');
+    } finally {
+      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+      Object.assign(process.env, saved);
+    }
+  });
+
   it('a failing command skips the rest of its phase, runs finally, and POST_BUILD still runs with CODEBUILD_BUILD_SUCCEEDING=0', async () => {
     const r = await run(
       [

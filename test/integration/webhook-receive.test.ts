@@ -10,6 +10,7 @@ import { createRunsStore, type RunsStore } from '../../tools/src/runs/runs-store
 import { buildApp } from '../../tools/src/webhook/build-app.js';
 import { createDeliveriesStore, type DeliveriesStore } from '../../tools/src/webhook/deliveries-store.js';
 import { createWebhookHandler } from '../../tools/src/webhook/webhook-route.js';
+import { createReportLinks, deriveReportKey } from '../../tools/src/webhook/report-access.js';
 import { deliveryHeaders, examplePayload, pullRequestPayload, pushPayload, REPO_FULL_NAME, sign } from '../support/webhook-fixtures.js';
 
 const SECRET = 'it-is-a-secret';
@@ -127,21 +128,53 @@ describe('POST /webhooks/github', () => {
     expect(stored()).toEqual([]);
   });
 
-  it('refuses a chunked body that grows over the limit with 413 and stores nothing', async () => {
+  it('refuses a chunked body that grows over the limit with 413, which the sender reads once it has sent it all; stores nothing', async () => {
     const port = (app.server.address() as { port: number }).port;
-    const huge = JSON.stringify({ ...push, padding: 'x'.repeat(2 * 1024 * 1024) });
-    const status = await new Promise<number>((resolve, reject) => {
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    const count = 48; // 3 MB against a 1 MB limit
+    const outcome = await new Promise<{ status: number; code: string; written: number; finished: boolean; error: string | null }>((resolve) => {
+      let status = 0;
+      let code = '';
+      let written = 0;
+      let finished = false;
       // No Content-Length: the limit can only be found while reading.
-      const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/webhooks/github', headers: { ...deliveryHeaders(SECRET, 'push', huge, 'chunked'), 'transfer-encoding': 'chunked' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode!);
+      const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/webhooks/github', headers: { ...deliveryHeaders(SECRET, 'push', '{}', 'chunked'), 'transfer-encoding': 'chunked' } }, (res) => {
+        status = res.statusCode!;
+        const parts: Buffer[] = [];
+        res.on('data', (c: Buffer) => parts.push(c));
+        res.on('end', () => (code = JSON.parse(Buffer.concat(parts).toString('utf8')).error.code));
       });
-      req.on('error', reject);
-      for (let i = 0; i < huge.length; i += 64 * 1024) req.write(huge.slice(i, i + 64 * 1024));
-      req.end();
+      req.on('finish', () => (finished = true));
+      req.on('error', (e) => resolve({ status, code, written, finished, error: (e as NodeJS.ErrnoException).code ?? e.message }));
+      req.on('close', () => resolve({ status, code, written, finished, error: null }));
+      // One chunk at a time, each after the last was handed to the socket: a sender that keeps
+      // writing after the answer, as a proxy streaming a body does.
+      const next = () => {
+        if (written === count) return void req.end();
+        written++;
+        req.write(chunk, () => setImmediate(next));
+      };
+      next();
     });
-    expect(status).toBe(413);
+    expect(outcome).toEqual({ status: 413, code: 'body_too_large', written: count, finished: true, error: null });
     expect(stored()).toEqual([]);
+  });
+
+  it.each(['GET', 'HEAD', 'PUT', 'DELETE'])('answers %s on the webhook path 405 with Allow: POST', async (method) => {
+    const port = (app.server.address() as { port: number }).port;
+    const res = await fetch(`http://127.0.0.1:${port}/webhooks/github`, { method, ...(method === 'PUT' ? { body: '{}', headers: { 'content-type': 'application/json' } } : {}) });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('POST');
+    if (method !== 'HEAD') expect(((await res.json()) as { error: { code: string } }).error.code).toBe('method_not_allowed');
+    expect(stored()).toEqual([]);
+  });
+
+  it.each(['refs/heads/a..b', 'refs/heads/-x', 'refs/heads/a b', 'refs/heads/'])('stores a push to %j as ignored, with the reason, and queues nothing', async (ref) => {
+    const res = await post('push', pushPayload({ ref, before: A, after: B }), {}, 'bad-ref');
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toMatchObject({ id: 'bad-ref', state: 'ignored', reason: expect.stringContaining('is not a valid git ref name') });
+    expect(deliveries.read('bad-ref')).toMatchObject({ state: 'ignored', reason: expect.stringContaining(JSON.stringify(ref)) });
+    expect(queued).toBe(0);
   });
 
   it('refuses a request without a body with 400, and answers a query string on the path like the bare path', async () => {
@@ -235,9 +268,16 @@ describe('GET endpoints', () => {
     expect(metrics.body).toContain('tessera_webhook_deliveries{state="ignored"} 1');
     expect(metrics.body).toContain('tessera_webhook_queue_depth 1');
     runs.saveRun({ id: '20260101-000000-abcd', trigger: 'webhook:push', base: A, head: B, status: 'SUCCEEDED', start: '2026-01-01T00:00:00.000Z', end: '2026-01-01T00:00:01.000Z', jobs: [] });
-    expect((await app.inject({ url: '/runs' })).json()).toMatchObject([{ id: '20260101-000000-abcd', status: 'SUCCEEDED' }]);
-    expect((await app.inject({ url: '/runs/20260101-000000-abcd' })).json()).toMatchObject({ id: '20260101-000000-abcd', trigger: 'webhook:push', jobs: [] });
-    expect((await app.inject({ url: '/runs/nope' })).statusCode).toBe(404);
+    // Runs need a credential: without a read token configured, only a signed link to one run (key derived from the secret).
+    expect((await app.inject({ url: '/runs' })).statusCode).toBe(401);
+    expect((await app.inject({ url: '/runs/20260101-000000-abcd' })).statusCode).toBe(401);
+    const token = createReportLinks({ key: deriveReportKey(SECRET) }).sign('20260101-000000-abcd');
+    expect((await app.inject({ url: `/runs/20260101-000000-abcd?token=${token}` })).json()).toMatchObject({ id: '20260101-000000-abcd', trigger: 'webhook:push', jobs: [] });
+    const withToken = await buildApp({ secret: SECRET, deliveries, runs, readToken: 'a-read-token-for-the-test' });
+    const bearer = { authorization: 'Bearer a-read-token-for-the-test' };
+    expect((await withToken.inject({ url: '/runs', headers: bearer })).json()).toMatchObject([{ id: '20260101-000000-abcd', status: 'SUCCEEDED' }]);
+    expect((await withToken.inject({ url: '/runs/nope', headers: bearer })).statusCode).toBe(404);
+    await withToken.close();
   });
 
   it('refuses a 30 MB body over a real socket without reading it all (default 25 MB limit)', async () => {

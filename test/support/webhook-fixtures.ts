@@ -76,12 +76,25 @@ export function pushPayload(p: { ref: string; before: string; after: string; for
   return withRepository({ ...examplePayload('push'), ref: p.ref, before: p.before, after: p.after, created, deleted, forced: p.forced ?? false, base_ref: null });
 }
 
-/** A pull_request payload from the example of `action`, with this PR's number, head and base. */
+/** The full name of the fork {@link pullRequestPayload} opens pull requests from. */
+export const FORK_FULL_NAME = 'someone/tiny';
+
+/**
+ * A pull_request payload from the example of `action`, with this PR's number, head and base.
+ * With `fork`, the head is in another repository, as GitHub describes a fork's pull request:
+ * the examples have none, so the example's repository is adapted (another id, owner and full
+ * name, `fork: true`).
+ */
 export function pullRequestPayload(action: string, p: { number: number; headSha: string; baseRef?: string; fork?: boolean }): Record<string, unknown> {
   const example = examplePayload('pull_request', action);
   const pr = example.pull_request as Record<string, Record<string, unknown>>;
-  const head = { ...pr.head, sha: p.headSha, ref: 'feature', repo: { ...(pr.head!.repo as object), full_name: p.fork ? 'someone/tiny' : REPO_FULL_NAME, fork: p.fork ?? false } };
-  const base = { ...pr.base, ref: p.baseRef ?? 'main' };
+  const own = pr.head!.repo as Record<string, unknown>;
+  const baseRepo = { ...(pr.base!.repo as object), full_name: REPO_FULL_NAME, name: 'tiny', owner: { ...(own.owner as object), login: 'acme' } };
+  const headRepo = p.fork
+    ? { ...own, id: (own.id as number) + 1, node_id: 'R_fork', name: 'tiny', full_name: FORK_FULL_NAME, owner: { ...(own.owner as object), login: 'someone', id: 424242 }, fork: true }
+    : baseRepo;
+  const head = { ...pr.head, sha: p.headSha, ref: 'feature', label: `${p.fork ? 'someone' : 'acme'}:feature`, repo: headRepo };
+  const base = { ...pr.base, ref: p.baseRef ?? 'main', repo: baseRepo };
   return withRepository({ ...example, number: p.number, pull_request: { ...pr, number: p.number, head, base } });
 }
 

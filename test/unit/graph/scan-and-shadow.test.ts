@@ -53,6 +53,10 @@ describe('computeShadowedTargets', () => {
     expect(computeShadowedTargets('src/dir/index.ts')).toEqual(expect.arrayContaining(['src/dir/index.js']));
     expect(computeShadowedTargets('src/dir/index.ts')).not.toContain('src/dir/index.tsx');
   });
+  it('reads a name with a newline in it as one path', () => {
+    expect(computeShadowedTargets('src/new\nline.ts')).toEqual(expect.arrayContaining(['src/new\nline.js', 'src/new\nline/index.ts']));
+    expect(computeShadowedTargets('src/odd\ndir/index.ts')).toContain('src/odd\ndir/index.js');
+  });
   it('a package.json can redirect a directory import', () => {
     expect(computeShadowedTargets('libs/x/package.json')).toContain('libs/x/index.ts');
   });

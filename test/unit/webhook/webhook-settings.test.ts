@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, validateConfig } from '../../../tools/src/workspace/config.js';
 import { resolveWebhookSettings } from '../../../tools/src/webhook/webhook-settings.js';
+import { deriveReportKey } from '../../../tools/src/webhook/report-access.js';
 
 const base = { root: '/ws', repoRoot: '/ws', flags: {} };
 
@@ -30,5 +31,28 @@ describe('resolveWebhookSettings', () => {
   it('the config schema checks the webhook keys, each located', () => {
     const { errors } = validateConfig({ webhook: { port: 'x', executor: 'cloud', secret: 'no' } });
     expect(errors.map((e) => e.location?.key).sort()).toEqual(['webhook.executor', 'webhook.port', 'webhook.secret']);
+  });
+
+  it('forks build by default, links last 7 days, signed with a key derived from the secret; a read token and a key of its own when given', () => {
+    const defaults = resolveWebhookSettings({ ...base, config: DEFAULT_CONFIG, env: { TESSERA_WEBHOOK_SECRET: 's' } });
+    expect(defaults).toMatchObject({ forks: 'build', readToken: undefined, reportKey: deriveReportKey('s'), reportLinkTtlMs: 7 * 86_400_000 });
+    const { config } = validateConfig({ webhook: { forks: 'skip', reportLinkTtl: '12h', readToken: 'config-read-token-123' } });
+    const env = { TESSERA_WEBHOOK_SECRET: 's', TESSERA_WEBHOOK_FORKS: 'build-and-preview', TESSERA_REPORT_KEY: 'k'.repeat(16) };
+    expect(resolveWebhookSettings({ ...base, config: config!, env })).toMatchObject({ forks: 'build-and-preview', readToken: 'config-read-token-123', reportKey: 'k'.repeat(16), reportLinkTtlMs: 12 * 3_600_000 });
+    expect(() => resolveWebhookSettings({ ...base, config: DEFAULT_CONFIG, env: { TESSERA_WEBHOOK_SECRET: 's', TESSERA_WEBHOOK_FORKS: 'always' } })).toThrow(/received "always"/);
+    expect(() => resolveWebhookSettings({ ...base, config: DEFAULT_CONFIG, env: { TESSERA_WEBHOOK_SECRET: 's', TESSERA_REPORT_LINK_TTL: 'soon' } })).toThrow(/received "soon"/);
+    expect(() => resolveWebhookSettings({ ...base, config: DEFAULT_CONFIG, env: { TESSERA_WEBHOOK_SECRET: 's', TESSERA_READ_TOKEN: 'short' } })).toThrow(/at least 16 characters/);
+  });
+
+  it('builds get build.env of this config, never one of the service\'s own values, and forks nothing; all of them are masked', () => {
+    const { config } = validateConfig({ build: { env: { pass: ['NPM_TOKEN', 'GITHUB_TOKEN'] } } });
+    const env = { TESSERA_WEBHOOK_SECRET: 'hook-secret', GITHUB_TOKEN: 'service-token', NPM_TOKEN: 'npm-token', TESSERA_READ_TOKEN: 'read-token-of-16-chars' };
+    const settings = resolveWebhookSettings({ ...base, config: config!, env });
+    expect(settings.buildEnv.pass).toEqual({ NPM_TOKEN: 'npm-token' });
+    expect(settings.untrustedBuildEnv.pass).toEqual({});
+    for (const value of ['hook-secret', 'service-token', 'npm-token', 'read-token-of-16-chars', settings.reportKey]) {
+      expect(settings.buildEnv.secrets).toContain(value);
+      expect(settings.untrustedBuildEnv.secrets).toContain(value);
+    }
   });
 });

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:
 import { constants, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BUILDSPEC_PHASES, type BuildspecPhaseName, type LogLine, type PhaseStatus, type PhaseType } from '../records/run-record.js';
+import { pickInheritedEnv } from './build-environment.js';
 import { collectArtifacts, expandVariables } from './collect-artifacts.js';
 import type { Buildspec } from './parse-buildspec.js';
 import { isGroupAlive, killProcessGroups } from './process-group.js';
@@ -19,6 +20,12 @@ export interface RunBuildspecOptions {
   cwd: string;
   /** The build's own variables (CodeBuild's StartBuild overrides): they win over `env.variables`. */
   env: Record<string, string>;
+  /**
+   * What the session starts from, below `env.variables` (on CodeBuild, the image's
+   * environment): never the whole environment of this process, which holds its secrets.
+   * @default PATH, HOME, LANG, LC_*, TMPDIR and CI of this process (pickInheritedEnv)
+   */
+  baseEnv?: Record<string, string>;
   /** Limit for the whole run; when reached every process is killed and the result is TIMED_OUT. */
   timeoutMs: number;
   /** Aborting it kills every process and ends the run as STOPPED. */
@@ -39,6 +46,8 @@ export interface RunBuildspecResult {
    * relative to `cwd`, variables expanded). Empty when the run timed out or was stopped.
    */
   artifacts: string[];
+  /** `artifacts.base-directory` resolved against `cwd` with the session's variables; null without `artifacts`, or when the run timed out or was stopped. */
+  artifactsBase: string | null;
 }
 
 /** Variables the session never carries from one command to the next (the shell resets them). */
@@ -62,7 +71,7 @@ export async function runBuildspec(options: RunBuildspecOptions): Promise<RunBui
   const session = {
     cwd: resolve(options.cwd),
     // CodeBuild's precedence: StartBuild overrides beat the buildspec's own `env.variables`.
-    env: { ...stringEnv(process.env), ...buildspec.env.variables, ...options.env, CODEBUILD_SRC_DIR: resolve(options.cwd) } as Record<string, string>,
+    env: { ...(options.baseEnv ?? pickInheritedEnv(process.env)), ...buildspec.env.variables, ...options.env, CODEBUILD_SRC_DIR: resolve(options.cwd) } as Record<string, string>,
   };
   const groups = new Set<number>();
   const streamsClosed = new Set<Promise<void>>();
@@ -208,21 +217,18 @@ export async function runBuildspec(options: RunBuildspecOptions): Promise<RunBui
     if (value !== undefined) exportedVariables[name] = value;
   }
   let artifacts: string[] = [];
+  let artifactsBase: string | null = null;
   if (buildspec.artifacts && !ending) {
-    const base = resolve(options.cwd, expandVariables(buildspec.artifacts.baseDirectory ?? '.', session.env));
-    artifacts = collectArtifacts(base, buildspec.artifacts.files.map((glob) => expandVariables(glob, session.env)));
+    artifactsBase = resolve(options.cwd, expandVariables(buildspec.artifacts.baseDirectory ?? '.', session.env));
+    artifacts = collectArtifacts(artifactsBase, buildspec.artifacts.files.map((glob) => expandVariables(glob, session.env)));
   }
-  return { status, exportedVariables, artifacts };
+  return { status, exportedVariables, artifacts, artifactsBase };
 }
 
 /** `2026/11/22 14:00:00.123` in UTC: CodeBuild's `[Container]` timestamp. */
 export function formatContainerTime(date: Date): string {
   const iso = date.toISOString(); // 2026-11-22T14:00:00.123Z
   return `${iso.slice(0, 10).replaceAll('-', '/')} ${iso.slice(11, 23)}`;
-}
-
-function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
 
 /** Single-quotes a string for the shell. */

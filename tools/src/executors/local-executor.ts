@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import type { Buildspec } from '../buildspec/parse-buildspec.js';
 import { runBuildspec } from '../buildspec/run-buildspec.js';
 import { isProcessAlive } from '../buildspec/process-group.js';
-import { expandVariables } from '../buildspec/collect-artifacts.js';
+import { pickInheritedEnv } from '../buildspec/build-environment.js';
 import { runGit } from '../git/run-git.js';
 import type { PhaseType } from '../records/run-record.js';
 import type { Executor, JobOutcome } from './executor.js';
@@ -17,6 +17,12 @@ export interface LocalExecutorOptions {
   buildspec: Buildspec;
   /** Build in the working tree itself instead of a clean worktree at the job's commit (`--uncommitted`). */
   inPlace?: boolean;
+  /**
+   * Variables of this process the user passes to builds by name (`build.env.pass`), with their
+   * values. A build starts from these and PATH, HOME, the locale, TMPDIR and CI: nothing else
+   * of this process's environment. @default {}
+   */
+  passEnv?: Readonly<Record<string, string>>;
 }
 
 const WORKTREES = 'worktrees';
@@ -34,7 +40,7 @@ export async function cleanStaleWorktrees(root: string, cacheDir: string): Promi
     const pid = Number(readFileSync(join(parent, name), 'utf8'));
     if (isProcessAlive(pid)) continue;
     const dir = join(parent, name.slice(0, -4));
-    await runGit(root, ['worktree', 'remove', '--force', dir], { okExitCodes: [0, 128] });
+    await runGit(root, ['worktree', 'remove', '--force', '--', dir], { okExitCodes: [0, 128] });
     rmSync(dir, { recursive: true, force: true });
     rmSync(join(parent, name), { force: true });
     removed.push(dir);
@@ -50,6 +56,8 @@ export async function cleanStaleWorktrees(root: string, cacheDir: string): Promi
  */
 export function createLocalExecutor(options: LocalExecutorOptions): Executor {
   const { root, cacheDir, buildspec } = options;
+  // Read once: what every job starts from, below the buildspec's variables and the job's own.
+  const baseEnv = { ...pickInheritedEnv(process.env), ...options.passEnv };
   return {
     name: 'local',
     defaultConcurrency: Math.max(1, availableParallelism()),
@@ -73,7 +81,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
         });
         await step('DOWNLOAD_SOURCE', async () => {
           if (options.inPlace) return;
-          await runGit(root, ['worktree', 'add', '--force', '--detach', dir, job.sourceVersion]);
+          await runGit(root, ['worktree', 'add', '--force', '--detach', '--', dir, job.sourceVersion]);
           created = true;
           if (existsSync(join(root, 'node_modules')) && !existsSync(join(dir, 'node_modules'))) symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
         });
@@ -83,10 +91,10 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
         return { status: 'FAULT', buildId, error: `could not prepare the source: ${(error as Error).message}` };
       }
       try {
-        const result = await runBuildspec({ buildspec, cwd: dir, env: job.env, timeoutMs: job.timeoutMs, signal, onPhase: events.phase, onLog: events.log });
-        if (result.status === 'SUCCEEDED' && buildspec.artifacts) {
+        const result = await runBuildspec({ buildspec, cwd: dir, env: job.env, baseEnv, timeoutMs: job.timeoutMs, signal, onPhase: events.phase, onLog: events.log });
+        const base = result.artifactsBase;
+        if (result.status === 'SUCCEEDED' && base !== null) {
           await step('UPLOAD_ARTIFACTS', () => {
-            const base = join(dir, expandVariables(buildspec.artifacts?.baseDirectory ?? '', { ...process.env, ...job.env }));
             const target = join(root, cacheDir, 'artifacts', job.runId, job.app);
             for (const file of result.artifacts) {
               mkdirSync(dirname(join(target, file)), { recursive: true });
@@ -108,7 +116,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
 
 async function removeJobDir(root: string, dir: string, created: boolean, inPlace?: boolean) {
   if (inPlace) return;
-  if (created && existsSync(dir)) await runGit(root, ['worktree', 'remove', '--force', dir], { okExitCodes: [0, 128] });
+  if (created && existsSync(dir)) await runGit(root, ['worktree', 'remove', '--force', '--', dir], { okExitCodes: [0, 128] });
   rmSync(dir, { recursive: true, force: true });
   rmSync(`${dir}.pid`, { force: true });
 }

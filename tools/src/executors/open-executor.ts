@@ -13,6 +13,12 @@ export interface OpenExecutorOptions {
   buildspec: Buildspec;
   /** Local: build in the working tree itself (`--uncommitted`). */
   inPlace?: boolean;
+  /**
+   * Local: variables passed to builds by name (`build.env.pass`), with their values. CodeBuild
+   * builds never get them: its overrides are plain text in the build's record; they read
+   * secrets from the buildspec's `env.secrets-manager` and `env.parameter-store`.
+   */
+  passEnv?: Readonly<Record<string, string>>;
   /** CodeBuild: the project builds start in (config `codebuild.project`), its region and queued timeout. */
   codebuild: { project: string; region?: string; queuedTimeoutMinutes?: number };
 }
@@ -25,10 +31,11 @@ export interface OpenExecutorOptions {
 export async function openExecutor(options: OpenExecutorOptions): Promise<Executor> {
   if (options.name === 'codebuild') {
     const { createCodeBuildExecutor } = await import('./codebuild-executor.js');
-    // TODO(issue 14): pass `build.env.pass` from the config as `passEnv` once that key exists; until then builds get the job's TESSERA_* variables only.
+    // CodeBuild builds get the job's TESSERA_* variables only: `build.env.pass` would put values
+    // into the build's record in plain text; secrets come from the buildspec's env.secrets-manager.
     return createCodeBuildExecutor({ project: options.codebuild.project, region: options.codebuild.region, queuedTimeoutMinutes: options.codebuild.queuedTimeoutMinutes });
   }
   const { cleanStaleWorktrees, createLocalExecutor } = await import('./local-executor.js');
   await cleanStaleWorktrees(options.root, options.cacheDir);
-  return createLocalExecutor({ root: options.root, cacheDir: options.cacheDir, buildspec: options.buildspec, inPlace: options.inPlace });
+  return createLocalExecutor({ root: options.root, cacheDir: options.cacheDir, buildspec: options.buildspec, inPlace: options.inPlace, passEnv: options.passEnv });
 }

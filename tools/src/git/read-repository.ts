@@ -12,6 +12,14 @@ export async function readRepositoryRoot(cwd: string): Promise<string> {
   return out.stdout.trim();
 }
 
+/**
+ * The path of `cwd` inside its repository (`apps/web/`, or empty at the top), exactly: the
+ * output's last newline is git's, and a directory name may end in a space or a newline.
+ */
+export async function readPrefix(cwd: string): Promise<string> {
+  return (await runGit(cwd, ['rev-parse', '--show-prefix'])).stdout.replace(/\n$/, '');
+}
+
 /** Resolves a revision name to a commit id, or returns null when it does not exist. */
 export async function readCommitId(cwd: string, ref: string): Promise<string | null> {
   const out = await runGit(cwd, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], { okExitCodes: [0, 1, 128] });
@@ -20,7 +28,7 @@ export async function readCommitId(cwd: string, ref: string): Promise<string | n
 
 /** The tree id of a commit: the content address of every tracked file at that commit. */
 export async function readTreeId(cwd: string, commit: string): Promise<string> {
-  return (await runGit(cwd, ['rev-parse', `${commit}^{tree}`])).stdout.trim();
+  return (await runGit(cwd, ['rev-parse', '--verify', '--end-of-options', `${commit}^{tree}`])).stdout.trim();
 }
 
 /** Whether the repository is a shallow clone. */
@@ -30,7 +38,7 @@ export async function readIsShallow(cwd: string): Promise<boolean> {
 
 /** The merge-base of two commits, or null when git finds none. */
 export async function readMergeBase(cwd: string, a: string, b: string): Promise<string | null> {
-  const out = await runGit(cwd, ['merge-base', a, b], { okExitCodes: [0, 1] });
+  const out = await runGit(cwd, ['merge-base', '--end-of-options', a, b], { okExitCodes: [0, 1] });
   return out.exitCode === 0 ? out.stdout.trim() : null;
 }
 
@@ -57,7 +65,7 @@ export interface TreeEntry {
  * git open every blob, ten times slower on a large tree; stat the checkout instead.)
  */
 export async function readTreeEntries(cwd: string, commit: string): Promise<TreeEntry[]> {
-  const out = await runGit(cwd, ['ls-tree', '-r', '-z', commit]);
+  const out = await runGit(cwd, ['ls-tree', '-r', '-z', '--end-of-options', commit]);
   const entries: TreeEntry[] = [];
   for (const record of out.stdout.split('\0')) {
     if (!record) continue;
@@ -71,8 +79,8 @@ export async function readTreeEntries(cwd: string, commit: string): Promise<Tree
 
 /** Paths (relative to `cwd`) that differ between the index/working tree and HEAD, plus untracked ones. */
 export async function readDirtyPaths(cwd: string): Promise<string[]> {
-  const out = await runGit(cwd, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '.']);
-  const prefix = (await runGit(cwd, ['rev-parse', '--show-prefix'])).stdout.trim();
+  const out = await runGit(cwd, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--', '.']);
+  const prefix = await readPrefix(cwd);
   const paths: string[] = [];
   for (const record of out.stdout.split('\0')) {
     if (record.length < 4) continue;
@@ -83,23 +91,44 @@ export async function readDirtyPaths(cwd: string): Promise<string[]> {
   return paths;
 }
 
-/** Hashes working-tree files as git would (blob ids), in one git call. */
+/**
+ * Bytes of path arguments per `git hash-object` call: far below Linux's 2 MB ARG_MAX (which
+ * the environment shares), so a few calls hash tens of thousands of files.
+ */
+const HASH_BATCH_BYTES = 256 * 1024;
+
+/**
+ * Hashes working-tree files as git would (blob ids). The paths go to git as arguments after
+ * `--`, never one per line on stdin (`--stdin-paths`): a file name may hold a newline, a tab
+ * or start with a dash. Arguments are batched, so a whole working tree still takes a
+ * handful of git processes, run side by side.
+ */
 export async function hashWorkingFiles(cwd: string, paths: string[]): Promise<Map<string, string>> {
   const result = new Map<string, string>();
-  if (paths.length === 0) return result;
-  const out = await runGit(cwd, ['hash-object', '--no-filters', '--stdin-paths'], { input: paths.join('\n') + '\n' });
-  const ids = out.stdout.trim().split('\n');
-  paths.forEach((path, i) => result.set(path, ids[i]!));
+  const batches: string[][] = [];
+  let size = HASH_BATCH_BYTES;
+  for (const path of paths) {
+    const bytes = Buffer.byteLength(path) + 1;
+    if (size + bytes > HASH_BATCH_BYTES) batches.push([]), (size = 0);
+    batches.at(-1)!.push(path);
+    size += bytes;
+  }
+  await Promise.all(batches.map(async (batch) => {
+    const out = await runGit(cwd, ['hash-object', '--no-filters', '--', ...batch]);
+    // One 40- or 64-hex id per line, in argument order: ids never hold a newline, names may.
+    const ids = out.stdout.split('\n', batch.length);
+    batch.forEach((path, i) => result.set(path, ids[i]!));
+  }));
   return result;
 }
 
 /** Checks out `commit` into `dir` as a detached worktree (used to analyse revisions other than the working tree). */
 export async function addWorktree(cwd: string, dir: string, commit: string): Promise<void> {
-  await runGit(cwd, ['worktree', 'add', '--force', '--detach', dir, commit]);
+  await runGit(cwd, ['worktree', 'add', '--force', '--detach', '--', dir, commit]);
 }
 
 /** Removes a worktree made by addWorktree; tolerates one already gone. */
 export async function removeWorktree(cwd: string, dir: string): Promise<void> {
-  await runGit(cwd, ['worktree', 'remove', '--force', dir], { okExitCodes: [0, 128] });
+  await runGit(cwd, ['worktree', 'remove', '--force', '--', dir], { okExitCodes: [0, 128] });
   await runGit(cwd, ['worktree', 'prune'], { okExitCodes: [0, 128] });
 }

@@ -318,7 +318,7 @@ export const RESOLVE_EXTENSIONS = ['.tsx', '.ts', '.jsx', '.js', '.css', '.json'
  */
 export function computeShadowedTargets(path: string): string[] {
   const targets: string[] = [];
-  const indexMatch = /^(.*)\/index(\.[^./]+)$/.exec(path);
+  const indexMatch = /^(.*)\/index(\.[^./]+)$/s.exec(path);
   if (indexMatch) {
     const [, dir, ext] = indexMatch;
     const at = RESOLVE_EXTENSIONS.indexOf(ext!);
@@ -328,7 +328,7 @@ export function computeShadowedTargets(path: string): string[] {
     const dir = path.slice(0, -'/package.json'.length);
     for (const ext of RESOLVE_EXTENSIONS) targets.push(`${dir}/index${ext}`);
   }
-  const extMatch = /^(.*?)(\.[^./]+)?$/.exec(path)!;
+  const extMatch = /^(.*?)(\.[^./]+)?$/s.exec(path)!;
   const [, stem, ext] = extMatch;
   const at = ext ? RESOLVE_EXTENSIONS.indexOf(ext) : -1;
   if (!ext || at >= 0) {

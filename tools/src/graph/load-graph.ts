@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TesseraError, type Warning } from '../errors/tessera-error.js';
 import { runGit } from '../git/run-git.js';
-import { addWorktree, hashWorkingFiles, readCommitId, readDirtyPaths, readTreeEntries, readTreeId, removeWorktree, type TreeEntry } from '../git/read-repository.js';
+import { addWorktree, hashWorkingFiles, readCommitId, readDirtyPaths, readPrefix, readTreeEntries, readTreeId, removeWorktree, type TreeEntry } from '../git/read-repository.js';
 import type { ResolvedConfig } from '../workspace/config.js';
 import { readWorkspace } from '../workspace/read-workspace.js';
 import type { Project } from '../workspace/project.js';
@@ -63,7 +63,7 @@ async function readWorktreeKey(root: string, cacheDir: string): Promise<{ key: s
   const dirty = dirtyPaths.filter((p) => !p.startsWith(cacheDir + '/')).sort();
   const present = dirty.filter((p) => existsSync(join(root, p)) && statSync(join(root, p)).isFile());
   const [hashes, tree] = await Promise.all([hashWorkingFiles(root, present), readTreeId(root, head)]);
-  const key = createHash('sha1').update(tree).update(dirty.map((p) => `${p}:${hashes.get(p) ?? 'gone'}`).join('\n')).digest('hex');
+  const key = createHash('sha1').update(tree).update(dirty.map((p) => `${p}\0${hashes.get(p) ?? 'gone'}`).join('\0')).digest('hex');
   return { key, dirty, head, tree };
 }
 
@@ -92,7 +92,7 @@ const MAX_UPDATED_FILES = 500;
 async function findUpdateBase(root: string, graphsDir: string, params: string, tree: string, dirty: string[], tracked: ReadonlySet<string>, warnings: Warning[]): Promise<{ snapshot: GraphSnapshot; modified: string[] } | null> {
   if (dirty.some((p) => !tracked.has(p) || !existsSync(join(root, p)))) return null;
   for (const entry of readGraphIndex(graphsDir).filter((e) => e.params === params && e.tree).slice(0, 3)) {
-    const out = await runGit(root, ['diff-tree', '-r', '--no-renames', '--name-status', '-z', '--relative', entry.tree!, tree], { okExitCodes: [0, 128] });
+    const out = await runGit(root, ['diff-tree', '-r', '--no-renames', '--name-status', '-z', '--relative', '--end-of-options', entry.tree!, tree], { okExitCodes: [0, 128] });
     if (out.exitCode !== 0) continue;
     const changes = parseNameStatus(out.stdout);
     if (changes.some((c) => c.status !== 'modified')) continue;
@@ -198,7 +198,7 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
       const base = mkdtempSync(join(tmpdir(), 'tessera-tree-'));
       const checkout = join(base, 'tree');
       await addWorktree(root, checkout, revision.commit);
-      const prefix = (await runGit(root, ['rev-parse', '--show-prefix'])).stdout.trim();
+      const prefix = await readPrefix(root);
       dir = join(checkout, prefix);
       if (existsSync(join(root, 'node_modules')) && !existsSync(join(dir, 'node_modules'))) symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
       cleanup = async () => {

@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runBuild } from './run-build.js';
 import { TesseraError } from '../errors/tessera-error.js';
-import type { JobRecord } from '../records/run-record.js';
+import { UNTRUSTED_TRIGGER_SUFFIX, type JobRecord } from '../records/run-record.js';
 import type { ResolvedConfig } from '../workspace/config.js';
 import type { PipelineContext, PipelineStage } from './pipeline-stage.js';
 import { createReleaseStage } from './release-stage.js';
@@ -59,34 +62,62 @@ export const checkoutStage: PipelineStage = {
   run: (ctx) => checkoutCommit(ctx.cloneDir, ctx.work.head),
 };
 
-/** build: the affected apps of the range, through the same fan-out as `tessera build --affected`. */
+/** What a pull request from a fork may do beyond building: publish and preview only with `build-and-preview`. */
+export function isPublishing(ctx: PipelineContext): boolean {
+  return ctx.work.fork === null || ctx.forks === 'build-and-preview';
+}
+
+/** What the commit statuses of a fork's pull request add to their description, so the author sees what was withheld. */
+function describeFork(ctx: PipelineContext): string {
+  if (ctx.work.fork === null) return '';
+  return isPublishing(ctx) ? ' (fork: built without secrets)' : ' (fork: built without secrets, not published)';
+}
+
+/**
+ * build: the affected apps of the range, through the same fan-out as `tessera build --affected`.
+ * A pull request from a fork builds with nothing passed from the service's environment, its
+ * run is marked untrusted (its versions count as built for no one else), and unless
+ * `webhook.forks` is `build-and-preview` its jobs publish to a scratch store thrown away after.
+ */
 export const buildStage: PipelineStage = {
   name: 'build',
   async run(ctx) {
     const { work } = ctx;
-    const report = (job: JobRecord, runId: string) => ctx.statuses.report({ repo: work.repo, sha: work.head, app: job.app, runId, ...computeCommitState(job.status) });
+    const untrusted = work.fork !== null;
+    const suffix = describeFork(ctx);
+    const report = (job: JobRecord, runId: string) => {
+      const state = computeCommitState(job.status);
+      return ctx.statuses.report({ repo: work.repo, sha: work.head, app: job.app, runId, ...state, description: state.description + suffix });
+    };
     const pending: Promise<void>[] = [];
-    ctx.build = await runBuild({
-      root: ctx.cloneDir,
-      affected: ctx.range!.base ? { base: ctx.range!.base, head: work.head } : null,
-      executor: ctx.executor,
-      concurrency: ctx.concurrency,
-      trigger: work.trigger,
-      signal: ctx.signal,
-      runsDbPath: ctx.runsDbPath,
-      resumeRunId: ctx.resumeRunId,
-      storeUrl: ctx.storeUrl,
-      isPublished: async (app, version) => ctx.isVersionBuilt(app, version) || ((await ctx.isInStore?.(app, version)) ?? false),
-      onPlan(_plan, run) {
-        ctx.onRun(run.id);
-        ctx.note(`run ${run.id}: ${run.jobs.length ? run.jobs.map((j) => `${j.app}${j.status === 'CACHED' ? ' (cached)' : ''}`).join(', ') : 'no app affected'}`);
-        for (const job of run.jobs) pending.push(report({ ...job, status: job.status === 'CACHED' ? 'CACHED' : 'QUEUED' }, run.id));
-      },
-      onEvent(run, event) {
-        if (event.type === 'job-end') pending.push(report(run.jobs.find((j) => j.app === event.app)!, run.id));
-      },
-    });
-    await Promise.all(pending);
+    const scratch = isPublishing(ctx) ? null : mkdtempSync(join(tmpdir(), 'tessera-fork-store-'));
+    if (untrusted) ctx.note(`pull request from ${work.fork}: built without secrets${scratch ? ', not published' : ''}`);
+    try {
+      ctx.build = await runBuild({
+        root: ctx.cloneDir,
+        affected: ctx.range!.base ? { base: ctx.range!.base, head: work.head } : null,
+        executor: ctx.executor,
+        concurrency: ctx.concurrency,
+        trigger: untrusted ? `${work.trigger}${UNTRUSTED_TRIGGER_SUFFIX}` : work.trigger,
+        signal: ctx.signal,
+        runsDbPath: ctx.runsDbPath,
+        resumeRunId: ctx.resumeRunId,
+        storeUrl: scratch ?? ctx.storeUrl,
+        buildEnv: untrusted ? ctx.untrustedBuildEnv : ctx.buildEnv,
+        isPublished: async (app, version) => ctx.isVersionBuilt(app, version, untrusted) || ((await ctx.isInStore?.(app, version)) ?? false),
+        onPlan(_plan, run) {
+          ctx.onRun(run.id);
+          ctx.note(`run ${run.id}: ${run.jobs.length ? run.jobs.map((j) => `${j.app}${j.status === 'CACHED' ? ' (cached)' : ''}`).join(', ') : 'no app affected'}`);
+          for (const job of run.jobs) pending.push(report({ ...job, status: job.status === 'CACHED' ? 'CACHED' : 'QUEUED' }, run.id));
+        },
+        onEvent(run, event) {
+          if (event.type === 'job-end') pending.push(report(run.jobs.find((j) => j.app === event.app)!, run.id));
+        },
+      });
+      await Promise.all(pending);
+    } finally {
+      if (scratch) rmSync(scratch, { recursive: true, force: true });
+    }
   },
 };
 
@@ -101,7 +132,8 @@ export const reportStage: PipelineStage = {
     const run = ctx.build?.run;
     if (!run) return;
     const unfinished = run.jobs.filter((j) => j.status === 'QUEUED' || j.status === 'IN_PROGRESS');
-    await Promise.all(unfinished.map((j) => ctx.statuses.report({ repo: ctx.work.repo, sha: ctx.work.head, app: j.app, runId: run.id, ...computeCommitState('STOPPED') })));
+    const stopped = computeCommitState('STOPPED');
+    await Promise.all(unfinished.map((j) => ctx.statuses.report({ repo: ctx.work.repo, sha: ctx.work.head, app: j.app, runId: run.id, ...stopped, description: stopped.description + describeFork(ctx) })));
   },
 };
 

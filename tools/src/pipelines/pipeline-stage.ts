@@ -1,7 +1,8 @@
 import type { ExecutorName } from '../records/run-record.js';
 import type { RunBuildResult } from './run-build.js';
 import type { Store } from '../store/store.js';
-import type { BuildWork } from '../webhook/plan-delivery.js';
+import type { BuildEnvironment } from '../executors/resolve-build-env.js';
+import type { BuildWork, ForkPolicy } from '../webhook/plan-delivery.js';
 import type { StatusReporter } from '../webhook/status-reporter.js';
 
 /** What every stage of one delivery's pipeline shares. Stages read what earlier ones left. */
@@ -23,8 +24,17 @@ export interface PipelineContext {
   onRun(runId: string): void;
   /** The run of the delivery's interrupted attempt: the build stage resumes it (`RunBuildOptions.resumeRunId`). */
   resumeRunId?: string;
-  /** The same inputs never build twice: a version already built is CACHED. */
-  isVersionBuilt(app: string, version: string): boolean;
+  /** The same inputs never build twice: a version already built is CACHED (a fork's build counts only for forks, `includeUntrusted`). */
+  isVersionBuilt(app: string, version: string, includeUntrusted?: boolean): boolean;
+  /**
+   * What trusted builds get and what every build's output is masked of: the service's
+   * `build.env`, never the pushed commit's (whose tessera.config.json anyone can change).
+   */
+  buildEnv: BuildEnvironment;
+  /** The same for a pull request from a fork: nothing passed. */
+  untrustedBuildEnv: BuildEnvironment;
+  /** What a pull request from a fork may do beyond building (`webhook.forks`). @default "build" */
+  forks?: ForkPolicy;
   /** The store builds publish to (the service workspace's). */
   storeUrl?: string;
   /** True when the store already holds the version: it is CACHED too, and publishing it again is not needed. */

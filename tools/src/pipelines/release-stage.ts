@@ -28,6 +28,8 @@ export function createReleaseStage(release: ResolvedConfig['release']): Pipeline
       const { work, store } = ctx;
       const versions = releasedVersions(ctx);
       if (!store || !versions.length || (work.pullRequest === null && !(work.defaultBranch && release.canary))) return;
+      // A fork's pull request is previewed only with webhook.forks "build-and-preview" (its versions were not published otherwise).
+      if (work.fork !== null && ctx.forks !== 'build-and-preview') return ctx.note(`release: none for a pull request from ${work.fork} (webhook.forks is "${ctx.forks ?? 'build'}")`);
       for (const { app, version } of versions) {
         try {
           const action = await chooseAction(store, app, version, work.pullRequest, release);

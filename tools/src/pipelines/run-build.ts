@@ -7,7 +7,10 @@ import { readHeadLockfile } from '../workspace/read-lockfile.js';
 import { readBuildspec } from '../buildspec/read-buildspec.js';
 import { isTesseraError, TesseraError, type Warning } from '../errors/tessera-error.js';
 import type { Executor, JobSpec } from '../executors/executor.js';
+import { maskExecutor } from '../executors/mask-executor.js';
+import { createSecretMasker } from '../executors/mask-secrets.js';
 import { openExecutor } from '../executors/open-executor.js';
+import { type BuildEnvironment, resolveBuildEnvironment } from '../executors/resolve-build-env.js';
 import { readCommitId, readRepositoryRoot } from '../git/read-repository.js';
 import type { FileGraph } from '../graph/file-graph.js';
 import { ensureCacheDir, loadGraph } from '../graph/load-graph.js';
@@ -70,6 +73,12 @@ export interface RunBuildOptions {
   resumeRunId?: string;
   /** The runs database to record into (the webhook service shares one across its clone). @default <root>/<cacheDir>/tessera.db */
   runsDbPath?: string;
+  /**
+   * What builds get from this process's environment (`build.env.pass`) and which values are
+   * masked in what they print. `tessera serve` resolves it from its own configuration, never
+   * from the pushed commit's. @default resolved from `build.env` of the workspace's config and `env`
+   */
+  buildEnv?: BuildEnvironment;
   /**
    * Write the run's HTML report (`<cacheDir>/reports/<run>.html`, see docs/report.md), kept
    * current while the run is in progress. @default true
@@ -215,9 +224,13 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
     options.onPlan?.(plan, run, affected, reportFile);
     if (options.dryRun) return { run, plan, affected, warnings, report: null };
 
-    const executor =
+    const buildEnv = options.buildEnv ?? resolveBuildEnvironment(config.build.env, options.env ?? process.env);
+    // Whatever runs the jobs, what they print is masked before it is stored, shown or served.
+    const executor = maskExecutor(
       options.executorInstance ??
-      (await openExecutor({ name: options.executor, root, cacheDir: config.cacheDir, buildspec, inPlace: options.uncommitted, codebuild: config.codebuild }));
+        (await openExecutor({ name: options.executor, root, cacheDir: config.cacheDir, buildspec, inPlace: options.uncommitted, codebuild: config.codebuild, passEnv: buildEnv.pass })),
+      createSecretMasker(buildEnv.secrets),
+    );
     // Console links name the region the executor's SDK resolved (a profile's, say), not a guess from the environment.
     const report: LiveReport | null =
       reportFile === null
@@ -242,8 +255,12 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
     };
     save(true);
     report?.update(run);
-    // Jobs publish from their own worktree (the buildspec's post_build): tell them which store.
-    const storeEnv = { TESSERA_STORE: resolveStoreUrl(root, options.storeUrl ?? config.store.url) };
+    // Jobs publish from their own worktree (the buildspec's post_build): tell them which store,
+    // and an S3 store's endpoint when it comes from the environment (a job inherits none of it;
+    // credentials are the user's to pass by name, build.env.pass).
+    const storeUrl = resolveStoreUrl(root, options.storeUrl ?? config.store.url);
+    const endpoint = (options.env ?? process.env).AWS_ENDPOINT_URL_S3;
+    const storeEnv = { TESSERA_STORE: storeUrl, ...(storeUrl.startsWith('s3://') && endpoint ? { AWS_ENDPOINT_URL_S3: endpoint } : {}) };
     const specs = new Map<string, JobSpec>(plan.map((job) => [job.app, { runId, app: job.app, version: job.version, sourceVersion, computeType: job.computeType, env: { ...job.env, ...storeEnv }, timeoutMs: config.timeoutMinutes * 60_000 }]));
     try {
       await runFanout({

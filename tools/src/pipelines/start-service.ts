@@ -12,6 +12,8 @@ import { planDelivery } from '../webhook/plan-delivery.js';
 import { createReceiverActivity } from '../webhook/receiver-activity.js';
 import { ensureClone } from '../webhook/source-clone.js';
 import { createStatusReporter, type StatusReporter } from '../webhook/status-reporter.js';
+import { createReportLinks } from '../webhook/report-access.js';
+import { createSecretMasker, type Masker } from '../executors/mask-secrets.js';
 import type { WebhookSettings } from '../webhook/webhook-settings.js';
 
 /** Options of {@link startService}. */
@@ -38,16 +40,32 @@ export interface Service {
   close(): Promise<void>;
 }
 
+/** What {@link processDelivery} works with besides the delivery. */
+export interface ProcessDeliveryDeps {
+  settings: WebhookSettings;
+  deliveries: DeliveriesStore;
+  statuses: StatusReporter;
+  stages?: readonly PipelineStage[];
+  beforeStage?: () => Promise<void>;
+  /** Masks the service's secrets in notes and errors. @default none */
+  mask?: Masker;
+  /** The signed link to a run's report, logged when the run starts. */
+  runUrl?: (runId: string) => string;
+  log?: (line: string) => void;
+}
+
 /**
  * Processes one claimed delivery: decide from the payload (again, with the current
  * settings), then run the cancel or build stages. Build failures are the run's outcome,
  * not the delivery's: the delivery is `done` when the pipeline ran to its end.
  */
-export async function processDelivery(delivery: ClaimedDelivery, signal: AbortSignal, owner: string, deps: { settings: WebhookSettings; deliveries: DeliveriesStore; statuses: StatusReporter; stages?: readonly PipelineStage[]; beforeStage?: () => Promise<void> }): Promise<DeliveryOutcome> {
+export async function processDelivery(delivery: ClaimedDelivery, signal: AbortSignal, owner: string, deps: ProcessDeliveryDeps): Promise<DeliveryOutcome> {
   const { settings, deliveries } = deps;
-  const note = (text: string) => deliveries.addNote(delivery.id, text);
+  const mask = deps.mask ?? ((text: string) => text);
+  // Notes and errors quote git and the builds (a clone URL with a token in it, a printed value): masked before they are stored.
+  const note = (text: string) => deliveries.addNote(delivery.id, mask(text));
   if (delivery.attempts > 1) note(`attempt ${delivery.attempts}: resuming after an interrupted attempt${delivery.runId ? ` (run ${delivery.runId})` : ''}`);
-  const work = planDelivery(delivery.event, JSON.parse(delivery.payload), { tags: settings.tags });
+  const work = planDelivery(delivery.event, JSON.parse(delivery.payload), { tags: settings.tags, forks: settings.forks });
   if (work.kind === 'ignore') {
     note(`ignored: ${work.reason}`);
     return { state: 'done' };
@@ -61,9 +79,16 @@ export async function processDelivery(delivery: ClaimedDelivery, signal: AbortSi
     const { runStatus } = await runPipeline({
       deliveryId: delivery.id, work, cloneDir: settings.cloneDir, runsDbPath: settings.database, executor: settings.executor, concurrency: settings.concurrency,
       fetchAttempts: settings.fetchAttempts, fetchBackoffMs: settings.fetchBackoffMs, signal, statuses: deps.statuses, note,
-      onRun: (runId) => deliveries.setRunId(delivery.id, owner, runId),
+      onRun: (runId) => {
+        deliveries.setRunId(delivery.id, owner, runId);
+        // The link to hand out: it carries the credential the report is read with.
+        if (deps.runUrl) deps.log?.(`${delivery.id}: run ${runId}: ${deps.runUrl(runId)}`);
+      },
       ...(delivery.runId ? { resumeRunId: delivery.runId } : {}),
-      isVersionBuilt: (app, version) => deliveries.isVersionBuilt(app, version),
+      isVersionBuilt: (app, version, includeUntrusted) => deliveries.isVersionBuilt(app, version, includeUntrusted),
+      buildEnv: settings.buildEnv,
+      untrustedBuildEnv: settings.untrustedBuildEnv,
+      forks: settings.forks,
       storeUrl: settings.storeUrl,
       isInStore: async (app, version) => (await readStoredManifest(store, app, version)) !== null,
       store,
@@ -72,7 +97,7 @@ export async function processDelivery(delivery: ClaimedDelivery, signal: AbortSi
     if (runStatus) note(`run ${runStatus}`);
     return { state: 'done' };
   } catch (error) {
-    const text = isTesseraError(error) ? `${error.code}: ${error.message}` : (error as Error).message;
+    const text = mask(isTesseraError(error) ? `${error.code}: ${error.message}` : (error as Error).message);
     note(`failed: ${text}`);
     return { state: 'failed', error: text };
   } finally {
@@ -87,7 +112,12 @@ export async function processDelivery(delivery: ClaimedDelivery, signal: AbortSi
  * or running under a dead worker's lease) are resumed as soon as the service is up.
  */
 export async function startService(options: StartServiceOptions): Promise<Service> {
-  const { settings, log } = options;
+  const { settings } = options;
+  // The service's log quotes git and builds too: its secrets never show there either.
+  const mask = createSecretMasker(settings.buildEnv.secrets);
+  const log = (line: string) => options.log(mask(line));
+  const links = createReportLinks({ key: settings.reportKey, ttlMs: settings.reportLinkTtlMs });
+  const runUrl = (runId: string) => links.url(settings.publicUrl, runId);
   // The receiver's commits leave WAL checkpoints to a thread (see createWalCheckpointer).
   const deliveries = createDeliveriesStore(settings.database, { busyTimeoutMs: settings.busyTimeoutMs, checkpointInBackground: settings.role !== 'work' });
   let runs: RunsStore | null = null;
@@ -96,16 +126,19 @@ export async function startService(options: StartServiceOptions): Promise<Servic
     runs = createRunsStore(settings.database, { busyTimeoutMs: settings.busyTimeoutMs });
     const working = settings.role !== 'receive';
     if (working) await ensureClone(settings.source, settings.cloneDir, options.nodeModules);
-    const statuses = createStatusReporter({ token: settings.githubToken, apiUrl: settings.githubApiUrl, publicUrl: settings.publicUrl, warn: log });
+    const statuses = createStatusReporter({ token: settings.githubToken, apiUrl: settings.githubApiUrl, runUrl, warn: log });
     // One event loop for both: the worker starts deliveries between bursts of requests.
     const activity = settings.role === 'both' ? createReceiverActivity() : undefined;
     const worker = !working ? null : createWorker({
       deliveries, leaseMs: settings.leaseMs, maxAttempts: settings.maxAttempts, pollMs: settings.pollMs, log, beforeClaim: activity?.whenQuiet,
-      process: (delivery, signal, owner) => processDelivery(delivery, signal, owner, { settings, deliveries, statuses, stages: options.stages, beforeStage: activity?.whenQuiet }),
+      process: (delivery, signal, owner) => processDelivery(delivery, signal, owner, { settings, deliveries, statuses, stages: options.stages, beforeStage: activity?.whenQuiet, mask, runUrl, log }),
     });
     let port: number | null = null;
     if (settings.role !== 'work') {
-      app = await buildApp({ reportsDir: settings.reportsDir, secret: settings.secret, maxBodyBytes: settings.maxBodyBytes, deliveries, runs, planOptions: { tags: settings.tags }, onQueued: (superseded) => worker?.wake(superseded > 0), activity });
+      app = await buildApp({
+        reportsDir: settings.reportsDir, secret: settings.secret, maxBodyBytes: settings.maxBodyBytes, deliveries, runs, planOptions: { tags: settings.tags, forks: settings.forks },
+        onQueued: (superseded) => worker?.wake(superseded > 0), activity, links, readToken: settings.readToken,
+      });
       try {
         await app.listen({ port: settings.port, host: settings.host });
       } catch (error) {

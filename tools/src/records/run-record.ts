@@ -87,6 +87,12 @@ export interface JobRecord {
   reason?: string;
 }
 
+/**
+ * The end of the trigger of a run of untrusted code (`webhook:pull_request:fork`): what it
+ * built never counts as built for anyone else.
+ */
+export const UNTRUSTED_TRIGGER_SUFFIX = ':fork';
+
 /** One `tessera build`: what triggered it, the range, and its jobs. */
 export interface RunRecord {
   id: string;

@@ -8,7 +8,7 @@ import { createIdPrefixLookup } from '../sqlite/create-id-prefix-lookup.js';
 import { DEFAULT_BUSY_TIMEOUT_MS } from '../sqlite/open-database.js';
 import { toSqliteError } from '../sqlite/sqlite-error.js';
 import { openRunsDb, RUNS_DATABASE } from './open-runs-db.js';
-import type { BuildHistoryPoint, JobRecord, JobStatus, PhaseRecord, RunRecord } from '../records/run-record.js';
+import { UNTRUSTED_TRIGGER_SUFFIX, type BuildHistoryPoint, type JobRecord, type JobStatus, type PhaseRecord, type RunRecord } from '../records/run-record.js';
 import { isProcessAlive } from '../buildspec/process-group.js';
 
 export type { RunsOwner } from './is-run-interrupted.js';
@@ -246,8 +246,12 @@ export function createRunsStore(dbPath: string, options: RunsStoreOptions = {}):
 export interface JobFacts {
   /** How many jobs, of every run, are in each status (`tessera_builds` in /metrics). */
   readBuildsByStatus(): Record<string, number>;
-  /** True when a build of this app at this version already SUCCEEDED: the same inputs never build twice. */
-  isVersionBuilt(app: string, version: string): boolean;
+  /**
+   * True when a build of this app at this version already SUCCEEDED: the same inputs never
+   * build twice. A run of untrusted code (its trigger ends in UNTRUSTED_TRIGGER_SUFFIX) counts
+   * only with `includeUntrusted`: a fork's build did not publish, and is not to be trusted.
+   */
+  isVersionBuilt(app: string, version: string, includeUntrusted?: boolean): boolean;
 }
 
 /**
@@ -260,13 +264,16 @@ export interface JobFacts {
 export function createJobFacts(db: Database.Database): JobFacts {
   const byStatus = db.prepare(`SELECT status, count(*) AS n FROM jobs GROUP BY status`);
   const versionBuilt = db.prepare(`SELECT 1 FROM jobs WHERE app = ? AND version = ? AND status = 'SUCCEEDED' LIMIT 1`);
+  const trustedVersionBuilt = db.prepare(`
+    SELECT 1 FROM jobs j JOIN runs r ON r.id = j.run_id
+    WHERE j.app = ? AND j.version = ? AND j.status = 'SUCCEEDED' AND substr(r."trigger", -${UNTRUSTED_TRIGGER_SUFFIX.length}) <> '${UNTRUSTED_TRIGGER_SUFFIX}' LIMIT 1`);
   return {
     readBuildsByStatus() {
       const counts: Record<string, number> = {};
       for (const r of byStatus.all() as { status: string; n: number }[]) counts[r.status] = r.n;
       return counts;
     },
-    isVersionBuilt: (app, version) => versionBuilt.get(app, version) !== undefined,
+    isVersionBuilt: (app, version, includeUntrusted = false) => (includeUntrusted ? versionBuilt : trustedVersionBuilt).get(app, version) !== undefined,
   };
 }
 

@@ -114,8 +114,8 @@ export interface DeliveriesStore {
   replay(id: string): Delivery;
   /** Counts for /metrics. */
   readStats(): { byState: Record<DeliveryState, number>; oldestQueuedAt: string | null; buildsByStatus: Record<string, number> };
-  /** True when a build of this app at this version already SUCCEEDED: the same inputs never build twice. */
-  isVersionBuilt(app: string, version: string): boolean;
+  /** True when a build of this app at this version already SUCCEEDED (a fork's counts only with `includeUntrusted`): the same inputs never build twice. */
+  isVersionBuilt(app: string, version: string, includeUntrusted?: boolean): boolean;
   close(): void;
 }
 
@@ -243,7 +243,7 @@ export function createDeliveriesStore(path: string, options: DeliveriesStoreOpti
         for (const r of s.countByState.all() as { state: DeliveryState; n: number }[]) byState[r.state] = r.n;
         return { byState, oldestQueuedAt: (s.oldestQueued.get() as string | undefined) ?? null, buildsByStatus: jobs.readBuildsByStatus() };
       }),
-    isVersionBuilt: (app, version) => guard('reading build history', () => jobs.isVersionBuilt(app, version)),
+    isVersionBuilt: (app, version, includeUntrusted) => guard('reading build history', () => jobs.isVersionBuilt(app, version, includeUntrusted)),
     close() {
       if (closed) return;
       closed = true;

@@ -31,7 +31,7 @@ export async function ensureClone(source: string, cloneDir: string, nodeModules?
   if (!existsSync(join(cloneDir, '.git'))) {
     mkdirSync(dirname(cloneDir), { recursive: true });
     try {
-      await runGit(dirname(cloneDir), ['clone', '--quiet', '--no-checkout', source, cloneDir]);
+      await runGit(dirname(cloneDir), ['clone', '--quiet', '--no-checkout', '--', source, cloneDir]);
     } catch (error) {
       throw new TesseraError('TESSERA_WEBHOOK_FETCH_FAILED', `Cannot clone ${source} into ${cloneDir}: ${(error as Error).message}`, { cause: error });
     }

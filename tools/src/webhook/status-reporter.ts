@@ -29,8 +29,8 @@ export interface StatusReporterOptions {
   token: string | undefined;
   /** GitHub's REST API base URL (GitHub Enterprise: `https://HOST/api/v3`). @default "https://api.github.com" */
   apiUrl?: string;
-  /** Where the run's page is served: the status links to `<publicUrl>/runs/<id>`. */
-  publicUrl?: string;
+  /** The link a status carries to its run's report (a signed `<publicUrl>/runs/<id>?token=…`); unset, none. */
+  runUrl?: (runId: string) => string;
   warn: (text: string) => void;
 }
 
@@ -69,7 +69,7 @@ export function createStatusReporter(options: StatusReporterOptions): StatusRepo
           state: status.state,
           context: `tessera/${status.app}`,
           description: status.description.slice(0, 140),
-          ...(options.publicUrl && status.runId ? { target_url: `${options.publicUrl.replace(/\/$/, '')}/runs/${status.runId}` } : {}),
+          ...(options.runUrl && status.runId ? { target_url: options.runUrl(status.runId) } : {}),
         });
       } catch (error) {
         options.warn(`Commit status tessera/${status.app} on ${status.sha.slice(0, 12)} was not recorded: ${(error as Error).message}`);

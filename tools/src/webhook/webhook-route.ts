@@ -29,7 +29,7 @@ export interface WebhookHandlerOptions {
 
 /** The receiving end of `POST /webhooks/github`. */
 export interface WebhookHandler {
-  /** True for the requests {@link handle} answers. */
+  /** True for the requests {@link handle} answers: every method on its path (all but POST get 405). */
   matches(request: IncomingMessage): boolean;
   handle(request: IncomingMessage, response: ServerResponse): void;
   /** From now on every delivery is answered 503 (GitHub redelivers it): the service is stopping. */
@@ -57,6 +57,8 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   const batcher = createReceiveBatcher(options.deliveries);
   const now = options.now ?? (() => new Date());
   const { activity, maxBodyBytes } = options;
+  /** What a refused sender may still send, read and dropped, before its connection is cut. */
+  const drainBytes = Math.max(maxBodyBytes, 8 * 1024 * 1024);
   let closing = false;
 
   const header = (request: IncomingMessage, name: string) => {
@@ -71,7 +73,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     if (length === 0 || (length === null && request.headers['transfer-encoding'] === undefined)) return refuse(400, 'body_missing', 'the request has no body');
     const type = header(request, 'content-type')?.split(';', 1)[0]!.trim().toLowerCase();
     if (type !== 'application/json') return refuse(415, 'media_type_unsupported', `Content-Type must be application/json (received ${type ?? 'none'}): set the webhook's content type to application/json`, { connection: 'close' });
-    if (length !== null && length > maxBodyBytes) return refuse(413, 'body_too_large', `the body is ${length} bytes; the limit is ${maxBodyBytes} (webhook.maxBodyBytes)`, { connection: 'close' });
+    if (length !== null && length > maxBodyBytes) return refuse(413, 'body_too_large', `the body is ${length} bytes; the limit is ${maxBodyBytes} (webhook.maxBodyBytes)`);
     return null;
   }
 
@@ -118,35 +120,75 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     response.end(json);
   }
 
+  /**
+   * Answers before the body was read (or read to its end), then reads and drops the rest of
+   * it. A socket closed with unread bytes in it is reset by the kernel, and a sender still
+   * writing its body then loses the answer (Node's fetch reports EPIPE rather than the 413);
+   * a 413 without `connection: close` also lets a client that reads the answer early (Node's
+   * http.request) finish sending instead of closing. The whole answer is written at once and
+   * the response ends once the request has: the connection stays usable, or closes when the
+   * answer says `connection: close`. A sender that does not stop after `drainBytes` more bytes,
+   * or a body announced larger than that, is answered and cut off at once.
+   */
+  function refuseAndDrain(request: IncomingMessage, response: ServerResponse, answer: Answer): void {
+    const cutOff: Answer = { ...answer, headers: { ...answer.headers, connection: 'close' } };
+    if (Number(request.headers['content-length'] ?? 0) > drainBytes) return send(response, cutOff);
+    const { status, body, headers } = answer;
+    if (response.headersSent || response.destroyed) return;
+    const json = JSON.stringify(body);
+    response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json), ...headers });
+    response.write(json);
+    if (request.complete) return void response.end();
+    let drained = 0;
+    const end = () => {
+      request.removeListener('data', drop);
+      response.end();
+    };
+    function drop(chunk: Buffer) {
+      drained += chunk.length;
+      if (drained <= drainBytes) return;
+      request.removeListener('end', end);
+      end();
+      request.destroy();
+    }
+    request.on('data', drop);
+    request.once('end', end);
+    request.resume();
+  }
+
   return {
-    matches: (request) => request.method === 'POST' && (request.url === WEBHOOK_PATH || request.url?.startsWith(`${WEBHOOK_PATH}?`) === true),
+    matches: (request) => request.url === WEBHOOK_PATH || request.url?.startsWith(`${WEBHOOK_PATH}?`) === true,
     handle(request, response) {
       if (activity) {
         activity.enter();
         response.once('close', () => activity.leave());
       }
+      // A sender that goes away mid-body: nothing was stored, nothing to answer.
+      request.on('error', () => {});
+      if (request.method !== 'POST') {
+        return refuseAndDrain(request, response, refuse(405, 'method_not_allowed', `${WEBHOOK_PATH} accepts only POST: it is where GitHub delivers webhooks`, { allow: 'POST' }));
+      }
       const early = checkHeaders(request);
-      // Refused from its headers: answered without reading a body that may be 30 MB, and the
-      // connection closed after the answer (`connection: close`) rather than drained.
-      if (early) return send(response, early);
+      // Refused from its headers: answered without keeping a body that may be 30 MB.
+      if (early) return refuseAndDrain(request, response, early);
       const chunks: Buffer[] = [];
       let size = 0;
-      request.on('data', (chunk: Buffer) => {
+      const onData = (chunk: Buffer) => {
         size += chunk.length;
         if (size <= maxBodyBytes) return void chunks.push(chunk);
+        // Over the limit while reading (a chunked body has no Content-Length to refuse early).
         chunks.length = 0;
-        send(response, refuse(413, 'body_too_large', `the body is over the limit of ${maxBodyBytes} bytes (webhook.maxBodyBytes)`, { connection: 'close' }));
-        request.pause();
-      });
-      request.on('end', () => {
-        if (size > maxBodyBytes) return;
+        request.removeListener('data', onData).removeListener('end', onEnd);
+        refuseAndDrain(request, response, refuse(413, 'body_too_large', `the body is over the limit of ${maxBodyBytes} bytes (webhook.maxBodyBytes)`));
+      };
+      const onEnd = () => {
         answer(request, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)).then(
           (a) => send(response, a),
           (error: unknown) => send(response, refuse(500, 'internal', (error as Error).message)),
         );
-      });
-      // A sender that goes away mid-body: nothing was stored, nothing to answer.
-      request.on('error', () => {});
+      };
+      request.on('data', onData);
+      request.on('end', onEnd);
     },
     close() {
       closing = true;

@@ -1,5 +1,9 @@
 import type { ExecutorName } from '../records/run-record.js';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { type BuildEnvironment, resolveBuildEnvironment } from '../executors/resolve-build-env.js';
+import { parseDuration } from '../release/parse-duration.js';
+import { FORK_POLICIES, type ForkPolicy } from './plan-delivery.js';
+import { DEFAULT_LINK_TTL_MS, deriveReportKey } from './report-access.js';
 import { resolveReportFile } from '../report/write-report.js';
 import { TesseraError } from '../errors/tessera-error.js';
 import { resolveStoreUrl } from '../store/open-store.js';
@@ -42,6 +46,22 @@ export interface WebhookSettings {
   root: string;
   /** Where the clone's builds write their HTML reports (served at /runs/:id). */
   reportsDir: string;
+  /** Pull requests from forks (`webhook.forks`, TESSERA_WEBHOOK_FORKS). */
+  forks: ForkPolicy;
+  /** `Authorization: Bearer <it>` reads every run on /runs (`webhook.readToken`, TESSERA_READ_TOKEN); unset, only signed links do. */
+  readToken: string | undefined;
+  /** The key report links are signed with (TESSERA_REPORT_KEY, `webhook.reportKey`), else one derived from the secret. */
+  reportKey: string;
+  /** How long a signed report link works (`webhook.reportLinkTtl`, TESSERA_REPORT_LINK_TTL). */
+  reportLinkTtlMs: number;
+  /**
+   * What trusted builds get from this process (`build.env.pass` of the configuration the
+   * service started with, never a pushed commit's) and the values masked in every build's
+   * output: the service's own secrets first of all.
+   */
+  buildEnv: BuildEnvironment;
+  /** The same for builds of untrusted code (pull requests from forks): nothing passed, the same values masked. */
+  untrustedBuildEnv: BuildEnvironment;
 }
 
 /** What {@link resolveWebhookSettings} reads besides the config. */
@@ -89,6 +109,21 @@ export function resolveWebhookSettings(input: WebhookSettingsInput): WebhookSett
   const concurrency = pick(env.TESSERA_CONCURRENCY);
   const role = pick(flags.role, env.TESSERA_WEBHOOK_ROLE) ?? 'both';
   if (role !== 'both' && role !== 'receive' && role !== 'work') throw new TesseraError('TESSERA_USAGE', `--role must be one of both, receive, work; received "${role}"`);
+  const forks = pick(env.TESSERA_WEBHOOK_FORKS, w.forks) ?? 'build';
+  if (!(FORK_POLICIES as readonly string[]).includes(forks)) throw new TesseraError('TESSERA_USAGE', `TESSERA_WEBHOOK_FORKS must be one of ${FORK_POLICIES.join(', ')}; received "${forks}"`);
+  const ttl = pick(env.TESSERA_REPORT_LINK_TTL, w.reportLinkTtl);
+  const reportLinkTtlMs = ttl === undefined ? DEFAULT_LINK_TTL_MS : parseDuration(ttl);
+  if (reportLinkTtlMs === null || reportLinkTtlMs <= 0) throw new TesseraError('TESSERA_USAGE', `TESSERA_REPORT_LINK_TTL must be a duration such as 12h or 7d; received "${ttl}"`);
+  const readToken = pick(env.TESSERA_READ_TOKEN, w.readToken);
+  const configuredKey = pick(env.TESSERA_REPORT_KEY, w.reportKey);
+  // Guessable tokens would undo the point of having them (the config schema says the same of its keys).
+  for (const [name, value] of [['TESSERA_READ_TOKEN (webhook.readToken)', readToken], ['TESSERA_REPORT_KEY (webhook.reportKey)', configuredKey]] as const) {
+    if (value !== undefined && value.length < 16) throw new TesseraError('TESSERA_USAGE', `${name} must be at least 16 characters long; received ${value.length}`, { hint: 'Generate one with `openssl rand -hex 32`.' });
+  }
+  const reportKey = configuredKey ?? deriveReportKey(secret);
+  const githubToken = pick(env.TESSERA_GITHUB_TOKEN, env.GITHUB_TOKEN);
+  // Every value of the service's own: never passed to a build under any name, masked in all output.
+  const own = [secret, githubToken, readToken, configuredKey, reportKey].filter((v): v is string => Boolean(v));
   const cacheDir = within(root, config.cacheDir);
   const cloneDir = within(root, pick(env.TESSERA_WEBHOOK_CLONE_DIR, w.cloneDir) ?? join(cacheDir, 'webhook', 'clone'));
   return {
@@ -106,7 +141,7 @@ export function resolveWebhookSettings(input: WebhookSettingsInput): WebhookSett
     executor,
     concurrency: concurrency === undefined ? undefined : readNumber(concurrency, 'TESSERA_CONCURRENCY', 1, 1),
     githubApiUrl: pick(env.TESSERA_GITHUB_API_URL, w.githubApiUrl) ?? 'https://api.github.com',
-    githubToken: pick(env.TESSERA_GITHUB_TOKEN, env.GITHUB_TOKEN),
+    githubToken,
     publicUrl: pick(env.TESSERA_PUBLIC_URL, w.publicUrl) ?? `http://${host}:${port}`,
     fetchAttempts: readNumber(pick(env.TESSERA_WEBHOOK_FETCH_ATTEMPTS), 'TESSERA_WEBHOOK_FETCH_ATTEMPTS', 5, 1),
     fetchBackoffMs: readNumber(pick(env.TESSERA_WEBHOOK_FETCH_BACKOFF_MS), 'TESSERA_WEBHOOK_FETCH_BACKOFF_MS', 500, 0),
@@ -117,5 +152,11 @@ export function resolveWebhookSettings(input: WebhookSettingsInput): WebhookSett
     release: config.release,
     root,
     reportsDir: dirname(resolveReportFile(cloneDir, config.cacheDir, 'run')),
+    forks: forks as ForkPolicy,
+    readToken,
+    reportKey,
+    reportLinkTtlMs,
+    buildEnv: resolveBuildEnvironment(config.build.env, env, { extraSecrets: own }),
+    untrustedBuildEnv: resolveBuildEnvironment(config.build.env, env, { extraSecrets: own, untrusted: true }),
   };
 }

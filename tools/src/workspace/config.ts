@@ -79,7 +79,27 @@ export interface UserConfig {
   };
   /** `tessera serve`: the webhook service. See docs/webhook.md. */
   webhook?: WebhookConfig;
+  /** What builds see. See docs/configuration.md, "What a build sees". */
+  build?: {
+    env?: {
+      /**
+       * Variables of the environment Tessera runs in that local builds get, by name (a build
+       * starts from PATH, HOME, the locale, TMPDIR and CI only). Their values are masked in
+       * stored logs. `tessera serve` reads this from its own configuration, never from a pushed
+       * commit, and passes nothing to pull requests from forks. @default [] @example ["NPM_TOKEN"]
+       */
+      pass?: string[];
+      /** More variables whose values are secrets: never given to a build, masked in stored logs. @default [] @example ["SENTRY_AUTH_TOKEN"] */
+      secret?: string[];
+    };
+  };
 }
+
+/**
+ * The service's own secrets: masked in logs, and never passed to a build, not even by name
+ * (validateConfig refuses them in `build.env.pass`).
+ */
+export const SERVICE_SECRET_NAMES: readonly string[] = ['TESSERA_WEBHOOK_SECRET', 'TESSERA_GITHUB_TOKEN', 'TESSERA_READ_TOKEN', 'TESSERA_REPORT_KEY'];
 
 /** The bundle store's settings, complete. */
 export interface StoreSettings {
@@ -115,8 +135,19 @@ export interface WebhookConfig {
   executor?: ExecutorName;
   /** GitHub REST API base URL for commit statuses. @default "https://api.github.com" */
   githubApiUrl?: string;
-  /** The service's public URL: commit statuses link to `<publicUrl>/runs/<id>`. */
+  /** The service's public URL: commit statuses link to `<publicUrl>/runs/<id>?token=…`. */
   publicUrl?: string;
+  /** Pull requests from forks: built without secrets and not published (`build`), also previewed (`build-and-preview`), or not built (`skip`). @default "build" */
+  forks?: 'build' | 'build-and-preview' | 'skip';
+  /**
+   * A token that reads every run (`Authorization: Bearer <it>` on /runs). Prefer
+   * TESSERA_READ_TOKEN: this file is committed, and builds can read it.
+   */
+  readToken?: string;
+  /** The key that signs report links. Prefer TESSERA_REPORT_KEY. @default derived from TESSERA_WEBHOOK_SECRET */
+  reportKey?: string;
+  /** How long a signed report link works. @default "7d" */
+  reportLinkTtl?: string;
 }
 
 /** The complete, read-only configuration the code sees. */
@@ -136,6 +167,7 @@ export interface ResolvedConfig {
     readonly previewTtl: string;
   };
   readonly webhook: Readonly<WebhookConfig>;
+  readonly build: { readonly env: { readonly pass: readonly string[]; readonly secret: readonly string[] } };
   /** The file the config came from, or null when defaults apply. */
   readonly file: string | null;
 }
@@ -145,6 +177,9 @@ export const CONFIG_FILE = 'tessera.config.json';
 
 /** A duration such as `15m`, `24h` or `7d` (see parseDuration). */
 const DURATION_PATTERN = '^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$';
+
+/** An environment variable's name. */
+const ENV_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
 
 /** The JSON Schema of tessera.config.json, which validateConfig checks a parsed config against. */
 export const CONFIG_SCHEMA = {
@@ -231,6 +266,24 @@ export const CONFIG_SCHEMA = {
         executor: { enum: ['local', 'codebuild'] },
         githubApiUrl: { type: 'string', pattern: '^https?://' },
         publicUrl: { type: 'string', pattern: '^https?://' },
+        forks: { enum: ['build', 'build-and-preview', 'skip'] },
+        readToken: { type: 'string', minLength: 16 },
+        reportKey: { type: 'string', minLength: 16 },
+        reportLinkTtl: { type: 'string', pattern: DURATION_PATTERN },
+      },
+    },
+    build: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        env: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            pass: { type: 'array', items: { type: 'string', pattern: ENV_NAME_PATTERN } },
+            secret: { type: 'array', items: { type: 'string', pattern: ENV_NAME_PATTERN } },
+          },
+        },
       },
     },
   },
@@ -259,6 +312,7 @@ export const DEFAULT_CONFIG: ResolvedConfig = Object.freeze({
   store: { url: '.tessera/store', forcePathStyle: false },
   release: { retention: '24h', canary: null, previewTtl: '7d' },
   webhook: {},
+  build: { env: { pass: [], secret: [] } },
   file: null,
 });
 
@@ -274,6 +328,15 @@ function resolveStoreSettings(user: UserConfig): StoreSettings {
   if (store === undefined) return { url: `${user.cacheDir ?? DEFAULT_CONFIG.cacheDir}/store`, forcePathStyle: false };
   if (typeof store === 'string') return { url: store, forcePathStyle: false };
   return { url: store.url, ...(store.endpoint ? { endpoint: store.endpoint } : {}), ...(store.region ? { region: store.region } : {}), forcePathStyle: store.forcePathStyle ?? false };
+}
+
+/** `build.env.pass` cannot hand a build the service's own secrets, nor a name `build.env.secret` calls secret. */
+function checkBuildEnv(user: UserConfig, file: string): Problem[] {
+  const secret = new Set(user.build?.env?.secret ?? []);
+  return (user.build?.env?.pass ?? []).flatMap((name, i): Problem[] => {
+    const why = SERVICE_SECRET_NAMES.includes(name) ? 'is a secret of tessera serve, which never reaches a build' : secret.has(name) ? 'is also listed in build.env.secret' : null;
+    return why ? [{ text: `build.env.pass.${i} "${name}" ${why}`, location: { file, key: `build.env.pass.${i}` } }] : [];
+  });
 }
 
 /**
@@ -293,6 +356,8 @@ export function validateConfig(json: unknown, file: string = CONFIG_FILE): { con
     return { config: null, errors };
   }
   const user = json as UserConfig;
+  const buildEnvErrors = checkBuildEnv(user, file);
+  if (buildEnvErrors.length) return { config: null, errors: buildEnvErrors };
   return {
     config: Object.freeze({
       cacheDir: user.cacheDir ?? DEFAULT_CONFIG.cacheDir,
@@ -315,6 +380,7 @@ export function validateConfig(json: unknown, file: string = CONFIG_FILE): { con
         previewTtl: user.release?.previewTtl ?? DEFAULT_CONFIG.release.previewTtl,
       },
       webhook: user.webhook ?? DEFAULT_CONFIG.webhook,
+      build: { env: { pass: [...new Set(user.build?.env?.pass ?? [])], secret: [...new Set(user.build?.env?.secret ?? [])] } },
       file,
     }),
     errors: [],

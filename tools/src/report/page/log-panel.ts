@@ -26,6 +26,17 @@ declare global {
 const texts = new Map<number, string>();
 const waiting = new Map<number, { resolve: (text: string) => void; reject: (error: Error) => void }>();
 
+/**
+ * A sidecar's URL with the credential of the page's own: a report opened through a signed
+ * link (`/runs/<id>?token=…`, from `tessera serve`) is the only thing that link opens, and
+ * the service serves the run's logs only with the same token. A script element sends no
+ * query string of the page's on its own.
+ */
+export function withLinkToken(url: string, pageSearch: string): string {
+  const token = new URLSearchParams(pageSearch).get('token');
+  return token ? `${url}${url.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}` : url;
+}
+
 /** Loads a job's log sidecar with a script element: unlike fetch, that works from file:// too. */
 function loadLog(index: number, url: string): Promise<string> {
   const cached = texts.get(index);
@@ -39,7 +50,7 @@ function loadLog(index: number, url: string): Promise<string> {
   return new Promise((resolve, reject) => {
     waiting.set(index, { resolve, reject });
     const script = document.createElement('script');
-    script.src = url;
+    script.src = withLinkToken(url, location.search);
     script.onerror = () => {
       waiting.delete(index);
       script.remove();
