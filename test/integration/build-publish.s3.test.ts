@@ -10,7 +10,10 @@ import { createSampleRepo, REPO_ROOT, type TestRepo } from '../support/sample-re
 
 const rgw = useRadosgw();
 let repo: TestRepo;
-afterEach(() => repo?.cleanup());
+afterEach(() => {
+  repo?.cleanup();
+  delete process.env.AWS_ENDPOINT_URL_S3;
+});
 
 describe('tessera build with an s3:// store (radosgw)', () => {
   it('publishes to the bucket from the job, and a rerun skips the app', async () => {
@@ -25,6 +28,8 @@ describe('tessera build with an s3:// store (radosgw)', () => {
     repo.commit('s3 store');
     // The endpoint comes from the environment, as in CI; tessera build hands it to the jobs with the store's URL.
     const env = { AWS_ENDPOINT_URL_S3: rgw.endpoint, AWS_ACCESS_KEY_ID: rgw.accessKeyId, AWS_SECRET_ACCESS_KEY: rgw.secretAccessKey };
+    // The service's own S3 client resolves its endpoint as the AWS SDK does, from the process's environment.
+    process.env.AWS_ENDPOINT_URL_S3 = rgw.endpoint;
     const run = async () => {
       const io = captureIo(repo.dir, env);
       const code = await main(['build', 'course-page', '--json'], io);

@@ -25,7 +25,7 @@ let installLog: string;
 /** A package-lock.json for the workspace: its own packages, the tarball, and this repository's run-time dependency tree. */
 function writeLockfile(dir: string, tgz: string, workspaces: string[]): void {
   const own = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
-  const lock = JSON.parse(readFileSync(join(REPO_ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean; link?: boolean }> };
+  const lock = JSON.parse(readFileSync(join(REPO_ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean; link?: boolean; resolved?: string; version?: string }> };
   const root = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   const packages: Record<string, unknown> = {
     '': { name: root.name, workspaces: root.workspaces, devDependencies: root.devDependencies },
@@ -39,7 +39,13 @@ function writeLockfile(dir: string, tgz: string, workspaces: string[]): void {
     packages[ws] = { name: manifest.name, version: manifest.version, ...(manifest.dependencies ? { dependencies: manifest.dependencies } : {}) };
     packages[`node_modules/${manifest.name}`] = { resolved: ws, link: true };
   }
-  for (const [key, entry] of Object.entries(lock.packages)) if (key.startsWith('node_modules/') && !entry.dev && !entry.link) packages[key] = { ...entry, dev: true };
+  for (const [key, entry] of Object.entries(lock.packages)) {
+    if (!key.startsWith('node_modules/') || entry.dev || entry.link) continue;
+    // npm may leave `resolved` out of a lockfile; without it an offline install would ask the registry where the tarball is.
+    const name = key.slice(key.lastIndexOf('node_modules/') + 'node_modules/'.length);
+    const resolved = entry.resolved ?? `https://registry.npmjs.org/${name}/-/${name.split('/').pop()}-${entry.version}.tgz`;
+    packages[key] = { ...entry, resolved, dev: true };
+  }
   writeFileSync(join(dir, 'package-lock.json'), json({ name: root.name, lockfileVersion: 3, requires: true, packages }));
 }
 

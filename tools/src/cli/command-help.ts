@@ -69,8 +69,8 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     examples: ['tessera build --affected --base origin/main', 'tessera build profile search --concurrency 2', 'tessera build --affected --dry-run --json'],
   },
   runs: {
-    flags: { json, limit: { arg: 'N', text: 'how many runs `runs list` shows', default: '20' } },
-    examples: ['tessera runs list', 'tessera runs show latest'],
+    flags: { json, limit: { arg: 'N', text: 'how many runs `runs list` shows', default: '20' }, expires: { arg: 'DURATION', text: 'how long the signed report link of `runs link ID` is valid', default: 'webhook.reportLinkTtl, else 7d' } },
+    examples: ['tessera runs list', 'tessera runs show latest', 'tessera runs link latest --expires 1d'],
   },
   bundle: {
     flags: {

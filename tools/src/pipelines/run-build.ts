@@ -95,6 +95,9 @@ export interface RunBuildResult {
   report: string | null;
 }
 
+/** What a job needs to reach an S3 store the way this process does: endpoint and region, never credentials. */
+const S3_JOB_SETTINGS = ['AWS_ENDPOINT_URL_S3', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE', 'AWS_CONFIG_FILE'] as const;
+
 /** A sortable, readable run id: `20261122-140501-3fa2`. */
 export function createRunId(now = new Date()): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}-${randomBytes(2).toString('hex')}`;
@@ -255,12 +258,14 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
     };
     save(true);
     report?.update(run);
-    // Jobs publish from their own worktree (the buildspec's post_build): tell them which store,
-    // and an S3 store's endpoint when it comes from the environment (a job inherits none of it;
-    // credentials are the user's to pass by name, build.env.pass).
+    // Jobs publish from their own worktree (the buildspec's post_build): tell them which store
+    // (a job inherits no environment; credentials are the user's to pass by name, build.env.pass).
     const storeUrl = resolveStoreUrl(root, options.storeUrl ?? config.store.url);
-    const endpoint = (options.env ?? process.env).AWS_ENDPOINT_URL_S3;
-    const storeEnv = { TESSERA_STORE: storeUrl, ...(storeUrl.startsWith('s3://') && endpoint ? { AWS_ENDPOINT_URL_S3: endpoint } : {}) };
+    // An S3 store's endpoint and region settings from the environment go along too (none of them is a secret).
+    // This process's S3 client resolves them from process.env (the SDK's own chain); options.env is the command's.
+    const source = { ...process.env, ...options.env };
+    const s3Settings = storeUrl.startsWith('s3://') ? Object.fromEntries(S3_JOB_SETTINGS.filter((name) => source[name]).map((name) => [name, source[name]!])) : {};
+    const storeEnv = { TESSERA_STORE: storeUrl, ...s3Settings };
     const specs = new Map<string, JobSpec>(plan.map((job) => [job.app, { runId, app: job.app, version: job.version, sourceVersion, computeType: job.computeType, env: { ...job.env, ...storeEnv }, timeoutMs: config.timeoutMinutes * 60_000 }]));
     try {
       await runFanout({
