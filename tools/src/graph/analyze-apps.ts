@@ -104,7 +104,7 @@ async function analyzeWith(esbuild: EsbuildService, options: AnalyzeAppsOptions,
   const context = createAnalysisContext(options);
   const { abs, rel, state, skip, unresolvedPairs, known } = context;
   // tsconfig `paths` come first in esbuild's own resolution: an aliased name is left to it.
-  const workspacePlugin = createWorkspacePackagePlugin(options.workspacePackages ?? [], (spec) => (context.aliasBases(spec) ? null : context.resolveWorkspacePackage(spec)));
+  const workspacePlugin = createWorkspacePackagePlugin(options.workspacePackages ?? [], (spec) => context.resolveWorkspacePackage(spec), (spec) => Boolean(context.aliasBases(spec)));
 
   /** Runs the bundler until it succeeds, turning each located failure into a skip or an unresolved import. */
   async function bundle(input: { stdin: string } | { entryPoints: string[] }): Promise<esbuildTypes.Metafile> {
@@ -123,6 +123,18 @@ async function analyzeWith(esbuild: EsbuildService, options: AnalyzeAppsOptions,
               return entry.kind === 'asset' ? { contents: '', loader: 'file' } : { contents: 'module.exports = {}', loader: 'js' };
             });
           }
+          // `./app.css?url`, `./icon.svg?raw`: a bundler's query names how to load the file, not
+          // another file. esbuild drops it for relative paths only; tsconfig aliases and workspace
+          // packages (`~/styles.css?url`) resolve here without it.
+          build.onResolve({ filter: /[?#]/ }, async (args) => {
+            if ((args.pluginData as { unsuffixed?: boolean } | undefined)?.unsuffixed) return undefined;
+            const at = args.path.search(/[?#]/);
+            if (at <= 0) return undefined;
+            const found = await build.resolve(args.path.slice(0, at), { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { unsuffixed: true } });
+            return found.errors.length ? undefined : { path: found.path, external: found.external, namespace: found.namespace };
+          });
+          // A root-absolute url() in CSS (`/fonts/a.woff2`) names a file the app serves from its public folder, not a module.
+          build.onResolve({ filter: /^\// }, (args) => (args.kind === 'url-token' ? { path: args.path, external: true } : undefined));
           if (specs.length) {
             build.onResolve({ filter: new RegExp(`^(${specs.map(escapeRe).join('|')})$`) }, (args) =>
               unresolvedPairs.has(`${rel(args.importer)}\0${args.path}`) ? { path: args.path, external: true } : undefined,

@@ -44,7 +44,9 @@ const SYMLINK_LOOP = /symbolic links|ELOOP/i;
  * empty stubs, so a missing export may be the stub's doing rather than the code's.
  */
 export function classifyEsbuildMessage(message: BuildMessage, stubsActive: boolean): MessageClass {
-  const { text, location } = message;
+  const { text } = message;
+  // A file loaded with a query (`app.css?url`) is located as `app.css?url`: the file is `app.css`.
+  const location = message.location ? { ...message.location, file: message.location.file.replace(/[?#].*$/, '') } : message.location;
   const noExport = NO_EXPORT.exec(text);
   if (noExport && stubsActive) return { kind: 'load-folder', file: noExport[1]! };
   const unresolved = UNRESOLVED.exec(text);

@@ -13,6 +13,9 @@ const KIND: Record<string, EdgeKind> = {
   'import-rule': 'css-import', 'composes-from': 'css-import', 'url-token': 'url', 'entry-point': 'static',
 };
 
+/** A metafile path less the query or hash a bundler import may carry (`a.css?url` → `a.css`). */
+const stripQuery = (path: string): string => path.replace(/[?#].*$/, '');
+
 /**
  * Records what the bundler read, straight from a build's metafile: the edges of every file
  * read for the first time, their packages and unresolved imports, the uncertain reason of
@@ -21,24 +24,32 @@ const KIND: Record<string, EdgeKind> = {
  */
 export function readMetafile(context: AnalysisContext, metafile: esbuildTypes.Metafile): string[] {
   const { state, known, skip, unresolvedPairs, pending, aliasBases, addUnresolved, addPackageImport } = context;
-  const inputPaths = Object.keys(metafile.inputs).filter((p) => !p.includes(':') && p !== ENTRIES_MODULE);
+  // A file loaded with a bundler query (`app.css?url`) is the file itself (`app.css`), whichever way it was imported.
+  const importsOf = new Map<string, esbuildTypes.Metafile['inputs'][string]['imports']>();
+  for (const [key, input] of Object.entries(metafile.inputs)) {
+    if (key.includes(':') || key === ENTRIES_MODULE) continue;
+    const path = stripQuery(key);
+    importsOf.set(path, [...(importsOf.get(path) ?? []), ...input.imports]);
+  }
+  const inputPaths = [...importsOf.keys()];
   const readNow = inputPaths.filter((p) => !known.has(p));
   for (const path of readNow) state.reset(state.idOf(path));
   for (const path of readNow) {
     const from = state.idOf(path);
     const recorded = new Set<string>();
-    for (const record of metafile.inputs[path]!.imports) {
+    for (const record of importsOf.get(path)!) {
       const spec = record.original ?? record.path;
       recorded.add(spec);
       if (!record.external) {
-        if (!record.path.includes(':')) state.addEdge(from, state.idOf(record.path), KIND[record.kind] ?? 'static');
+        if (!record.path.includes(':')) state.addEdge(from, state.idOf(stripQuery(record.path)), KIND[record.kind] ?? 'static');
       } else if (unresolvedPairs.has(`${path}\0${record.path}`)) {
         addUnresolved(from, record.path);
       } else if (record.path.includes('*')) {
         const isMatch = picomatch(posix.normalize(posix.join(posix.dirname(path), record.path)), { dot: true });
         for (const candidate of inputPaths) if (candidate !== path && isMatch(candidate)) state.addEdge(from, state.idOf(candidate), 'glob');
-      } else if (/^[a-z][a-z0-9+.-]*:/i.test(record.path) || record.path.startsWith('//') || /^<[^>]*>$/.test(record.path)) {
-        // URLs stay URLs; `<runtime>` and its kin are esbuild's own helpers, not imports.
+      } else if (/^[a-z][a-z0-9+.-]*:/i.test(record.path) || record.path.startsWith('//') || /^<[^>]*>$/.test(record.path) || (record.kind === 'url-token' && record.path.startsWith('/'))) {
+        // URLs stay URLs (a root-absolute CSS url() is a public-folder file the server serves);
+        // `<runtime>` and its kin are esbuild's own helpers, not imports.
       } else if (isBare(record.path) && !aliasBases(record.path)) {
         addPackageImport(from, record.path, path);
       } else {

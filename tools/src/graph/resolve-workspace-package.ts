@@ -135,14 +135,26 @@ export function createWorkspacePackageResolver(treeRoot: string, packages: reado
   };
 }
 
-/** An esbuild plugin that answers imports of workspace packages with their source (see createWorkspacePackageResolver). */
-export function createWorkspacePackagePlugin(packages: readonly WorkspacePackage[], resolve: (specifier: string) => string | null): esbuildTypes.Plugin {
+/**
+ * An esbuild plugin that answers imports of workspace packages with their source (see
+ * createWorkspacePackageResolver). A name a tsconfig path alias may map (`deferToBundler`)
+ * is the bundler's first, as in esbuild's own order; only when that fails for the importing
+ * file (its tsconfig has no such alias, or the alias's target is not there) does the package
+ * resolve to its source here.
+ */
+export function createWorkspacePackagePlugin(packages: readonly WorkspacePackage[], resolve: (specifier: string) => string | null, deferToBundler: (specifier: string) => boolean = () => false): esbuildTypes.Plugin {
   const names = packages.map((p) => p.name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
   return {
     name: 'tessera-workspace-packages',
     setup(build) {
       if (!names.length) return;
-      build.onResolve({ filter: new RegExp(`^(?:${names.join('|')})(?:/.*)?$`) }, (args) => {
+      build.onResolve({ filter: new RegExp(`^(?:${names.join('|')})(?:/.*)?$`) }, async (args) => {
+        if ((args.pluginData as { tesseraBundlerFirst?: boolean } | undefined)?.tesseraBundlerFirst) return undefined;
+        if (deferToBundler(args.path)) {
+          const found = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { tesseraBundlerFirst: true } });
+          // External means no alias took it (every bare name is external to the analysis): the package is ours to resolve.
+          if (!found.errors.length && !found.external) return { path: found.path, namespace: found.namespace };
+        }
         const path = resolve(args.path);
         return path ? { path } : undefined;
       });

@@ -27,8 +27,8 @@ function computeDependencyRoots(app: Project, byName: ReadonlyMap<string, Projec
  * An app analysed at file level keeps its precision for a workspace package whose source
  * its graph reaches. When its graph reaches no file of a package it depends on (imported by
  * name, and the name resolved to nothing Tessera can read: no node_modules yet, or `main`
- * pointing at build output that is not there), a change to a file of that package the graph
- * does not hold affects the app too, saying so: never a silent "nothing".
+ * pointing at build output that is not there), a change to any file of that package affects
+ * the app too, saying so, even when other apps' graphs hold that file: never a silent "nothing".
  */
 export function locateProjectLevelChanges(input: AffectedInput, head: GraphView): LocatorResult {
   const result: LocatorResult = { hits: [], claimed: [] };
@@ -57,7 +57,8 @@ export function locateProjectLevelChanges(input: AffectedInput, head: GraphView)
         if (!path) continue;
         const owner = head.ownerOf(path);
         if (!owner || !scope.some((p) => p.name === owner.name)) continue;
-        if (!atProjectLevel && (head.idOf(path) !== undefined || appsReachingProject(owner).has(app.name))) continue;
+        // Per app: another app's graph holding the file says nothing about this app's, whose import of the package resolved to nothing.
+        if (!atProjectLevel && appsReachingProject(owner).has(app.name)) continue;
         result.claimed.push(path);
         const detail = atProjectLevel
           ? `${path} ${owner.name === app.name ? `is in ${app.name}'s folder` : `is in ${owner.name}, a workspace package ${app.name} depends on`}; ${app.name} is analysed at project level: ${app.entrySource ?? 'its entries are not known'}`

@@ -1,0 +1,91 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { readAffected } from '../../tools/src/affected/read-affected.js';
+import { createEmptyRepo, type TestRepo } from '../support/sample-repo.js';
+
+// Import forms real front ends use that are not plain module paths.
+let repo: TestRepo;
+afterEach(() => repo?.cleanup());
+const json = (value: unknown) => JSON.stringify(value, null, 2) + '\n';
+
+function createViteWorkspace(): TestRepo {
+  const r = createEmptyRepo();
+  r.write('package.json', json({ name: 'root', private: true, workspaces: ['apps/*'] }));
+  r.write('apps/web/package.json', json({ name: 'web', private: true, scripts: { build: 'vite build' } }));
+  r.write('apps/web/vite.config.ts', 'export default {};\n');
+  r.write('apps/web/tsconfig.json', json({ compilerOptions: { paths: { '~/*': ['./src/*'] } } }));
+  r.write('apps/web/index.html', '<script type="module" src="/src/main.ts"></script>\n');
+  r.write('apps/web/src/main.ts', "import appCss from './app.css?url';\nimport styles from '~/styles.css?url';\nimport icon from './icon.svg?raw';\nexport default [appCss, styles, icon];\n");
+  r.write('apps/web/src/app.css', "@font-face { font-family: a; src: url('/fonts/a.woff2'); }\nbody { background: url(/img/bg.png); }\n");
+  r.write('apps/web/src/styles.css', 'h1 { color: red; }\n');
+  r.write('apps/web/src/icon.svg', '<svg xmlns="http://www.w3.org/2000/svg"/>\n');
+  r.write('apps/other/package.json', json({ name: 'other', private: true, scripts: { build: 'vite build' } }));
+  r.write('apps/other/vite.config.ts', 'export default {};\n');
+  r.write('apps/other/index.html', '<script type="module" src="/src/main.ts"></script>\n');
+  r.write('apps/other/src/main.ts', "export const x = 1;\n");
+  r.commit('workspace');
+  return r;
+}
+
+describe('imports with a bundler query, and root-absolute CSS urls', () => {
+  it('`?url` / `?raw` imports reach their files (through tsconfig aliases too); `/fonts/…` urls are public files, not imports', async () => {
+    repo = createViteWorkspace();
+    repo.write('apps/web/src/styles.css', 'h1 { color: blue; }\n');
+    repo.commit('styles');
+    const report = await readAffected({ root: repo.dir, base: 'HEAD~1', head: 'HEAD' });
+    expect(report.apps.map((a) => a.name)).toEqual(['web']);
+    expect(report.apps[0]!.reasons[0]).toMatchObject({ kind: 'input', chain: ['apps/web/src/main.ts', 'apps/web/src/styles.css'] });
+    const { graph } = report.snapshot;
+    expect(Object.values(graph.packages).flat()).toEqual([]);
+    expect(report.warnings.map((w) => `${w.code}: ${w.text}`)).toEqual([]);
+    const main = graph.files.indexOf('apps/web/src/main.ts');
+    expect(graph.edges[main]!.filter((_, i) => i % 2 === 0).map((t) => graph.files[t]).sort()).toEqual(['apps/web/src/app.css', 'apps/web/src/icon.svg', 'apps/web/src/styles.css']);
+  });
+});
+
+describe('an app whose import of a workspace package resolves to nothing', () => {
+  it('counts every file of that package, even one another app reaches at file level', async () => {
+    repo = createEmptyRepo();
+    repo.write('package.json', json({ name: 'root', private: true, workspaces: ['apps/*', 'packages/*'] }));
+    // Built output that is not there, and source Tessera cannot map it back to.
+    repo.write('packages/ui/package.json', json({ name: '@acme/ui', version: '1.0.0', main: 'out/bundle.cjs' }));
+    repo.write('packages/ui/lib/ui.ts', "export const ui = 'ui';\n");
+    // The root tsconfig maps the name to the source: the apps that compile with it reach it.
+    repo.write('tsconfig.json', json({ compilerOptions: { paths: { '@acme/ui': ['./packages/ui/lib/ui.ts'] } } }));
+    for (const app of ['web', 'legacy']) {
+      repo.write(`apps/${app}/package.json`, json({ name: app, private: true, scripts: { build: 'vite build' }, dependencies: { '@acme/ui': '*' } }));
+      repo.write(`apps/${app}/vite.config.ts`, 'export default {};\n');
+      repo.write(`apps/${app}/index.html`, '<script type="module" src="/src/main.ts"></script>\n');
+      repo.write(`apps/${app}/src/main.ts`, "import { ui } from '@acme/ui';\nconsole.log(ui);\n");
+    }
+    // legacy compiles with its own tsconfig, which has no such alias: its import resolves to nothing.
+    repo.write('apps/legacy/tsconfig.json', json({ compilerOptions: { strict: true } }));
+    repo.commit('workspace');
+    repo.write('packages/ui/lib/ui.ts', "export const ui = 'ui!';\n");
+    repo.commit('ui');
+    const report = await readAffected({ root: repo.dir, base: 'HEAD~1', head: 'HEAD' });
+    expect(report.apps.map((a) => [a.name, a.reasons[0]!.kind])).toEqual([['legacy', 'project-level'], ['web', 'input']]);
+  });
+});
+
+describe('a tsconfig path alias and a workspace package of the same name', () => {
+  it('an app whose own tsconfig lacks the alias still reaches the package by name, at file level', async () => {
+    repo = createEmptyRepo();
+    repo.write('package.json', json({ name: 'root', private: true, workspaces: ['apps/*', 'packages/*'] }));
+    repo.write('packages/ui/package.json', json({ name: '@acme/ui', version: '1.0.0', main: 'dist/index.js' }));
+    repo.write('packages/ui/src/index.ts', "export const ui = 'ui';\n");
+    repo.write('tsconfig.json', json({ compilerOptions: { paths: { '@acme/ui': ['./packages/ui/src/index.ts'] } } }));
+    for (const app of ['web', 'example']) {
+      repo.write(`apps/${app}/package.json`, json({ name: app, private: true, scripts: { build: 'vite build' }, dependencies: { '@acme/ui': '*' } }));
+      repo.write(`apps/${app}/vite.config.ts`, 'export default {};\n');
+      repo.write(`apps/${app}/index.html`, '<script type="module" src="/src/main.ts"></script>\n');
+      repo.write(`apps/${app}/src/main.ts`, "import { ui } from '@acme/ui';\nconsole.log(ui);\n");
+    }
+    repo.write('apps/example/tsconfig.json', json({ compilerOptions: { strict: true } }));
+    repo.commit('workspace');
+    repo.write('packages/ui/src/index.ts', "export const ui = 'ui!';\n");
+    repo.commit('ui');
+    const report = await readAffected({ root: repo.dir, base: 'HEAD~1', head: 'HEAD' });
+    expect(report.apps.map((a) => [a.name, a.reasons[0]!.kind])).toEqual([['example', 'input'], ['web', 'input']]);
+    expect(report.warnings.filter((w) => w.code === 'TESSERA_GRAPH_UNRESOLVED_IMPORT')).toEqual([]);
+  });
+});
