@@ -89,3 +89,29 @@ describe('a tsconfig path alias and a workspace package of the same name', () =>
     expect(report.warnings.filter((w) => w.code === 'TESSERA_GRAPH_UNRESOLVED_IMPORT')).toEqual([]);
   });
 });
+
+describe('an update of the graph in a "type": "module" workspace', () => {
+  it('keeps the default imports of files it does not read again, and flags nothing', async () => {
+    repo = createEmptyRepo();
+    repo.write('package.json', json({ name: 'root', private: true, type: 'module', workspaces: ['apps/*'] }));
+    repo.write('apps/web/package.json', json({ name: 'web', private: true, type: 'module', scripts: { build: 'vite build' } }));
+    repo.write('apps/web/vite.config.ts', 'export default {};\n');
+    repo.write('apps/web/index.html', '<script type="module" src="/src/main.ts"></script>\n');
+    const main = (n: number) => `import a from './parts/a';\nimport b from './parts/b';\nimport c from './parts/c';\nconsole.log(a, b, c, ${n});\n`;
+    repo.write('apps/web/src/main.ts', main(1));
+    for (const part of ['a', 'b', 'c']) repo.write(`apps/web/src/parts/${part}.ts`, `export default '${part}';\n`);
+    repo.commit('workspace');
+    await readAffected({ root: repo.dir, base: 'HEAD', head: 'HEAD' });
+    // Only main.ts is read again; the parts it imports by default are known, and stand in as stubs.
+    repo.write('apps/web/src/main.ts', main(2));
+    repo.commit('main');
+    const update = await readAffected({ root: repo.dir, base: 'HEAD~1', head: 'HEAD' });
+    expect(update.stats.cache).toBe('update');
+    expect(update.warnings.map((w) => w.code)).toEqual([]);
+    repo.write('apps/web/src/parts/c.ts', "export default 'c!';\n");
+    repo.commit('c');
+    const report = await readAffected({ root: repo.dir, base: 'HEAD~1', head: 'HEAD' });
+    expect(report.apps.map((a) => [a.name, a.reasons[0]!.kind])).toEqual([['web', 'input']]);
+    expect(report.warnings.map((w) => w.code)).toEqual([]);
+  });
+});

@@ -1,4 +1,5 @@
 import type * as esbuildTypes from 'esbuild';
+import { existsSync, readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { TesseraError } from '../errors/tessera-error.js';
 import { createResolveOptions } from './bundler-options.js';
@@ -106,6 +107,26 @@ async function analyzeWith(esbuild: EsbuildService, options: AnalyzeAppsOptions,
   // tsconfig `paths` come first in esbuild's own resolution: an aliased name is left to it.
   const workspacePlugin = createWorkspacePackagePlugin(options.workspacePackages ?? [], (spec) => context.resolveWorkspacePackage(spec), (spec) => Boolean(context.aliasBases(spec)));
 
+  const moduleTypes = new Map<string, boolean>();
+  /** Whether the package a directory belongs to says `"type": "module"` (nearest package.json; memoised). */
+  const isModulePackage = (dir: string): boolean => {
+    const cached = moduleTypes.get(dir);
+    if (cached !== undefined) return cached;
+    let result = false;
+    const manifest = posix.join(dir, 'package.json');
+    const text = existsSync(manifest) ? readFileSync(manifest, 'utf8') : null;
+    if (text !== null) {
+      try {
+        result = (JSON.parse(text) as { type?: unknown }).type === 'module';
+      } catch {
+        result = false;
+      }
+    } else if (posix.dirname(dir) !== dir && dir !== root) result = isModulePackage(posix.dirname(dir));
+    moduleTypes.set(dir, result);
+    return result;
+  };
+  const isEsModule = (path: string) => /\.m[jt]s$/.test(path) || (/\.[jt]sx?$/.test(path) && isModulePackage(posix.dirname(path)));
+
   /** Runs the bundler until it succeeds, turning each located failure into a skip or an unresolved import. */
   async function bundle(input: { stdin: string } | { entryPoints: string[] }): Promise<esbuildTypes.Metafile> {
     // Folders whose known files are loaded for real in this build (see the "No matching export" case below); '' is all.
@@ -143,7 +164,9 @@ async function analyzeWith(esbuild: EsbuildService, options: AnalyzeAppsOptions,
           if (known.size && !unstubbed.has('')) {
             // An update reads only modified files and files never read before; every other file is
             // already in the graph, so it is answered with an empty stub and esbuild reads no further.
-            build.onLoad({ filter: /.*/ }, (args) => (isStubbed(rel(args.path)) ? stubFor(args.path) : undefined));
+            // An ES module (`.mjs`, or a `.js`/`.ts` in a `"type": "module"` package) is read for real:
+            // esbuild takes a CommonJS stub there for an ES module too, and then its imports of it fail.
+            build.onLoad({ filter: /.*/ }, (args) => (isStubbed(rel(args.path)) && !isEsModule(args.path) ? stubFor(args.path) : undefined));
           }
         },
       };
@@ -158,8 +181,10 @@ async function analyzeWith(esbuild: EsbuildService, options: AnalyzeAppsOptions,
         const messages = (error as { errors?: esbuildTypes.Message[] }).errors;
         if (!messages || pass > 8) throw new TesseraError('TESSERA_GRAPH_BUNDLER_FAILED', `esbuild failed: ${(error as Error).message}`, { cause: error });
         let progressed = false;
+        // The build these messages come from had stubs or not; what this loop unstubs is for the next pass.
+        const stubsActive = known.size > 0 && !unstubbed.has('');
         for (const m of messages) {
-          const found = classifyEsbuildMessage(m, known.size > 0 && !unstubbed.has(''));
+          const found = classifyEsbuildMessage(m, stubsActive);
           if (found.kind === 'load-folder') {
             // A barrel's `export *` of a stubbed file can leave a name unexported, which is the stub's
             // doing, not the code's: load the barrel's folder for real, then everything, before
