@@ -225,6 +225,22 @@ describe('workspace configuration', () => {
     expect(kinds(r, 'profile')).toEqual(['implicit-dependency']);
   });
 
+  it('implicitDependencies on an app: the declaring app follows it, whatever affected it, through chains', async () => {
+    const declare = (x: TestRepo, app: string, on: string) => {
+      const file = `apps/${app}/project.json`;
+      x.write(file, JSON.stringify({ ...JSON.parse(x.read(file)), implicitDependencies: [on] }, null, 2));
+    };
+    const r = await affectedBy(
+      (x) => x.append('apps/search/src/main.tsx', '\n// search\n'),
+      (x) => {
+        declare(x, 'course-page', 'search');
+        declare(x, 'checkout', 'course-page');
+      },
+    );
+    expect(names(r)).toEqual(['checkout', 'course-page', 'search']);
+    expect(r.apps.find((a) => a.name === 'checkout')!.reasons[0]!.detail).toBe('checkout declares implicitDependencies on course-page, which is affected');
+  });
+
   it('a removed project affects exactly the apps that reached it at base', async () => {
     const r = await affectedBy((x) => x.remove('libs/search-ui'));
     expect(names(r)).toEqual(['search']);

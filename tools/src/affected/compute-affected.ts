@@ -71,6 +71,7 @@ export function computeAffected(input: AffectedInput, locators: readonly Locator
       if (!byApp.get(app)!.has(key)) byApp.get(app)!.set(key, reason);
     }
   }
+  propagateImplicitDependencies(head.apps, byApp);
   const apps = [...byApp]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([name, reasons]) => ({
@@ -80,6 +81,24 @@ export function computeAffected(input: AffectedInput, locators: readonly Locator
   const testProjects = findAffectedTestProjects(input, new Set(apps.map((a) => a.name)), claimed);
   const unownedFiles = input.changes.filter((c) => !claimed.has(c.path) && !(c.previousPath && claimed.has(c.previousPath))).map((c) => c.path);
   return { apps, testProjects, unownedFiles, warnings };
+}
+
+/**
+ * `implicitDependencies` naming an app: as in Nx, the app that declares them is affected
+ * whenever the named app is, for whatever reason, and on through chains of them.
+ */
+function propagateImplicitDependencies(apps: readonly Project[], byApp: Map<string, Map<string, Reason>>): void {
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const app of apps) {
+      if (byApp.has(app.name)) continue;
+      const named = app.implicitDependencies.find((d) => !d.startsWith('!') && d !== app.name && byApp.has(d));
+      if (!named) continue;
+      const reason: Reason = { kind: 'implicit-dependency', key: 'implicitDependencies', detail: `${app.name} declares implicitDependencies on ${named}, which is affected` };
+      byApp.set(app.name, new Map([[['implicit-dependency', '', 'implicitDependencies', named].join('\0'), reason]]));
+      changed = true;
+    }
+  }
 }
 
 /** The apps an e2e project tests: named in its implicitDependencies or package dependencies, else by its name (`web-e2e`, `web.e2e`) or by the app root it sits in. */
