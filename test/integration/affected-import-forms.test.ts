@@ -115,3 +115,33 @@ describe('an update of the graph in a "type": "module" workspace', () => {
     expect(report.warnings.map((w) => w.code)).toEqual([]);
   });
 });
+
+describe("what an app's build config imports", () => {
+  it('a workspace Vite plugin or Tailwind preset its configs import is an input of the app, at file level', async () => {
+    repo = createEmptyRepo();
+    repo.write('package.json', json({ name: 'root', private: true, workspaces: ['apps/*', 'tooling/*'] }));
+    repo.write('tooling/vite-plugin/package.json', json({ name: '@acme/vite-plugin', version: '1.0.0', main: 'src/index.ts' }));
+    repo.write('tooling/vite-plugin/src/index.ts', "export default function acme() { return { name: 'acme' }; }\n");
+    repo.write('tooling/tailwind/package.json', json({ name: '@acme/tailwind', version: '1.0.0', main: 'preset.js' }));
+    repo.write('tooling/tailwind/preset.js', 'export default { theme: { colors: { brand: "#f00" } } };\n');
+    for (const app of ['web', 'docs']) {
+      repo.write(`apps/${app}/package.json`, json({ name: app, private: true, scripts: { build: 'vite build' } }));
+      repo.write(`apps/${app}/index.html`, '<script type="module" src="/src/main.ts"></script>\n');
+      repo.write(`apps/${app}/src/main.ts`, "document.title = 'x';\n");
+    }
+    repo.write('apps/web/vite.config.ts', "import acme from '@acme/vite-plugin';\nimport react from '@vitejs/plugin-react';\nexport default { plugins: [acme(), react()] };\n");
+    repo.write('apps/docs/vite.config.ts', 'export default {};\n');
+    repo.write('apps/docs/tailwind.config.ts', "import preset from '@acme/tailwind';\nexport default { presets: [preset] };\n");
+    repo.commit('workspace');
+    repo.write('tooling/vite-plugin/src/index.ts', "export default function acme() { return { name: 'acme!' }; }\n");
+    repo.write('tooling/tailwind/preset.js', 'export default { theme: { colors: { brand: "#0f0" } } };\n');
+    repo.commit('tooling');
+    const report = await readAffected({ root: repo.dir, base: 'HEAD~1', head: 'HEAD' });
+    expect(report.apps.map((a) => [a.name, a.reasons[0]!.chain])).toEqual([
+      ['docs', ['apps/docs/tailwind.config.ts', 'tooling/tailwind/preset.js']],
+      ['web', ['apps/web/vite.config.ts', 'tooling/vite-plugin/src/index.ts']],
+    ]);
+    // The bundle itself still starts from the app's entries only.
+    expect(report.snapshot.projects.find((p) => p.name === 'web')!.entries).toEqual(['apps/web/src/main.ts']);
+  });
+});

@@ -158,7 +158,7 @@ const listWorkspacePackages = (projects: readonly Project[]): WorkspacePackage[]
  * The version of what an analysis computes (project discovery, entries, precision), part of
  * every cache key: a snapshot written by an analysis of another version is never reused.
  */
-export const ANALYSIS_VERSION = 5;
+export const ANALYSIS_VERSION = 6;
 
 /**
  * The projects and file graph of one revision, from the cache when its content was seen
@@ -231,7 +231,7 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
       let parseable = 0;
       for (const path of tracked) if (PARSED.test(path)) parseable++;
       const appsPerBuild = planAppsPerBuild(workspace.apps.length, parseable);
-      const graph = await analyzeApps({ root: dir, apps: workspace.apps.map((a) => ({ name: a.name, entries: a.entries })), largeFiles, aliases: readAliases(dir), tsconfig: readSharedTsconfig(dir, tracked, workspace.projects.map((p) => p.root)) ?? undefined, appsPerBuild, outdir, workspacePackages: listWorkspacePackages(workspace.projects) });
+      const graph = await analyzeApps({ root: dir, apps: workspace.apps.map((a) => ({ name: a.name, entries: [...a.entries, ...(a.buildConfigs ?? [])] })), largeFiles, aliases: readAliases(dir), tsconfig: readSharedTsconfig(dir, tracked, workspace.projects.map((p) => p.root)) ?? undefined, appsPerBuild, outdir, workspacePackages: listWorkspacePackages(workspace.projects) });
       graph.blobs = await readBlobs(root, dir, graph.files, entries, dirty);
       // Cached with the graph, so a warm run still says which projects were left out.
       graph.warnings.unshift(...workspace.warnings);

@@ -2,6 +2,7 @@ import type { Problem, Warning } from '../errors/tessera-error.js';
 import { classifyProject, type ProjectFacts } from './classify-project.js';
 import type { ResolvedConfig } from './config.js';
 import { findAppEntries } from './find-app-entries.js';
+import { findBuildConfigs } from './find-build-configs.js';
 import { isObject, parseJson } from './parse-json.js';
 import type { Project, ProjectType } from './project.js';
 import { computeWorkspaceGlobs, createPackageMatcher, type ManagerFile } from './workspace-globs.js';
@@ -186,6 +187,8 @@ export function discoverProjects(input: DiscoveryInput): DiscoveryResult {
         warnings.push(...found.warnings.map((w): Warning => ({ code: 'TESSERA_WORKSPACE_PROJECT_INVALID', text: `${w.text}; ${found.precision === 'project' ? 'the app is analysed at project level' : `its entries come from ${found.source}`}`, ...(w.location ? { location: w.location } : {}) })));
         Object.assign(project, { entries: found.entries, precision: found.precision, entrySource: found.source });
       }
+      const configs = findBuildConfigs(facts);
+      if (configs.length) project.buildConfigs = configs;
     }
     projects.push(project);
   }

@@ -37,6 +37,12 @@ export interface Project {
    * they depend on, affects the app even though none of its files imports them.
    */
   buildTools?: string[];
+  /**
+   * The app's bundler and framework config files (`vite.config.ts`, `next.config.mjs`,
+   * `tailwind.config.ts`, …): read by its build, not part of its bundle. The graph follows
+   * them like entries, so a workspace plugin or preset they import is an input of the app.
+   */
+  buildConfigs?: string[];
   /** Its package.json `name`, when it has one: what other packages import it by. */
   packageName?: string;
   /** Names of the workspace projects its package.json depends on (`dependencies`, `devDependencies`, ...). */
