@@ -52,7 +52,7 @@ export function renderSummary(result: ConformanceResult): string {
 
 /** The header of the BENCHMARKS.md table that renderSummaryRow fills. */
 export function renderSummaryHeader(): string {
-  return '| Repository | Pin | Judge | Ranges | Errors | Tessera ⊆ judge | Beyond | Left out (by class) | Median Tessera | Median judge |\n| --- | --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |\n';
+  return '| Repository | Pin | Judge | Ranges | Errors | Tessera ⊆ judge | Beyond | Left out (by class) | Median Tessera | Median judge | Cold Tessera / judge |\n| --- | --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |\n';
 }
 
 /** One Markdown table row: repository, pin, ranges, errors, beyond, left out by class, median times. */
@@ -69,6 +69,7 @@ export function renderSummaryRow(result: ConformanceResult): string {
     formatLeftOutClasses(s),
     ms(s.medianMs.tessera),
     ms(s.medianMs.judge),
+    result.warmUp.error ? `error / ${ms(result.warmUp.judgeMs)}` : `${ms(result.warmUp.tesseraMs)} / ${ms(result.warmUp.judgeMs)}`,
   ];
   return `| ${cells.map(escapeCell).join(' | ')} |\n`;
 }
