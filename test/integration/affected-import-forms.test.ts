@@ -145,3 +145,26 @@ describe("what an app's build config imports", () => {
     expect(report.snapshot.projects.find((p) => p.name === 'web')!.entries).toEqual(['apps/web/src/main.ts']);
   });
 });
+
+describe('generated code', () => {
+  it('a change to a Prisma schema affects the apps that import the client generated from it (not in the tree)', async () => {
+    repo = createEmptyRepo();
+    repo.write('package.json', json({ name: 'root', private: true, workspaces: ['apps/*', 'packages/*'] }));
+    repo.write('.gitignore', 'generated\n');
+    repo.write('packages/database/package.json', json({ name: '@acme/database', version: '1.0.0', main: 'index.ts', scripts: { build: 'prisma generate' } }));
+    repo.write('packages/database/index.ts', "export { PrismaClient } from './generated/client';\n");
+    repo.write('packages/database/prisma/schema.prisma', 'model User { id Int @id }\n');
+    for (const app of ['web', 'blog']) {
+      repo.write(`apps/${app}/package.json`, json({ name: app, private: true, scripts: { build: 'vite build' }, ...(app === 'web' ? { dependencies: { '@acme/database': '*' } } : {}) }));
+      repo.write(`apps/${app}/vite.config.ts`, 'export default {};\n');
+      repo.write(`apps/${app}/index.html`, '<script type="module" src="/src/main.ts"></script>\n');
+      repo.write(`apps/${app}/src/main.ts`, app === 'web' ? "import { PrismaClient } from '@acme/database';\nconsole.log(PrismaClient);\n" : "console.log('blog');\n");
+    }
+    repo.commit('workspace');
+    repo.write('packages/database/prisma/schema.prisma', 'model User { id Int @id\n  name String }\n');
+    repo.commit('schema');
+    const report = await readAffected({ root: repo.dir, base: 'HEAD~1', head: 'HEAD' });
+    expect(report.apps.map((a) => [a.name, a.reasons[0]!.kind])).toEqual([['web', 'uncertain']]);
+    expect(report.unownedFiles).toEqual([]);
+  });
+});
