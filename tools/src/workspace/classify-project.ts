@@ -32,6 +32,10 @@ const ownFiles = (facts: ProjectFacts) => facts.files.filter((f) => f.lastIndexO
 /** `<root>/<base>.config.{js,ts,mjs,mts,cjs,cts}`, when the project has one. */
 const configIn = (facts: ProjectFacts, base: string) => ownFiles(facts).find((f) => new RegExp(`(?:^|/)${base.replace(/[-.]/g, '\\$&')}\\.config\\.[cm]?[jt]s$`).test(f));
 
+const rootPath = (facts: ProjectFacts, path: string) => (facts.root ? `${facts.root}/${path}` : path);
+/** An `index.html` where an app keeps its page: the project root, `src/` or `public/` (CRA and webpack templates). */
+const appHtml = (facts: ProjectFacts) => ['index.html', 'src/index.html', 'public/index.html'].map((p) => rootPath(facts, p)).find((p) => facts.has(p));
+
 /** Framework CLIs a package's build script names, in the order they are tried. */
 const SCRIPT_MARKERS: readonly [RegExp, FrameworkMatch['name']][] = [
   [/\banalog\b/, 'analog'],
@@ -72,14 +76,33 @@ export function detectFramework(facts: ProjectFacts): FrameworkMatch | null {
 }
 
 const E2E_CONFIG = /(?:^|\/)(?:playwright|cypress)\.config\.[cm]?[jt]s$|(?:^|\/)cypress\.json$/;
+/** `web-e2e`, and `web-e2e-playwright`: an e2e project named after its runner. */
+const E2E_NAME = /(?:^|[-_/])e2e(?:-(?:playwright|cypress|wdio|webdriverio|puppeteer|testcafe|nightwatch|selenium|detox|vitest|jest))?$/;
+/** Targets that test or check a project, as opposed to building it. */
+const TEST_TARGET = /^(?:e2e|test|lint|typecheck|type-check|format|clean|vitest|playwright|cypress)(?:[-:].*)?$/;
+
+/** Its targets: project.json `targets` and package.json `scripts` (Nx runs both). */
+const targetNames = (facts: ProjectFacts) => new Set([...Object.keys(isObject(facts.nx.targets) ? facts.nx.targets : {}), ...Object.keys(isObject(facts.packageJson?.scripts) ? facts.packageJson!.scripts : {})]);
+
+/** A vite config that runs tests (a `test` block or vitest/config) and builds nothing (no `build`): the Vitest runner of an e2e suite, not an app. */
+const isTestRunnerVite = (facts: ProjectFacts, framework: FrameworkMatch) => framework.name === 'vite' && CONFIG.test(framework.marker) && ((text) => /\btest\s*:|["']vitest\/config["']/.test(text) && !/\bbuild\s*:/.test(text))(facts.readFile(framework.marker) ?? '');
 
 /**
- * An end-to-end test project: named `*-e2e` or living in an `e2e` folder, or a folder whose
- * only tooling is Playwright or Cypress. Such projects test an app; they are never built as one.
+ * An end-to-end test project: named `*-e2e` or `*-e2e-<runner>` (`app-e2e-playwright`) or
+ * living in an `e2e` folder; or a folder whose only tooling is Playwright or Cypress; or,
+ * with no app of its own (no framework but a Vitest runner config, no index.html), one that
+ * has an `e2e` target and no `build` target, or a Playwright/Cypress config and only
+ * test targets. Such projects test an app; they are never built as one.
  */
 export function isE2eProject(facts: ProjectFacts, framework: FrameworkMatch | null): boolean {
-  if (/(?:^|[-_/])e2e$/.test(facts.name) || /(?:^|\/)e2e(?:$|\/)|-e2e$/.test(facts.root)) return true;
-  return !framework && ownFiles(facts).some((f) => E2E_CONFIG.test(f));
+  if (E2E_NAME.test(facts.name) || /(?:^|\/)e2e\//.test(facts.root) || E2E_NAME.test(facts.root)) return true;
+  const e2eConfig = ownFiles(facts).some((f) => E2E_CONFIG.test(f));
+  if (!framework && e2eConfig) return true;
+  // A declared library stays one; Nx gives e2e projects `projectType: application`.
+  if (facts.nx.projectType === 'library' || (framework && !isTestRunnerVite(facts, framework)) || appHtml(facts)) return false;
+  const targets = targetNames(facts);
+  if (targets.has('build')) return false;
+  return targets.has('e2e') || (e2eConfig && targets.size > 0 && [...targets].every((t) => TEST_TARGET.test(t)));
 }
 
 /** A Vite project that builds a library (`build.lib`), not an app. */
