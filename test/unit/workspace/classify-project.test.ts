@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyProject, type ProjectFacts } from '../../../tools/src/workspace/classify-project.js';
+import { DEFAULT_CONFIG } from '../../../tools/src/workspace/config.js';
+import { discoverProjects } from '../../../tools/src/workspace/discover-projects.js';
 
 const json = (value: unknown) => JSON.stringify(value, null, 2);
 
@@ -42,5 +44,44 @@ describe('classifyProject: e2e projects', () => {
     ['a helper package named *-e2e-helpers', { 'package.json': json({ name: 'web-e2e-helpers', private: true }), ...src }, {}, 'library'],
   ] as const)('not e2e: %s', (_, files, nx: Record<string, unknown>, expected) => {
     expect(classifyProject(project(files, nx), nx.projectType === 'library' ? 'library' : null, false).type).toBe(expected);
+  });
+});
+
+describe('Create React App and Docusaurus apps', () => {
+  const discover = (files: Record<string, string>) => {
+    const paths = Object.keys(files);
+    return discoverProjects({
+      nxJson: null,
+      rootPackageJson: { file: 'package.json', text: json({ name: 'root', private: true, workspaces: ['examples/*', 'website'] }) },
+      projectFiles: new Map(paths.filter((p) => p.endsWith('package.json')).map((p) => [p, files[p]!])),
+      files: paths,
+      readFile: (p) => files[p] ?? null,
+      config: DEFAULT_CONFIG,
+    }).projects.map((p) => ({ name: p.name, type: p.type, framework: p.framework, precision: p.precision, entries: p.entries, source: p.entrySource }));
+  };
+
+  it.each(['react-scripts build', 'craco build', 'react-app-rewired build', 'cross-env GENERATE_SOURCEMAP=false react-scripts build'])('%s: an app, from src/index.* at file level (public/index.html has no module script)', (build) => {
+    const projects = discover({
+      'examples/cra/package.json': json({ name: 'cra', private: true, main: 'src/index.tsx', scripts: { start: 'react-scripts start', build } }),
+      'examples/cra/public/index.html': '<!doctype html><div id="root"></div>\n',
+      'examples/cra/src/index.tsx': "import './App';\n",
+      'examples/cra/src/App.tsx': 'export {};\n',
+      'examples/cra/src/service-worker.ts': 'export {};\n',
+    });
+    expect(projects).toEqual([{ name: 'cra', type: 'application', framework: 'cra', precision: 'file', entries: ['examples/cra/src/index.tsx', 'examples/cra/src/service-worker.ts'], source: "examples/cra/src/index.tsx (Create React App's entry)" }]);
+  });
+
+  it('a CRA app without src/index is at project level, with the reason', () => {
+    const [app] = discover({ 'examples/cra/package.json': json({ name: 'cra', private: true, scripts: { build: 'react-scripts build' } }), 'examples/cra/src/main.js': '' });
+    expect(app).toMatchObject({ type: 'application', framework: 'cra', precision: 'project', source: expect.stringContaining('without src/index') });
+  });
+
+  it.each([
+    ['its build script', { 'website/package.json': json({ name: 'website', private: true, scripts: { build: 'docusaurus build' } }) }],
+    ['docusaurus.config.ts alone', { 'website/package.json': json({ name: 'website', scripts: { start: 'docusaurus start' } }), 'website/docusaurus.config.ts': 'export default {};\n' }],
+  ])('a Docusaurus site, found by %s, is an app at project level', (_, files) => {
+    const [site] = discover({ ...files, 'website/src/pages/index.tsx': 'export default () => null;\n', 'website/sidebars.ts': 'export default {};\n' });
+    expect(site).toMatchObject({ type: 'application', framework: 'docusaurus', precision: 'project', source: expect.stringMatching(/^Docusaurus loads its pages, docs and blog by convention/) });
+    expect(site!.entries).toEqual(['website/sidebars.ts', 'website/src/pages/index.tsx']);
   });
 });

@@ -19,7 +19,7 @@ export interface ProjectFacts {
 
 /** A framework Tessera knows, and how its files reach the app's output. */
 export interface FrameworkMatch {
-  name: 'vite' | 'next' | 'angular' | 'analog' | 'remix' | 'sveltekit' | 'astro' | 'webpack' | 'rsbuild' | 'esbuild';
+  name: 'vite' | 'next' | 'angular' | 'analog' | 'remix' | 'sveltekit' | 'astro' | 'webpack' | 'rsbuild' | 'esbuild' | 'cra' | 'docusaurus';
   /** The file or script that gave it away, for reasons. */
   marker: string;
 }
@@ -38,12 +38,14 @@ const appHtml = (facts: ProjectFacts) => ['index.html', 'src/index.html', 'publi
 
 /** Framework CLIs a package's build script names, in the order they are tried. */
 const SCRIPT_MARKERS: readonly [RegExp, FrameworkMatch['name']][] = [
+  [/\b(?:react-scripts|craco|react-app-rewired)\s+build\b/, 'cra'],
+  [/\bdocusaurus\s+build\b/, 'docusaurus'],
   [/\banalog\b/, 'analog'],
   [/\bnext\s+build\b/, 'next'],
   [/\bng\s+build\b/, 'angular'],
   [/\bastro\s+build\b/, 'astro'],
   [/\bsvelte-kit\b|\bvite\s+build\b.*svelte/, 'sveltekit'],
-  [/\b(?:remix|react-router)\s+build\b/, 'remix'],
+  [/\b(?:remix|react-router)\s+(?:vite:)?build\b/, 'remix'],
   [/\brsbuild\s+build\b/, 'rsbuild'],
   [/\bwebpack\b/, 'webpack'],
   [/\bvite(?:\s+build)?\b/, 'vite'],
@@ -56,7 +58,7 @@ export function detectFramework(facts: ProjectFacts): FrameworkMatch | null {
   const viteText = vite ? (facts.readFile(vite) ?? '') : '';
   const deps = { ...(isObject(facts.packageJson?.dependencies) ? facts.packageJson!.dependencies : {}), ...(isObject(facts.packageJson?.devDependencies) ? facts.packageJson!.devDependencies : {}) };
   if (vite && (/@analogjs\//.test(viteText) || '@analogjs/platform' in deps)) return { name: 'analog', marker: vite };
-  for (const [base, name] of [['next', 'next'], ['svelte', 'sveltekit'], ['astro', 'astro'], ['remix', 'remix'], ['react-router', 'remix'], ['rsbuild', 'rsbuild'], ['webpack', 'webpack']] as const) {
+  for (const [base, name] of [['next', 'next'], ['svelte', 'sveltekit'], ['astro', 'astro'], ['remix', 'remix'], ['react-router', 'remix'], ['docusaurus', 'docusaurus'], ['craco', 'cra'], ['rsbuild', 'rsbuild'], ['webpack', 'webpack']] as const) {
     const file = configIn(facts, base);
     if (file) return { name, marker: file };
   }
