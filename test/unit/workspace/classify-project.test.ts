@@ -21,9 +21,62 @@ function project(files: Record<string, string>, nx: Record<string, unknown> = {}
   };
 }
 
+const type = (files: Record<string, string>, nx: Record<string, unknown> = {}, declared: 'application' | 'library' | null = null, inAppsDir = false) => classifyProject(project(files, nx), declared, inAppsDir).type;
 
+/** A package published to npm from its build output, as TanStack's, Redux's and most libraries' are. */
+const published = (build: string, extra: Record<string, unknown> = {}) =>
+  json({ name: '@acme/lib', version: '1.0.0', type: 'module', main: 'dist/cjs/index.cjs', module: 'dist/esm/index.js', types: 'dist/esm/index.d.ts', exports: { '.': { import: './dist/esm/index.js' } }, files: ['dist', 'src'], scripts: { build, test: 'vitest' }, ...extra });
+const vitestConfig = "import { defineConfig } from 'vitest/config'\nexport default defineConfig({ test: { environment: 'jsdom' } })\n";
+const helperLibConfig = "import { defineConfig, mergeConfig } from 'vitest/config'\nimport { libraryConfig } from '@acme/vite-config'\nconst config = defineConfig({ test: { dir: './tests' } })\nexport default mergeConfig(config, libraryConfig({ entry: ['./src/index.ts'], srcDir: './src' }))\n";
 const src = { 'src/index.ts': 'export const x = 1;\n' };
 const html = '<!doctype html><script type="module" src="/src/main.ts"></script>\n';
+
+describe('classifyProject: libraries', () => {
+  it.each([
+    ['vite build with library mode set by a helper', { 'package.json': published('vite build'), 'vite.config.ts': helperLibConfig, ...src }],
+    ['tsdown, with a Vitest-only vite config', { 'package.json': published('tsdown'), 'vite.config.ts': vitestConfig, 'tsdown.config.ts': 'export default {}\n', ...src }],
+    ['svelte-package, with a svelte.config.js for the tests', { 'package.json': published('svelte-package --input ./src --output ./dist'), 'svelte.config.js': 'export default { preprocess: [] }\n', 'vite.config.ts': vitestConfig, 'src/index.ts': 'export {}\n' }],
+    ['ng-packagr, its vite config importing @analogjs/vite-plugin-angular for the tests', {
+      'package.json': published('ng-packagr -p ng-package.json -c tsconfig.build.json'), 'ng-package.json': '{}',
+      'vite.config.ts': "import { defineConfig } from 'vitest/config'\nimport angular from '@analogjs/vite-plugin-angular'\nexport default defineConfig({ plugins: [angular()], test: { globals: true } })\n", ...src,
+    }],
+    ['tsc alone, private, with a vite config that only runs tests', { 'package.json': json({ name: '@acme/lib', private: true, scripts: { build: 'tsc -p tsconfig.build.json' } }), 'vite.config.ts': "import { defineConfig } from 'vite'\nexport default defineConfig({ test: {} })\n", ...src }],
+    ['a library builder reached through the scripts it calls (yarn clean && yarn run-build)', {
+      'package.json': json({ name: '@acme/lib', private: true, scripts: { clean: 'rimraf dist', 'run-build': 'cross-env NODE_ENV=production tsup --config tsup.config.ts', build: 'yarn clean && yarn run-build' } }),
+      'vite.config.ts': "import { defineConfig } from 'vite'\nexport default defineConfig({ test: {} })\n", ...src,
+    }],
+    ['run-s over build:* scripts that run only library builders', { 'package.json': json({ name: '@acme/lib', private: true, scripts: { 'build:js': 'rollup -c', 'build:types': 'tsc --emitDeclarationOnly', build: 'run-s build:*' } }), 'vite.config.ts': 'export default {}\n', ...src }],
+    ['an Nx ng-packagr executor', { 'project.json': '{}', 'ng-package.json': '{}', ...src }, { targets: { build: { executor: '@nx/angular:package' } } }],
+    ['a private package whose vite config sets library mode through a helper (no index.html)', { 'package.json': json({ name: '@acme/lib', private: true, scripts: { build: 'vite build' } }), 'vite.config.ts': helperLibConfig, ...src }],
+    ['a published package with a vite config and no page to serve', { 'package.json': published('vite build'), 'vite.config.ts': "import { defineConfig } from 'vite'\nimport { lib } from './lib-config'\nexport default defineConfig(lib)\n", ...src }],
+    ['a published package with only a Vitest config and no build', { 'package.json': json({ name: '@acme/lib', version: '1.0.0', publishConfig: { access: 'public' } }), 'vite.config.ts': vitestConfig, ...src }],
+    ['a private package with only a Vitest config', { 'package.json': json({ name: '@acme/lib', private: true, scripts: { test: 'vitest' } }), 'vite.config.ts': vitestConfig, ...src }],
+  ] as const)('%s', (_, files, nx: Record<string, unknown> = {}) => {
+    expect(type(files, nx)).toBe('library');
+  });
+});
+
+describe('classifyProject: apps stay apps', () => {
+  it.each([
+    ['a published package whose build is next build', { 'package.json': published('next build'), 'next.config.js': 'module.exports = {}\n', 'app/page.tsx': 'export default () => null;\n' }],
+    ['a published package with an index.html, built by vite build (no library mode)', { 'package.json': published('vite build'), 'vite.config.ts': "import { defineConfig } from 'vite'\nexport default defineConfig({ build: { outDir: 'dist' } })\n", 'index.html': html, 'src/main.ts': '' }],
+    ['tsc && vite build (tsc type-checks) with an index.html', { 'package.json': json({ name: 'web', private: true, scripts: { build: 'tsc -b && vite build' } }), 'vite.config.ts': 'export default {}\n', 'index.html': html, 'src/main.ts': '' }],
+    ['a Vite app whose config imports defineConfig from vitest/config', { 'package.json': json({ name: 'web', private: true, scripts: { build: 'vite build' } }), 'vite.config.ts': vitestConfig, 'index.html': html, 'src/main.ts': '' }],
+    ['a Vite app built by an Nx plugin (no build script), its config from vitest/config', { 'package.json': json({ name: 'web', private: true }), 'vite.config.ts': vitestConfig, 'index.html': html, 'src/main.ts': '' }],
+    ['a library builder and next build in one script', { 'package.json': json({ name: 'web', private: true, scripts: { build: 'tsup src/worker.ts && next build' } }), 'next.config.js': 'module.exports = {}\n', 'app/page.tsx': '' }],
+    ['a Vite SSR app: an entry option inside plugins is the plugin\'s, not library mode', { 'package.json': json({ name: 'web', private: true, scripts: { build: 'vite build' } }), 'vite.config.ts': "import { defineConfig } from 'vite'\nexport default defineConfig({ plugins: [start({ client: { entry: './src/client.tsx' } })] })\n", 'src/client.tsx': '' }],
+    ['a published SvelteKit app (svelte.config with @sveltejs/kit, vite build)', { 'package.json': published('vite build', { devDependencies: { '@sveltejs/kit': '2.0.0' } }), 'svelte.config.js': "import adapter from '@sveltejs/adapter-auto'\nexport default { kit: { adapter: adapter() } }\n", 'vite.config.ts': "import { sveltekit } from '@sveltejs/kit/vite'\nexport default { plugins: [sveltekit()] }\n", 'src/routes/+page.svelte': '' }],
+  ] as const)('%s', (_, files) => {
+    expect(type(files)).toBe('application');
+  });
+
+  it('projectType and the apps directory win over every library signal', () => {
+    const files = { 'package.json': published('tsup'), ...src };
+    expect(type(files)).toBe('library');
+    expect(type(files, {}, 'application')).toBe('application');
+    expect(type(files, {}, null, true)).toBe('application');
+  });
+});
 
 describe('classifyProject: e2e projects', () => {
   const runner = "/// <reference types=\"vitest\" />\nimport { defineConfig } from 'vite'\nexport default defineConfig({ root: 'tests', test: { include: ['**/*.spec.ts'] } })\n";
@@ -39,6 +92,7 @@ describe('classifyProject: e2e projects', () => {
 
   it.each([
     ['an app with an e2e target and a build target', { 'project.json': '{}', 'vite.config.ts': runner, 'index.html': html }, { targets: { build: {}, e2e: {} } }, 'application'],
+    ['a project with an e2e target and a build target, beside a Vitest runner config', { 'project.json': '{}', 'vite.config.ts': runner, ...src }, { targets: { build: { executor: 'nx:run-commands', options: { command: 'node build.mjs' } }, e2e: {} } }, 'application'],
     ['an app with an e2e target whose build an Nx plugin infers (it has a framework config)', { 'project.json': '{}', 'next.config.js': 'module.exports = {}\n', 'app/page.tsx': '' }, { targets: { e2e: {} } }, 'application'],
     ['a declared library with an e2e target', { 'project.json': '{}', ...src }, { projectType: 'library', targets: { e2e: {} } }, 'library'],
     ['a helper package named *-e2e-helpers', { 'package.json': json({ name: 'web-e2e-helpers', private: true }), ...src }, {}, 'library'],
