@@ -46,6 +46,7 @@ describe('classifyProject: libraries', () => {
       'vite.config.ts': "import { defineConfig } from 'vite'\nexport default defineConfig({ test: {} })\n", ...src,
     }],
     ['run-s over build:* scripts that run only library builders', { 'package.json': json({ name: '@acme/lib', private: true, scripts: { 'build:js': 'rollup -c', 'build:types': 'tsc --emitDeclarationOnly', build: 'run-s build:*' } }), 'vite.config.ts': 'export default {}\n', ...src }],
+    ['ng build of an ng-packagr project (ng-package.json)', { 'package.json': published('ng build'), 'ng-package.json': '{}', ...src }],
     ['an Nx ng-packagr executor', { 'project.json': '{}', 'ng-package.json': '{}', ...src }, { targets: { build: { executor: '@nx/angular:package' } } }],
     ['a private package whose vite config sets library mode through a helper (no index.html)', { 'package.json': json({ name: '@acme/lib', private: true, scripts: { build: 'vite build' } }), 'vite.config.ts': helperLibConfig, ...src }],
     ['a published package with a vite config and no page to serve', { 'package.json': published('vite build'), 'vite.config.ts': "import { defineConfig } from 'vite'\nimport { lib } from './lib-config'\nexport default defineConfig(lib)\n", ...src }],

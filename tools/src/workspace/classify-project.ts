@@ -229,13 +229,14 @@ const APP_EXECUTOR = /^@(?:nx|nrwl)\/next:build$|^@angular-devkit\/build-angular
 function classifyBuild(facts: ProjectFacts, build: BuildFacts | null, framework: FrameworkMatch | null): { app: string } | { library: string } | null {
   if (!build) return null;
   if (build.executor) return APP_EXECUTOR.test(build.executor) ? { app: build.source } : LIBRARY_EXECUTOR.test(build.executor) ? { library: build.source } : null;
-  const lines = build.commands.map((c) => [c.tool, ...c.args].join(' '));
-  // `ng build` of an ng-packagr project (ng-package.json) builds a library.
-  const app = lines.find((l) => APP_BUILDS.test(l) && !(l.startsWith('ng ') && facts.has(rootPath(facts, 'ng-package.json'))));
-  if (app) return { app: `${build.source}, which runs ${app}` };
+  // `vite build` in library mode, and `ng build` of an ng-packagr project (it has an ng-package.json), build libraries.
   const viteLibrary = isViteLibrary(facts, framework);
-  const builders = build.commands.filter((c) => (LIBRARY_BUILDERS.has(c.tool) && !c.args.some((a) => /^--?noEmit$/.test(a))) || (c.tool === 'vite' && viteLibrary));
-  if (!builders.length || build.commands.some((c) => APP_CAPABLE.has(c.tool) && !(c.tool === 'vite' && viteLibrary))) return null;
+  const ngPackage = facts.has(rootPath(facts, 'ng-package.json'));
+  const buildsLibrary = (c: BuildCommand) => (c.tool === 'vite' && viteLibrary) || (c.tool === 'ng' && c.args[0] === 'build' && ngPackage);
+  const app = build.commands.find((c) => APP_BUILDS.test([c.tool, ...c.args].join(' ')) && !buildsLibrary(c));
+  if (app) return { app: `${build.source}, which runs ${app.tool} ${app.args[0]}` };
+  const builders = build.commands.filter((c) => (LIBRARY_BUILDERS.has(c.tool) && !c.args.some((a) => /^--?noEmit$/.test(a))) || buildsLibrary(c));
+  if (!builders.length || build.commands.some((c) => APP_CAPABLE.has(c.tool) && !buildsLibrary(c))) return null;
   return { library: `${build.source}, which runs ${builders.map((c) => c.tool).join(', ')}` };
 }
 
@@ -279,10 +280,11 @@ function readAppMarker(facts: ProjectFacts, framework: FrameworkMatch | null): s
  * 3. A build that runs a CLI that only builds apps (`next build`, `react-scripts build`,
  *    `docusaurus build`, an Angular app executor, …): an app, even when package.json reads
  *    as published, because what the build makes is what ships.
- * 4. A build that runs only library builders (tsup, tsdown, tsc, ng-packagr, svelte-package,
- *    rollup, unbuild, `vite build` in library mode, an Nx tsc/rollup/ng-packagr executor): a
- *    library, even with an index.html, svelte.config or vite.config (a playground or the
- *    tests' config: not what the build runs). `tsc && vite build` is not this: tsc type-checks.
+ * 4. A build that runs only library builders (tsup, tsdown, tsc, ng-packagr or `ng build` of
+ *    an ng-package.json project, svelte-package, rollup, unbuild, `vite build` in library
+ *    mode, an Nx tsc/rollup/ng-packagr executor): a library, even with an index.html,
+ *    svelte.config or vite.config (a playground or the tests' config: not what the build
+ *    runs). `tsc && vite build` is not this: tsc type-checks.
  * 5. A package.json that reads as published (not `private`, with `files`, `publishConfig`, or
  *    `main`/`module`/`types`/`exports` into `dist/`-like output): a library, unless an app
  *    marker says otherwise (readAppMarker: index.html, an app-only framework's config), since
