@@ -238,4 +238,40 @@ describe('a pnpm workspace without node_modules', () => {
     expect(names(report)).toEqual(['site']);
     expect(report.warnings.filter((w) => w.code === 'TESSERA_WORKSPACE_PROJECT_SKIPPED').map((w) => w.location?.file)).toEqual(['apps/broken/package.json']);
   });
+  it('a published library (helper library mode, tests config), a Create React App app using it, a Docusaurus site and an *-e2e-playwright suite: each classified as what it is', async () => {
+    repo = createPnpmWorkspace((r) => {
+      r.write('pnpm-workspace.yaml', "packages:\n  - 'apps/*'\n  - 'packages/*'\n  - 'examples/*'\n  - 'website'\n  - '!packages/ignored'\n");
+      r.write('packages/form/package.json', json({ name: '@acme/form', version: '1.2.0', type: 'module', module: 'dist/esm/index.js', types: 'dist/esm/index.d.ts', exports: { '.': { import: './dist/esm/index.js' } }, files: ['dist', 'src'], scripts: { build: 'vite build', test: 'vitest' } }));
+      r.write('packages/form/vite.config.ts', "import { defineConfig, mergeConfig } from 'vitest/config';\nimport { libraryConfig } from '@acme/vite-config';\nexport default mergeConfig(defineConfig({ test: { dir: './tests' } }), libraryConfig({ entry: ['./src/index.ts'], srcDir: './src' }));\n");
+      r.write('packages/form/src/index.ts', "export const createForm = () => ({ values: {} });\n");
+      r.write('packages/form/tests/form.test.ts', "import { createForm } from '../src/index';\ncreateForm();\n");
+      r.write('examples/cra/package.json', json({ name: 'cra', private: true, main: 'src/index.tsx', dependencies: { '@acme/form': 'workspace:*' }, scripts: { start: 'react-scripts start', build: 'react-scripts build' } }));
+      r.write('examples/cra/public/index.html', '<!doctype html><html><body><div id="root"></div></body></html>\n');
+      r.write('examples/cra/src/index.tsx', "import { App } from './App';\nconsole.log(App);\n");
+      r.write('examples/cra/src/App.tsx', "import { createForm } from '@acme/form';\nexport const App = () => createForm();\n");
+      r.write('website/package.json', json({ name: 'website', private: true, scripts: { start: 'docusaurus start', build: 'docusaurus build' } }));
+      r.write('website/docusaurus.config.ts', "export default { title: 'docs', presets: [['classic', { docs: { path: 'docs' } }]] };\n");
+      r.write('website/docs/intro.md', '# Intro\n');
+      r.write('website/src/pages/index.tsx', 'export default function Home() { return null; }\n');
+      r.write('examples/cra-e2e-playwright/package.json', json({ name: 'cra-e2e-playwright', private: true, scripts: { e2e: 'playwright test' }, nx: { implicitDependencies: ['cra'] } }));
+      r.write('examples/cra-e2e-playwright/vite.config.ts', "import { defineConfig } from 'vite';\nexport default defineConfig({ root: 'tests', test: { include: ['**/*.spec.ts'] } });\n");
+      r.write('examples/cra-e2e-playwright/tests/home.spec.ts', "import { test } from 'vitest';\ntest('home', () => {});\n");
+    });
+    const report = await affectedBy((r) => r.write('packages/form/src/index.ts', "export const createForm = () => ({ values: { a: 1 } });\n"));
+    const kinds = Object.fromEntries(report.snapshot.projects.map((p) => [p.name, [p.type, p.framework ?? null, p.precision ?? null]]));
+    expect({ form: kinds['@acme/form'], cra: kinds.cra, website: kinds.website, e2e: kinds['cra-e2e-playwright'] }).toEqual({
+      form: ['library', 'vite', null],
+      cra: ['application', 'cra', 'file'],
+      website: ['application', 'docusaurus', 'project'],
+      e2e: ['e2e', null, null],
+    });
+    expect(names(report)).toEqual(['cra']);
+    expect(report.apps[0]!.reasons[0]).toMatchObject({ kind: 'input', chain: ['examples/cra/src/index.tsx', 'examples/cra/src/App.tsx', 'packages/form/src/index.ts'] });
+    expect(report.testProjects.map((t) => t.name)).toEqual(['cra-e2e-playwright']);
+    // A library's test file builds nothing; a Docusaurus doc affects the site, at project level, with the cause.
+    expect(names(await affectedBy((r) => r.write('packages/form/tests/form.test.ts', "import { createForm } from '../src/index';\ncreateForm();\ncreateForm();\n")))).toEqual([]);
+    const doc = await affectedBy((r) => r.write('website/docs/intro.md', '# Intro, edited\n'));
+    expect(names(doc)).toEqual(['website']);
+    expect(doc.apps[0]!.reasons[0]!.detail).toMatch(/Docusaurus loads its pages, docs and blog by convention/);
+  });
 });

@@ -18,6 +18,8 @@ const CODE = /\.(?:tsx?|mts|cts|jsx?|mjs|cjs)$/;
 const TEST = /(?:^|\/)(?:__tests__|__mocks__|e2e|test|tests)\/|\.(?:spec|test|stories|cy)\.[^/]+$|\.d\.[cm]?ts$/;
 /** Build and tool configuration at a project's root: inputs of the build, not of the app's output. */
 const TOOL_CONFIG = /(?:^|\/)[^/]+\.config\.[cm]?[jt]s$|(?:^|\/)(?:jest|vitest|karma|babel|postcss|tailwind|eslint|prettier)\.[^/]*$/;
+/** The extensions react-scripts resolves `src/index` with, in its order. */
+const CRA_EXTENSIONS = ['web.mjs', 'mjs', 'web.js', 'js', 'web.ts', 'ts', 'web.tsx', 'tsx', 'web.jsx', 'jsx'];
 const CANDIDATES = ['main.tsx', 'main.ts', 'index.tsx', 'index.ts', 'main.jsx', 'main.js', 'index.jsx', 'index.js'];
 
 const under = (dir: string, file: string) => dir === '' || file.startsWith(`${dir}/`);
@@ -88,9 +90,10 @@ function readStatedEntries(facts: ProjectFacts, framework: FrameworkMatch | null
  * tessera.config.json's `entry` is handled by the caller; here the Nx build options (`main`,
  * `browser`, `server`, `entryFile`), then the framework's own entries (Vite's
  * `build.rollupOptions.input` or index.html module scripts, a literal webpack or rsbuild
- * `entry`, Next.js `app/` and `pages/`, Remix and React Router `app/root` and routes),
- * then `main`/`index` in the source root. Frameworks whose components the bundler cannot
- * read (SvelteKit, Astro), file-based routes Tessera does not model (Analog pages), and apps
+ * `entry`, Next.js `app/` and `pages/`, Remix and React Router `app/root` and routes,
+ * Create React App's `src/index`), then `main`/`index` in the source root. Frameworks whose
+ * components the bundler cannot read (SvelteKit, Astro), file-based routes and content Tessera
+ * does not model (Analog pages, Docusaurus pages and docs), and apps
  * whose entry cannot be determined fall back to project level: every source file of the app
  * is an entry and every file of its root counts, with that reason. Pure.
  */
@@ -108,7 +111,17 @@ export function findAppEntries(facts: ProjectFacts, framework: FrameworkMatch | 
 
   if (framework?.name === 'sveltekit' || framework?.name === 'astro') return projectLevel(`${framework.name === 'sveltekit' ? 'SvelteKit' : 'Astro'} components are not read by the bundler (${framework.marker})`);
   if (framework?.name === 'analog') return projectLevel(`Analog loads its file-based routes (src/app/pages) itself (${framework.marker})`);
+  if (framework?.name === 'docusaurus') return projectLevel(`Docusaurus loads its pages, docs and blog by convention (${framework.marker})`);
   if (fromOptions.length) return { entries: fromOptions, precision: 'file', source: `${declaredIn} targets.build.options`, warnings };
+
+  if (framework?.name === 'cra') {
+    // react-scripts' config/paths.js: src/index and src/service-worker, by its moduleFileExtensions in order. public/index.html is a template with no module script.
+    const first = (base: string) => CRA_EXTENSIONS.map((ext) => join(facts.root, `src/${base}.${ext}`)).find((path) => facts.has(path));
+    const index = first('index');
+    const worker = first('service-worker');
+    if (index) return { entries: worker ? [index, worker] : [index], precision: 'file', source: `${index} (Create React App's entry)`, warnings };
+    return projectLevel(`a Create React App app without src/index.* (${framework.marker})`);
+  }
 
   if (framework?.name === 'next') {
     const routes = [...codeUnder(facts, ['app', 'src/app', 'pages', 'src/pages']), ...named(facts, ['', 'src'], ['middleware', 'instrumentation'])];
