@@ -168,3 +168,24 @@ describe('generated code', () => {
     expect(report.unownedFiles).toEqual([]);
   });
 });
+
+describe('single-file components', () => {
+  it("a Vue app's graph goes on through its .vue files' scripts, into the workspace packages they import", async () => {
+    repo = createEmptyRepo();
+    repo.write('package.json', json({ name: 'root', private: true, workspaces: ['apps/*', 'packages/*'] }));
+    repo.write('packages/core/package.json', json({ name: '@acme/core', version: '1.0.0', main: 'src/index.ts' }));
+    repo.write('packages/core/src/index.ts', "export const total = (xs: number[]) => xs.length;\n");
+    repo.write('apps/shop/package.json', json({ name: 'shop', private: true, scripts: { build: 'vite build' }, dependencies: { '@acme/core': '*', vue: '3.5.0' } }));
+    repo.write('apps/shop/vite.config.ts', "import vue from '@vitejs/plugin-vue';\nexport default { plugins: [vue()] };\n");
+    repo.write('apps/shop/index.html', '<div id="app"></div><script type="module" src="/src/main.ts"></script>\n');
+    repo.write('apps/shop/src/main.ts', "import { createApp } from 'vue';\nimport App from './App.vue';\ncreateApp(App).mount('#app');\n");
+    repo.write('apps/shop/src/App.vue', '<script setup lang="ts">\nimport Cart from \'./components/Cart.vue\';\n</script>\n<template><Cart /></template>\n');
+    repo.write('apps/shop/src/components/Cart.vue', '<script setup lang="ts">\nimport { total } from \'@acme/core\';\nconst n = total([1, 2]);\n</script>\n<template>{{ n }}</template>\n');
+    repo.commit('workspace');
+    repo.write('packages/core/src/index.ts', "export const total = (xs: number[]) => xs.length + 0;\n");
+    repo.commit('core');
+    const report = await readAffected({ root: repo.dir, base: 'HEAD~1', head: 'HEAD' });
+    expect(report.apps.map((a) => [a.name, a.reasons[0]!.kind])).toEqual([['shop', 'input']]);
+    expect(report.apps[0]!.reasons[0]!.chain).toEqual(['apps/shop/src/main.ts', 'apps/shop/src/App.vue', 'apps/shop/src/components/Cart.vue', 'packages/core/src/index.ts']);
+  });
+});

@@ -101,16 +101,16 @@ function propagateImplicitDependencies(apps: readonly Project[], byApp: Map<stri
   }
 }
 
-/** The apps an e2e project tests: named in its implicitDependencies or package dependencies, else by its name (`web-e2e`, `web.e2e`) or by the app root it sits in. */
+/** The apps an e2e project tests: named in its implicitDependencies or package dependencies, else by its name (`web-e2e`, `web.e2e`, `web-e2e-playwright`) or by the app root it sits in. */
 function findTestedApps(project: Project, apps: readonly Project[]): string[] {
   const names = new Set(apps.map((a) => a.name));
   const declared = [...project.implicitDependencies, ...(project.dependsOn ?? [])].filter((n) => names.has(n));
   if (declared.length) return [...new Set(declared)].sort();
-  const base = project.name.replace(/[-_.]?e2e$/i, '');
+  const base = project.name.replace(/[-_.]?e2e(?:[-_.][a-z]+)?$/i, '');
   if (base !== project.name && names.has(base)) return [base];
   const around = apps.filter((a) => a.root !== '' && project.root.startsWith(`${a.root}/`)).sort((a, b) => b.root.length - a.root.length)[0];
   if (around) return [around.name];
-  const folder = project.root.split('/').pop()!.replace(/[-_.]?e2e$/i, '');
+  const folder = project.root.split('/').pop()!.replace(/[-_.]?e2e(?:[-_.][a-z]+)?$/i, '');
   return apps.filter((a) => a.root.split('/').pop() === folder).map((a) => a.name);
 }
 

@@ -11,6 +11,11 @@ import { createWorkspacePackageResolver, type WorkspacePackage } from './resolve
 export const SOURCE = /\.(tsx?|mts|cts|jsx?|mjs|cjs)$/;
 /** Stylesheets. */
 export const CSS = /\.css$/;
+/**
+ * Single-file components the bundler has no loader for (Vue, Svelte, Astro, MDX): read as
+ * assets, and their text scanned for imports, so the graph goes on through their scripts.
+ */
+export const COMPONENT = /\.(vue|svelte|astro|mdx)$/;
 
 /** An import the bundler erased or never saw, left for esbuild's resolver (see readTypeOnlyImports). */
 export interface PendingResolve {

@@ -1,7 +1,7 @@
 import type * as esbuildTypes from 'esbuild';
 import { posix } from 'node:path';
 import picomatch from 'picomatch';
-import { CSS, SOURCE, isBare, type AnalysisContext } from './analysis-context.js';
+import { COMPONENT, CSS, SOURCE, isBare, type AnalysisContext } from './analysis-context.js';
 import { classifySkippedFile } from './classify-esbuild-message.js';
 import type { EdgeKind } from './file-graph.js';
 
@@ -59,6 +59,7 @@ export function readMetafile(context: AnalysisContext, metafile: esbuildTypes.Me
     }
     const skipped = skip.get(path);
     if (skipped) {
+      if (skipped.kind === 'asset' && COMPONENT.test(path)) context.scanText(path, from, recorded, 'static');
       if (skipped.kind === 'asset') continue;
       const report = classifySkippedFile(skipped.kind);
       if (report.uncertain) state.addUncertain({ file: from, kind: report.uncertain, detail: skipped.detail });

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { CSS, SOURCE, isBare, packageNameOf, type AnalysisContext } from './analysis-context.js';
+import { COMPONENT, CSS, SOURCE, isBare, packageNameOf, type AnalysisContext } from './analysis-context.js';
 import type { EsbuildService } from './create-esbuild-service.js';
 import { createPathsOriginLocator } from './read-aliases.js';
 import { withEsbuildResolver } from './resolve-with-esbuild.js';
@@ -54,6 +54,7 @@ export async function readTypeOnlyImports(context: AnalysisContext, options: Typ
         const isNew = !state.ids.has(target);
         state.addEdge(from, state.idOf(target), p.kind);
         if (isNew && (SOURCE.test(target) || CSS.test(target))) context.scanText(target, state.idOf(target), new Set(), 'type');
+        else if (isNew && COMPONENT.test(target)) context.scanText(target, state.idOf(target), new Set(), 'static');
       });
     }
   });

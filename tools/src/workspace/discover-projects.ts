@@ -49,6 +49,7 @@ export interface DiscoveryResult {
 const FRAMEWORK_PACKAGES: Readonly<Record<string, readonly string[]>> = {
   vite: ['vite'], next: ['next'], angular: ['@angular/build', '@angular-devkit/build-angular', '@angular/compiler-cli'], analog: ['@analogjs/platform', 'vite'],
   remix: ['@remix-run/dev', '@react-router/dev', 'vite'], sveltekit: ['@sveltejs/kit', 'svelte', 'vite'], astro: ['astro'], webpack: ['webpack', 'webpack-cli'], rsbuild: ['@rsbuild/core'], esbuild: ['esbuild'],
+  cra: ['react-scripts', '@craco/craco', 'react-app-rewired'], docusaurus: ['@docusaurus/core'],
 };
 
 /** The package of an Nx executor or plugin reference (`@nx/angular:application` → `@nx/angular`, `@nx/rsbuild/plugin` → `@nx/rsbuild`). */
