@@ -26,6 +26,7 @@ describe('createWorkspacePackageResolver', () => {
     ['no fields at all: index.ts at the root', { 'p/package.json': pkg({}), 'p/index.ts': '' }, '@acme/ui', 'p/index.ts'],
     ['a deep import without exports', { 'p/package.json': pkg({ main: 'dist/index.js' }), 'p/src/utils/date.ts': '' }, '@acme/ui/utils/date', 'p/src/utils/date.ts'],
     ['source wins over a dist built in the working tree', { 'p/package.json': pkg({ main: 'dist/index.js' }), 'p/dist/index.js': '', 'p/src/index.ts': '' }, '@acme/ui', 'p/src/index.ts'],
+    ['exports naming TypeScript source by its .js path, as TypeScript resolves it', { 'p/package.json': pkg({ exports: './src/index.js' }), 'p/src/index.ts': '' }, '@acme/ui', 'p/src/index.ts'],
     ['a committed build output with no source is taken as it is', { 'p/package.json': pkg({ main: 'dist/index.js' }), 'p/dist/index.js': '' }, '@acme/ui', 'p/dist/index.js'],
   ])('%s', (_name, files, specifier, expected) => {
     const root = tree(files);

@@ -140,3 +140,12 @@ describe('Create React App and Docusaurus apps', () => {
     expect(site!.entries).toEqual(['website/sidebars.ts', 'website/src/pages/index.tsx']);
   });
 });
+
+describe('svelte.config alone', () => {
+  it('is SvelteKit only with the kit; a plain Vite + Svelte app is a Vite app, read at file level through its components', () => {
+    const plain = project({ 'package.json': json({ name: 'svelte-example', private: true, scripts: { build: 'vite build' }, devDependencies: { svelte: '5.0.0', '@sveltejs/vite-plugin-svelte': '4.0.0' } }), 'svelte.config.js': "import { vitePreprocess } from '@sveltejs/vite-plugin-svelte'\nexport default { preprocess: vitePreprocess() }\n", 'vite.config.ts': "import { svelte } from '@sveltejs/vite-plugin-svelte'\nexport default { plugins: [svelte()] }\n", 'index.html': '<script type="module" src="/src/main.ts"></script>\n', 'src/main.ts': '' });
+    expect(classifyProject(plain, null, false)).toMatchObject({ type: 'application', framework: { name: 'vite' } });
+    const kit = project({ 'package.json': json({ name: 'kit', private: true, scripts: { build: 'vite build' }, devDependencies: { '@sveltejs/kit': '2.0.0' } }), 'svelte.config.js': 'export default {}\n', 'vite.config.ts': 'export default {}\n' });
+    expect(classifyProject(kit, null, false)).toMatchObject({ type: 'application', framework: { name: 'sveltekit' } });
+  });
+});

@@ -119,7 +119,9 @@ export function createWorkspacePackageResolver(treeRoot: string, packages: reado
       const { outDirs, rootDirs } = dirsOf.get(pkg.root)!;
       // Source before build output, even when the output is there: a dist built in the working
       // tree is not what a change edits, and following it would hide the package's source.
-      const candidates = [...targets.flatMap((t) => [...mapOutputToSource(t, outDirs, rootDirs), ...(/\.d\.[cm]?ts$/.test(t) ? [] : [t])]), ...(subpath === '.' ? [] : rootDirs.map((r) => posix.join(r || '.', subpath)))];
+      // `./src/index.js` naming TypeScript source (`src/index.ts`), as TypeScript itself resolves it, comes after the file itself.
+      const asTypeScript = (t: string) => (/\.[cm]?jsx?$/.test(t) && !/\.d\.[cm]?ts$/.test(t) ? [t.replace(/\.[cm]?jsx?$/, '')] : []);
+      const candidates = [...targets.flatMap((t) => [...mapOutputToSource(t, outDirs, rootDirs), ...(/\.d\.[cm]?ts$/.test(t) ? [] : [t]), ...asTypeScript(t)]), ...(subpath === '.' ? [] : rootDirs.map((r) => posix.join(r || '.', subpath)))];
       search: for (const candidate of candidates) {
         for (const ext of EXTENSIONS) {
           const path = join(dir, candidate + ext);

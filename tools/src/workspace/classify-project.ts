@@ -145,6 +145,8 @@ export function detectFramework(facts: ProjectFacts): FrameworkMatch | null {
   if (vite && (/@analogjs\//.test(viteText) || '@analogjs/platform' in dependencies(facts))) return { name: 'analog', marker: vite };
   for (const [base, name] of [['next', 'next'], ['svelte', 'sveltekit'], ['astro', 'astro'], ['remix', 'remix'], ['react-router', 'remix'], ['docusaurus', 'docusaurus'], ['craco', 'cra'], ['rsbuild', 'rsbuild'], ['webpack', 'webpack']] as const) {
     const file = configIn(facts, base);
+    // A svelte.config of a plain Vite + Svelte app (only a preprocessor) is no SvelteKit: that needs the kit.
+    if (file && base === 'svelte' && !('@sveltejs/kit' in dependencies(facts)) && !/@sveltejs\/(?:kit|adapter)/.test(facts.readFile(file) ?? '')) continue;
     if (file) return { name, marker: file };
   }
   if (vite) return { name: /@(?:remix-run|react-router)\/dev/.test(viteText) ? 'remix' : /sveltekit\(\)/.test(viteText) ? 'sveltekit' : 'vite', marker: vite };
