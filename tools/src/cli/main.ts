@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import leven from 'leven';
 import pc from 'picocolors';
 import { ERROR_CODES } from '../errors/codes.js';
 import { formatLocation, isTesseraError, TesseraError } from '../errors/tessera-error.js';
@@ -61,7 +60,9 @@ function renderHelp(): string {
 }
 
 /** The closest of `choices` to a mistyped `input` (at most 2 edits away, or a third of its length), for "did you mean". */
-export function suggest(input: string, choices: readonly string[]): string | undefined {
+export async function suggest(input: string, choices: readonly string[]): Promise<string | undefined> {
+  // Loaded only when something was mistyped.
+  const { default: leven } = await import('leven');
   let best: { choice: string; distance: number } | undefined;
   for (const choice of choices) {
     const distance = leven(input, choice);
@@ -103,7 +104,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     const load = COMMANDS[name];
     if (!load) {
-      const guess = suggest(name, Object.keys(COMMANDS));
+      const guess = await suggest(name, Object.keys(COMMANDS));
       throw new TesseraError('TESSERA_USAGE', `Unknown command "${name}"${guess ? `; did you mean "${guess}"?` : ''}`, { hint: `Commands: ${Object.keys(COMMANDS).join(', ')}. Run \`tessera --help\`.` });
     }
     const command = await load();
@@ -117,7 +118,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       parsed = parseArgs({ args: rest, options: { ...command.options, cwd: { type: 'string' } }, allowPositionals: command.allowPositionals ?? false, strict: true });
     } catch (error) {
       const unknown = /Unknown option '(--?[^']+)'/.exec((error as Error).message)?.[1];
-      const guess = unknown?.startsWith('--') ? suggest(unknown.slice(2), [...Object.keys(command.options), 'cwd']) : undefined;
+      const guess = unknown?.startsWith('--') ? await suggest(unknown.slice(2), [...Object.keys(command.options), 'cwd']) : undefined;
       throw new TesseraError('TESSERA_USAGE', `tessera ${name}: ${(error as Error).message}${guess ? `; did you mean --${guess}?` : ''}`, { hint: `Usage: ${command.usage}`, cause: error });
     }
     return await command.run(parsed.values as Record<string, string | boolean | string[] | undefined>, parsed.positionals, io);

@@ -1,4 +1,5 @@
-import { parse, type ParseError, printParseErrorCode } from 'jsonc-parser';
+import { createRequire } from 'node:module';
+import type { ParseError } from 'jsonc-parser';
 import type { Problem } from '../errors/tessera-error.js';
 
 /** The result of parsing one JSON file: the value, or a located problem. */
@@ -51,6 +52,8 @@ export function parseJsonc(text: string, file: string): JsonResult {
   } catch {
     // not plain JSON: the dialect's parser below
   }
+  // Loaded on first use: most tsconfig files are plain JSON, and a warm `tessera affected` reads none.
+  const { parse, printParseErrorCode } = createRequire(import.meta.url)('jsonc-parser') as typeof import('jsonc-parser');
   const errors: ParseError[] = [];
   const value: unknown = parse(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
   const first = errors[0];
