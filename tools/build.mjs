@@ -26,8 +26,8 @@ const page = await esbuild.build({
 const pageScript = page.outputFiles[0].text;
 mkdirSync(outdir, { recursive: true });
 writeFileSync(join(outdir, 'report-page.js'), pageScript);
-await esbuild.build({
-  entryPoints: { main: join(here, 'src/cli/main.ts'), 'run-cli': join(here, 'src/cli/run-cli.ts') },
+/** What the CLI and the API are built with: Node ESM, split into lazily loaded chunks. */
+const nodeBuild = {
   outdir,
   bundle: true,
   splitting: true,
@@ -42,28 +42,13 @@ await esbuild.build({
   sourcemap: 'linked',
   // The bundled CommonJS packages call require() for Node's built-ins.
   banner: { js: "import { createRequire as __tesseraCreateRequire } from 'node:module'; const require = __tesseraCreateRequire(import.meta.url);" },
-  chunkNames: 'chunks/[name]-[hash]',
   define: { TESSERA_VERSION: JSON.stringify(pkg.version), TESSERA_REPORT_PAGE: JSON.stringify(pageScript) },
   logLevel: 'warning',
-});
-
+};
+await esbuild.build({ ...nodeBuild, entryPoints: { main: join(here, 'src/cli/main.ts'), 'run-cli': join(here, 'src/cli/run-cli.ts') }, chunkNames: 'chunks/[name]-[hash]' });
 // The programmatic API (package.json "exports"), built on its own: sharing chunks with the CLI
 // would split the CLI's start-up path into more files to load.
-await esbuild.build({
-  entryPoints: { api: join(here, 'src/pipelines/api.ts') },
-  outdir,
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20.19',
-  external: [...Object.keys(pkg.dependencies), ...Object.keys(pkg.optionalDependencies ?? {})],
-  sourcemap: 'linked',
-  banner: { js: "import { createRequire as __tesseraCreateRequire } from 'node:module'; const require = __tesseraCreateRequire(import.meta.url);" },
-  chunkNames: 'chunks/api-[name]-[hash]',
-  define: { TESSERA_VERSION: JSON.stringify(pkg.version), TESSERA_REPORT_PAGE: JSON.stringify(pageScript) },
-  logLevel: 'warning',
-});
+await esbuild.build({ ...nodeBuild, entryPoints: { api: join(here, 'src/pipelines/api.ts') }, chunkNames: 'chunks/api-[name]-[hash]' });
 
 // The JSON Schema of tessera.config.json, at a stable path of the package
 // (`tessera-build/tessera.config.schema.json`), which `$schema` in a config can name.
