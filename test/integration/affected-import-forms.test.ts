@@ -189,3 +189,28 @@ describe('single-file components', () => {
     expect(report.apps[0]!.reasons[0]!.chain).toEqual(['apps/shop/src/main.ts', 'apps/shop/src/App.vue', 'apps/shop/src/components/Cart.vue', 'packages/core/src/index.ts']);
   });
 });
+
+describe('a workspace package declared at a release the workspace does not have', () => {
+  it('is the registry release (an npm package), not the workspace source; a workspace: link still is the source', async () => {
+    repo = createEmptyRepo();
+    repo.write('package.json', json({ name: 'root', private: true, workspaces: ['apps/*', 'packages/*'] }));
+    repo.write('packages/toolkit/package.json', json({ name: '@acme/toolkit', version: '2.3.0', main: 'src/index.ts' }));
+    repo.write('packages/toolkit/src/index.ts', "export const slice = 'v2';\n");
+    const app = (name: string, spec: string) => {
+      repo.write(`apps/${name}/package.json`, json({ name, private: true, scripts: { build: 'vite build' }, dependencies: { '@acme/toolkit': spec } }));
+      repo.write(`apps/${name}/vite.config.ts`, 'export default {};\n');
+      repo.write(`apps/${name}/index.html`, '<script type="module" src="/src/main.ts"></script>\n');
+      repo.write(`apps/${name}/src/main.ts`, "import { slice } from '@acme/toolkit';\nconsole.log(slice);\n");
+    };
+    app('legacy-example', '^1.9.0');
+    app('current', 'workspace:*');
+    app('ranged', '^2.0.0');
+    repo.commit('workspace');
+    repo.write('packages/toolkit/src/index.ts', "export const slice = 'v2!';\n");
+    repo.commit('toolkit');
+    const report = await readAffected({ root: repo.dir, base: 'HEAD~1', head: 'HEAD' });
+    expect(report.apps.map((a) => [a.name, a.reasons[0]!.kind])).toEqual([['current', 'input'], ['ranged', 'input']]);
+    const { graph } = report.snapshot;
+    expect(graph.packages[String(graph.files.indexOf('apps/legacy-example/src/main.ts'))]).toEqual(['@acme/toolkit']);
+  });
+});

@@ -9,7 +9,7 @@ import { createEsbuildService, type EsbuildService } from './create-esbuild-serv
 import type { FileGraph } from './file-graph.js';
 import { ENTRIES_MODULE, readMetafile } from './read-metafile.js';
 import { readTypeOnlyImports } from './read-type-imports.js';
-import { createWorkspacePackagePlugin, type WorkspacePackage } from './resolve-workspace-package.js';
+import { createReleasePinCheck, createWorkspacePackagePlugin, type WorkspacePackage } from './resolve-workspace-package.js';
 
 export interface AnalyzeAppsOptions {
   /** Absolute directory of the tree to analyse (the workspace, or a worktree of another revision). */
@@ -105,7 +105,7 @@ async function analyzeWith(esbuild: EsbuildService, options: AnalyzeAppsOptions,
   const context = createAnalysisContext(options);
   const { abs, rel, state, skip, unresolvedPairs, known } = context;
   // tsconfig `paths` come first in esbuild's own resolution: an aliased name is left to it.
-  const workspacePlugin = createWorkspacePackagePlugin(options.workspacePackages ?? [], (spec) => context.resolveWorkspacePackage(spec), (spec) => Boolean(context.aliasBases(spec)));
+  const workspacePlugin = createWorkspacePackagePlugin(options.workspacePackages ?? [], (spec) => context.resolveWorkspacePackage(spec), (spec) => Boolean(context.aliasBases(spec)), createReleasePinCheck(root, options.workspacePackages ?? []));
 
   const moduleTypes = new Map<string, boolean>();
   /** Whether the package a directory belongs to says `"type": "module"` (nearest package.json; memoised). */

@@ -1,6 +1,7 @@
 import type * as esbuildTypes from 'esbuild';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
+import { isRegistryRelease } from '../workspace/registry-release.js';
 
 /** A workspace package: its package.json `name` and its folder, workspace-relative. */
 export interface WorkspacePackage {
@@ -137,6 +138,48 @@ export function createWorkspacePackageResolver(treeRoot: string, packages: reado
   };
 }
 
+const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
+
+/**
+ * Whether an importing file's package declares a workspace package as a release from the
+ * registry (isRegistryRelease): the import is then an npm package's, its version in the
+ * lockfile, not the workspace's source. An import the package does not declare resolves to
+ * the source, as a hoisted link would.
+ */
+export function createReleasePinCheck(treeRoot: string, packages: readonly WorkspacePackage[]): (importer: string, specifier: string) => boolean {
+  const byName = new Map(packages.map((p) => [p.name, p]));
+  const manifests = new Map<string, Record<string, unknown> | null>();
+  const readManifest = (dir: string): Record<string, unknown> | null => {
+    if (manifests.has(dir)) return manifests.get(dir)!;
+    let json: Record<string, unknown> | null = null;
+    try {
+      const parsed: unknown = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+      json = isObject(parsed) ? parsed : null;
+    } catch {
+      json = null;
+    }
+    manifests.set(dir, json);
+    return json;
+  };
+  const nearest = new Map<string, Record<string, unknown> | null>();
+  const manifestOf = (dir: string): Record<string, unknown> | null => {
+    if (nearest.has(dir)) return nearest.get(dir)!;
+    const own = existsSync(join(dir, 'package.json')) ? readManifest(dir) : null;
+    const parent = posix.dirname(dir);
+    const result = own ?? (dir === treeRoot || parent === dir || !dir.startsWith(treeRoot) ? null : manifestOf(parent));
+    nearest.set(dir, result);
+    return result;
+  };
+  return (importer, specifier) => {
+    const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!;
+    const pkg = byName.get(name);
+    const owner = pkg ? manifestOf(posix.dirname(importer)) : null;
+    if (!pkg || !owner) return false;
+    const spec = DEPENDENCY_FIELDS.map((f) => (isObject(owner[f]) ? owner[f][name] : undefined)).find((v): v is string => typeof v === 'string');
+    return spec !== undefined && isRegistryRelease(spec, readManifest(join(treeRoot, pkg.root))?.version);
+  };
+}
+
 /**
  * An esbuild plugin that answers imports of workspace packages with their source (see
  * createWorkspacePackageResolver). A name a tsconfig path alias may map (`deferToBundler`)
@@ -144,7 +187,7 @@ export function createWorkspacePackageResolver(treeRoot: string, packages: reado
  * file (its tsconfig has no such alias, or the alias's target is not there) does the package
  * resolve to its source here.
  */
-export function createWorkspacePackagePlugin(packages: readonly WorkspacePackage[], resolve: (specifier: string) => string | null, deferToBundler: (specifier: string) => boolean = () => false): esbuildTypes.Plugin {
+export function createWorkspacePackagePlugin(packages: readonly WorkspacePackage[], resolve: (specifier: string) => string | null, deferToBundler: (specifier: string) => boolean = () => false, isReleasePinned: (importer: string, specifier: string) => boolean = () => false): esbuildTypes.Plugin {
   const names = packages.map((p) => p.name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
   return {
     name: 'tessera-workspace-packages',
@@ -152,6 +195,8 @@ export function createWorkspacePackagePlugin(packages: readonly WorkspacePackage
       if (!names.length) return;
       build.onResolve({ filter: new RegExp(`^(?:${names.join('|')})(?:/.*)?$`) }, async (args) => {
         if ((args.pluginData as { tesseraBundlerFirst?: boolean } | undefined)?.tesseraBundlerFirst) return undefined;
+        // A release from the registry, not the workspace's source: an npm package to the graph.
+        if (isReleasePinned(args.importer, args.path)) return undefined;
         if (deferToBundler(args.path)) {
           const found = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { tesseraBundlerFirst: true } });
           // External means no alias took it (every bare name is external to the analysis): the package is ours to resolve.

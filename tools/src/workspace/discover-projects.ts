@@ -3,6 +3,7 @@ import { classifyProject, type ProjectFacts } from './classify-project.js';
 import type { ResolvedConfig } from './config.js';
 import { findAppEntries } from './find-app-entries.js';
 import { findBuildConfigs } from './find-build-configs.js';
+import { isRegistryRelease } from './registry-release.js';
 import { isObject, parseJson } from './parse-json.js';
 import type { Project, ProjectType } from './project.js';
 import { computeWorkspaceGlobs, createPackageMatcher, type ManagerFile } from './workspace-globs.js';
@@ -208,10 +209,13 @@ export function discoverProjects(input: DiscoveryInput): DiscoveryResult {
   }
   // Workspace packages an app depends on by name: at project level, their files count for it.
   const byPackageName = new Map(unique.filter((p) => p.packageName).map((p) => [p.packageName!, p.name]));
+  const rootByPackageName = new Map(unique.filter((p) => p.packageName).map((p) => [p.packageName!, p.root]));
   for (const project of unique) {
     const pkg = packageJsons.get(project.root);
     if (!pkg) continue;
-    const deps = new Set(DEP_FIELDS.flatMap((field) => (isObject(pkg[field]) ? Object.keys(pkg[field]) : [])));
+    // A dependency on a registry release of a workspace package is an npm package's, not the workspace's.
+    const versionOf = (name: string) => packageJsons.get(rootByPackageName.get(name) ?? '')?.version;
+    const deps = new Set(DEP_FIELDS.flatMap((field) => (isObject(pkg[field]) ? Object.entries(pkg[field]).filter(([name, spec]) => typeof spec !== 'string' || !byPackageName.has(name) || !isRegistryRelease(spec, versionOf(name))).map(([name]) => name) : [])));
     const dependsOn = [...deps].map((d) => byPackageName.get(d) ?? (seen.has(d) ? d : null)).filter((d): d is string => d !== null && d !== project.name).sort();
     if (dependsOn.length) project.dependsOn = [...new Set(dependsOn)];
   }
