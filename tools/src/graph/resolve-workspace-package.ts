@@ -77,6 +77,26 @@ function readPackageTsconfigDirs(dir: string): { outDirs: string[]; rootDirs: st
 
 const isFile = (path: string) => existsSync(path) && statSync(path).isFile();
 
+/** The package a bare specifier names: `@scope/ui/button` → `@scope/ui`, `ui/x` → `ui`. */
+const packageNameOf = (specifier: string): string => (specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!);
+
+/** A memoised reader of `<dir>/package.json` (absolute dir): the parsed object, or null when absent or not an object. */
+function createManifestReader(): (dir: string) => Record<string, unknown> | null {
+  const manifests = new Map<string, Record<string, unknown> | null>();
+  return (dir) => {
+    if (manifests.has(dir)) return manifests.get(dir)!;
+    let json: Record<string, unknown> | null = null;
+    try {
+      const parsed: unknown = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+      json = isObject(parsed) ? parsed : null;
+    } catch {
+      json = null;
+    }
+    manifests.set(dir, json);
+    return json;
+  };
+}
+
 /**
  * Resolves an import of a workspace package by name (`@scope/ui`, `@scope/ui/button`) to the
  * package's source in the tree, as the bundler would after a build, but without needing that
@@ -89,27 +109,17 @@ const isFile = (path: string) => existsSync(path) && statSync(path).isFile();
  */
 export function createWorkspacePackageResolver(treeRoot: string, packages: readonly WorkspacePackage[]): (specifier: string) => string | null {
   const byName = new Map(packages.map((p) => [p.name, p]));
-  const manifests = new Map<string, Record<string, unknown> | null>();
+  const readManifest = createManifestReader();
   const dirsOf = new Map<string, { outDirs: string[]; rootDirs: string[] }>();
   const memo = new Map<string, string | null>();
   return (specifier) => {
     if (memo.has(specifier)) return memo.get(specifier)!;
-    const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!;
+    const name = packageNameOf(specifier);
     const pkg = byName.get(name);
     let result: string | null = null;
     if (pkg) {
       const dir = join(treeRoot, pkg.root);
-      if (!manifests.has(pkg.root)) {
-        let json: Record<string, unknown> | null = null;
-        try {
-          const parsed: unknown = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-          json = isObject(parsed) ? parsed : null;
-        } catch {
-          json = null;
-        }
-        manifests.set(pkg.root, json);
-      }
-      const manifest = manifests.get(pkg.root) ?? {};
+      const manifest = readManifest(dir) ?? {};
       const subpath = `.${specifier.slice(name.length)}`;
       const fields = subpath === '.' ? ['source', 'module', 'main', 'types', 'typings'].map((f) => manifest[f]).filter((v): v is string => typeof v === 'string') : [];
       const targets = [...('exports' in manifest ? readExportTargets(manifest.exports, subpath) : []), ...fields, subpath === '.' ? 'index' : subpath].map((t) => posix.normalize(t).replace(/^\.\//, ''));
@@ -148,19 +158,7 @@ const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies'
  */
 export function createReleasePinCheck(treeRoot: string, packages: readonly WorkspacePackage[]): (importer: string, specifier: string) => boolean {
   const byName = new Map(packages.map((p) => [p.name, p]));
-  const manifests = new Map<string, Record<string, unknown> | null>();
-  const readManifest = (dir: string): Record<string, unknown> | null => {
-    if (manifests.has(dir)) return manifests.get(dir)!;
-    let json: Record<string, unknown> | null = null;
-    try {
-      const parsed: unknown = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-      json = isObject(parsed) ? parsed : null;
-    } catch {
-      json = null;
-    }
-    manifests.set(dir, json);
-    return json;
-  };
+  const readManifest = createManifestReader();
   const nearest = new Map<string, Record<string, unknown> | null>();
   const manifestOf = (dir: string): Record<string, unknown> | null => {
     if (nearest.has(dir)) return nearest.get(dir)!;
@@ -171,7 +169,7 @@ export function createReleasePinCheck(treeRoot: string, packages: readonly Works
     return result;
   };
   return (importer, specifier) => {
-    const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!;
+    const name = packageNameOf(specifier);
     const pkg = byName.get(name);
     const owner = pkg ? manifestOf(posix.dirname(importer)) : null;
     if (!pkg || !owner) return false;
