@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type AssetManifest, computeAssetEntry, computeBundleIdentity, computeIntegrity, computeManifestDifferences } from '../../../tools/src/bundle/asset-manifest.js';
+import { type AssetManifest, computeAssetEntry, computeBundleIdentity, computeIntegrity, computeManifestDifferences, computeStoredPath } from '../../../tools/src/bundle/asset-manifest.js';
 import { computeCacheControl, computeContentType, IMMUTABLE, NO_CACHE } from '../../../tools/src/bundle/content-types.js';
 import { renderShell } from '../../../tools/src/bundle/render-shell.js';
 
@@ -45,5 +45,16 @@ describe('renderShell', () => {
     expect(html.indexOf('main-BBBBBBBB.css')).toBeLessThan(html.indexOf('main-AAAAAAAA.js'));
     expect(html).toContain('<script type="module" src="./main-AAAAAAAA.js" integrity="sha384-x" crossorigin="anonymous"></script>');
     expect(html).toContain('<link rel="stylesheet" href="./main-BBBBBBBB.css" integrity="sha384-y" crossorigin="anonymous">');
+  });
+});
+
+describe('computeStoredPath', () => {
+  it('keeps a build\'s own manifest.json apart from the asset manifest, one to one', () => {
+    expect(computeStoredPath('manifest.json')).toBe('~manifest.json');
+    expect(computeStoredPath('~manifest.json')).toBe('~~manifest.json');
+    expect(computeStoredPath('assets/manifest.json')).toBe('assets/manifest.json');
+    expect(computeStoredPath('main-X.js')).toBe('main-X.js');
+    const paths = ['manifest.json', '~manifest.json', '~~manifest.json', 'a', '~a'];
+    expect(new Set(paths.map(computeStoredPath)).size).toBe(paths.length);
   });
 });

@@ -41,3 +41,13 @@ describe('the store key in tessera.config.json', () => {
     expect(errors.map((e) => e.location?.key)).toEqual(expect.arrayContaining(['store.endpoint', 'store.bucket']));
   });
 });
+
+describe('computeAppSegment', () => {
+  it('stores a scoped package\'s app under one safe segment, and refuses names that could escape', async () => {
+    const { computeAppSegment, computeVersionPrefix } = await import('../../../tools/src/store/store.js');
+    expect(computeAppSegment('@acme/web')).toBe('@acme+web');
+    expect(computeAppSegment('catalog')).toBe('catalog');
+    expect(computeVersionPrefix('@acme/web', 'abc123')).toBe('apps/@acme+web/abc123/');
+    for (const bad of ['a/b/c', '', 'a b', '..', '.', 'a\\b', '../../x', '../x', 'a/b', '@acme/..', '@../x']) expect(() => computeAppSegment(bad), bad).toThrow(/not safe/);
+  });
+});

@@ -3,8 +3,8 @@ import { DEFAULT_CONFIG, validateConfig } from '../../../tools/src/workspace/con
 
 describe('build.env in tessera.config.json', () => {
   it('defaults to passing nothing and listing no extra secret', () => {
-    expect(DEFAULT_CONFIG.build).toEqual({ env: { pass: [], secret: [] } });
-    expect(validateConfig({}).config!.build).toEqual({ env: { pass: [], secret: [] } });
+    expect(DEFAULT_CONFIG.build).toEqual({ buildspec: null, env: { pass: [], secret: [] } });
+    expect(validateConfig({}).config!.build).toEqual({ buildspec: null, env: { pass: [], secret: [] } });
   });
 
   it('reads the names to pass and the extra secrets, once each', () => {

@@ -4,6 +4,16 @@ import { computeCacheControl, computeContentType } from './content-types.js';
 /** The manifest's file name, in a bundle directory and in the store (written last: the commit point). */
 export const MANIFEST_FILE = 'manifest.json';
 
+/**
+ * The key, under its version's prefix, a bundle file is stored at: its path, except that
+ * `manifest.json` (a web app manifest, which many builds write) would be the asset manifest's
+ * own key, so it and every path starting with `~` gain a leading `~` (one-to-one; bundles
+ * `tessera bundle` writes never have either).
+ */
+export function computeStoredPath(path: string): string {
+  return path === MANIFEST_FILE || path.startsWith('~') ? `~${path}` : path;
+}
+
 /** One file of a bundle, as the manifest lists it. */
 export interface AssetEntry {
   /** Path inside the bundle, POSIX, e.g. `chunks/browse-K3JQ2ZPA.js`. */

@@ -57,6 +57,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       affected: { text: 'build the apps `tessera affected` reports for the range' },
       ...range,
       executor: { arg: 'local|codebuild', text: 'where builds run', default: 'local', env: 'TESSERA_EXECUTOR' },
+      buildspec: { arg: 'FILE|none', text: 'the buildspec every app builds with; `none`: each app\'s own build (its Nx build target, else its package\'s build script)', default: 'build.buildspec, else buildspec.yml when there is one, else none', env: 'TESSERA_BUILDSPEC' },
       concurrency: { arg: 'N', text: 'builds in flight at once', default: 'nx.json parallel, else the cores (local); 20 (codebuild)', env: 'TESSERA_CONCURRENCY' },
       'fail-fast': { text: 'stop the other builds when one fails', env: 'TESSERA_FAIL_FAST' },
       'dry-run': { text: 'print the plan (versions, expected durations) and build nothing' },
@@ -66,7 +67,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       store,
       verbose: { text: 'every warning' },
     },
-    examples: ['tessera build --affected --base origin/main', 'tessera build profile search --concurrency 2', 'tessera build --affected --dry-run --json'],
+    examples: ['tessera build --affected --base origin/main', 'tessera build profile search --concurrency 2', 'tessera build catalog --buildspec none', 'tessera build --affected --dry-run --json'],
   },
   runs: {
     flags: { json, limit: { arg: 'N', text: 'how many runs `runs list` shows', default: '20' }, expires: { arg: 'DURATION', text: 'how long the signed report link of `runs link ID` is valid', default: 'webhook.reportLinkTtl, else 7d' } },
@@ -83,11 +84,11 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
   publish: {
     flags: {
       app: { arg: 'APP', text: 'the app the bundle belongs to', env: 'TESSERA_APP' },
-      dir: { arg: 'DIR', text: 'the bundle to upload', default: 'dist/<app>', env: 'TESSERA_BUNDLE_DIR' },
+      dir: { arg: 'DIR', text: 'what to upload: a bundle `tessera bundle` wrote, or any folder an app\'s own build wrote (its files as they are)', default: 'the first of TESSERA_OUTPUT_DIRS (:-separated, set by `tessera build` for own builds) that exists, else dist/apps/<app>', env: 'TESSERA_BUNDLE_DIR' },
       store,
       json,
     },
-    examples: ['tessera publish --app checkout --store s3://bundles/web'],
+    examples: ['tessera publish --app checkout --store s3://bundles/web', 'tessera publish --app web --dir apps/web/dist'],
   },
   versions: {
     flags: { store, json },

@@ -1,5 +1,5 @@
-import { isAssetManifest, MANIFEST_FILE, type AssetEntry, type AssetManifest } from '../bundle/asset-manifest.js';
-import type { Store } from '../store/store.js';
+import { computeStoredPath, isAssetManifest, MANIFEST_FILE, type AssetEntry, type AssetManifest } from '../bundle/asset-manifest.js';
+import { computeVersionPrefix, type Store } from '../store/store.js';
 
 /** One file of a published bundle, ready to send. */
 export interface CachedFile {
@@ -58,7 +58,7 @@ export function createBundleCache(store: Store, maxBytes = 256 * 1024 * 1024): B
       const key = `${app}/${version}`;
       let manifest = manifests.get(key);
       if (!manifest) {
-        manifest = store.get(`apps/${app}/${version}/${MANIFEST_FILE}`).then((body) => {
+        manifest = store.get(`${computeVersionPrefix(app, version)}${MANIFEST_FILE}`).then((body) => {
           if (!body) {
             manifests.delete(key); // not published (yet): ask again next time
             return null;
@@ -85,7 +85,7 @@ export function createBundleCache(store: Store, maxBytes = 256 * 1024 * 1024): B
           const manifest = await cache.readManifest(app, version);
           const entry = manifest?.files.find((f) => f.path === path);
           if (!entry) return null;
-          const body = await store.get(`apps/${app}/${version}/${path}`);
+          const body = await store.get(`${computeVersionPrefix(app, version)}${computeStoredPath(path)}`);
           if (!body) return null;
           const file = { entry, body };
           remember(key, file);

@@ -63,7 +63,7 @@ export const ERROR_CODES = {
   },
   TESSERA_BUILDSPEC_NOT_FOUND: {
     title: 'buildspec.yml does not exist',
-    solve: 'Create buildspec.yml at the workspace root (see docs/buildspec.md), or point `buildspec` in tessera.config.json at it.',
+    solve: 'Point `build.buildspec` in tessera.config.json (or --buildspec) at the buildspec to use, create it (see docs/buildspec.md), or set `build.buildspec` to false to run each app\'s own build.',
   },
   TESSERA_BUILDSPEC_INVALID: {
     title: 'buildspec.yml is not valid YAML or not a valid v0.2 buildspec',
@@ -116,6 +116,14 @@ export const ERROR_CODES = {
   TESSERA_BUNDLE_NOT_FOUND: {
     title: 'The directory to publish holds no bundle',
     solve: 'Run `tessera bundle --app APP` first (it writes dist/apps/APP with its manifest.json), or pass `--dir` pointing at that directory.',
+  },
+  TESSERA_BUILD_OUTPUT_NOT_FOUND: {
+    title: 'An app\'s own build wrote nothing where its output was expected',
+    solve: 'The message lists the folders looked in. Check the build\'s log; if it writes elsewhere, set `apps.APP.output` in tessera.config.json to that folder (workspace-relative). Nothing was published.',
+  },
+  TESSERA_APP_BUILD_UNKNOWN: {
+    title: 'An app has no build Tessera can run',
+    solve: 'Give it a `build` script in its package.json or an Nx `build` target, or set `apps.APP.build` in tessera.config.json to the command that builds it (or build with a buildspec: `build.buildspec`).',
   },
   TESSERA_VERSION_CONFLICT: {
     title: 'A different bundle is already published under this version',

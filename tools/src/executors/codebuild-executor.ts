@@ -17,6 +17,11 @@ export interface CodeBuildExecutorOptions {
    */
   queuedTimeoutMinutes?: number;
   /**
+   * A buildspec (YAML text) every build runs instead of the project's: StartBuild's
+   * `buildspecOverride`, for each app's own build when the workspace has no buildspec. @default the project's buildspec
+   */
+  buildspecOverride?: string;
+  /**
    * Variables of `env` passed into builds by name, besides the job's TESSERA_* variables
    * (config `build.env.pass`). Nothing else of this process's environment reaches a build. @default []
    */
@@ -351,6 +356,7 @@ export async function createCodeBuildExecutor(options: CodeBuildExecutorOptions)
       computeTypeOverride: (COMPUTE[job.computeType] ?? job.computeType) as never,
       timeoutInMinutesOverride: timeout,
       ...(queued === undefined ? {} : { queuedTimeoutInMinutesOverride: queued }),
+      ...(options.buildspecOverride === undefined ? {} : { buildspecOverride: options.buildspecOverride }),
       environmentVariablesOverride: Object.entries(env).map(([name, value]) => ({ name, value, type: 'PLAINTEXT' as const })),
     };
   }

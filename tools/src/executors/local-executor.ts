@@ -7,6 +7,7 @@ import { isProcessAlive } from '../buildspec/process-group.js';
 import { pickInheritedEnv } from '../buildspec/build-environment.js';
 import { runGit } from '../git/run-git.js';
 import type { PhaseType } from '../records/run-record.js';
+import { computeAppSegmentName } from '../workspace/project.js';
 import type { Executor, JobOutcome } from './executor.js';
 
 export interface LocalExecutorOptions {
@@ -23,6 +24,23 @@ export interface LocalExecutorOptions {
    * of this process's environment. @default {}
    */
   passEnv?: Readonly<Record<string, string>>;
+  /**
+   * The Tessera that runs the builds (its bin script): builds find it as `tessera` on their
+   * PATH, as a workspace that installs Tessera finds it in node_modules/.bin. @default none
+   */
+  tesseraBin?: string;
+}
+
+/**
+ * Writes `<cacheDir>/bin/tessera`, which runs `bin` with this Node: the directory builds get
+ * first on their PATH. Returns the directory.
+ */
+function writeTesseraShim(root: string, cacheDir: string, bin: string): string {
+  const dir = join(root, cacheDir, 'bin');
+  mkdirSync(dir, { recursive: true });
+  const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  writeFileSync(join(dir, 'tessera'), `#!/bin/sh\nexec ${quote(process.execPath)} ${quote(bin)} "$@"\n`, { mode: 0o755 });
+  return dir;
 }
 
 const WORKTREES = 'worktrees';
@@ -57,7 +75,8 @@ export async function cleanStaleWorktrees(root: string, cacheDir: string): Promi
 export function createLocalExecutor(options: LocalExecutorOptions): Executor {
   const { root, cacheDir, buildspec } = options;
   // Read once: what every job starts from, below the buildspec's variables and the job's own.
-  const baseEnv = { ...pickInheritedEnv(process.env), ...options.passEnv };
+  const baseEnv: Record<string, string> = { ...pickInheritedEnv(process.env), ...options.passEnv };
+  if (options.tesseraBin) baseEnv.PATH = `${writeTesseraShim(root, cacheDir, options.tesseraBin)}${baseEnv.PATH ? `:${baseEnv.PATH}` : ''}`;
   return {
     name: 'local',
     defaultConcurrency: Math.max(1, availableParallelism()),
@@ -71,7 +90,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor {
         events.phase(type, 'SUCCEEDED', at());
       };
       const parent = join(root, cacheDir, WORKTREES);
-      const dir = options.inPlace ? root : join(parent, `${job.runId}-${job.app}`);
+      const dir = options.inPlace ? root : join(parent, `${job.runId}-${computeAppSegmentName(job.app)}`);
       let created = false;
       try {
         await step('PROVISIONING', () => {

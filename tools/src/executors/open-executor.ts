@@ -11,6 +11,8 @@ export interface OpenExecutorOptions {
   cacheDir: string;
   /** The buildspec the local executor runs. */
   buildspec: Buildspec;
+  /** CodeBuild: a buildspec's text every build runs instead of the project's (each app's own build). */
+  buildspecOverride?: string;
   /** Local: build in the working tree itself (`--uncommitted`). */
   inPlace?: boolean;
   /**
@@ -19,6 +21,8 @@ export interface OpenExecutorOptions {
    * secrets from the buildspec's `env.secrets-manager` and `env.parameter-store`.
    */
   passEnv?: Readonly<Record<string, string>>;
+  /** Local: the running Tessera's bin, which builds find as `tessera` on their PATH. */
+  tesseraBin?: string;
   /** CodeBuild: the project builds start in (config `codebuild.project`), its region and queued timeout. */
   codebuild: { project: string; region?: string; queuedTimeoutMinutes?: number };
 }
@@ -33,9 +37,9 @@ export async function openExecutor(options: OpenExecutorOptions): Promise<Execut
     const { createCodeBuildExecutor } = await import('./codebuild-executor.js');
     // CodeBuild builds get the job's TESSERA_* variables only: `build.env.pass` would put values
     // into the build's record in plain text; secrets come from the buildspec's env.secrets-manager.
-    return createCodeBuildExecutor({ project: options.codebuild.project, region: options.codebuild.region, queuedTimeoutMinutes: options.codebuild.queuedTimeoutMinutes });
+    return createCodeBuildExecutor({ project: options.codebuild.project, region: options.codebuild.region, queuedTimeoutMinutes: options.codebuild.queuedTimeoutMinutes, buildspecOverride: options.buildspecOverride });
   }
   const { cleanStaleWorktrees, createLocalExecutor } = await import('./local-executor.js');
   await cleanStaleWorktrees(options.root, options.cacheDir);
-  return createLocalExecutor({ root: options.root, cacheDir: options.cacheDir, buildspec: options.buildspec, inPlace: options.inPlace, passEnv: options.passEnv });
+  return createLocalExecutor({ root: options.root, cacheDir: options.cacheDir, buildspec: options.buildspec, inPlace: options.inPlace, passEnv: options.passEnv, tesseraBin: options.tesseraBin });
 }

@@ -158,7 +158,7 @@ const listWorkspacePackages = (projects: readonly Project[]): WorkspacePackage[]
  * The version of what an analysis computes (project discovery, entries, precision), part of
  * every cache key: a snapshot written by an analysis of another version is never reused.
  */
-export const ANALYSIS_VERSION = 8;
+export const ANALYSIS_VERSION = 9;
 
 /**
  * The projects and file graph of one revision, from the cache when its content was seen

@@ -1,19 +1,20 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Warning } from '../errors/tessera-error.js';
 import { readHeadLockfile } from '../workspace/read-lockfile.js';
 import { loadGraph } from '../graph/load-graph.js';
 import { computeAppVersion } from '../plan/plan-builds.js';
 import type { ResolvedConfig } from '../workspace/config.js';
+import { computeOwnBuildKey, readBuildRecipe } from './read-build-recipe.js';
 
 /**
  * The version `tessera build --uncommitted` would plan for `app` in this working tree: the
- * plan's own content hash (computeAppVersion) over the graph, lockfile and buildspec as they
- * are on disk. Used when `tessera bundle` runs outside a build, where TESSERA_VERSION is unset.
+ * plan's own content hash (computeAppVersion) over the graph, lockfile and build recipe (the
+ * buildspec, or the app's own build) as they are on disk. Used when `tessera bundle` or
+ * `tessera publish` runs outside a build, where TESSERA_VERSION is unset.
  */
 export async function readAppVersion(root: string, app: string, config: ResolvedConfig, warnings: Warning[] = []): Promise<string> {
-  const { graph } = await loadGraph({ root, config, warnings, revision: { kind: 'worktree' } });
-  const buildspec = join(root, 'buildspec.yml');
-  const buildConfig = existsSync(buildspec) ? readFileSync(buildspec, 'utf8') : '';
-  return computeAppVersion(graph, app, await readHeadLockfile(root, null, config.cacheDir), buildConfig, config.apps[app]).version;
+  const { graph, projects } = await loadGraph({ root, config, warnings, revision: { kind: 'worktree' } });
+  const recipe = readBuildRecipe(root, config);
+  const appConfig = config.apps[app];
+  const key = recipe.kind === 'own' ? { config: appConfig ?? null, build: computeOwnBuildKey(projects.find((p) => p.name === app)) } : appConfig;
+  return computeAppVersion(graph, app, await readHeadLockfile(root, null, config.cacheDir), recipe.text, key).version;
 }

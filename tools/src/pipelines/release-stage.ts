@@ -60,8 +60,12 @@ export function createUnpreviewStage(store: Store) {
     if (work.pullRequest === null) return;
     const key = `pr-${work.pullRequest}`;
     for (const object of await store.listObjects('releases/')) {
-      const app = /^releases\/([^/]+)\.json$/.exec(object.key)?.[1];
-      if (!app || !(await readRelease(store, app)).manifest.previews[key]) continue;
+      const segment = /^releases\/([^/]+)\.json$/.exec(object.key)?.[1];
+      if (!segment) continue;
+      // The key holds the app's store segment (`@acme+web`); the manifest its name.
+      const { manifest } = await readRelease(store, segment);
+      const app = manifest.app;
+      if (!manifest.previews[key]) continue;
       await updateRelease(store, app, { type: 'unpreview', key }, { actor: ACTOR });
       note(`release ${app}: preview ${key} removed`);
     }

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, readFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join, relative } from 'node:path';
 import { type AffectedReport, readAffected } from '../affected/read-affected.js';
 import { formatLogLine } from '../records/log-line.js';
 import { readHeadLockfile } from '../workspace/read-lockfile.js';
-import { readBuildspec } from '../buildspec/read-buildspec.js';
 import { isTesseraError, TesseraError, type Warning } from '../errors/tessera-error.js';
 import type { Executor, JobSpec } from '../executors/executor.js';
 import { maskExecutor } from '../executors/mask-executor.js';
@@ -21,11 +20,12 @@ import { createReportWriter, resolveReportFile } from '../report/write-report.js
 import type { ExecutorName, JobRecord, LogLine, RunRecord } from '../records/run-record.js';
 import { createRunsStore, type RunsStore } from '../runs/runs-store.js';
 import type { ResolvedConfig } from '../workspace/config.js';
-import type { Project } from '../workspace/project.js';
+import { computeAppSegmentName, type Project } from '../workspace/project.js';
 import { readConfig } from '../workspace/read-workspace.js';
 import { type ProjectSelection, selectNames } from '../workspace/select-projects.js';
 import { openStore, parseStoreUrl, resolveStoreUrl } from '../store/open-store.js';
 import { readStoredManifest } from '../store/publish-bundle.js';
+import { computeOwnBuildEnv, computeOwnBuildKey, findOwnBin, readBuildRecipe } from './read-build-recipe.js';
 import { type FanoutEvent, runFanout } from '../fanout/run-fanout.js';
 
 export interface RunBuildOptions {
@@ -42,6 +42,11 @@ export interface RunBuildOptions {
   concurrency?: number;
   failFast?: boolean;
   dryRun?: boolean;
+  /**
+   * The buildspec every app builds with, or false for each app's own build (its Nx `build`
+   * target, else its package's `build` script). @default `build.buildspec` of the config, else buildspec.yml when there is one, else each app's own build
+   */
+  buildspec?: string | false;
   /** What started the run: `cli`, `webhook:push`, ... */
   trigger: string;
   signal: AbortSignal;
@@ -166,8 +171,10 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
   await readRepositoryRoot(root);
   const config: ResolvedConfig = readConfig(root);
   assertStoreReachesBuilds(root, config, options);
-  const { buildspec, warnings } = readBuildspec(root);
-  const buildConfig = readFileSync(join(root, 'buildspec.yml'), 'utf8');
+  // CodeBuild runs the generated buildspec with the workspace's own `npx tessera`; this machine with the running Tessera.
+  const recipe = readBuildRecipe(root, config, { buildspec: options.buildspec, ...(options.executor === 'codebuild' ? { tessera: 'npx tessera' } : {}) });
+  const { buildspec } = recipe;
+  const warnings = [...recipe.warnings];
 
   let affected: AffectedReport | null = null;
   let graph: FileGraph;
@@ -178,6 +185,7 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
     const head = options.affected.head ?? (options.uncommitted ? undefined : 'HEAD');
     affected = await readAffected({ root, config, base: options.affected.base, head: options.affected.files ? undefined : head, deepen: options.affected.deepen, files: options.affected.files, selection: options.selection });
     graph = affected.snapshot.graph;
+    projects = affected.snapshot.projects;
     nxParallel = affected.snapshot.nx.raw.parallel;
     sourceVersion = affected.headCommit;
     warnings.push(...affected.warnings);
@@ -200,9 +208,24 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
     store.markInterrupted();
     const resumed = options.resumeRunId ? readInterruptedRun(store, options.resumeRunId) : null;
     const runId = resumed?.id ?? createRunId();
+    // Each app's own build: its command and outputs go into its version and its job's environment.
+    const ownBuilds = new Map<string, { key: unknown; env: Record<string, string> }>();
+    const unbuildable = new Map<string, string>();
+    if (recipe.kind === 'own') {
+      for (const app of selected) {
+        const project = projects.find((p) => p.name === app);
+        try {
+          if (!project) throw new TesseraError('TESSERA_APP_BUILD_UNKNOWN', `app "${app}" is not in the analysed workspace`);
+          ownBuilds.set(app, { key: computeOwnBuildKey(project), env: computeOwnBuildEnv(project) });
+        } catch (error) {
+          if (!isTesseraError(error)) throw error;
+          unbuildable.set(app, error.message);
+        }
+      }
+    }
     const plan = planBuilds({
-      runId, apps: selected, graph, lockfile: await readHeadLockfile(root, options.uncommitted ? null : sourceVersion, config.cacheDir), buildConfig, config, sourceVersion,
-      history: store.readExpectedDurations(selected),
+      runId, apps: selected, graph, lockfile: await readHeadLockfile(root, options.uncommitted ? null : sourceVersion, config.cacheDir), buildConfig: recipe.text, config, sourceVersion,
+      history: store.readExpectedDurations(selected), ownBuilds,
     });
     const logDir = join(cacheDir, 'logs', runId);
     const topReasons = new Map(affected?.apps.map((a) => [a.name, a.reasons[0]?.detail ?? 'affected']));
@@ -211,13 +234,18 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
       id: runId, trigger: options.trigger, base: affected?.base ?? null, head: affected?.head ?? sourceVersion, status: 'IN_PROGRESS', start: resumed?.start ?? new Date().toISOString(), end: null,
       jobs: plan.map((job): JobRecord => ({
         app: job.app, version: job.version, executor: options.executor, status: 'QUEUED', buildId: null, computeType: job.computeType, retries: 0, estimatedCost: null,
-        expectedMs: job.expectedMs, phases: [], logFile: relative(root, join(logDir, `${job.app}.log`)), error: null, reason: reasonFor(job.app),
+        expectedMs: job.expectedMs, phases: [], logFile: relative(root, join(logDir, `${computeAppSegmentName(job.app)}.log`)), error: null, reason: reasonFor(job.app),
       })),
     };
     // The skip: a version already in the store is never built again; the job is recorded
     // CACHED with the version it reuses.
     const published = await readPublished(root, config, run.jobs, options);
     run.jobs.forEach((job, i) => published[i] && Object.assign(job, { status: 'CACHED', logFile: null }));
+    // An app nothing builds fails at once, saying why; the other apps build.
+    for (const job of run.jobs) {
+      const why = unbuildable.get(job.app);
+      if (why && job.status === 'QUEUED') Object.assign(job, { status: 'FAILED', logFile: null, error: `${why} (TESSERA_APP_BUILD_UNKNOWN)` });
+    }
     // A resumed job that still has to build goes on where the interrupted one stopped.
     for (const job of run.jobs) {
       const earlier = resumed?.jobs.find((j) => j.app === job.app && j.version === job.version && (j.status === 'STOPPED' || j.status === 'QUEUED' || j.status === 'IN_PROGRESS'));
@@ -231,7 +259,7 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
     // Whatever runs the jobs, what they print is masked before it is stored, shown or served.
     const executor = maskExecutor(
       options.executorInstance ??
-        (await openExecutor({ name: options.executor, root, cacheDir: config.cacheDir, buildspec, inPlace: options.uncommitted, codebuild: config.codebuild, passEnv: buildEnv.pass })),
+        (await openExecutor({ name: options.executor, root, cacheDir: config.cacheDir, buildspec, ...(recipe.kind === 'own' ? { buildspecOverride: recipe.text } : {}), inPlace: options.uncommitted, codebuild: config.codebuild, passEnv: buildEnv.pass, tesseraBin: findOwnBin() ?? undefined })),
       createSecretMasker(buildEnv.secrets),
     );
     // Console links name the region the executor's SDK resolved (a profile's, say), not a guess from the environment.
@@ -284,7 +312,7 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
         },
         onLog(app, line) {
           let stream = logs.get(app);
-          if (!stream) logs.set(app, (stream = createWriteStream(join(logDir, `${app}.log`), { flags: 'a' })));
+          if (!stream) logs.set(app, (stream = createWriteStream(join(logDir, `${computeAppSegmentName(app)}.log`), { flags: 'a' })));
           stream.write(formatLogLine(line));
           options.onLog?.(app, line);
         },

@@ -31,6 +31,11 @@ export interface PlanBuildsInput {
   sourceVersion: string;
   /** Median durations of previous builds, by app. */
   history: ReadonlyMap<string, number>;
+  /**
+   * Each app's own build, when apps build themselves rather than with one buildspec: what goes
+   * into its version (the command, the outputs) and its job's environment. Apps absent build with the buildspec alone.
+   */
+  ownBuilds?: ReadonlyMap<string, { key: unknown; env: Record<string, string> }>;
 }
 
 /** Milliseconds per input file when an app has no history: only the order matters, so a rough constant will do. */
@@ -82,14 +87,16 @@ export function computeAppVersion(graph: FileGraph, app: string, lockfile: Lockf
 export function planBuilds(input: PlanBuildsInput): PlannedJob[] {
   const jobs = input.apps.map((app): PlannedJob => {
     const appConfig = input.config.apps[app];
-    const { version, inputFiles } = computeAppVersion(input.graph, app, input.lockfile, input.buildConfig, appConfig);
+    const own = input.ownBuilds?.get(app);
+    // An own build's command and outputs are build configuration too; a buildspec app's hash is as it always was.
+    const { version, inputFiles } = computeAppVersion(input.graph, app, input.lockfile, input.buildConfig, own ? { config: appConfig ?? null, build: own.key } : appConfig);
     const fromHistory = input.history.get(app);
     return {
       app,
       version,
       sourceVersion: input.sourceVersion,
       computeType: appConfig?.computeType ?? 'small',
-      env: { TESSERA_APP: app, TESSERA_VERSION: version, TESSERA_RUN_ID: input.runId },
+      env: { ...own?.env, TESSERA_APP: app, TESSERA_VERSION: version, TESSERA_RUN_ID: input.runId },
       expectedMs: fromHistory ?? inputFiles * MS_PER_INPUT_FILE,
       expectedFrom: fromHistory === undefined ? 'input-size' : 'history',
       inputFiles,

@@ -1,4 +1,5 @@
 import { TesseraError } from '../errors/tessera-error.js';
+import { computeAppSegment } from '../store/store.js';
 import type { ErrorCode } from '../errors/codes.js';
 import { findPreview, type HistoryEntry, type ReleaseManifest } from './release-manifest.js';
 
@@ -39,7 +40,7 @@ const isWeight = (w: number) => Number.isInteger(w) && w >= 0 && w <= 100;
  * the same action again, so an action is valid or not against the state it finds.
  */
 export function computeNextRelease(manifest: ReleaseManifest, action: ReleaseAction, ctx: ReleaseContext): ReleaseResult {
-  const file = `releases/${manifest.app}.json`;
+  const file = `releases/${computeAppSegment(manifest.app)}.json`;
   const at = iso(ctx.now);
   const refuse = (code: ErrorCode, message: string, key: string, hint?: string): ReleaseResult => ({
     ok: false,

@@ -1,6 +1,6 @@
 import { TesseraError } from '../errors/tessera-error.js';
 import { readStoredManifest } from '../store/publish-bundle.js';
-import type { Store } from '../store/store.js';
+import { computeAppSegment, type Store } from '../store/store.js';
 import { computeNextRelease, type ReleaseAction } from './next-release.js';
 import { createEmptyRelease, validateReleaseManifest, type ReleaseManifest } from './release-manifest.js';
 
@@ -12,7 +12,7 @@ export interface TaggedRelease {
 }
 
 /** Where an app's release manifest lives in the store. */
-export const releaseKey = (app: string) => `releases/${app}.json`;
+export const releaseKey = (app: string) => `releases/${computeAppSegment(app)}.json`;
 
 /** Reads an app's release manifest (an empty one when it was never released). */
 export async function readRelease(store: Store, app: string): Promise<TaggedRelease> {

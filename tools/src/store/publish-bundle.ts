@@ -1,15 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
-import { type AssetManifest, computeBundleIdentity, computeIntegrity, computeManifestDifferences, isAssetManifest, MANIFEST_FILE } from '../bundle/asset-manifest.js';
+import { type AssetManifest, computeBundleIdentity, computeIntegrity, computeManifestDifferences, computeStoredPath, isAssetManifest, MANIFEST_FILE } from '../bundle/asset-manifest.js';
 import { NO_CACHE } from '../bundle/content-types.js';
 import { TesseraError } from '../errors/tessera-error.js';
 import { assertSafeFilePath, computeVersionPrefix, type Store } from './store.js';
 
 export interface PublishBundleOptions {
   store: Store;
-  /** A directory `tessera bundle` wrote (files plus manifest.json). */
-  dir: string;
+  /** A directory `tessera bundle` wrote (files plus manifest.json)… */
+  dir?: string;
+  /** …or a bundle already read (an app's own build output, see readBuildOutput). */
+  bundle?: { manifest: AssetManifest; bodies: Map<string, Buffer> };
   /** Files uploaded at once. @default 8 */
   concurrency?: number;
   /** Called after each file is stored (or found already there). */
@@ -71,7 +73,8 @@ function conflict(store: Store, mine: AssetManifest, theirs: AssetManifest | nul
  */
 export async function publishBundle(options: PublishBundleOptions): Promise<PublishBundleResult> {
   const { store } = options;
-  const { manifest, bodies } = await readBundleDir(options.dir);
+  const { manifest, bodies } = options.bundle ?? (await readBundleDir(options.dir!));
+  for (const file of manifest.files) assertSafeFilePath(file.path);
   const prefix = computeVersionPrefix(manifest.app, manifest.version);
   const identity = computeBundleIdentity(manifest);
   const result = (status: PublishBundleResult['status']): PublishBundleResult => ({
@@ -88,11 +91,11 @@ export async function publishBundle(options: PublishBundleOptions): Promise<Publ
   await Promise.all(
     manifest.files.map((file) =>
       limit(async () => {
-        const put = await store.putIfAbsent(prefix + file.path, bodies.get(file.path)!, { contentType: file.contentType, cacheControl: file.cacheControl });
+        const put = await store.putIfAbsent(prefix + computeStoredPath(file.path), bodies.get(file.path)!, { contentType: file.contentType, cacheControl: file.cacheControl });
         if (put === 'exists') {
           // Left by an interrupted upload or written by a concurrent publisher: fine when it
           // is the same bytes; otherwise someone is publishing other content as this version.
-          const stored = await store.get(prefix + file.path);
+          const stored = await store.get(prefix + computeStoredPath(file.path));
           if (stored && computeIntegrity(stored) !== file.integrity) throw conflict(store, manifest, null, `${file.path} is already stored with other bytes`);
         }
         options.onFile?.(file.path, put);
@@ -123,13 +126,13 @@ const REPAIR_ATTEMPTS = 3;
 async function repairAfterCommit(store: Store, prefix: string, manifest: AssetManifest, bodies: Map<string, Buffer>): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     const stored = new Set((await store.listObjects(prefix)).map((o) => o.key));
-    const missing = manifest.files.filter((f) => !stored.has(prefix + f.path));
+    const missing = manifest.files.filter((f) => !stored.has(prefix + computeStoredPath(f.path)));
     if (missing.length === 0) return;
     if (attempt > REPAIR_ATTEMPTS) {
       throw new TesseraError('TESSERA_STORE_FAILED', `${store.location}: ${missing.length} file(s) of ${manifest.app} version ${manifest.version} keep disappearing after it was committed (${missing.slice(0, 3).map((f) => f.path).join(', ')})`, {
         hint: 'Something is deleting the version while it is published: stop any `tessera release prune` that runs against this store, then publish again.',
       });
     }
-    for (const file of missing) await store.putIfAbsent(prefix + file.path, bodies.get(file.path)!, { contentType: file.contentType, cacheControl: file.cacheControl });
+    for (const file of missing) await store.putIfAbsent(prefix + computeStoredPath(file.path), bodies.get(file.path)!, { contentType: file.contentType, cacheControl: file.cacheControl });
   }
 }

@@ -1,6 +1,6 @@
 import type { AssetManifest } from '../bundle/asset-manifest.js';
 import { readStoredManifest } from './publish-bundle.js';
-import { assertSafeName, computeVersionPrefix, type Store } from './store.js';
+import { assertSafeName, computeAppPrefix, computeVersionPrefix, type Store } from './store.js';
 
 /** One published version, as `tessera versions` lists it. */
 export interface VersionInfo {
@@ -19,7 +19,7 @@ export interface VersionInfo {
  */
 export async function readVersions(store: Store, app: string): Promise<VersionInfo[]> {
   assertSafeName('app', app);
-  const names = await store.listChildren(`apps/${app}/`);
+  const names = await store.listChildren(computeAppPrefix(app));
   const manifests = await Promise.all(names.filter((n) => /^[A-Za-z0-9._-]+$/.test(n)).map((n) => readStoredManifest(store, app, n)));
   return manifests
     .filter((m): m is AssetManifest => m !== null)
@@ -38,7 +38,7 @@ export interface UnfinishedUpload {
 /** The app's unfinished uploads: version directories whose manifest (the commit point) is missing. */
 export async function readUnfinishedUploads(store: Store, app: string): Promise<UnfinishedUpload[]> {
   assertSafeName('app', app);
-  const names = (await store.listChildren(`apps/${app}/`)).filter((n) => /^[A-Za-z0-9._-]+$/.test(n));
+  const names = (await store.listChildren(computeAppPrefix(app))).filter((n) => /^[A-Za-z0-9._-]+$/.test(n));
   const uploads: UnfinishedUpload[] = [];
   for (const version of names) {
     if (await readStoredManifest(store, app, version)) continue;

@@ -1,3 +1,4 @@
+import { computeAppSegmentName } from '../workspace/project.js';
 import { TesseraError } from '../errors/tessera-error.js';
 
 /** Headers a stored object is served with. */
@@ -53,6 +54,10 @@ const SAFE_FILE_SEGMENT = /^(?!\.{1,2}$)[A-Za-z0-9._@+~-]{1,200}$/;
 
 /** Refuses an app name or version that could escape its directory or is not a plain name. */
 export function assertSafeName(kind: 'app' | 'version', value: string): void {
+  if (kind === 'app') {
+    computeAppSegment(value);
+    return;
+  }
   if (!SAFE_SEGMENT.test(value)) {
     throw new TesseraError('TESSERA_UNSAFE_NAME', `The ${kind} ${JSON.stringify(value)} is not safe as a path segment`);
   }
@@ -65,9 +70,26 @@ export function assertSafeFilePath(path: string): void {
   }
 }
 
+/**
+ * An app's name as one key segment: a package name's scope slash becomes `+` (`@acme/web` →
+ * `@acme+web`; npm names cannot hold `+`, so no two apps share a segment). Checked as safe.
+ */
+export function computeAppSegment(app: string): string {
+  // A plain name, or one npm scope and a name (`@acme/web`); no segment may be `.` or `..`.
+  const scoped = /^(@[A-Za-z0-9._-]+\/)?([A-Za-z0-9._-]+)$/.exec(app);
+  if (!scoped || app.length > 214 || /^\.{1,2}$/.test(scoped[2]!) || /^@\.{1,2}\/$/.test(scoped[1] ?? '')) {
+    throw new TesseraError('TESSERA_UNSAFE_NAME', `The app ${JSON.stringify(app)} is not safe as a path segment`);
+  }
+  return computeAppSegmentName(app);
+}
+
+/** The key prefix of one app's versions (name checked). */
+export function computeAppPrefix(app: string): string {
+  return `apps/${computeAppSegment(app)}/`;
+}
+
 /** The key prefix of one version of one app (names checked). */
 export function computeVersionPrefix(app: string, version: string): string {
-  assertSafeName('app', app);
   assertSafeName('version', version);
-  return `apps/${app}/${version}/`;
+  return `${computeAppPrefix(app)}${version}/`;
 }

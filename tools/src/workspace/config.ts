@@ -16,6 +16,14 @@ export interface AppConfig {
   entry?: string | string[];
   /** CodeBuild compute type for this app's build. @default "small" */
   computeType?: 'small' | 'medium' | 'large' | 'xlarge' | '2xlarge';
+  /**
+   * The command that builds the app when there is no buildspec (run with bash at the workspace
+   * root). @default its Nx `build` target through `nx run`, else its package.json `build` script
+   * through the workspace's package manager @example "pnpm --filter web build"
+   */
+  build?: string;
+  /** The folder its build writes, workspace-relative, published as the version. @default Nx `outputs`, the framework's, else the first of dist, build, out, .next under the app @example "apps/web/dist/client" */
+  output?: string;
   /** URL path prefix the edge router serves the app under, optionally behind a host. @default "/<app>/" @example "/learn/catalog" or "shop.example.com/" */
   route?: string;
 }
@@ -81,6 +89,12 @@ export interface UserConfig {
   webhook?: WebhookConfig;
   /** What builds see. See docs/configuration.md, "What a build sees". */
   build?: {
+    /**
+     * The buildspec (CodeBuild's v0.2 grammar) every app builds with, or `false` for each app's
+     * own build (its Nx `build` target, else its package's `build` script; `apps.<name>.build`
+     * overrides). @default "buildspec.yml" when the workspace has one, else each app's own build
+     */
+    buildspec?: string | false;
     env?: {
       /**
        * Variables of the environment Tessera runs in that local builds get, by name (a build
@@ -167,7 +181,8 @@ export interface ResolvedConfig {
     readonly previewTtl: string;
   };
   readonly webhook: Readonly<WebhookConfig>;
-  readonly build: { readonly env: { readonly pass: readonly string[]; readonly secret: readonly string[] } };
+  /** `buildspec`: the file, false for each app's own build, null for "buildspec.yml when there is one". */
+  readonly build: { readonly buildspec: string | false | null; readonly env: { readonly pass: readonly string[]; readonly secret: readonly string[] } };
   /** The file the config came from, or null when defaults apply. */
   readonly file: string | null;
 }
@@ -199,6 +214,8 @@ export const CONFIG_SCHEMA = {
         properties: {
           entry: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 }] },
           computeType: { enum: ['small', 'medium', 'large', 'xlarge', '2xlarge'] },
+          build: { type: 'string', minLength: 1 },
+          output: { type: 'string', minLength: 1, not: { pattern: '(^/|^\\.\\.(/|$)|/\\.\\.(/|$))' } },
           route: { type: 'string', pattern: '^([A-Za-z0-9.-]+)?/' },
         },
       },
@@ -276,6 +293,7 @@ export const CONFIG_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       properties: {
+        buildspec: { anyOf: [{ type: 'string', minLength: 1 }, { const: false }] },
         env: {
           type: 'object',
           additionalProperties: false,
@@ -312,7 +330,7 @@ export const DEFAULT_CONFIG: ResolvedConfig = Object.freeze({
   store: { url: '.tessera/store', forcePathStyle: false },
   release: { retention: '24h', canary: null, previewTtl: '7d' },
   webhook: {},
-  build: { env: { pass: [], secret: [] } },
+  build: { buildspec: null, env: { pass: [], secret: [] } },
   file: null,
 });
 
@@ -380,7 +398,7 @@ export function validateConfig(json: unknown, file: string = CONFIG_FILE): { con
         previewTtl: user.release?.previewTtl ?? DEFAULT_CONFIG.release.previewTtl,
       },
       webhook: user.webhook ?? DEFAULT_CONFIG.webhook,
-      build: { env: { pass: [...new Set(user.build?.env?.pass ?? [])], secret: [...new Set(user.build?.env?.secret ?? [])] } },
+      build: { buildspec: user.build?.buildspec ?? null, env: { pass: [...new Set(user.build?.env?.pass ?? [])], secret: [...new Set(user.build?.env?.secret ?? [])] } },
       file,
     }),
     errors: [],

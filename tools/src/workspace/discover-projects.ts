@@ -1,11 +1,12 @@
 import type { Problem, Warning } from '../errors/tessera-error.js';
 import { classifyProject, type ProjectFacts } from './classify-project.js';
 import type { ResolvedConfig } from './config.js';
+import { findAppBuild, findPackageManager } from './find-app-build.js';
 import { findAppEntries } from './find-app-entries.js';
 import { findBuildConfigs } from './find-build-configs.js';
 import { isRegistryRelease } from './registry-release.js';
 import { isObject, parseJson } from './parse-json.js';
-import type { Project, ProjectType } from './project.js';
+import type { PackageManager, Project, ProjectType } from './project.js';
 import { computeWorkspaceGlobs, createPackageMatcher, type ManagerFile } from './workspace-globs.js';
 
 /** The raw files project discovery looks at; gathered by readWorkspace. */
@@ -37,6 +38,8 @@ export interface NxSettings {
 
 export interface DiscoveryResult {
   nx: NxSettings;
+  /** What installs the workspace and runs its scripts (package.json `packageManager`, else the lockfile). */
+  packageManager: PackageManager;
   projects: Project[];
   /** Problems of the workspace as a whole (nx.json, the root package.json, tessera.config.json): the command cannot go on. */
   problems: Problem[];
@@ -148,6 +151,9 @@ export function discoverProjects(input: DiscoveryInput): DiscoveryResult {
     declared.set(root, { file, json: parsed.value, kind });
   }
 
+  const rootJson = input.rootPackageJson ? parseJson(input.rootPackageJson.text, input.rootPackageJson.file) : null;
+  const packageManager = findPackageManager(rootJson?.ok && isObject(rootJson.value) ? rootJson.value : null, new Set(input.files.filter((f) => !f.includes('/'))));
+  const nxPluginPackages = nxPlugins.map(packageOfReference);
   const filesByRoot = groupFilesByRoot(input.files, new Set(declared.keys()));
   const fileSet = new Set(input.files);
   const projects: Project[] = [];
@@ -191,6 +197,12 @@ export function discoverProjects(input: DiscoveryInput): DiscoveryResult {
       }
       const configs = findBuildConfigs(facts);
       if (configs.length) project.buildConfigs = configs;
+      const appConfig = input.config.apps[name];
+      const build = findAppBuild({
+        name, root, nx: nxPart, packageJson, framework: framework?.name ?? null, isNxWorkspace: input.nxJson !== null, nxJson: nxRaw, nxPluginPackages, packageManager, readFile: input.readFile,
+        configured: { ...(appConfig?.build ? { build: appConfig.build } : {}), ...(appConfig?.output ? { output: appConfig.output } : {}) },
+      });
+      if (build) project.build = build;
     }
     projects.push(project);
   }
@@ -234,5 +246,5 @@ export function discoverProjects(input: DiscoveryInput): DiscoveryResult {
     }
   }
   unique.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { nx, projects: unique, problems, warnings, sources: globs.sources };
+  return { nx, packageManager, projects: unique, problems, warnings, sources: globs.sources };
 }

@@ -11,6 +11,27 @@ export interface ExcludedProject {
   type: ProjectType;
 }
 
+/**
+ * An app's name as one file or key segment: a package name's scope slash becomes `+`
+ * (`@acme/web` → `@acme+web`; npm names cannot hold `+`, so no two apps share one).
+ */
+export const computeAppSegmentName = (app: string): string => app.replace('/', '+');
+
+/** The package managers whose workspaces Tessera reads, and whose commands it runs builds with. */
+export type PackageManager = 'npm' | 'pnpm' | 'yarn' | 'bun';
+
+/** How an application builds with its own tools, and where its output goes (see findAppBuild). */
+export interface AppBuild {
+  /** A bash command run at the workspace root: `npx nx run web:build`, `cd apps/web && pnpm run build`. */
+  command: string;
+  /** Where the command came from, for tables and messages: `its Nx build target`, … */
+  source: string;
+  /** Output folders, workspace-relative, best first: the first that exists after the build is published. */
+  outputs: string[];
+  /** Where the first output came from. */
+  outputSource: string;
+}
+
 /** One project of the workspace, discovered the way Nx does. Paths are workspace-relative, POSIX. */
 export interface Project {
   name: string;
@@ -47,6 +68,8 @@ export interface Project {
   packageName?: string;
   /** Names of the workspace projects its package.json depends on (`dependencies`, `devDependencies`, ...). */
   dependsOn?: string[];
+  /** How the app builds itself (its Nx target, its package's build script), when it does; applications only. */
+  build?: AppBuild;
   /** The file that declares the project (project.json or package.json). */
   configFile: string;
 }

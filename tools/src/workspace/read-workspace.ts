@@ -5,7 +5,7 @@ import { runGit } from '../git/run-git.js';
 import { CONFIG_FILE, DEFAULT_CONFIG, type ResolvedConfig, validateConfig } from './config.js';
 import { discoverProjects, type NxSettings } from './discover-projects.js';
 import { parseJson } from './parse-json.js';
-import type { ExcludedProject, Project } from './project.js';
+import type { ExcludedProject, PackageManager, Project } from './project.js';
 import { createProjectMatcher, findUnknownNames, isEmptySelection } from './select-projects.js';
 import { readNxProjects } from './read-nx-projects.js';
 
@@ -13,6 +13,8 @@ import { readNxProjects } from './read-nx-projects.js';
 export interface Workspace {
   root: string;
   nx: NxSettings;
+  /** What installs the workspace and runs its scripts. */
+  packageManager: PackageManager;
   projects: Project[];
   apps: Project[];
   /** Applications and e2e projects tessera.config.json `projects` leaves out: not analysed, not built; their files affect nothing. */
@@ -146,5 +148,5 @@ export async function readWorkspace(root: string, options: ReadWorkspaceOptions 
     const left = excluded.length ? `; ${excluded.length} left out by ${CONFIG_FILE} "projects"` : '';
     throw new TesseraError('TESSERA_WORKSPACE_NO_APPS', `No application projects found in ${root} (${count('library')} libraries, ${count('e2e')} e2e projects; ${listedBy}${left})`);
   }
-  return { root, nx: discovered.nx, projects, apps, excluded, config, warnings };
+  return { root, nx: discovered.nx, packageManager: discovered.packageManager, projects, apps, excluded, config, warnings };
 }

@@ -20,7 +20,7 @@ function readConcurrency(value: string | undefined): number | undefined {
 /** `tessera build`: one build per app, in parallel, with a live table and a summary. */
 export const buildCommand: Command = {
   summary: 'Build apps (named, --affected, or all): one build per app, in parallel, locally or on CodeBuild.',
-  usage: 'tessera build [APP...] [--affected [--base REF] [--head REF] [--files F,...]] [--projects P,...] [--exclude P,...] [--executor local|codebuild] [--concurrency N] [--fail-fast] [--dry-run] [--uncommitted] [--logs stream|grouped|failed] [--store URL] [--verbose] [--json] [--cwd DIR]',
+  usage: 'tessera build [APP...] [--affected [--base REF] [--head REF] [--files F,...]] [--projects P,...] [--exclude P,...] [--executor local|codebuild] [--buildspec FILE|none] [--concurrency N] [--fail-fast] [--dry-run] [--uncommitted] [--logs stream|grouped|failed] [--store URL] [--verbose] [--json] [--cwd DIR]',
   allowPositionals: true,
   options: {
     affected: { type: 'boolean' },
@@ -31,6 +31,7 @@ export const buildCommand: Command = {
     projects: { type: 'string' },
     exclude: { type: 'string' },
     executor: { type: 'string' },
+    buildspec: { type: 'string' },
     concurrency: { type: 'string' },
     'fail-fast': { type: 'boolean' },
     'dry-run': { type: 'boolean' },
@@ -46,6 +47,9 @@ export const buildCommand: Command = {
     if (!values.affected && rangeFlag) throw new TesseraError('TESSERA_USAGE', `--${rangeFlag} selects what --affected compares; it does nothing without --affected`, { hint: `Add --affected (tessera build --affected --${rangeFlag} …), or drop --${rangeFlag} to build named apps or every app.` });
     const executor = readChoice(readStringFlag(values, io, 'executor', 'TESSERA_EXECUTOR'), 'executor', ['local', 'codebuild'] as const, 'local');
     const logsMode = readChoice(readStringFlag(values, io, 'logs', 'TESSERA_LOGS'), 'logs', ['stream', 'grouped', 'failed'] as const, 'failed');
+    const buildspecFlag = readStringFlag(values, io, 'buildspec', 'TESSERA_BUILDSPEC');
+    // `none` (or false): each app's own build, whatever buildspec the workspace has.
+    const buildspec = buildspecFlag === undefined ? undefined : /^(none|false)$/i.test(buildspecFlag) ? false : buildspecFlag;
     const concurrency = readConcurrency(readStringFlag(values, io, 'concurrency', 'TESSERA_CONCURRENCY'));
     const json = values.json === true;
     const c = pc.createColors(io.color);
@@ -74,6 +78,7 @@ export const buildCommand: Command = {
         uncommitted: values.uncommitted === true,
         selection: readSelectionFlags(values),
         executor,
+        buildspec,
         concurrency,
         failFast: readBooleanFlag(values, io, 'fail-fast', 'TESSERA_FAIL_FAST'),
         dryRun: values['dry-run'] === true,

@@ -1,0 +1,91 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Buildspec } from '../buildspec/parse-buildspec.js';
+import { parseBuildspec } from '../buildspec/parse-buildspec.js';
+import { readBuildspec } from '../buildspec/read-buildspec.js';
+import { renderOwnBuildspec } from '../buildspec/render-own-buildspec.js';
+import { TesseraError, type Warning } from '../errors/tessera-error.js';
+import type { ResolvedConfig } from '../workspace/config.js';
+import { findPackageManager } from '../workspace/find-app-build.js';
+import type { PackageManager, Project } from '../workspace/project.js';
+
+/** How every app of a run builds: one buildspec file, or each app's own build through a generated one. */
+export interface BuildRecipe {
+  kind: 'buildspec' | 'own';
+  /** The buildspec file (kind `buildspec`), workspace-relative; null for the generated one. */
+  file: string | null;
+  buildspec: Buildspec;
+  /**
+   * The buildspec's text: part of every app's version, and what CodeBuild runs. The generated
+   * one publishes with `npx tessera` here, whatever `buildspec` runs, so a version is the
+   * same on either executor.
+   */
+  text: string;
+  packageManager: PackageManager;
+  warnings: Warning[];
+}
+
+export interface ReadBuildRecipeOptions {
+  /** `--buildspec`: a file, or false for each app's own build. @default `build.buildspec` of the config, else buildspec.yml when there is one */
+  buildspec?: string | false;
+  /**
+   * How the generated buildspec runs Tessera to publish: `npx tessera` on CodeBuild (where the
+   * workspace installs it as a package); `tessera` on this machine, where the local executor
+   * puts the running Tessera on the build's PATH. @default "tessera"
+   */
+  tessera?: string;
+}
+
+/** The bin of the Tessera that is running (a checkout of this repository, or the installed package); null when not found. */
+export function findOwnBin(): string | null {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
+    const bin = join(dir, 'tools', 'bin', 'tessera.js');
+    if (existsSync(bin) && existsSync(join(dir, 'package.json'))) return bin;
+  }
+  return null;
+}
+
+/** The workspace's package manager, read from its root (package.json `packageManager`, else the lockfile). */
+export function readPackageManager(root: string): PackageManager {
+  let json: Record<string, unknown> | null = null;
+  try {
+    json = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
+  } catch {
+    // No readable package.json: the lockfile decides.
+  }
+  const present = ['pnpm-lock.yaml', 'pnpm-workspace.yaml', 'yarn.lock', 'bun.lock', 'bun.lockb'].filter((f) => existsSync(join(root, f)));
+  return findPackageManager(json, new Set(present));
+}
+
+/**
+ * How this run's apps build: `--buildspec` / `build.buildspec` when set (false: each app's own
+ * build), else buildspec.yml when the workspace has one, else each app's own build.
+ */
+export function readBuildRecipe(root: string, config: ResolvedConfig, options: ReadBuildRecipeOptions = {}): BuildRecipe {
+  const packageManager = readPackageManager(root);
+  const chosen = options.buildspec ?? config.build.buildspec ?? (existsSync(join(root, 'buildspec.yml')) ? 'buildspec.yml' : false);
+  if (chosen !== false) {
+    const { buildspec, warnings } = readBuildspec(root, chosen);
+    return { kind: 'buildspec', file: chosen, buildspec, text: readFileSync(join(root, chosen), 'utf8'), packageManager, warnings };
+  }
+  const text = renderOwnBuildspec({ packageManager, tessera: 'npx tessera' });
+  const parsed = parseBuildspec(renderOwnBuildspec({ packageManager, tessera: options.tessera ?? 'tessera' }), 'the generated buildspec');
+  if (!parsed.buildspec) throw new Error(`the generated buildspec is invalid: ${parsed.errors.map((e) => e.text).join('; ')}`);
+  return { kind: 'own', file: null, buildspec: parsed.buildspec, text, packageManager, warnings: [] };
+}
+
+/**
+ * What one app's job needs for its own build (kind `own`): its command and output folders in
+ * the environment the generated buildspec reads. Throws TESSERA_APP_BUILD_UNKNOWN for an app
+ * nothing builds.
+ */
+export function computeOwnBuildEnv(project: Project): Record<string, string> {
+  if (!project.build) {
+    throw new TesseraError('TESSERA_APP_BUILD_UNKNOWN', `Nothing builds app "${project.name}" (${project.configFile}): it has no Nx build target, no package.json build script, and tessera.config.json sets no apps.${project.name}.build`);
+  }
+  return { TESSERA_BUILD_COMMAND: project.build.command, TESSERA_OUTPUT_DIRS: project.build.outputs.join(':') };
+}
+
+/** What of an app's own build goes into its version (kind `own`): the command and the outputs. */
+export const computeOwnBuildKey = (project: Project | undefined) => (project?.build ? { command: project.build.command, outputs: project.build.outputs } : null);
