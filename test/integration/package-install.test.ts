@@ -61,7 +61,9 @@ beforeAll(() => {
   repo.write('package.json', json({ name: 'adopter', private: true, workspaces: ['apps/*', 'packages/*'], devDependencies: { 'tessera-build': `file:${tarball}` } }));
   repo.write('.gitignore', 'node_modules\ndist\n.tessera\n');
   for (const app of ['store', 'blog']) {
-    repo.write(`apps/${app}/package.json`, json({ name: app, version: '0.0.0', private: true, scripts: { build: 'vite build' }, ...(app === 'store' ? { dependencies: { '@adopter/ui': '*' } } : {}) }));
+    repo.write(`apps/${app}/package.json`, json({ name: app, version: '0.0.0', private: true, type: 'module', scripts: { build: 'node build.mjs' }, ...(app === 'store' ? { dependencies: { '@adopter/ui': '*' } } : {}) }));
+    // Its own build, as its bundler would: writes dist/ (no Vite here, the install is offline).
+    repo.write(`apps/${app}/build.mjs`, `import { mkdirSync, writeFileSync } from 'node:fs';\nmkdirSync('dist/assets', { recursive: true });\nwriteFileSync('dist/index.html', '<!doctype html><script type="module" src="/assets/${app}.js"></script>');\nwriteFileSync('dist/assets/${app}.js', 'console.log(${JSON.stringify(app)})');\nconsole.log('built ${app}');\n`);
     repo.write(`apps/${app}/index.html`, '<!doctype html><div id="app"></div><script type="module" src="/src/main.ts"></script>\n');
     repo.write(`apps/${app}/src/main.ts`, app === 'store' ? "import { button } from '@adopter/ui';\ndocument.body.append(button('buy'));\n" : "document.title = 'blog';\n");
   }
@@ -93,8 +95,39 @@ describe('the packed package, installed into another monorepo', () => {
     expect(doc.apps[0].reasons[0].chain).toEqual(['apps/store/src/main.ts', 'packages/ui/src/index.ts']);
   });
 
+  it('`tessera init` finds both apps with their own builds and writes the config, a buildspec and a workflow', () => {
+    const run = spawnSync(join(repo.dir, 'node_modules/.bin/tessera'), ['init'], { cwd: repo.dir, encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/2 app\(s\), npm workspace/);
+    expect(run.stderr).toMatch(/store\s+-\s+cd apps\/store && npm run build\s+apps\/store\/dist\s+file/);
+    expect(run.stderr).toMatch(/create\s+tessera\.config\.json/);
+    expect(JSON.parse(repo.read('tessera.config.json')).$schema).toBe('./node_modules/tessera-build/tools/dist/tessera.config.schema.json');
+    expect(readFileSync(join(repo.dir, JSON.parse(repo.read('tessera.config.json')).$schema), 'utf8')).toContain('"properties"');
+    expect(repo.read('buildspec.yml')).toContain('eval "$TESSERA_BUILD_COMMAND"');
+    expect(repo.read('.github/workflows/tessera.yml')).toContain('npx tessera affected --base "$base" --head HEAD --format matrix');
+    repo.commit('tessera init');
+    // Run again, nothing is replaced.
+    const again = spawnSync(join(repo.dir, 'node_modules/.bin/tessera'), ['init'], { cwd: repo.dir, encoding: 'utf8' });
+    expect(again.stderr).toMatch(/keep\s+buildspec\.yml/);
+    expect(repo.git('status', '--porcelain')).toBe('');
+  });
+
+  // From here on HEAD is `tessera init`'s commit (a new config and buildspec affect every app): the ui change is HEAD~1.
+  it('`tessera build --affected` builds only the app the change touches, with its own script, and publishes what it wrote', () => {
+    const run = spawnSync(join(repo.dir, 'node_modules/.bin/tessera'), ['build', '--affected', '--base', 'HEAD~2', '--head', 'HEAD~1', '--json'], { cwd: repo.dir, encoding: 'utf8' });
+    const doc = JSON.parse(run.stdout);
+    expect(run.status, `${run.stderr}\n${doc.jobs.map((j: { logFile: string }) => j.logFile && repo.read(j.logFile)).join('\n')}`).toBe(0);
+    expect(doc.jobs.map((j: { app: string; status: string }) => [j.app, j.status])).toEqual([['store', 'SUCCEEDED']]);
+    const log = repo.read(doc.jobs[0].logFile);
+    expect(log).toContain('Building store: cd apps/store && npm run build');
+    expect(log).toContain('built store');
+    const stored = `.tessera/store/apps/store/${doc.jobs[0].version}`;
+    expect(JSON.parse(repo.read(`${stored}/manifest.json`))).toMatchObject({ app: 'store', entries: { html: 'index.html', scripts: ['assets/store.js'] } });
+    expect(repo.read(`${stored}/assets/store.js`)).toBe('console.log("store")');
+  });
+
   it('answers through the programmatic API, and the schema names every config key', () => {
-    const script = "import { readAffected, TesseraError } from 'tessera-build'; const r = await readAffected({ root: process.cwd(), base: 'HEAD~1', head: 'HEAD' }); console.log(JSON.stringify({ apps: r.apps.map((a) => a.name), error: typeof TesseraError }));";
+    const script = "import { readAffected, TesseraError } from 'tessera-build'; const r = await readAffected({ root: process.cwd(), base: 'HEAD~2', head: 'HEAD~1' }); console.log(JSON.stringify({ apps: r.apps.map((a) => a.name), error: typeof TesseraError }));";
     expect(JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: repo.dir, encoding: 'utf8' }))).toEqual({ apps: ['store'], error: 'function' });
     const schema = JSON.parse(readFileSync(join(repo.dir, 'node_modules/tessera-build/tools/dist/tessera.config.schema.json'), 'utf8'));
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['cacheDir', 'apps', 'projects', 'store', 'release', 'webhook']));

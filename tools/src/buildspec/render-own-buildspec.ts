@@ -4,10 +4,10 @@ import type { PackageManager } from '../workspace/project.js';
 const INSTALL: Readonly<Record<PackageManager, string>> = {
   npm: 'npm ci --no-audit --no-fund',
   // Corepack ships with Node and installs the version package.json `packageManager` pins.
-  pnpm: 'corepack enable && pnpm install --frozen-lockfile',
+  pnpm: '(corepack enable && pnpm install --frozen-lockfile)',
   // Yarn berry reads --frozen-lockfile as its --immutable; classic as itself.
-  yarn: 'corepack enable && yarn install --frozen-lockfile',
-  bun: '(command -v bun >/dev/null || npm install -g bun) && bun install --frozen-lockfile',
+  yarn: '(corepack enable && yarn install --frozen-lockfile)',
+  bun: '((command -v bun >/dev/null || npm install -g bun) && bun install --frozen-lockfile)',
 };
 
 export interface RenderOwnBuildspecOptions {

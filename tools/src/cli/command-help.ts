@@ -52,6 +52,14 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     },
     examples: ['tessera graph --app profile --format dot | dot -Tsvg > profile.svg', 'tessera graph --cycles'],
   },
+  init: {
+    flags: {
+      'dry-run': { text: 'print the table and the files it would write (on stdout), write nothing' },
+      force: { text: 'replace an existing buildspec.yml and workflow (keeping each as <file>.bak), and add $schema to an existing tessera.config.json' },
+      json,
+    },
+    examples: ['npx tessera init --dry-run', 'npx tessera init'],
+  },
   build: {
     flags: {
       affected: { text: 'build the apps `tessera affected` reports for the range' },

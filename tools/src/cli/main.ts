@@ -11,6 +11,7 @@ export const VERSION = typeof TESSERA_VERSION === 'string' ? TESSERA_VERSION : '
 
 
 export const COMMANDS: Record<string, () => Promise<Command>> = {
+  init: async () => (await import('./commands/init.js')).initCommand,
   affected: async () => (await import('./commands/affected.js')).affectedCommand,
   graph: async () => (await import('./commands/graph.js')).graphCommand,
   build: async () => (await import('./commands/build.js')).buildCommand,
@@ -26,6 +27,7 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
 };
 
 const SUMMARIES: Record<string, string> = {
+  init: 'set Tessera up here: the apps and their own builds, config, buildspec, CI workflow',
   affected: 'which apps a change touches, and why',
   graph: 'the file-level input graph of the apps (json, dot, cycles)',
   build: 'build apps in parallel (affected, named or all), locally or on CodeBuild',

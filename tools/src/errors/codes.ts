@@ -243,6 +243,10 @@ export const WARNING_CODES = {
     title: 'A cache file was unreadable or inconsistent and was rebuilt',
     solve: 'Nothing to do; if it happens every run, delete `.tessera/cache`.',
   },
+  TESSERA_APP_NO_BUILD: {
+    title: 'An app has no build of its own',
+    solve: 'Give it a `build` script in its package.json or an Nx `build` target, or set `apps.APP.build` in tessera.config.json; until then `tessera build` without a buildspec fails that app (TESSERA_APP_BUILD_UNKNOWN).',
+  },
   TESSERA_REPORT_NOT_WRITTEN: {
     title: "The run's HTML report could not be written",
     solve: 'The build itself is unaffected. Make `.tessera/reports` writable, then write the report again with `tessera report RUN_ID`.',

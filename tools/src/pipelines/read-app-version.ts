@@ -15,6 +15,6 @@ export async function readAppVersion(root: string, app: string, config: Resolved
   const { graph, projects } = await loadGraph({ root, config, warnings, revision: { kind: 'worktree' } });
   const recipe = readBuildRecipe(root, config);
   const appConfig = config.apps[app];
-  const key = recipe.kind === 'own' ? { config: appConfig ?? null, build: computeOwnBuildKey(projects.find((p) => p.name === app)) } : appConfig;
+  const key = recipe.ownBuild ? { config: appConfig ?? null, build: computeOwnBuildKey(projects.find((p) => p.name === app)) } : appConfig;
   return computeAppVersion(graph, app, await readHeadLockfile(root, null, config.cacheDir), recipe.text, key).version;
 }

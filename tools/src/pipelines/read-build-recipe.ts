@@ -13,6 +13,12 @@ import type { PackageManager, Project } from '../workspace/project.js';
 /** How every app of a run builds: one buildspec file, or each app's own build through a generated one. */
 export interface BuildRecipe {
   kind: 'buildspec' | 'own';
+  /**
+   * The buildspec runs each app's own build (TESSERA_BUILD_COMMAND, TESSERA_OUTPUT_DIRS): the
+   * generated one, or a file that reads them (the one `tessera init` writes for CodeBuild).
+   * Then each app's command and output folders are part of its version and its job's environment.
+   */
+  ownBuild: boolean;
   /** The buildspec file (kind `buildspec`), workspace-relative; null for the generated one. */
   file: string | null;
   buildspec: Buildspec;
@@ -67,16 +73,17 @@ export function readBuildRecipe(root: string, config: ResolvedConfig, options: R
   const chosen = options.buildspec ?? config.build.buildspec ?? (existsSync(join(root, 'buildspec.yml')) ? 'buildspec.yml' : false);
   if (chosen !== false) {
     const { buildspec, warnings } = readBuildspec(root, chosen);
-    return { kind: 'buildspec', file: chosen, buildspec, text: readFileSync(join(root, chosen), 'utf8'), packageManager, warnings };
+    const text = readFileSync(join(root, chosen), 'utf8');
+    return { kind: 'buildspec', ownBuild: /\bTESSERA_(BUILD_COMMAND|OUTPUT_DIRS)\b/.test(text), file: chosen, buildspec, text, packageManager, warnings };
   }
   const text = renderOwnBuildspec({ packageManager, tessera: 'npx tessera' });
   const parsed = parseBuildspec(renderOwnBuildspec({ packageManager, tessera: options.tessera ?? 'tessera' }), 'the generated buildspec');
   if (!parsed.buildspec) throw new Error(`the generated buildspec is invalid: ${parsed.errors.map((e) => e.text).join('; ')}`);
-  return { kind: 'own', file: null, buildspec: parsed.buildspec, text, packageManager, warnings: [] };
+  return { kind: 'own', ownBuild: true, file: null, buildspec: parsed.buildspec, text, packageManager, warnings: [] };
 }
 
 /**
- * What one app's job needs for its own build (kind `own`): its command and output folders in
+ * What one app's job needs for its own build (`ownBuild`): its command and output folders in
  * the environment the generated buildspec reads. Throws TESSERA_APP_BUILD_UNKNOWN for an app
  * nothing builds.
  */
@@ -87,5 +94,5 @@ export function computeOwnBuildEnv(project: Project): Record<string, string> {
   return { TESSERA_BUILD_COMMAND: project.build.command, TESSERA_OUTPUT_DIRS: project.build.outputs.join(':') };
 }
 
-/** What of an app's own build goes into its version (kind `own`): the command and the outputs. */
+/** What of an app's own build goes into its version (`ownBuild`): the command and the outputs. */
 export const computeOwnBuildKey = (project: Project | undefined) => (project?.build ? { command: project.build.command, outputs: project.build.outputs } : null);

@@ -211,7 +211,7 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
     // Each app's own build: its command and outputs go into its version and its job's environment.
     const ownBuilds = new Map<string, { key: unknown; env: Record<string, string> }>();
     const unbuildable = new Map<string, string>();
-    if (recipe.kind === 'own') {
+    if (recipe.ownBuild) {
       for (const app of selected) {
         const project = projects.find((p) => p.name === app);
         try {
