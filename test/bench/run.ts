@@ -42,6 +42,7 @@ const SECTIONS: Record<string, () => Promise<SectionModule>> = {
   webhook: () => import('./webhook.bench.js'),
   startup: () => import('./startup.bench.js'),
   lockfile: () => import('./lockfile.bench.js'),
+  adopt: () => import('./adopt.bench.js'),
 };
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
