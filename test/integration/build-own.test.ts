@@ -129,3 +129,39 @@ describe('the sample workspace builds both ways', () => {
     expect(planned.doc.jobs[0]!.version).not.toBe(job.version);
   });
 });
+
+describe('each app\'s own build on CodeBuild', () => {
+  it('starts every build with the generated buildspec as buildspecOverride, and the build publishes what the app\'s script wrote', async () => {
+    const { mkdirSync, mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { vi } = await import('vitest');
+    const { startCodeBuildServer } = await import('../support/codebuild-server/server.js');
+    const { runBuild } = await import('../../tools/src/pipelines/run-build.js');
+    repo = createOwnBuildRepo();
+    // The workspace has Tessera installed, as `npx tessera` in the buildspec expects.
+    const modules = mkdtempSync(join(tmpdir(), 'tessera-own-nm-'));
+    mkdirSync(join(modules, '.bin'));
+    symlinkSync(join(REPO_ROOT, 'tools/bin/tessera.js'), join(modules, '.bin/tessera'));
+    const server = await startCodeBuildServer({ projects: [{ name: 'tessera', sourceDir: repo.dir, nodeModulesDir: modules }] });
+    // The executor's SDK clients find the server the way they find AWS: through the environment.
+    vi.stubEnv('AWS_ENDPOINT_URL', server.url);
+    vi.stubEnv('AWS_REGION', 'us-east-1');
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
+    try {
+      const result = await runBuild({ root: repo.dir, apps: ['@shop/web'], executor: 'codebuild', buildspec: false, allowLocalStore: true, trigger: 'test', signal: new AbortController().signal });
+      const job = result.run.jobs[0]!;
+      expect(job.status, job.logFile ? repo.read(job.logFile).slice(-3000) : '').toBe('SUCCEEDED');
+      expect(repo.read(job.logFile!)).toContain('Building @shop/web: cd apps/web && npm run build');
+      const stored = JSON.parse(repo.read(`.tessera/store/apps/@shop+web/${job.version}/manifest.json`));
+      expect(stored.buildId).toBe(job.buildId); // published from inside the CodeBuild build
+      // The version is the same as the local executor plans for the same inputs.
+      const local = await runBuild({ root: repo.dir, apps: ['@shop/web'], executor: 'local', buildspec: false, dryRun: true, trigger: 'test', signal: new AbortController().signal });
+      expect(local.plan[0]!.version).toBe(job.version);
+    } finally {
+      vi.unstubAllEnvs();
+      await server.close();
+      rmSync(modules, { recursive: true, force: true });
+    }
+  });
+});
