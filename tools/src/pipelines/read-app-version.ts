@@ -3,7 +3,7 @@ import { readHeadLockfile } from '../workspace/read-lockfile.js';
 import { loadGraph } from '../graph/load-graph.js';
 import { computeAppVersion } from '../plan/plan-builds.js';
 import type { ResolvedConfig } from '../workspace/config.js';
-import { computeOwnBuildKey, readBuildRecipe } from './read-build-recipe.js';
+import { computeOwnBuild, readBuildRecipe } from './read-build-recipe.js';
 
 /**
  * The version `tessera build --uncommitted` would plan for `app` in this working tree: the
@@ -15,6 +15,8 @@ export async function readAppVersion(root: string, app: string, config: Resolved
   const { graph, projects } = await loadGraph({ root, config, warnings, revision: { kind: 'worktree' } });
   const recipe = readBuildRecipe(root, config);
   const appConfig = config.apps[app];
-  const key = recipe.ownBuild ? { config: appConfig ?? null, build: computeOwnBuildKey(projects.find((p) => p.name === app)) } : appConfig;
+  // As planBuilds hashes it: an own build's command and outputs with the app's settings.
+  const own = recipe.ownBuild ? computeOwnBuild(app, projects.find((p) => p.name === app)) : null;
+  const key = own && 'key' in own ? { config: appConfig ?? null, build: own.key } : appConfig;
   return computeAppVersion(graph, app, await readHeadLockfile(root, null, config.cacheDir), recipe.text, key).version;
 }

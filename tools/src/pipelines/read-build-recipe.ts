@@ -5,7 +5,7 @@ import type { Buildspec } from '../buildspec/parse-buildspec.js';
 import { parseBuildspec } from '../buildspec/parse-buildspec.js';
 import { readBuildspec } from '../buildspec/read-buildspec.js';
 import { renderOwnBuildspec } from '../buildspec/render-own-buildspec.js';
-import { TesseraError, type Warning } from '../errors/tessera-error.js';
+import type { Warning } from '../errors/tessera-error.js';
 import type { ResolvedConfig } from '../workspace/config.js';
 import { findPackageManager } from '../workspace/find-app-build.js';
 import type { PackageManager, Project } from '../workspace/project.js';
@@ -35,12 +35,6 @@ export interface BuildRecipe {
 export interface ReadBuildRecipeOptions {
   /** `--buildspec`: a file, or false for each app's own build. @default `build.buildspec` of the config, else buildspec.yml when there is one */
   buildspec?: string | false;
-  /**
-   * How the generated buildspec runs Tessera to publish: `npx tessera` on CodeBuild (where the
-   * workspace installs it as a package); `tessera` on this machine, where the local executor
-   * puts the running Tessera on the build's PATH. @default "tessera"
-   */
-  tessera?: string;
 }
 
 /** The bin of the Tessera that is running (a checkout of this repository, or the installed package); null when not found. */
@@ -76,23 +70,23 @@ export function readBuildRecipe(root: string, config: ResolvedConfig, options: R
     const text = readFileSync(join(root, chosen), 'utf8');
     return { kind: 'buildspec', ownBuild: /\bTESSERA_(BUILD_COMMAND|OUTPUT_DIRS)\b/.test(text), file: chosen, buildspec, text, packageManager, warnings };
   }
+  // CodeBuild runs the text with the workspace's installed `npx tessera`; this machine runs it
+  // with `tessera`, which the local executor puts on the build's PATH as the running Tessera.
   const text = renderOwnBuildspec({ packageManager, tessera: 'npx tessera' });
-  const parsed = parseBuildspec(renderOwnBuildspec({ packageManager, tessera: options.tessera ?? 'tessera' }), 'the generated buildspec');
+  const parsed = parseBuildspec(renderOwnBuildspec({ packageManager, tessera: 'tessera' }), 'the generated buildspec');
   if (!parsed.buildspec) throw new Error(`the generated buildspec is invalid: ${parsed.errors.map((e) => e.text).join('; ')}`);
   return { kind: 'own', ownBuild: true, file: null, buildspec: parsed.buildspec, text, packageManager, warnings: [] };
 }
 
 /**
- * What one app's job needs for its own build (`ownBuild`): its command and output folders in
- * the environment the generated buildspec reads. Throws TESSERA_APP_BUILD_UNKNOWN for an app
- * nothing builds.
+ * What one app's job needs for its own build (`ownBuild`): what goes into its version (the
+ * command, the outputs) and its job's environment (TESSERA_BUILD_COMMAND, TESSERA_OUTPUT_DIRS);
+ * or why it cannot build (TESSERA_APP_BUILD_UNKNOWN) when nothing builds it.
  */
-export function computeOwnBuildEnv(project: Project): Record<string, string> {
-  if (!project.build) {
-    throw new TesseraError('TESSERA_APP_BUILD_UNKNOWN', `Nothing builds app "${project.name}" (${project.configFile}): it has no Nx build target, no package.json build script, and tessera.config.json sets no apps.${project.name}.build`);
+export function computeOwnBuild(app: string, project: Project | undefined): { key: unknown; env: Record<string, string> } | { error: string } {
+  if (!project?.build) {
+    const where = project ? ` (${project.configFile})` : '';
+    return { error: `Nothing builds app "${app}"${where}: it has no Nx build target, no package.json build script, and tessera.config.json sets no apps.${app}.build (TESSERA_APP_BUILD_UNKNOWN)` };
   }
-  return { TESSERA_BUILD_COMMAND: project.build.command, TESSERA_OUTPUT_DIRS: project.build.outputs.join(':') };
+  return { key: { command: project.build.command, outputs: project.build.outputs }, env: { TESSERA_BUILD_COMMAND: project.build.command, TESSERA_OUTPUT_DIRS: project.build.outputs.join(':') } };
 }
-
-/** What of an app's own build goes into its version (`ownBuild`): the command and the outputs. */
-export const computeOwnBuildKey = (project: Project | undefined) => (project?.build ? { command: project.build.command, outputs: project.build.outputs } : null);

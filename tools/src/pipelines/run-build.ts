@@ -25,7 +25,7 @@ import { readConfig } from '../workspace/read-workspace.js';
 import { type ProjectSelection, selectNames } from '../workspace/select-projects.js';
 import { openStore, parseStoreUrl, resolveStoreUrl } from '../store/open-store.js';
 import { readStoredManifest } from '../store/publish-bundle.js';
-import { computeOwnBuildEnv, computeOwnBuildKey, findOwnBin, readBuildRecipe } from './read-build-recipe.js';
+import { computeOwnBuild, findOwnBin, readBuildRecipe } from './read-build-recipe.js';
 import { type FanoutEvent, runFanout } from '../fanout/run-fanout.js';
 
 export interface RunBuildOptions {
@@ -171,8 +171,7 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
   await readRepositoryRoot(root);
   const config: ResolvedConfig = readConfig(root);
   assertStoreReachesBuilds(root, config, options);
-  // CodeBuild runs the generated buildspec with the workspace's own `npx tessera`; this machine with the running Tessera.
-  const recipe = readBuildRecipe(root, config, { buildspec: options.buildspec, ...(options.executor === 'codebuild' ? { tessera: 'npx tessera' } : {}) });
+  const recipe = readBuildRecipe(root, config, { buildspec: options.buildspec });
   const { buildspec } = recipe;
   const warnings = [...recipe.warnings];
 
@@ -211,17 +210,10 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
     // Each app's own build: its command and outputs go into its version and its job's environment.
     const ownBuilds = new Map<string, { key: unknown; env: Record<string, string> }>();
     const unbuildable = new Map<string, string>();
-    if (recipe.ownBuild) {
-      for (const app of selected) {
-        const project = projects.find((p) => p.name === app);
-        try {
-          if (!project) throw new TesseraError('TESSERA_APP_BUILD_UNKNOWN', `app "${app}" is not in the analysed workspace`);
-          ownBuilds.set(app, { key: computeOwnBuildKey(project), env: computeOwnBuildEnv(project) });
-        } catch (error) {
-          if (!isTesseraError(error)) throw error;
-          unbuildable.set(app, error.message);
-        }
-      }
+    for (const app of recipe.ownBuild ? selected : []) {
+      const own = computeOwnBuild(app, projects.find((p) => p.name === app));
+      if ('error' in own) unbuildable.set(app, own.error);
+      else ownBuilds.set(app, own);
     }
     const plan = planBuilds({
       runId, apps: selected, graph, lockfile: await readHeadLockfile(root, options.uncommitted ? null : sourceVersion, config.cacheDir), buildConfig: recipe.text, config, sourceVersion,
@@ -244,7 +236,7 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
     // An app nothing builds fails at once, saying why; the other apps build.
     for (const job of run.jobs) {
       const why = unbuildable.get(job.app);
-      if (why && job.status === 'QUEUED') Object.assign(job, { status: 'FAILED', logFile: null, error: `${why} (TESSERA_APP_BUILD_UNKNOWN)` });
+      if (why && job.status === 'QUEUED') Object.assign(job, { status: 'FAILED', logFile: null, error: why });
     }
     // A resumed job that still has to build goes on where the interrupted one stopped.
     for (const job of run.jobs) {
