@@ -85,6 +85,21 @@ describe('tessera affected output formats', () => {
     expect(unknown.err()).toContain('TESSERA_UNKNOWN_APP');
   });
 
+  it('colours each stream by its own terminal: the policy on stderr, the chains on stdout', async () => {
+    const ansi = /\x1b\[\d+m/;
+    const args = ['affected', '--base', 'HEAD~1', '--head', 'HEAD', '--why', 'checkout'];
+    const stdoutTerminal = captureIo(repo.dir, {}, undefined, { tty: { stdout: true } });
+    expect(await main(args, stdoutTerminal)).toBe(0);
+    expect(stdoutTerminal.out()).toMatch(ansi);
+    expect(stdoutTerminal.err()).toContain('changes: committed changes');
+    expect(stdoutTerminal.err()).not.toMatch(ansi);
+    const stderrTerminal = captureIo(repo.dir, {}, undefined, { tty: { stderr: true } });
+    expect(await main(args, stderrTerminal)).toBe(0);
+    expect(stderrTerminal.out()).toContain('└─ libs/i18n/src/messages/en.json');
+    expect(stderrTerminal.out()).not.toMatch(ansi);
+    expect(stderrTerminal.err()).toMatch(ansi);
+  });
+
   it('TESSERA_BASE and TESSERA_HEAD are read, and flags win', async () => {
     const io = captureIo(repo.dir, { TESSERA_BASE: 'HEAD', TESSERA_HEAD: 'HEAD' });
     await main(['affected', '--json'], io);

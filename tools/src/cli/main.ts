@@ -110,7 +110,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const command = await load();
     if (rest.includes('--help') || rest.includes('-h')) {
       const { renderCommandHelp } = await import('./command-help.js');
-      io.stdout.write(renderCommandHelp(name, command, io.color));
+      io.stdout.write(renderCommandHelp(name, command, io.color.stdout));
       return 0;
     }
     let parsed;
@@ -123,7 +123,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     return await command.run(parsed.values as Record<string, string | boolean | string[] | undefined>, parsed.positionals, io);
   } catch (error) {
-    io.stderr.write(renderError(error, io.color));
+    io.stderr.write(renderError(error, io.color.stderr));
     return isTesseraError(error) ? 2 : 1;
   }
 }

@@ -35,14 +35,14 @@ export const affectedCommand: Command = {
       projectsFrom: readChoice(readStringFlag(values, io, 'project-source', 'TESSERA_PROJECT_SOURCE'), 'project-source', ['tessera', 'nx'] as const, 'tessera'),
       selection: readSelectionFlags(values),
     });
-    const c = pc.createColors(io.color);
+    const c = pc.createColors(io.color.stderr);
     if (format === 'text' || (typeof values.why === 'string' && format !== 'json')) io.stderr.write(c.dim(`changes: ${report.policy}\n`));
-    if (format === 'text') io.stderr.write(formatWarnings(report.warnings, { color: io.color, verbose: values.verbose === true }));
+    if (format === 'text') io.stderr.write(formatWarnings(report.warnings, { color: io.color.stderr, verbose: values.verbose === true }));
     if (typeof values.why === 'string') {
-      io.stdout.write(format === 'json' ? formatWhyJson(report, values.why) : formatWhy(report, values.why, io.color));
+      io.stdout.write(format === 'json' ? formatWhyJson(report, values.why) : formatWhy(report, values.why, io.color.stdout));
       return 0;
     }
-    const out = { text: () => formatAffectedText(report, io.color), json: () => formatAffectedJson(report), matrix: () => formatAffectedMatrix(report), md: () => formatAffectedMarkdown(report) }[format];
+    const out = { text: () => formatAffectedText(report, io.color.stdout), json: () => formatAffectedJson(report), matrix: () => formatAffectedMatrix(report), md: () => formatAffectedMarkdown(report) }[format];
     io.stdout.write(out());
     return 0;
   },

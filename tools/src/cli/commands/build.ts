@@ -48,7 +48,7 @@ export const buildCommand: Command = {
     const logsMode = readChoice(readStringFlag(values, io, 'logs', 'TESSERA_LOGS'), 'logs', ['stream', 'grouped', 'failed'] as const, 'failed');
     const concurrency = readConcurrency(readStringFlag(values, io, 'concurrency', 'TESSERA_CONCURRENCY'));
     const json = values.json === true;
-    const c = pc.createColors(io.color);
+    const c = pc.createColors(io.color.stderr);
     const interactive = io.interactive && !json && logsMode !== 'stream';
     let drawn = 0;
     let lastDraw = 0;
@@ -57,7 +57,7 @@ export const buildCommand: Command = {
       const now = Date.now();
       if (!force && now - lastDraw < 100) return;
       lastDraw = now;
-      const table = formatProgressTable(run, io.color);
+      const table = formatProgressTable(run, io.color.stderr);
       io.stderr.write(`${drawn ? `\x1b[${drawn}A\x1b[0J` : ''}${table}`);
       drawn = table.split('\n').length - 1;
     };
@@ -83,7 +83,7 @@ export const buildCommand: Command = {
         signal: io.signal,
         onPlan(plan, run, affected, report) {
           current = run;
-          if (!json) io.stderr.write(formatPlan(plan, run, io.color, affected ? new Map(affected.apps.map((a) => [a.name, a.reasons[0]!.detail])) : undefined));
+          if (!json) io.stderr.write(formatPlan(plan, run, io.color.stderr, affected ? new Map(affected.apps.map((a) => [a.name, a.reasons[0]!.detail])) : undefined));
           if (!json && plan.length === 0) io.stderr.write('Nothing to build.\n');
           if (!json && report) io.stderr.write(c.dim(`Live report (refreshes itself): ${relative(io.cwd, report)}\n`));
         },
@@ -117,8 +117,8 @@ export const buildCommand: Command = {
           const text = parseLogFile(readFileSync(join(root, job.logFile), 'utf8')).map((l) => l.text);
           io.stderr.write((logsMode === 'failed' ? text.slice(-60) : text).join('\n') + '\n');
         }
-        io.stderr.write(formatSummary(run, io.color));
-        io.stderr.write(formatWarnings(result.warnings, { color: io.color, verbose: values.verbose === true }));
+        io.stderr.write(formatSummary(run, io.color.stderr));
+        io.stderr.write(formatWarnings(result.warnings, { color: io.color.stderr, verbose: values.verbose === true }));
       } else io.stdout.write(JSON.stringify(computeRunDocument(run), null, 2) + '\n');
       // The report's path is the last line, on stderr (stdout holds only the --json document).
       if (result.report && existsSync(result.report)) io.stderr.write(`report: ${relative(io.cwd, result.report)}\n`);

@@ -70,7 +70,7 @@ export const releaseCommand: Command = {
         const docs = [];
         for (const name of names) docs.push({ route: routeOf(name), ...(await readRelease(store, name)).manifest });
         if (values.json) io.stdout.write(JSON.stringify(app ? docs[0] : docs, null, 2) + '\n');
-        else io.stdout.write(docs.map((d) => formatStatus(d, io.color)).join('\n'));
+        else io.stdout.write(docs.map((d) => formatStatus(d, io.color.stdout)).join('\n'));
         return 0;
       }
       if (action === 'advance') return await advance(store, apps, values, io, actor);
@@ -81,7 +81,7 @@ export const releaseCommand: Command = {
         const result = await updateRelease(store, name, a, { actor });
         const doc = { route: routeOf(name), ...result.manifest };
         if (values.json) io.stdout.write(JSON.stringify(doc, null, 2) + '\n');
-        else io.stdout.write(`${result.changed ? `${pc.createColors(io.color).green('✔')} ${describeLast(result.manifest)}` : 'Nothing changed.'}\n\n${formatStatus(doc, io.color)}`);
+        else io.stdout.write(`${result.changed ? `${pc.createColors(io.color.stdout).green('✔')} ${describeLast(result.manifest)}` : 'Nothing changed.'}\n\n${formatStatus(doc, io.color.stdout)}`);
         return 0;
       };
       switch (action) {
@@ -143,7 +143,7 @@ async function prune(store: Store, apps: string[], values: Values, io: Io, confi
   const plan = await pruneVersions({ store, apps, retentionMs, dryRun });
   if (values.json) io.stdout.write(JSON.stringify({ dryRun, retention: formatDurationShort(retentionMs), ...plan }, null, 2) + '\n');
   else {
-    const c = pc.createColors(io.color);
+    const c = pc.createColors(io.color.stdout);
     for (const d of plan.remove) io.stdout.write(`${dryRun ? c.yellow('would delete') : c.red('deleted')}  ${d.app}@${d.version}  (${d.reason})\n`);
     for (const d of plan.keep) io.stdout.write(`${c.green('kept')}     ${d.app}@${d.version}  (${d.reason})\n`);
     io.stdout.write(`${plan.remove.length} version(s) ${dryRun ? 'would be ' : ''}deleted, ${plan.keep.length} kept (retention ${formatDurationShort(retentionMs)}).\n`);

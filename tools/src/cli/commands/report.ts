@@ -41,7 +41,7 @@ export const reportCommand: Command = {
         const logs = run.jobs.filter((_, index) => writer.writeLog(run, index)).length;
         const bytes = writer.writeHtml(run, now);
         io.stdout.write(`${file}\n`);
-        io.stderr.write(pc.createColors(io.color).dim(`report of run ${run.id}: ${run.jobs.length} job(s), ${(bytes / 1024).toFixed(0)} KB${logs ? `, ${logs} log(s) in ${relative(io.cwd, resolveLogDir(file)) || '.'}` : ''}\n`));
+        io.stderr.write(pc.createColors(io.color.stderr).dim(`report of run ${run.id}: ${run.jobs.length} job(s), ${(bytes / 1024).toFixed(0)} KB${logs ? `, ${logs} log(s) in ${relative(io.cwd, resolveLogDir(file)) || '.'}` : ''}\n`));
         if (values.open) {
           try {
             await openInBrowser(file, io.env);

@@ -58,7 +58,7 @@ export const runsCommand: Command = {
       if (action === 'show') {
         if (!id) throw new TesseraError('TESSERA_USAGE', '`tessera runs show` needs a run id (or `latest`)', { hint: 'Run `tessera runs list` to see the ids.' });
         const run = store.readRun(id);
-        io.stdout.write(values.json ? JSON.stringify(computeRunDocument(run), null, 2) + '\n' : formatRunDetail(run, io.color));
+        io.stdout.write(values.json ? JSON.stringify(computeRunDocument(run), null, 2) + '\n' : formatRunDetail(run, io.color.stdout));
         return 0;
       }
       throw new TesseraError('TESSERA_USAGE', `Unknown runs action "${action}"`, { hint: 'Use `tessera runs list`, `tessera runs show ID` or `tessera runs link ID`.' });
