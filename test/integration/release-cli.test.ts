@@ -56,8 +56,11 @@ describe('tessera release', () => {
     expect(Object.keys(status.retired)).toEqual(['v2']);
     // The human view shows the newest three of the six entries and says what it left out.
     const human = (await tessera(repo, ['release', 'status', 'web'])).stdout;
-    expect(human).toContain('… 3 older entries (tessera release status web --json for all)');
+    expect(human).toContain('history: the newest 3 of 6 (tessera release status web --all for every entry)');
     expect(human.match(/\(ci\)$/gm)).toHaveLength(3);
+    const all = (await tessera(repo, ['release', 'status', 'web', '--all'])).stdout;
+    expect(all).not.toContain('newest');
+    expect(all.match(/\(ci\)$/gm)).toHaveLength(6);
     expect((await tessera(repo, ['release', 'unpreview', 'web', '--key', 'pr-12'])).code).toBe(0);
   });
 

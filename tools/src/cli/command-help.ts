@@ -96,6 +96,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
   release: {
     flags: {
       json,
+      all: { text: 'every history entry (status); without it, the newest three' },
       weight: { arg: 'N', text: 'canary weight in percent (start, shift)', default: 'release.canary.weight, else 10' },
       steps: { arg: '10,50,100', text: 'weights `release advance` moves the canary through (start)' },
       interval: { arg: 'DURATION', text: 'time between steps (start), e.g. 15m' },
