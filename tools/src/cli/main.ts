@@ -84,6 +84,12 @@ export function renderError(error: unknown, color: boolean): string {
   return `${c.red('internal error')} (this is a bug in Tessera; please report it with the output below)\n${stack}\n`;
 }
 
+/** The line printed on stderr when the first Ctrl-C or SIGTERM aborts a command. */
+export function formatInterrupt(reason: unknown, stopping: string | undefined): string {
+  const signal = typeof reason === 'string' ? reason : 'interrupted';
+  return `\n${signal}: stopping${stopping ? ` ${stopping}` : ''} (press Ctrl-C again to exit at once)\n`;
+}
+
 /**
  * Runs the CLI. Commands throw; this turns errors into messages and exit codes
  * (0 ok, 1 a build failed or an internal error, 2 usage or configuration error; a command returns
@@ -121,7 +127,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
       const guess = unknown?.startsWith('--') ? await suggest(unknown.slice(2), [...Object.keys(command.options), 'cwd']) : undefined;
       throw new TesseraError('TESSERA_USAGE', `tessera ${name}: ${(error as Error).message}${guess ? `; did you mean --${guess}?` : ''}`, { hint: `Usage: ${command.usage}`, cause: error });
     }
-    return await command.run(parsed.values as Record<string, string | boolean | string[] | undefined>, parsed.positionals, io);
+    const onInterrupt = () => io.stderr.write(formatInterrupt(io.signal.reason, command.stopping));
+    io.signal.addEventListener('abort', onInterrupt, { once: true });
+    try {
+      return await command.run(parsed.values as Record<string, string | boolean | string[] | undefined>, parsed.positionals, io);
+    } finally {
+      io.signal.removeEventListener('abort', onInterrupt);
+    }
   } catch (error) {
     io.stderr.write(renderError(error, io.color.stderr));
     return isTesseraError(error) ? 2 : 1;

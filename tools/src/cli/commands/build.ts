@@ -22,6 +22,7 @@ export const buildCommand: Command = {
   summary: 'Build apps (named, --affected, or all): one build per app, in parallel, locally or on CodeBuild.',
   usage: 'tessera build [APP...] [--affected [--base REF] [--head REF] [--files F,...]] [--projects P,...] [--exclude P,...] [--executor local|codebuild] [--concurrency N] [--fail-fast] [--dry-run] [--uncommitted] [--logs stream|grouped|failed] [--store URL] [--verbose] [--json] [--cwd DIR]',
   allowPositionals: true,
+  stopping: 'every started build',
   options: {
     affected: { type: 'boolean' },
     base: { type: 'string' },

@@ -12,6 +12,7 @@ export const edgeCommand: Command = {
   summary: "The edge router: serves each app's live version, its canary by weight and its previews, from the store or through an upstream.",
   usage: 'tessera edge [--port 8080] [--host 127.0.0.1] [--store URL] [--upstream URL --domain DOMAIN] [--poll 2s] [--cwd DIR]',
   options: { port: { type: 'string' }, host: { type: 'string' }, store: { type: 'string' }, upstream: { type: 'string' }, domain: { type: 'string' }, poll: { type: 'string' } },
+  stopping: 'the edge router',
   async run(values, _positionals, io) {
     const root = readWorkspaceDir(values, io);
     const workspace = await readWorkspace(root);

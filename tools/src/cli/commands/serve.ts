@@ -12,6 +12,7 @@ export const serveCommand: Command = {
   summary: 'Run the webhook service: receive GitHub push and pull_request webhooks, build what they touched, report commit statuses.',
   usage: 'tessera serve [--port 3000] [--host 127.0.0.1] [--role both|receive|work] [--cwd DIR]   (TESSERA_WEBHOOK_SECRET is required; see docs/webhook.md)',
   options: { port: { type: 'string' }, host: { type: 'string' }, role: { type: 'string' } },
+  stopping: 'the webhook service',
   async run(values, _positionals, io) {
     const root = readWorkspaceDir(values, io);
     const repoRoot = await readRepositoryRoot(root);
