@@ -121,6 +121,41 @@ describe('tessera affected output formats', () => {
     expect(JSON.parse(tesseraWins.out()).apps).toEqual([]);
   });
 
+  it('under --json an error is one JSON document on stdout, the human message on stderr, the same exit status', async () => {
+    const unknown = captureIo(repo.dir);
+    expect(await main(['affected', '--base', 'HEAD~1', '--head', 'HEAD', '--why', 'nope', '--json'], unknown)).toBe(2);
+    expect(JSON.parse(unknown.out())).toEqual({ error: { code: 'TESSERA_UNKNOWN_APP', message: 'No app named "nope" in this workspace', hint: expect.stringContaining('Apps: catalog, checkout'), problems: [] } });
+    expect(unknown.err()).toContain('TESSERA_UNKNOWN_APP');
+    const flag = captureIo(repo.dir);
+    expect(await main(['affected', '--json', '--bogus'], flag)).toBe(2);
+    expect(JSON.parse(flag.out()).error).toMatchObject({ code: 'TESSERA_USAGE', message: expect.stringContaining("Unknown option '--bogus'") });
+    const command = captureIo(repo.dir);
+    expect(await main(['afected', '--json'], command)).toBe(2);
+    expect(JSON.parse(command.out()).error).toMatchObject({ code: 'TESSERA_USAGE', message: expect.stringContaining('did you mean "affected"') });
+    // After `--`, --json is not an option: the error stays human.
+    const after = captureIo(repo.dir);
+    expect(await main(['afected', '--', '--json'], after)).toBe(2);
+    expect(after.out()).toBe('');
+  });
+
+  it('--json is --format json; beside another --format it is refused, over TESSERA_FORMAT it wins', async () => {
+    const both = captureIo(repo.dir);
+    expect(await main(['affected', '--base', 'HEAD~1', '--head', 'HEAD', '--json', '--format', 'md'], both)).toBe(2);
+    expect(JSON.parse(both.out()).error.message).toBe('--json prints one JSON document on stdout; it does not go with --format md');
+    const overEnv = captureIo(repo.dir, { TESSERA_FORMAT: 'md' });
+    expect(await main(['affected', '--base', 'HEAD~1', '--head', 'HEAD', '--json'], overEnv)).toBe(0);
+    expect(JSON.parse(overEnv.out()).apps).toHaveLength(4);
+    const graph = captureIo(repo.dir);
+    expect(await main(['graph', '--app', 'profile', '--json'], graph)).toBe(0);
+    expect(JSON.parse(graph.out()).apps.map((a: { name: string }) => a.name)).toEqual(['profile']);
+    const cycles = captureIo(repo.dir);
+    expect(await main(['graph', '--cycles', '--json'], cycles)).toBe(0);
+    expect(JSON.parse(cycles.out())).toEqual({ cycles: expect.any(Array) });
+    const dot = captureIo(repo.dir);
+    expect(await main(['graph', '--json', '--format', 'dot'], dot)).toBe(2);
+    expect(JSON.parse(dot.out()).error.code).toBe('TESSERA_USAGE');
+  });
+
   it('usage errors exit 2 and quote the value received', async () => {
     const io = captureIo(repo.dir);
     expect(await main(['affected', '--format', 'yaml'], io)).toBe(2);

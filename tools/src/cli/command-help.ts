@@ -46,7 +46,8 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
   graph: {
     flags: {
       app: { arg: 'NAME', text: 'only this app' },
-      format: { arg: 'json|dot', text: 'the graph as JSON, or Graphviz dot', default: 'json' },
+      format: { arg: 'json|dot', text: 'the graph as JSON, or Graphviz dot', default: 'json', env: 'TESSERA_FORMAT' },
+      json: { text: 'the graph (or with --cycles, the cycles) as one JSON document: --format json' },
       cycles: { text: 'list import cycles instead' },
       'project-source': projectSource,
     },
@@ -69,7 +70,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     examples: ['tessera build --affected --base origin/main', 'tessera build profile search --concurrency 2', 'tessera build --affected --dry-run --json'],
   },
   runs: {
-    flags: { json, limit: { arg: 'N', text: 'how many runs `runs list` shows', default: '20' }, expires: { arg: 'DURATION', text: 'how long the signed report link of `runs link ID` is valid', default: 'webhook.reportLinkTtl, else 7d' } },
+    flags: { json: { text: 'one JSON document: the list, the run, or the link with its expiry' }, limit: { arg: 'N', text: 'how many runs `runs list` shows', default: '20' }, expires: { arg: 'DURATION', text: 'how long the signed report link of `runs link ID` is valid', default: 'webhook.reportLinkTtl, else 7d' } },
     examples: ['tessera runs list', 'tessera runs show latest', 'tessera runs link latest --expires 1d'],
   },
   bundle: {
@@ -119,6 +120,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       upstream: { arg: 'URL', text: 'where requests for no released app go' },
       domain: { arg: 'DOMAIN', text: 'the domain previews are served under (<key>.<app>.<domain>)', env: 'TESSERA_EDGE_DOMAIN' },
       poll: { arg: 'DURATION', text: 'how often release manifests are re-read', default: '2s', env: 'TESSERA_EDGE_POLL' },
+      json: { text: 'once listening, one JSON document on stdout ({ listening, store, routes, … }); no events follow, the log stays on stderr' },
     },
     examples: ['tessera edge --port 8080 --store s3://bundles/web'],
   },
@@ -127,6 +129,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       port: { arg: 'N', text: 'port to listen on', default: 'webhook.port, else 3000', env: 'TESSERA_WEBHOOK_PORT' },
       host: { arg: 'HOST', text: 'address to listen on', default: 'webhook.host, else 127.0.0.1', env: 'TESSERA_WEBHOOK_HOST' },
       role: { arg: 'both|receive|work', text: 'receive deliveries, work them, or both', default: 'both', env: 'TESSERA_WEBHOOK_ROLE' },
+      json: { text: 'once listening, one JSON document on stdout ({ listening, role, database, … }); no events follow, the log stays on stderr' },
     },
     examples: ['TESSERA_WEBHOOK_SECRET=… tessera serve --port 3000'],
   },
@@ -140,6 +143,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       out: { arg: 'FILE', text: 'where to write it', default: '.tessera/reports/<run>.html (html), else stdout', env: 'TESSERA_OUT' },
       open: { text: 'open the HTML report in a browser' },
       'report-url': { arg: 'URL', text: 'the URL the report is served at, for its links', env: 'TESSERA_REPORT_URL' },
+      json: { text: 'one JSON document: the run (alone), or what was written (with --format html, or --out)' },
     },
     examples: ['tessera report latest --open', 'tessera report latest --format md >> "$GITHUB_STEP_SUMMARY"'],
   },

@@ -84,6 +84,23 @@ export function renderError(error: unknown, color: boolean): string {
   return `${c.red('internal error')} (this is a bug in Tessera; please report it with the output below)\n${stack}\n`;
 }
 
+/**
+ * A failure as the one `--json` document: `{ "error": { code, message, hint, problems } }`. An
+ * unknown error is TESSERA_INTERNAL (its stack goes to stderr with the human message).
+ */
+export function renderErrorJson(error: unknown): string {
+  const body = isTesseraError(error)
+    ? { code: error.code, message: error.message, hint: error.hint, problems: error.problems }
+    : { code: 'TESSERA_INTERNAL', message: error instanceof Error ? error.message : String(error), hint: ERROR_CODES.TESSERA_INTERNAL.solve, problems: [] };
+  return JSON.stringify({ error: body }, null, 2) + '\n';
+}
+
+/** True when the options (before a `--` that ends them) ask for `--json`. */
+function wantsJson(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).includes('--json');
+}
+
 /** The line printed on stderr when the first Ctrl-C or SIGTERM aborts a command. */
 export function formatInterrupt(reason: unknown, stopping: string | undefined): string {
   const signal = typeof reason === 'string' ? reason : 'interrupted';
@@ -97,6 +114,14 @@ export function formatInterrupt(reason: unknown, stopping: string | undefined): 
  */
 export async function main(argv: string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
+  // Under --json an error is a JSON document on stdout too, unless the command's own document is
+  // already there: stdout holds one document, whatever happens.
+  const json = wantsJson(rest);
+  let wroteStdout = false;
+  if (json) {
+    const stdout = io.stdout;
+    io = { ...io, stdout: { isTTY: stdout.isTTY, write: (text: string) => ((wroteStdout = true), stdout.write(text)) } };
+  }
   try {
     // `tessera help build` is `tessera build --help`.
     if (name === 'help' && rest[0] && !rest[0].startsWith('-')) return await main([rest[0], '--help'], io);
@@ -135,6 +160,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.signal.removeEventListener('abort', onInterrupt);
     }
   } catch (error) {
+    if (json && !wroteStdout) io.stdout.write(renderErrorJson(error));
     io.stderr.write(renderError(error, io.color.stderr));
     return isTesseraError(error) ? 2 : 1;
   }

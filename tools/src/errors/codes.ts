@@ -8,6 +8,10 @@ export const ERROR_CODES = {
     title: 'Invalid command-line usage',
     solve: 'Run `tessera --help` (or `tessera <command> --help`) and correct the flag or argument named in the message.',
   },
+  TESSERA_INTERNAL: {
+    title: 'An unexpected error: a bug in Tessera',
+    solve: 'Report it as a bug with the command you ran and the stack trace printed on stderr (under --json the error document names this code; the stack is on stderr).',
+  },
   TESSERA_CONFIG_INVALID: {
     title: 'tessera.config.json is invalid',
     solve: 'Fix every problem listed (each names its key); the schema is documented in docs/configuration.md.',

@@ -3,7 +3,7 @@ import { readAffected } from '../../affected/read-affected.js';
 import type { Command } from '../command.js';
 import { formatAffectedJson, formatAffectedMarkdown, formatAffectedMatrix, formatAffectedText, formatWhy, formatWhyJson } from '../format-affected.js';
 import { formatWarnings } from '../format-warnings.js';
-import { readChoice, readRangeFlags, readSelectionFlags, readStringFlag, readWorkspaceDir } from '../resolve-flags.js';
+import { readChoice, readFormatFlag, readRangeFlags, readSelectionFlags, readStringFlag, readWorkspaceDir } from '../resolve-flags.js';
 
 const FORMATS = ['text', 'json', 'matrix', 'md'] as const;
 
@@ -27,7 +27,7 @@ export const affectedCommand: Command = {
     verbose: { type: 'boolean' },
   },
   async run(values, _positionals, io) {
-    const format = values.json ? 'json' : readChoice(readStringFlag(values, io, 'format', 'TESSERA_FORMAT'), 'format', FORMATS, 'text');
+    const format = readFormatFlag(values, io, 'TESSERA_FORMAT', FORMATS, 'text');
     const range = readRangeFlags(values, io);
     const report = await readAffected({
       root: readWorkspaceDir(values, io),
