@@ -176,6 +176,30 @@ describe('tessera affected output formats', () => {
     await main(['graph', '--app', 'profile', '--format', 'dot'], dot);
     expect(dot.out()).toMatch(/^digraph tessera \{/);
   });
+
+  it('tessera graph --format html prints one page; --why and --file are checked, and the file must be an input', async () => {
+    const page = captureIo(repo.dir);
+    expect(await main(['graph', '--format', 'html', '--app', 'profile', '--why', 'profile', '--file', './libs/i18n/src/messages/en.json'], page), page.err()).toBe(0);
+    expect(page.out()).toMatch(/^<!doctype html>[^]*<\/html>\n$/);
+    const data = JSON.parse(/<script type="application\/json" id="tessera-graph">([^]*?)<\/script>/.exec(page.out())![1]!);
+    expect(data.nodes.filter((n: { type: string }) => n.type === 'application').map((n: { name: string }) => n.name)).toEqual(['profile']);
+    expect(data.why.chain.at(-1).file).toBe('libs/i18n/src/messages/en.json');
+    const cases: Array<[string[], number, RegExp]> = [
+      [['--format', 'html', '--why', 'profile'], 2, /TESSERA_USAGE.*--why APP .* needs --file PATH/],
+      [['--format', 'html', '--file', 'x.ts'], 2, /TESSERA_USAGE.*--file .* needs --why APP/],
+      [['--why', 'profile', '--file', 'x.ts'], 2, /TESSERA_USAGE.*--why goes with --format html/],
+      [['--format', 'html', '--cycles'], 2, /TESSERA_USAGE.*--cycles/],
+      [['--format', 'html', '--app', 'search', '--why', 'profile', '--file', 'x.ts'], 2, /TESSERA_USAGE.*--app search/],
+      [['--format', 'html', '--why', 'nope', '--file', 'x.ts'], 2, /TESSERA_UNKNOWN_APP.*"nope"/],
+      [['--format', 'html', '--why', 'search', '--file', 'libs/i18n/src/messages/en.json'], 2, /TESSERA_GRAPH_NOT_AN_INPUT.*libs\/i18n\/src\/messages\/en\.json is not an input of search/],
+    ];
+    for (const [args, code, message] of cases) {
+      const io = captureIo(repo.dir);
+      expect(await main(['graph', ...args], io), args.join(' ')).toBe(code);
+      expect(io.err(), args.join(' ')).toMatch(message);
+      expect(io.out(), args.join(' ')).toBe('');
+    }
+  });
 });
 
 describe('--cwd on another Nx workspace, with no configuration', () => {

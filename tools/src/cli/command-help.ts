@@ -46,12 +46,14 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
   graph: {
     flags: {
       app: { arg: 'NAME', text: 'only this app' },
-      format: { arg: 'json|dot', text: 'the graph as JSON, or Graphviz dot', default: 'json', env: 'TESSERA_FORMAT' },
+      format: { arg: 'json|dot|html', text: 'the graph as JSON, Graphviz dot, or a self-contained interactive HTML page', default: 'json', env: 'TESSERA_FORMAT' },
       json: { text: 'the graph (or with --cycles, the cycles) as one JSON document: --format json' },
       cycles: { text: 'list import cycles instead' },
       'project-source': projectSource,
+      why: { arg: 'APP', text: 'with --format html and --file: highlight the import chain from APP\'s entry to the file' },
+      file: { arg: 'PATH', text: 'the file --why APP leads to (workspace-relative, or relative to the current directory)' },
     },
-    examples: ['tessera graph --app profile --format dot | dot -Tsvg > profile.svg', 'tessera graph --cycles'],
+    examples: ['tessera graph --format html > graph.html', 'tessera graph --format html --why checkout --file libs/i18n/src/messages/en.json > why.html', 'tessera graph --app profile --format dot | dot -Tsvg > profile.svg', 'tessera graph --cycles'],
   },
   build: {
     flags: {

@@ -65,6 +65,10 @@ export const ERROR_CODES = {
     title: 'esbuild could not analyse the apps',
     solve: 'Read the located esbuild messages; fix the files they name, or report a bug if they do not make sense.',
   },
+  TESSERA_GRAPH_NOT_AN_INPUT: {
+    title: 'The file is not an input of the app',
+    solve: 'Name a file the app reaches, as a workspace-relative path (`tessera graph --app APP` lists its input files); a file the app does not import has no import chain to show.',
+  },
   TESSERA_BUILDSPEC_NOT_FOUND: {
     title: 'buildspec.yml does not exist',
     solve: 'Create buildspec.yml at the workspace root (see docs/buildspec.md), or point `buildspec` in tessera.config.json at it.',
