@@ -1,8 +1,9 @@
 // Compiles Tessera (tools/src) to JavaScript once, at install time (`prepare`), so that
 // `tessera` starts without a TypeScript loader. Commands are split into lazy chunks.
-// The report page's script (tools/src/report/page, with ansi_up) is bundled for the browser
-// first and inlined into the CLI as TESSERA_REPORT_PAGE; dist/report-page.js is the same
-// text, for tests that run Tessera from its sources.
+// The report page's script (tools/src/report/page, with ansi_up) and the graph page's
+// (tools/src/graph/page) are bundled for the browser first and inlined into the CLI as
+// TESSERA_REPORT_PAGE and TESSERA_GRAPH_PAGE; dist/report-page.js and dist/graph-page.js are
+// the same texts, for tests that run Tessera from its sources.
 import * as esbuild from 'esbuild';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -12,20 +13,26 @@ const here = dirname(fileURLToPath(import.meta.url));
 const pkg = JSON.parse(readFileSync(join(here, '..', 'package.json'), 'utf8'));
 const outdir = join(here, 'dist');
 rmSync(outdir, { recursive: true, force: true });
-const page = await esbuild.build({
-  entryPoints: [join(here, 'src/report/page/main.ts')],
-  bundle: true,
-  write: false,
-  format: 'iife',
-  platform: 'browser',
-  target: ['chrome100', 'firefox100', 'safari15'],
-  minify: true,
-  legalComments: 'none',
-  logLevel: 'warning',
-});
-const pageScript = page.outputFiles[0].text;
+/** One page script, bundled and minified for the browsers the pages support. */
+async function buildPageScript(entry) {
+  const page = await esbuild.build({
+    entryPoints: [join(here, entry)],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+    target: ['chrome100', 'firefox100', 'safari15'],
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  return page.outputFiles[0].text;
+}
+const pageScript = await buildPageScript('src/report/page/main.ts');
+const graphPageScript = await buildPageScript('src/graph/page/main.ts');
 mkdirSync(outdir, { recursive: true });
 writeFileSync(join(outdir, 'report-page.js'), pageScript);
+writeFileSync(join(outdir, 'graph-page.js'), graphPageScript);
 /** What the CLI and the API are built with: Node ESM, split into lazily loaded chunks. */
 const nodeBuild = {
   outdir,
@@ -42,7 +49,7 @@ const nodeBuild = {
   sourcemap: 'linked',
   // The bundled CommonJS packages call require() for Node's built-ins.
   banner: { js: "import { createRequire as __tesseraCreateRequire } from 'node:module'; const require = __tesseraCreateRequire(import.meta.url);" },
-  define: { TESSERA_VERSION: JSON.stringify(pkg.version), TESSERA_REPORT_PAGE: JSON.stringify(pageScript) },
+  define: { TESSERA_VERSION: JSON.stringify(pkg.version), TESSERA_REPORT_PAGE: JSON.stringify(pageScript), TESSERA_GRAPH_PAGE: JSON.stringify(graphPageScript) },
   logLevel: 'warning',
 };
 await esbuild.build({ ...nodeBuild, entryPoints: { main: join(here, 'src/cli/main.ts'), 'run-cli': join(here, 'src/cli/run-cli.ts') }, chunkNames: 'chunks/[name]-[hash]' });

@@ -120,6 +120,7 @@ describe('interrupting tessera build', () => {
     child.kill('SIGINT');
     const code = await new Promise<number | null>((r) => child.on('exit', r));
     expect(code, stderr).toBe(130);
+    expect(stderr).toContain('SIGINT: stopping every started build (press Ctrl-C again to exit at once)');
     const io = captureIo(repo.dir);
     await main(['runs', 'show', 'latest', '--json'], io);
     const run = JSON.parse(io.out());

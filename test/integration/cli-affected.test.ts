@@ -85,6 +85,21 @@ describe('tessera affected output formats', () => {
     expect(unknown.err()).toContain('TESSERA_UNKNOWN_APP');
   });
 
+  it('colours each stream by its own terminal: the policy on stderr, the chains on stdout', async () => {
+    const ansi = /\x1b\[\d+m/;
+    const args = ['affected', '--base', 'HEAD~1', '--head', 'HEAD', '--why', 'checkout'];
+    const stdoutTerminal = captureIo(repo.dir, {}, undefined, { tty: { stdout: true } });
+    expect(await main(args, stdoutTerminal)).toBe(0);
+    expect(stdoutTerminal.out()).toMatch(ansi);
+    expect(stdoutTerminal.err()).toContain('changes: committed changes');
+    expect(stdoutTerminal.err()).not.toMatch(ansi);
+    const stderrTerminal = captureIo(repo.dir, {}, undefined, { tty: { stderr: true } });
+    expect(await main(args, stderrTerminal)).toBe(0);
+    expect(stderrTerminal.out()).toContain('└─ libs/i18n/src/messages/en.json');
+    expect(stderrTerminal.out()).not.toMatch(ansi);
+    expect(stderrTerminal.err()).toMatch(ansi);
+  });
+
   it('TESSERA_BASE and TESSERA_HEAD are read, and flags win', async () => {
     const io = captureIo(repo.dir, { TESSERA_BASE: 'HEAD', TESSERA_HEAD: 'HEAD' });
     await main(['affected', '--json'], io);
@@ -106,6 +121,41 @@ describe('tessera affected output formats', () => {
     expect(JSON.parse(tesseraWins.out()).apps).toEqual([]);
   });
 
+  it('under --json an error is one JSON document on stdout, the human message on stderr, the same exit status', async () => {
+    const unknown = captureIo(repo.dir);
+    expect(await main(['affected', '--base', 'HEAD~1', '--head', 'HEAD', '--why', 'nope', '--json'], unknown)).toBe(2);
+    expect(JSON.parse(unknown.out())).toEqual({ error: { code: 'TESSERA_UNKNOWN_APP', message: 'No app named "nope" in this workspace', hint: expect.stringContaining('Apps: catalog, checkout'), problems: [] } });
+    expect(unknown.err()).toContain('TESSERA_UNKNOWN_APP');
+    const flag = captureIo(repo.dir);
+    expect(await main(['affected', '--json', '--bogus'], flag)).toBe(2);
+    expect(JSON.parse(flag.out()).error).toMatchObject({ code: 'TESSERA_USAGE', message: expect.stringContaining("Unknown option '--bogus'") });
+    const command = captureIo(repo.dir);
+    expect(await main(['afected', '--json'], command)).toBe(2);
+    expect(JSON.parse(command.out()).error).toMatchObject({ code: 'TESSERA_USAGE', message: expect.stringContaining('did you mean "affected"') });
+    // After `--`, --json is not an option: the error stays human.
+    const after = captureIo(repo.dir);
+    expect(await main(['afected', '--', '--json'], after)).toBe(2);
+    expect(after.out()).toBe('');
+  });
+
+  it('--json is --format json; beside another --format it is refused, over TESSERA_FORMAT it wins', async () => {
+    const both = captureIo(repo.dir);
+    expect(await main(['affected', '--base', 'HEAD~1', '--head', 'HEAD', '--json', '--format', 'md'], both)).toBe(2);
+    expect(JSON.parse(both.out()).error.message).toBe('--json prints one JSON document on stdout; it does not go with --format md');
+    const overEnv = captureIo(repo.dir, { TESSERA_FORMAT: 'md' });
+    expect(await main(['affected', '--base', 'HEAD~1', '--head', 'HEAD', '--json'], overEnv)).toBe(0);
+    expect(JSON.parse(overEnv.out()).apps).toHaveLength(4);
+    const graph = captureIo(repo.dir);
+    expect(await main(['graph', '--app', 'profile', '--json'], graph)).toBe(0);
+    expect(JSON.parse(graph.out()).apps.map((a: { name: string }) => a.name)).toEqual(['profile']);
+    const cycles = captureIo(repo.dir);
+    expect(await main(['graph', '--cycles', '--json'], cycles)).toBe(0);
+    expect(JSON.parse(cycles.out())).toEqual({ cycles: expect.any(Array) });
+    const dot = captureIo(repo.dir);
+    expect(await main(['graph', '--json', '--format', 'dot'], dot)).toBe(2);
+    expect(JSON.parse(dot.out()).error.code).toBe('TESSERA_USAGE');
+  });
+
   it('usage errors exit 2 and quote the value received', async () => {
     const io = captureIo(repo.dir);
     expect(await main(['affected', '--format', 'yaml'], io)).toBe(2);
@@ -125,6 +175,30 @@ describe('tessera affected output formats', () => {
     const dot = captureIo(repo.dir);
     await main(['graph', '--app', 'profile', '--format', 'dot'], dot);
     expect(dot.out()).toMatch(/^digraph tessera \{/);
+  });
+
+  it('tessera graph --format html prints one page; --why and --file are checked, and the file must be an input', async () => {
+    const page = captureIo(repo.dir);
+    expect(await main(['graph', '--format', 'html', '--app', 'profile', '--why', 'profile', '--file', './libs/i18n/src/messages/en.json'], page), page.err()).toBe(0);
+    expect(page.out()).toMatch(/^<!doctype html>[^]*<\/html>\n$/);
+    const data = JSON.parse(/<script type="application\/json" id="tessera-graph">([^]*?)<\/script>/.exec(page.out())![1]!);
+    expect(data.nodes.filter((n: { type: string }) => n.type === 'application').map((n: { name: string }) => n.name)).toEqual(['profile']);
+    expect(data.why.chain.at(-1).file).toBe('libs/i18n/src/messages/en.json');
+    const cases: Array<[string[], number, RegExp]> = [
+      [['--format', 'html', '--why', 'profile'], 2, /TESSERA_USAGE.*--why APP .* needs --file PATH/],
+      [['--format', 'html', '--file', 'x.ts'], 2, /TESSERA_USAGE.*--file .* needs --why APP/],
+      [['--why', 'profile', '--file', 'x.ts'], 2, /TESSERA_USAGE.*--why goes with --format html/],
+      [['--format', 'html', '--cycles'], 2, /TESSERA_USAGE.*--cycles/],
+      [['--format', 'html', '--app', 'search', '--why', 'profile', '--file', 'x.ts'], 2, /TESSERA_USAGE.*--app search/],
+      [['--format', 'html', '--why', 'nope', '--file', 'x.ts'], 2, /TESSERA_UNKNOWN_APP.*"nope"/],
+      [['--format', 'html', '--why', 'search', '--file', 'libs/i18n/src/messages/en.json'], 2, /TESSERA_GRAPH_NOT_AN_INPUT.*libs\/i18n\/src\/messages\/en\.json is not an input of search/],
+    ];
+    for (const [args, code, message] of cases) {
+      const io = captureIo(repo.dir);
+      expect(await main(['graph', ...args], io), args.join(' ')).toBe(code);
+      expect(io.err(), args.join(' ')).toMatch(message);
+      expect(io.out(), args.join(' ')).toBe('');
+    }
   });
 });
 

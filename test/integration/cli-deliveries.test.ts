@@ -69,6 +69,27 @@ describe('tessera serve', () => {
     }
   });
 
+  it('--json prints one document once listening, and the interrupt names what it stops', async () => {
+    const repo = createTinyRepo();
+    const controller = new AbortController();
+    try {
+      const io = captureIo(repo.dir, { TESSERA_WEBHOOK_SECRET: 's' }, controller.signal);
+      const served = main(['serve', '--role', 'receive', '--port', '0', '--json'], io);
+      while (!io.err().includes('tessera serve: listening')) await new Promise((r) => setTimeout(r, 10));
+      const doc = JSON.parse(io.out()) as { listening: string; role: string; database: string; source: string | null };
+      expect(doc).toMatchObject({ listening: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), role: 'receive', source: null });
+      expect(doc.database).toContain(repo.dir);
+      expect((await fetch(`${doc.listening}/healthz`)).status).toBe(200);
+      controller.abort('SIGTERM');
+      expect(await served).toBe(0);
+      expect(JSON.parse(io.out())).toEqual(doc); // still one document: nothing more on stdout
+      expect(io.err()).toContain('SIGTERM: stopping the webhook service (press Ctrl-C again to exit at once)');
+      expect(io.err()).not.toContain('every started build');
+    } finally {
+      repo.cleanup();
+    }
+  });
+
   it('rejects an invalid port, quoting it', async () => {
     const repo = createTinyRepo();
     try {

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -56,9 +56,47 @@ describe('tessera release', () => {
     expect(Object.keys(status.retired)).toEqual(['v2']);
     // The human view shows the newest three of the six entries and says what it left out.
     const human = (await tessera(repo, ['release', 'status', 'web'])).stdout;
-    expect(human).toContain('… 3 older entries (tessera release status web --json for all)');
+    expect(human).toContain('history: the newest 3 of 6 (tessera release status web --all for every entry)');
     expect(human.match(/\(ci\)$/gm)).toHaveLength(3);
+    const all = (await tessera(repo, ['release', 'status', 'web', '--all'])).stdout;
+    expect(all).not.toContain('newest');
+    expect(all.match(/\(ci\)$/gm)).toHaveLength(6);
     expect((await tessera(repo, ['release', 'unpreview', 'web', '--key', 'pr-12'])).code).toBe(0);
+  });
+
+  it('tessera edge --json prints one document once listening; SIGTERM stops the edge router and says so', async () => {
+    const child = spawn(process.execPath, [bin, 'edge', '--port', '0', '--json'], { cwd: repo.dir, env: { ...process.env, TESSERA_ACTOR: 'ci' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // The human lines follow the document, so once they are there the document is complete.
+    while (!stderr.includes('/healthz')) {
+      if (child.exitCode !== null) throw new Error(`tessera edge exited ${child.exitCode}: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const doc = JSON.parse(stdout) as { listening: string; health: string; routes: { app: string; prefix: string; url: string }[] };
+    expect(doc.routes).toEqual([{ app: 'web', prefix: '/shop/', host: null, url: `${doc.listening}/shop/` }]);
+    const health = (await (await fetch(doc.health)).json()) as { status: string; apps: Record<string, unknown> };
+    expect({ status: health.status, apps: Object.keys(health.apps) }).toEqual({ status: 'ok', apps: ['web'] });
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(JSON.parse(stdout)).toEqual(doc);
+    expect(stderr).toContain('SIGTERM: stopping the edge router (press Ctrl-C again to exit at once)');
+    expect(stderr).not.toContain('every started build');
+  });
+
+  it('under --json an error is one JSON document on stdout, with the same exit status', async () => {
+    const result = await tessera(repo, ['release', 'promote', 'nope', '--json']);
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout)).toEqual({ error: { code: 'TESSERA_UNKNOWN_APP', message: 'No app named "nope" in this workspace', hint: 'Apps: web', problems: [] } });
+    expect(result.stderr).toContain('TESSERA_UNKNOWN_APP');
+    const usage = await tessera(repo, ['release', 'shift', 'web', '--weight', '150', '--json']);
+    expect(usage.code).toBe(2);
+    expect(JSON.parse(usage.stdout).error).toMatchObject({ code: 'TESSERA_USAGE', message: expect.stringContaining('received "150"') });
+    const located = await tessera(repo, ['release', 'start', 'web', 'v9', '--json']);
+    expect(JSON.parse(located.stdout).error).toMatchObject({ code: 'TESSERA_VERSION_NOT_PUBLISHED', problems: [{ text: 'version v9 is not published', location: { file: 'releases/web.json', key: 'candidate.version' } }] });
   });
 
   it('refuses bad input with a located error and leaves the manifest unchanged', async () => {

@@ -113,6 +113,18 @@ describe('tessera report', () => {
     const shown = await tessera(['runs', 'show', 'latest', '--json']);
     expect(json.out).toBe(`${join(repo.dir, 'run.json')}\n`);
     expect(JSON.parse(repo.read('run.json'))).toEqual(JSON.parse(shown.out));
+
+    // --json: alone the run itself; beside a format that writes a file, what was written.
+    const asJson = await tessera(['report', 'latest', '--json']);
+    expect(JSON.parse(asJson.out)).toEqual(JSON.parse(shown.out));
+    const htmlJson = await tessera(['report', 'latest', '--format', 'html', '--out', 'out/again.html', '--json']);
+    expect(JSON.parse(htmlJson.out)).toEqual({ run: id, format: 'html', file: join(repo.dir, 'out/again.html'), bytes: expect.any(Number), logDir: join(repo.dir, 'out/again-logs'), logFiles: 2 });
+    expect(htmlJson.err).toContain('report of run');
+    const mdJson = await tessera(['report', 'latest', '--format', 'md', '--out', 'run.md', '--json']);
+    expect(JSON.parse(mdJson.out)).toEqual({ run: id, format: 'md', file: join(repo.dir, 'run.md'), bytes: Buffer.byteLength(repo.read('run.md')) });
+    const mdToStdout = await tessera(['report', 'latest', '--format', 'md', '--json']);
+    expect(mdToStdout.code).toBe(2);
+    expect(JSON.parse(mdToStdout.out).error).toMatchObject({ code: 'TESSERA_USAGE', message: expect.stringContaining('--format md would print there too'), hint: expect.stringContaining('--out FILE') });
   });
 
   it('--open hands the file to $BROWSER', async () => {

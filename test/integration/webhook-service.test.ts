@@ -419,6 +419,14 @@ describe('tessera serve keeps its secrets and its runs to itself', () => {
     // --expires 1h: still valid half an hour on, not two hours on.
     const later = (ms: number) => createReportLinks({ key: h.settings.reportKey, now: () => new Date(Date.now() + ms) });
     expect([later(1_800_000), later(7_200_000)].map((l) => l.verify(run.id, printed.searchParams.get('token')))).toEqual([true, false]);
+    // --json: the same kind of link, with the run's full id and the moment it stops working.
+    const asJson = captureIo(h.repo.dir, { TESSERA_WEBHOOK_SECRET: SECRET, TESSERA_WEBHOOK_DB: h.db, TESSERA_PUBLIC_URL: h.service.url! });
+    expect(await main(['runs', 'link', run.id.slice(0, 10), '--expires', '1h', '--json'], asJson), asJson.err()).toBe(0);
+    const doc = JSON.parse(asJson.out()) as { run: string; url: string; expires: string };
+    expect(doc.run).toBe(run.id);
+    expect((await fetch(doc.url)).status).toBe(200);
+    const linkToken = new URL(doc.url).searchParams.get('token')!;
+    expect(parseInt(linkToken.split('.')[0]!, 36) * 1000).toBe(Date.parse(doc.expires));
 
     // Health and metrics stay open, and name no repository, ref or app.
     expect(await status('/healthz')).toBe(200);

@@ -12,6 +12,10 @@ describe('per-command help', () => {
     }
   });
 
+  it('every command takes --json', async () => {
+    for (const [name, load] of Object.entries(COMMANDS)) expect((await load()).options.json, `tessera ${name} --json`).toEqual({ type: 'boolean' });
+  });
+
   it('prints each flag with its argument, default and environment variable, and examples', async () => {
     const text = renderCommandHelp('affected', await COMMANDS.affected!(), false);
     expect(text).toMatch(/--format F\s+text, json, matrix .*\(default: text; env: TESSERA_FORMAT\)/);

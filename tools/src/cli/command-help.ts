@@ -46,11 +46,14 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
   graph: {
     flags: {
       app: { arg: 'NAME', text: 'only this app' },
-      format: { arg: 'json|dot', text: 'the graph as JSON, or Graphviz dot', default: 'json' },
+      format: { arg: 'json|dot|html', text: 'the graph as JSON, Graphviz dot, or a self-contained interactive HTML page', default: 'json', env: 'TESSERA_FORMAT' },
+      json: { text: 'the graph (or with --cycles, the cycles) as one JSON document: --format json' },
       cycles: { text: 'list import cycles instead' },
       'project-source': projectSource,
+      why: { arg: 'APP', text: 'with --format html and --file: highlight the import chain from APP\'s entry to the file' },
+      file: { arg: 'PATH', text: 'the file --why APP leads to (workspace-relative, or relative to the current directory)' },
     },
-    examples: ['tessera graph --app profile --format dot | dot -Tsvg > profile.svg', 'tessera graph --cycles'],
+    examples: ['tessera graph --format html > graph.html', 'tessera graph --format html --why checkout --file libs/i18n/src/messages/en.json > why.html', 'tessera graph --app profile --format dot | dot -Tsvg > profile.svg', 'tessera graph --cycles'],
   },
   init: {
     flags: {
@@ -78,7 +81,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     examples: ['tessera build --affected --base origin/main', 'tessera build profile search --concurrency 2', 'tessera build catalog --buildspec none', 'tessera build --affected --dry-run --json'],
   },
   runs: {
-    flags: { json, limit: { arg: 'N', text: 'how many runs `runs list` shows', default: '20' }, expires: { arg: 'DURATION', text: 'how long the signed report link of `runs link ID` is valid', default: 'webhook.reportLinkTtl, else 7d' } },
+    flags: { json: { text: 'one JSON document: the list, the run, or the link with its expiry' }, limit: { arg: 'N', text: 'how many runs `runs list` shows', default: '20' }, expires: { arg: 'DURATION', text: 'how long the signed report link of `runs link ID` is valid', default: 'webhook.reportLinkTtl, else 7d' } },
     examples: ['tessera runs list', 'tessera runs show latest', 'tessera runs link latest --expires 1d'],
   },
   bundle: {
@@ -105,6 +108,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
   release: {
     flags: {
       json,
+      all: { text: 'every history entry (status); without it, the newest three' },
       weight: { arg: 'N', text: 'canary weight in percent (start, shift)', default: 'release.canary.weight, else 10' },
       steps: { arg: '10,50,100', text: 'weights `release advance` moves the canary through (start)' },
       interval: { arg: 'DURATION', text: 'time between steps (start), e.g. 15m' },
@@ -127,6 +131,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       upstream: { arg: 'URL', text: 'where requests for no released app go' },
       domain: { arg: 'DOMAIN', text: 'the domain previews are served under (<key>.<app>.<domain>)', env: 'TESSERA_EDGE_DOMAIN' },
       poll: { arg: 'DURATION', text: 'how often release manifests are re-read', default: '2s', env: 'TESSERA_EDGE_POLL' },
+      json: { text: 'once listening, one JSON document on stdout ({ listening, store, routes, … }); no events follow, the log stays on stderr' },
     },
     examples: ['tessera edge --port 8080 --store s3://bundles/web'],
   },
@@ -135,6 +140,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       port: { arg: 'N', text: 'port to listen on', default: 'webhook.port, else 3000', env: 'TESSERA_WEBHOOK_PORT' },
       host: { arg: 'HOST', text: 'address to listen on', default: 'webhook.host, else 127.0.0.1', env: 'TESSERA_WEBHOOK_HOST' },
       role: { arg: 'both|receive|work', text: 'receive deliveries, work them, or both', default: 'both', env: 'TESSERA_WEBHOOK_ROLE' },
+      json: { text: 'once listening, one JSON document on stdout ({ listening, role, database, … }); no events follow, the log stays on stderr' },
     },
     examples: ['TESSERA_WEBHOOK_SECRET=… tessera serve --port 3000'],
   },
@@ -148,6 +154,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       out: { arg: 'FILE', text: 'where to write it', default: '.tessera/reports/<run>.html (html), else stdout', env: 'TESSERA_OUT' },
       open: { text: 'open the HTML report in a browser' },
       'report-url': { arg: 'URL', text: 'the URL the report is served at, for its links', env: 'TESSERA_REPORT_URL' },
+      json: { text: 'one JSON document: the run (alone), or what was written (with --format html, or --out)' },
     },
     examples: ['tessera report latest --open', 'tessera report latest --format md >> "$GITHUB_STEP_SUMMARY"'],
   },

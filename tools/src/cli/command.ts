@@ -7,5 +7,10 @@ export interface Command {
   usage: string;
   options: NonNullable<ParseArgsConfig['options']>;
   allowPositionals?: boolean;
+  /**
+   * What the first Ctrl-C or SIGTERM stops, for the line main prints then ("every started
+   * build", "the edge router"); a command without it is told only "stopping".
+   */
+  stopping?: string;
   run(values: Record<string, string | boolean | string[] | undefined>, positionals: string[], io: Io): Promise<number>;
 }

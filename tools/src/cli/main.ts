@@ -87,12 +87,43 @@ export function renderError(error: unknown, color: boolean): string {
 }
 
 /**
+ * A failure as the one `--json` document: `{ "error": { code, message, hint, problems } }`. An
+ * unknown error is TESSERA_INTERNAL (its stack goes to stderr with the human message).
+ */
+export function renderErrorJson(error: unknown): string {
+  const body = isTesseraError(error)
+    ? { code: error.code, message: error.message, hint: error.hint, problems: error.problems }
+    : { code: 'TESSERA_INTERNAL', message: error instanceof Error ? error.message : String(error), hint: ERROR_CODES.TESSERA_INTERNAL.solve, problems: [] };
+  return JSON.stringify({ error: body }, null, 2) + '\n';
+}
+
+/** True when the options (before a `--` that ends them) ask for `--json`. */
+function wantsJson(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).includes('--json');
+}
+
+/** The line printed on stderr when the first Ctrl-C or SIGTERM aborts a command. */
+export function formatInterrupt(reason: unknown, stopping: string | undefined): string {
+  const signal = typeof reason === 'string' ? reason : 'interrupted';
+  return `\n${signal}: stopping${stopping ? ` ${stopping}` : ''} (press Ctrl-C again to exit at once)\n`;
+}
+
+/**
  * Runs the CLI. Commands throw; this turns errors into messages and exit codes
  * (0 ok, 1 a build failed or an internal error, 2 usage or configuration error; a command returns
  * 130 itself when it was interrupted).
  */
 export async function main(argv: string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
+  // Under --json an error is a JSON document on stdout too, unless the command's own document is
+  // already there: stdout holds one document, whatever happens.
+  const json = wantsJson(rest);
+  let wroteStdout = false;
+  if (json) {
+    const stdout = io.stdout;
+    io = { ...io, stdout: { isTTY: stdout.isTTY, write: (text: string) => ((wroteStdout = true), stdout.write(text)) } };
+  }
   try {
     // `tessera help build` is `tessera build --help`.
     if (name === 'help' && rest[0] && !rest[0].startsWith('-')) return await main([rest[0], '--help'], io);
@@ -112,7 +143,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const command = await load();
     if (rest.includes('--help') || rest.includes('-h')) {
       const { renderCommandHelp } = await import('./command-help.js');
-      io.stdout.write(renderCommandHelp(name, command, io.color));
+      io.stdout.write(renderCommandHelp(name, command, io.color.stdout));
       return 0;
     }
     let parsed;
@@ -123,9 +154,16 @@ export async function main(argv: string[], io: Io): Promise<number> {
       const guess = unknown?.startsWith('--') ? await suggest(unknown.slice(2), [...Object.keys(command.options), 'cwd']) : undefined;
       throw new TesseraError('TESSERA_USAGE', `tessera ${name}: ${(error as Error).message}${guess ? `; did you mean --${guess}?` : ''}`, { hint: `Usage: ${command.usage}`, cause: error });
     }
-    return await command.run(parsed.values as Record<string, string | boolean | string[] | undefined>, parsed.positionals, io);
+    const onInterrupt = () => io.stderr.write(formatInterrupt(io.signal.reason, command.stopping));
+    io.signal.addEventListener('abort', onInterrupt, { once: true });
+    try {
+      return await command.run(parsed.values as Record<string, string | boolean | string[] | undefined>, parsed.positionals, io);
+    } finally {
+      io.signal.removeEventListener('abort', onInterrupt);
+    }
   } catch (error) {
-    io.stderr.write(renderError(error, io.color));
+    if (json && !wroteStdout) io.stdout.write(renderErrorJson(error));
+    io.stderr.write(renderError(error, io.color.stderr));
     return isTesseraError(error) ? 2 : 1;
   }
 }

@@ -33,6 +33,20 @@ export function readChoice<T extends string>(value: string | undefined, flag: st
 }
 
 /**
+ * `--format`, with `--json` as its short form: `--json` is `--format json` (over the
+ * environment's default), and an explicit `--format` that prints something else on stdout is
+ * refused beside it, because under `--json` stdout holds one JSON document and nothing else.
+ */
+export function readFormatFlag<T extends string>(values: Values, io: Io, env: string, choices: readonly T[], fallback: T): T {
+  if (values.json !== true) return readChoice(readStringFlag(values, io, 'format', env), 'format', choices, fallback);
+  const flag = values.format;
+  if (typeof flag === 'string' && flag !== 'json') {
+    throw new TesseraError('TESSERA_USAGE', `--json prints one JSON document on stdout; it does not go with --format ${flag}`, { hint: `Drop --json for --format ${flag}, or drop --format ${flag} for the JSON document.` });
+  }
+  return readChoice('json', 'format', choices, fallback);
+}
+
+/**
  * The range CI already worked out for Nx or Turborepo, after TESSERA_BASE / TESSERA_HEAD:
  * NX_BASE / NX_HEAD (nrwl/nx-set-shas sets them), then TURBO_SCM_BASE / TURBO_SCM_HEAD.
  */

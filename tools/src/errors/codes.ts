@@ -8,6 +8,10 @@ export const ERROR_CODES = {
     title: 'Invalid command-line usage',
     solve: 'Run `tessera --help` (or `tessera <command> --help`) and correct the flag or argument named in the message.',
   },
+  TESSERA_INTERNAL: {
+    title: 'An unexpected error: a bug in Tessera',
+    solve: 'Report it as a bug with the command you ran and the stack trace printed on stderr (under --json the error document names this code; the stack is on stderr).',
+  },
   TESSERA_CONFIG_INVALID: {
     title: 'tessera.config.json is invalid',
     solve: 'Fix every problem listed (each names its key); the schema is documented in docs/configuration.md.',
@@ -60,6 +64,10 @@ export const ERROR_CODES = {
   TESSERA_GRAPH_BUNDLER_FAILED: {
     title: 'esbuild could not analyse the apps',
     solve: 'Read the located esbuild messages; fix the files they name, or report a bug if they do not make sense.',
+  },
+  TESSERA_GRAPH_NOT_AN_INPUT: {
+    title: 'The file is not an input of the app',
+    solve: 'Name a file the app reaches, as a workspace-relative path (`tessera graph --app APP` lists its input files); a file the app does not import has no import chain to show.',
   },
   TESSERA_BUILDSPEC_NOT_FOUND: {
     title: 'buildspec.yml does not exist',

@@ -3,7 +3,7 @@ import { readAffected } from '../../affected/read-affected.js';
 import type { Command } from '../command.js';
 import { formatAffectedJson, formatAffectedMarkdown, formatAffectedMatrix, formatAffectedText, formatWhy, formatWhyJson } from '../format-affected.js';
 import { formatWarnings } from '../format-warnings.js';
-import { readChoice, readRangeFlags, readSelectionFlags, readStringFlag, readWorkspaceDir } from '../resolve-flags.js';
+import { readChoice, readFormatFlag, readRangeFlags, readSelectionFlags, readStringFlag, readWorkspaceDir } from '../resolve-flags.js';
 
 const FORMATS = ['text', 'json', 'matrix', 'md'] as const;
 
@@ -27,7 +27,7 @@ export const affectedCommand: Command = {
     verbose: { type: 'boolean' },
   },
   async run(values, _positionals, io) {
-    const format = values.json ? 'json' : readChoice(readStringFlag(values, io, 'format', 'TESSERA_FORMAT'), 'format', FORMATS, 'text');
+    const format = readFormatFlag(values, io, 'TESSERA_FORMAT', FORMATS, 'text');
     const range = readRangeFlags(values, io);
     const report = await readAffected({
       root: readWorkspaceDir(values, io),
@@ -35,14 +35,14 @@ export const affectedCommand: Command = {
       projectsFrom: readChoice(readStringFlag(values, io, 'project-source', 'TESSERA_PROJECT_SOURCE'), 'project-source', ['tessera', 'nx'] as const, 'tessera'),
       selection: readSelectionFlags(values),
     });
-    const c = pc.createColors(io.color);
+    const c = pc.createColors(io.color.stderr);
     if (format === 'text' || (typeof values.why === 'string' && format !== 'json')) io.stderr.write(c.dim(`changes: ${report.policy}\n`));
-    if (format === 'text') io.stderr.write(formatWarnings(report.warnings, { color: io.color, verbose: values.verbose === true }));
+    if (format === 'text') io.stderr.write(formatWarnings(report.warnings, { color: io.color.stderr, verbose: values.verbose === true }));
     if (typeof values.why === 'string') {
-      io.stdout.write(format === 'json' ? formatWhyJson(report, values.why) : formatWhy(report, values.why, io.color));
+      io.stdout.write(format === 'json' ? formatWhyJson(report, values.why) : formatWhy(report, values.why, io.color.stdout));
       return 0;
     }
-    const out = { text: () => formatAffectedText(report, io.color), json: () => formatAffectedJson(report), matrix: () => formatAffectedMatrix(report), md: () => formatAffectedMarkdown(report) }[format];
+    const out = { text: () => formatAffectedText(report, io.color.stdout), json: () => formatAffectedJson(report), matrix: () => formatAffectedMatrix(report), md: () => formatAffectedMarkdown(report) }[format];
     io.stdout.write(out());
     return 0;
   },

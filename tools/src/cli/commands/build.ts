@@ -22,6 +22,7 @@ export const buildCommand: Command = {
   summary: 'Build apps (named, --affected, or all): one build per app, in parallel, locally or on CodeBuild.',
   usage: 'tessera build [APP...] [--affected [--base REF] [--head REF] [--files F,...]] [--projects P,...] [--exclude P,...] [--executor local|codebuild] [--buildspec FILE|none] [--concurrency N] [--fail-fast] [--dry-run] [--uncommitted] [--logs stream|grouped|failed] [--store URL] [--verbose] [--json] [--cwd DIR]',
   allowPositionals: true,
+  stopping: 'every started build',
   options: {
     affected: { type: 'boolean' },
     base: { type: 'string' },
@@ -52,7 +53,7 @@ export const buildCommand: Command = {
     const buildspec = buildspecFlag === undefined ? undefined : /^(none|false)$/i.test(buildspecFlag) ? false : buildspecFlag;
     const concurrency = readConcurrency(readStringFlag(values, io, 'concurrency', 'TESSERA_CONCURRENCY'));
     const json = values.json === true;
-    const c = pc.createColors(io.color);
+    const c = pc.createColors(io.color.stderr);
     const interactive = io.interactive && !json && logsMode !== 'stream';
     let drawn = 0;
     let lastDraw = 0;
@@ -61,7 +62,7 @@ export const buildCommand: Command = {
       const now = Date.now();
       if (!force && now - lastDraw < 100) return;
       lastDraw = now;
-      const table = formatProgressTable(run, io.color);
+      const table = formatProgressTable(run, io.color.stderr);
       io.stderr.write(`${drawn ? `\x1b[${drawn}A\x1b[0J` : ''}${table}`);
       drawn = table.split('\n').length - 1;
     };
@@ -88,7 +89,7 @@ export const buildCommand: Command = {
         signal: io.signal,
         onPlan(plan, run, affected, report) {
           current = run;
-          if (!json) io.stderr.write(formatPlan(plan, run, io.color, affected ? new Map(affected.apps.map((a) => [a.name, a.reasons[0]!.detail])) : undefined));
+          if (!json) io.stderr.write(formatPlan(plan, run, io.color.stderr, affected ? new Map(affected.apps.map((a) => [a.name, a.reasons[0]!.detail])) : undefined));
           if (!json && plan.length === 0) io.stderr.write('Nothing to build.\n');
           if (!json && report) io.stderr.write(c.dim(`Live report (refreshes itself): ${relative(io.cwd, report)}\n`));
         },
@@ -122,8 +123,8 @@ export const buildCommand: Command = {
           const text = parseLogFile(readFileSync(join(root, job.logFile), 'utf8')).map((l) => l.text);
           io.stderr.write((logsMode === 'failed' ? text.slice(-60) : text).join('\n') + '\n');
         }
-        io.stderr.write(formatSummary(run, io.color));
-        io.stderr.write(formatWarnings(result.warnings, { color: io.color, verbose: values.verbose === true }));
+        io.stderr.write(formatSummary(run, io.color.stderr));
+        io.stderr.write(formatWarnings(result.warnings, { color: io.color.stderr, verbose: values.verbose === true }));
       } else io.stdout.write(JSON.stringify(computeRunDocument(run), null, 2) + '\n');
       // The report's path is the last line, on stderr (stdout holds only the --json document).
       if (result.report && existsSync(result.report)) io.stderr.write(`report: ${relative(io.cwd, result.report)}\n`);

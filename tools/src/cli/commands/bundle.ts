@@ -51,7 +51,7 @@ export const bundleCommand: Command = {
       io.stdout.write(JSON.stringify({ outDir, manifest }, null, 2) + '\n');
       return 0;
     }
-    const c = pc.createColors(io.color);
+    const c = pc.createColors(io.color.stderr);
     const total = manifest.files.reduce((n, f) => n + f.size, 0);
     io.stderr.write(`${c.green('bundled')} ${app} ${c.dim(version)} → ${relative(io.cwd, outDir) || '.'}  ${manifest.files.length} files, ${formatBytes(total)}\n`);
     for (const f of manifest.files.filter((f) => !f.path.endsWith('.map'))) io.stderr.write(`  ${f.path.padEnd(44)} ${formatBytes(f.size).padStart(9)}\n`);

@@ -36,14 +36,14 @@ export const deliveriesCommand: Command = {
         const list = store.list({ limit, state: state as DeliveryState | undefined });
         if (json) io.stdout.write(JSON.stringify(list, null, 2) + '\n');
         else if (!list.length) io.stdout.write('No deliveries yet. Start the service with `tessera serve` (docs/webhook.md).\n');
-        else for (const d of list) io.stdout.write(formatDelivery(d, io.color));
+        else for (const d of list) io.stdout.write(formatDelivery(d, io.color.stdout));
         return 0;
       }
       if (action === 'show') {
         const d = store.read(id!);
         if (json) io.stdout.write(JSON.stringify(d, null, 2) + '\n');
         else {
-          io.stdout.write(formatDelivery(d, io.color));
+          io.stdout.write(formatDelivery(d, io.color.stdout));
           if (d.key) io.stdout.write(`  key ${d.key}, attempts ${d.attempts}\n`);
           for (const n of d.notes) io.stdout.write(`  ${n.time}  ${n.text}\n`);
         }

@@ -10,8 +10,9 @@ import { readStringFlag, readWorkspaceDir } from '../resolve-flags.js';
 /** `tessera edge`: the HTTP edge router that serves every app's released versions. */
 export const edgeCommand: Command = {
   summary: "The edge router: serves each app's live version, its canary by weight and its previews, from the store or through an upstream.",
-  usage: 'tessera edge [--port 8080] [--host 127.0.0.1] [--store URL] [--upstream URL --domain DOMAIN] [--poll 2s] [--cwd DIR]',
-  options: { port: { type: 'string' }, host: { type: 'string' }, store: { type: 'string' }, upstream: { type: 'string' }, domain: { type: 'string' }, poll: { type: 'string' } },
+  usage: 'tessera edge [--port 8080] [--host 127.0.0.1] [--store URL] [--upstream URL --domain DOMAIN] [--poll 2s] [--json] [--cwd DIR]',
+  options: { port: { type: 'string' }, host: { type: 'string' }, store: { type: 'string' }, upstream: { type: 'string' }, domain: { type: 'string' }, poll: { type: 'string' }, json: { type: 'boolean' } },
+  stopping: 'the edge router',
   async run(values, _positionals, io) {
     const root = readWorkspaceDir(values, io);
     const workspace = await readWorkspace(root);
@@ -45,6 +46,15 @@ export const edgeCommand: Command = {
       domain: readStringFlag(values, io, 'domain', 'TESSERA_EDGE_DOMAIN'),
       onError: (error, url) => io.stderr.write(`edge: ${url}: ${(error as Error).message}\n`),
     });
+    // --json: one document once listening (a script reads the port it asked 0 for); no events follow.
+    if (values.json) {
+      const doc = {
+        listening: edge.url, store: store.location, upstream: upstream?.origin ?? null, pollMs,
+        routes: routes.map((r) => ({ app: r.app, prefix: r.prefix, host: r.host ?? null, url: `${edge.url}${r.prefix}` })),
+        health: `${edge.url}/healthz`, metrics: `${edge.url}/metrics`,
+      };
+      io.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+    }
     io.stderr.write(`Edge router on ${edge.url} (store ${store.location}${upstream ? `, proxying to ${upstream.origin}` : ''}); Ctrl-C stops it.\n`);
     for (const r of routes) io.stderr.write(`  ${edge.url}${r.prefix}${r.host ? ` (host ${r.host})` : ''} → ${r.app}\n`);
     io.stderr.write(`  ${edge.url}/healthz, ${edge.url}/metrics\n`);

@@ -6,20 +6,28 @@ import { TesseraError, type Warning } from '../../errors/tessera-error.js';
 import { readRepositoryRoot } from '../../git/read-repository.js';
 import { readConfig } from '../../workspace/read-workspace.js';
 import type { Command } from '../command.js';
-import { readChoice, readStringFlag, readWorkspaceDir } from '../resolve-flags.js';
+import { readChoice, readFormatFlag, readStringFlag, readWorkspaceDir } from '../resolve-flags.js';
+import { formatWarnings } from '../format-warnings.js';
+import { checkGraphPageFlags, renderGraphPage } from '../render-graph-page.js';
 
 /** `tessera graph`: the apps' file-level input graph of the working tree. */
 export const graphCommand: Command = {
-  summary: "The apps' file-level input graph of the working tree, as JSON or Graphviz dot; --cycles lists import cycles.",
-  usage: 'tessera graph [--app NAME] [--format json|dot] [--cycles] [--project-source tessera|nx] [--cwd DIR]',
-  options: { app: { type: 'string' }, format: { type: 'string' }, cycles: { type: 'boolean' }, 'project-source': { type: 'string' } },
+  summary: "The apps' file-level input graph of the working tree, as JSON, Graphviz dot or an interactive HTML page; --cycles lists import cycles.",
+  usage: 'tessera graph [--app NAME] [--json | --format json|dot|html [--why APP --file PATH]] [--cycles] [--project-source tessera|nx] [--cwd DIR]',
+  options: { app: { type: 'string' }, format: { type: 'string' }, json: { type: 'boolean' }, cycles: { type: 'boolean' }, 'project-source': { type: 'string' }, why: { type: 'string' }, file: { type: 'string' } },
   async run(values, _positionals, io) {
     const root = readWorkspaceDir(values, io);
     await readRepositoryRoot(root);
-    const format = readChoice(readStringFlag(values, io, 'format', 'TESSERA_FORMAT'), 'format', ['json', 'dot'] as const, 'json');
+    const format = readFormatFlag(values, io, 'TESSERA_FORMAT', ['json', 'dot', 'html'] as const, 'json');
+    checkGraphPageFlags(values, format);
     const warnings: Warning[] = [];
     const snapshot = await loadGraph({ root, config: readConfig(root), warnings, revision: { kind: 'worktree' }, projectsFrom: readChoice(readStringFlag(values, io, 'project-source', 'TESSERA_PROJECT_SOURCE'), 'project-source', ['tessera', 'nx'] as const, 'tessera') });
     const { graph } = snapshot;
+    if (format === 'html') {
+      io.stdout.write(renderGraphPage(snapshot, values, root, io.cwd));
+      io.stderr.write(formatWarnings([...warnings, ...graph.warnings], { color: io.color.stderr, verbose: false }));
+      return 0;
+    }
     let apps = graph.apps;
     if (typeof values.app === 'string') {
       apps = apps.filter((a) => a.name === values.app);

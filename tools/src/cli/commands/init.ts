@@ -32,15 +32,15 @@ export const initCommand: Command = {
       io.stdout.write(JSON.stringify({ root, packageManager: plan.packageManager, apps: plan.apps, files: plan.files.map((f) => ({ path: f.path, action: f.action, written: written.includes(f.path), ...(dryRun ? { text: f.text } : {}) })), warnings: plan.warnings }, null, 2) + '\n');
       return 0;
     }
-    const c = pc.createColors(io.color);
-    io.stderr.write(formatInitTable(plan, io.color) + '\n');
+    const c = pc.createColors(io.color.stderr);
+    io.stderr.write(formatInitTable(plan, io.color.stderr) + '\n');
     for (const file of plan.files) {
       const verb = file.action === 'exists' ? c.dim(`keep      ${file.path} (exists${file.action === 'exists' && !values.force ? '; --force replaces it' : ''})`) : `${dryRun ? c.cyan(`would ${VERB[file.action]}`) : c.green(VERB[file.action]!.padEnd(9))} ${file.path}${file.action === 'overwrite' && !dryRun ? c.dim(` (the old one is ${file.path}.bak)`) : ''}`;
       io.stderr.write(`${verb}\n`);
       // --dry-run shows what would be written, on stdout, so it can be piped or diffed.
       if (dryRun && file.action !== 'exists') io.stdout.write(`--- ${file.path}\n${file.text}${file.text.endsWith('\n') ? '' : '\n'}`);
     }
-    io.stderr.write(formatWarnings(plan.warnings, { color: io.color, verbose: false }));
+    io.stderr.write(formatWarnings(plan.warnings, { color: io.color.stderr, verbose: false }));
     io.stderr.write(`\nNext: ${c.bold('npx tessera affected')} (what the working tree touches), ${c.bold('npx tessera build --affected --base main')} (build those apps with their own builds).\n`);
     return 0;
   },

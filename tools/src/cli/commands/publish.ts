@@ -60,7 +60,7 @@ export const publishCommand: Command = {
       }
       if (values.json) io.stdout.write(JSON.stringify({ ...result, dir }, null, 2) + '\n');
       else {
-        const c = pc.createColors(io.color);
+        const c = pc.createColors(io.color.stderr);
         const what = result.status === 'published' ? c.green('published') : c.dim('unchanged');
         io.stderr.write(`${what} ${app} ${c.dim(result.version)}  ${result.files} files, ${formatBytes(result.bytes)} from ${relative(io.cwd, dir) || '.'}  → ${result.location}\n`);
       }

@@ -23,7 +23,7 @@ type Values = Record<string, string | boolean | string[] | undefined>;
 export const releaseCommand: Command = {
   summary: 'Blue/green releases per app: status, start a canary, shift, promote, abort, rollback, previews, advance, prune.',
   usage: [
-    'tessera release status [APP] [--json]',
+    'tessera release status [APP] [--all] [--json]',
     '       tessera release start APP VERSION [--weight N] [--steps 10,50,100 --interval 15m] [--replace]',
     '       tessera release shift APP --weight N | promote APP | abort APP | rollback APP [--to VERSION]',
     '       tessera release preview APP VERSION --key pr-12 [--ttl 7d] | unpreview APP --key pr-12',
@@ -34,6 +34,7 @@ export const releaseCommand: Command = {
   allowPositionals: true,
   options: {
     json: { type: 'boolean' },
+    all: { type: 'boolean' },
     weight: { type: 'string' },
     steps: { type: 'string' },
     interval: { type: 'string' },
@@ -70,7 +71,7 @@ export const releaseCommand: Command = {
         const docs = [];
         for (const name of names) docs.push({ route: routeOf(name), ...(await readRelease(store, name)).manifest });
         if (values.json) io.stdout.write(JSON.stringify(app ? docs[0] : docs, null, 2) + '\n');
-        else io.stdout.write(docs.map((d) => formatStatus(d, io.color)).join('\n'));
+        else io.stdout.write(docs.map((d) => formatStatus(d, io.color.stdout, values.all === true)).join('\n'));
         return 0;
       }
       if (action === 'advance') return await advance(store, apps, values, io, actor);
@@ -81,7 +82,7 @@ export const releaseCommand: Command = {
         const result = await updateRelease(store, name, a, { actor });
         const doc = { route: routeOf(name), ...result.manifest };
         if (values.json) io.stdout.write(JSON.stringify(doc, null, 2) + '\n');
-        else io.stdout.write(`${result.changed ? `${pc.createColors(io.color).green('✔')} ${describeLast(result.manifest)}` : 'Nothing changed.'}\n\n${formatStatus(doc, io.color)}`);
+        else io.stdout.write(`${result.changed ? `${pc.createColors(io.color.stdout).green('✔')} ${describeLast(result.manifest)}` : 'Nothing changed.'}\n\n${formatStatus(doc, io.color.stdout, values.all === true)}`);
         return 0;
       };
       switch (action) {
@@ -143,7 +144,7 @@ async function prune(store: Store, apps: string[], values: Values, io: Io, confi
   const plan = await pruneVersions({ store, apps, retentionMs, dryRun });
   if (values.json) io.stdout.write(JSON.stringify({ dryRun, retention: formatDurationShort(retentionMs), ...plan }, null, 2) + '\n');
   else {
-    const c = pc.createColors(io.color);
+    const c = pc.createColors(io.color.stdout);
     for (const d of plan.remove) io.stdout.write(`${dryRun ? c.yellow('would delete') : c.red('deleted')}  ${d.app}@${d.version}  (${d.reason})\n`);
     for (const d of plan.keep) io.stdout.write(`${c.green('kept')}     ${d.app}@${d.version}  (${d.reason})\n`);
     io.stdout.write(`${plan.remove.length} version(s) ${dryRun ? 'would be ' : ''}deleted, ${plan.keep.length} kept (retention ${formatDurationShort(retentionMs)}).\n`);
@@ -156,11 +157,11 @@ function describeLast(manifest: ReleaseManifest): string {
   return last ? `${manifest.app}: ${last.action}${last.from || last.to ? ` ${last.from ?? '–'} → ${last.to ?? '–'}` : ''}${last.detail ? ` (${last.detail})` : ''}` : manifest.app;
 }
 
-/** How many of an app's newest history entries the human status shows; `--json` has them all. */
+/** How many of an app's newest history entries the human status shows; `--all` and `--json` have them all. */
 const STATUS_HISTORY_SHOWN = 3;
 
-/** The human view of one app's release: slots, previews, and the newest history entries. */
-export function formatStatus(doc: ReleaseManifest & { route: string }, color: boolean): string {
+/** The human view of one app's release: slots, previews, and the newest history entries (`all`: every entry). */
+export function formatStatus(doc: ReleaseManifest & { route: string }, color: boolean, all = false): string {
   const c = pc.createColors(color);
   const lines = [`${c.bold(doc.app)}  ${c.dim(doc.route)}`];
   lines.push(`  live       ${doc.live ? `${c.green(doc.live.version)}  since ${doc.live.since}` : c.dim('none — `tessera release start APP VERSION` makes the first version live')}`);
@@ -169,9 +170,9 @@ export function formatStatus(doc: ReleaseManifest & { route: string }, color: bo
     lines.push(`  candidate  ${c.yellow(cand.version)}  ${cand.weight}%${cand.steps.length ? `  steps ${cand.steps.join(',')} every ${formatDurationShort(cand.intervalMs!)}` : ''}  since ${cand.since}`);
   }
   for (const [key, p] of Object.entries(doc.previews)) lines.push(`  preview    ${c.cyan(key)} → ${p.version}${p.expires ? `  until ${p.expires}` : ''}`);
-  const hidden = doc.history.length - STATUS_HISTORY_SHOWN;
-  // Say that older entries exist, and how to see them, rather than let three look like all.
-  if (hidden > 0) lines.push(c.dim(`  … ${hidden} older ${hidden === 1 ? 'entry' : 'entries'} (tessera release status ${doc.app} --json for all)`));
-  for (const h of doc.history.slice(-STATUS_HISTORY_SHOWN)) lines.push(c.dim(`  ${h.at}  ${h.action} ${h.from ?? '–'} → ${h.to ?? '–'}${h.detail ? `  ${h.detail}` : ''}  (${h.actor})`));
+  const shown = all ? doc.history : doc.history.slice(-STATUS_HISTORY_SHOWN);
+  // Say how many of how many, and how to see the rest, rather than let three look like all.
+  if (shown.length < doc.history.length) lines.push(c.dim(`  history: the newest ${shown.length} of ${doc.history.length} (tessera release status ${doc.app} --all for every entry)`));
+  for (const h of shown) lines.push(c.dim(`  ${h.at}  ${h.action} ${h.from ?? '–'} → ${h.to ?? '–'}${h.detail ? `  ${h.detail}` : ''}  (${h.actor})`));
   return lines.join('\n') + '\n';
 }

@@ -17,15 +17,21 @@ const FORMATS = ['html', 'trace', 'md', 'json'] as const;
 /** `tessera report`: a recorded run as an HTML timeline, a Chrome trace, Markdown or JSON. */
 export const reportCommand: Command = {
   summary: 'A run as an HTML timeline (phases per app, critical path, cost, logs), a Chrome trace (--format trace), Markdown (md) or JSON.',
-  usage: 'tessera report [RUN_ID | latest] [--format html|trace|md|json] [--out FILE] [--open] [--report-url URL] [--cwd DIR]',
+  usage: 'tessera report [RUN_ID | latest] [--format html|trace|md|json] [--out FILE] [--open] [--report-url URL] [--json] [--cwd DIR]',
   allowPositionals: true,
-  options: { format: { type: 'string' }, out: { type: 'string' }, open: { type: 'boolean' }, 'report-url': { type: 'string' } },
+  options: { format: { type: 'string' }, out: { type: 'string' }, open: { type: 'boolean' }, 'report-url': { type: 'string' }, json: { type: 'boolean' } },
   async run(values, positionals, io) {
     const root = readWorkspaceDir(values, io);
-    const format = readChoice(readStringFlag(values, io, 'format', 'TESSERA_REPORT_FORMAT'), 'format', FORMATS, 'html');
+    const json = values.json === true;
+    // --json alone is the run as JSON; beside an explicit --format that writes a file (html, or
+    // any format with --out) it is the document that says what was written.
+    const format = json && typeof values.format !== 'string' ? 'json' : readChoice(readStringFlag(values, io, 'format', 'TESSERA_REPORT_FORMAT'), 'format', FORMATS, 'html');
     if (positionals.length > 1) throw new TesseraError('TESSERA_USAGE', `tessera report takes one run id; received ${positionals.map((p) => `"${p}"`).join(', ')}`, { hint: 'Run `tessera runs list` to see the ids, or use `latest`.' });
     if (values.open && format !== 'html') throw new TesseraError('TESSERA_USAGE', `--open opens the HTML report; it does not go with --format ${format}`);
     const out = typeof values.out === 'string' ? resolve(io.cwd, values.out) : null;
+    if (json && format !== 'json' && format !== 'html' && !out) {
+      throw new TesseraError('TESSERA_USAGE', `--json prints one JSON document on stdout; --format ${format} would print there too`, { hint: `Add --out FILE to write the ${format === 'md' ? 'Markdown' : 'trace'} to a file (the JSON document then names it), or drop --json.` });
+    }
     const config = readConfig(root);
     const prices = config.codebuild.pricePerMinute;
     const store = createRunsStore(join(root, config.cacheDir, 'tessera.db'));
@@ -40,8 +46,8 @@ export const reportCommand: Command = {
         });
         const logs = run.jobs.filter((_, index) => writer.writeLog(run, index)).length;
         const bytes = writer.writeHtml(run, now);
-        io.stdout.write(`${file}\n`);
-        io.stderr.write(pc.createColors(io.color).dim(`report of run ${run.id}: ${run.jobs.length} job(s), ${(bytes / 1024).toFixed(0)} KB${logs ? `, ${logs} log(s) in ${relative(io.cwd, resolveLogDir(file)) || '.'}` : ''}\n`));
+        io.stdout.write(json ? JSON.stringify({ run: run.id, format, file, bytes, logDir: resolveLogDir(file), logFiles: logs }, null, 2) + '\n' : `${file}\n`);
+        io.stderr.write(pc.createColors(io.color.stderr).dim(`report of run ${run.id}: ${run.jobs.length} job(s), ${(bytes / 1024).toFixed(0)} KB${logs ? `, ${logs} log(s) in ${relative(io.cwd, resolveLogDir(file)) || '.'}` : ''}\n`));
         if (values.open) {
           try {
             await openInBrowser(file, io.env);
@@ -68,7 +74,7 @@ export const reportCommand: Command = {
       } catch (error) {
         throw new TesseraError('TESSERA_REPORT_WRITE_FAILED', `Cannot write ${out}: ${(error as Error).message}`, { cause: error });
       }
-      io.stdout.write(`${out}\n`);
+      io.stdout.write(json ? JSON.stringify({ run: run.id, format, file: out, bytes: Buffer.byteLength(text) }, null, 2) + '\n' : `${out}\n`);
       return 0;
     } finally {
       store.close();

@@ -18,7 +18,7 @@ import { readWorkspaceDir } from '../resolve-flags.js';
  * statuses carry, for whoever should read it (the service's settings: the same variables and
  * configuration as `tessera serve`, TESSERA_WEBHOOK_SECRET included).
  */
-async function printLink(root: string, config: ResolvedConfig, id: string | undefined, expires: string | undefined, io: Io): Promise<number> {
+async function printLink(root: string, config: ResolvedConfig, id: string | undefined, expires: string | undefined, json: boolean, io: Io): Promise<number> {
   if (!id) throw new TesseraError('TESSERA_USAGE', '`tessera runs link` needs a run id (or `latest`)', { hint: 'Run `tessera deliveries list` to see the service\'s runs.' });
   const settings = resolveWebhookSettings({ config, root, repoRoot: await readRepositoryRoot(root), env: io.env, flags: {} });
   const ttlMs = expires === undefined ? settings.reportLinkTtlMs : parseDuration(expires);
@@ -26,7 +26,11 @@ async function printLink(root: string, config: ResolvedConfig, id: string | unde
   const store = createRunsStore(settings.database);
   try {
     const run = store.readRun(id);
-    io.stdout.write(`${createReportLinks({ key: settings.reportKey, ttlMs }).url(settings.publicUrl, run.id)}\n`);
+    const now = new Date();
+    const url = createReportLinks({ key: settings.reportKey, ttlMs, now: () => now }).url(settings.publicUrl, run.id);
+    // The link's token carries its expiry in whole seconds, rounded up.
+    const expiresAt = new Date(Math.ceil((now.getTime() + ttlMs) / 1000) * 1000).toISOString();
+    io.stdout.write(json ? JSON.stringify({ run: run.id, url, expires: expiresAt }, null, 2) + '\n' : `${url}\n`);
     return 0;
   } finally {
     store.close();
@@ -43,7 +47,7 @@ export const runsCommand: Command = {
     const root = readWorkspaceDir(values, io);
     const config = readConfig(root);
     const [action = 'list', id] = positionals;
-    if (action === 'link') return printLink(root, config, id, values.expires as string | undefined, io);
+    if (action === 'link') return printLink(root, config, id, values.expires as string | undefined, values.json === true, io);
     const store = createRunsStore(join(root, config.cacheDir, 'tessera.db'));
     try {
       if (action === 'list') {
@@ -58,7 +62,7 @@ export const runsCommand: Command = {
       if (action === 'show') {
         if (!id) throw new TesseraError('TESSERA_USAGE', '`tessera runs show` needs a run id (or `latest`)', { hint: 'Run `tessera runs list` to see the ids.' });
         const run = store.readRun(id);
-        io.stdout.write(values.json ? JSON.stringify(computeRunDocument(run), null, 2) + '\n' : formatRunDetail(run, io.color));
+        io.stdout.write(values.json ? JSON.stringify(computeRunDocument(run), null, 2) + '\n' : formatRunDetail(run, io.color.stdout));
         return 0;
       }
       throw new TesseraError('TESSERA_USAGE', `Unknown runs action "${action}"`, { hint: 'Use `tessera runs list`, `tessera runs show ID` or `tessera runs link ID`.' });

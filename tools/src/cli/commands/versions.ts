@@ -24,7 +24,7 @@ export const versionsCommand: Command = {
         io.stdout.write(JSON.stringify({ app, store: store.location, versions }, null, 2) + '\n');
         return 0;
       }
-      const c = pc.createColors(io.color);
+      const c = pc.createColors(io.color.stdout);
       if (!versions.length) io.stderr.write(`No published versions of ${app} in ${store.location}. Build it with \`tessera build ${app}\`.\n`);
       for (const v of versions) io.stdout.write(`${v.version}  ${v.builtAt.replace('T', ' ').slice(0, 19)}  ${c.dim((v.commit ?? '-').slice(0, 10))}  ${String(v.files).padStart(4)} files ${formatBytes(v.bytes).padStart(9)}  ${c.dim(v.buildId)}\n`);
       return 0;
