@@ -49,8 +49,9 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       format: { arg: 'json|dot', text: 'the graph as JSON, or Graphviz dot', default: 'json' },
       cycles: { text: 'list import cycles instead' },
       'project-source': projectSource,
+      push: { text: "write HEAD's graph snapshot to the store (for a main-branch CI job; docs/affected.md) instead of printing the graph" },
     },
-    examples: ['tessera graph --app profile --format dot | dot -Tsvg > profile.svg', 'tessera graph --cycles'],
+    examples: ['tessera graph --app profile --format dot | dot -Tsvg > profile.svg', 'tessera graph --cycles', 'tessera graph --push'],
   },
   build: {
     flags: {

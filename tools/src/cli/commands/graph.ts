@@ -6,16 +6,20 @@ import { TesseraError, type Warning } from '../../errors/tessera-error.js';
 import { readRepositoryRoot } from '../../git/read-repository.js';
 import { readConfig } from '../../workspace/read-workspace.js';
 import type { Command } from '../command.js';
+import { formatWarnings } from '../format-warnings.js';
+import type { Io } from '../io.js';
+import { readCommitId } from '../../git/read-repository.js';
 import { readChoice, readStringFlag, readWorkspaceDir } from '../resolve-flags.js';
 
 /** `tessera graph`: the apps' file-level input graph of the working tree. */
 export const graphCommand: Command = {
   summary: "The apps' file-level input graph of the working tree, as JSON or Graphviz dot; --cycles lists import cycles.",
-  usage: 'tessera graph [--app NAME] [--format json|dot] [--cycles] [--project-source tessera|nx] [--cwd DIR]',
-  options: { app: { type: 'string' }, format: { type: 'string' }, cycles: { type: 'boolean' }, 'project-source': { type: 'string' } },
+  usage: 'tessera graph [--app NAME] [--format json|dot] [--cycles] [--project-source tessera|nx] [--push] [--cwd DIR]',
+  options: { app: { type: 'string' }, format: { type: 'string' }, cycles: { type: 'boolean' }, 'project-source': { type: 'string' }, push: { type: 'boolean' } },
   async run(values, _positionals, io) {
     const root = readWorkspaceDir(values, io);
     await readRepositoryRoot(root);
+    if (values.push) return pushGraph(root, values, io);
     const format = readChoice(readStringFlag(values, io, 'format', 'TESSERA_FORMAT'), 'format', ['json', 'dot'] as const, 'json');
     const warnings: Warning[] = [];
     const snapshot = await loadGraph({ root, config: readConfig(root), warnings, revision: { kind: 'worktree' }, projectsFrom: readChoice(readStringFlag(values, io, 'project-source', 'TESSERA_PROJECT_SOURCE'), 'project-source', ['tessera', 'nx'] as const, 'tessera') });
@@ -51,3 +55,21 @@ export const graphCommand: Command = {
     return 0;
   },
 };
+
+/**
+ * `tessera graph --push`: analyses HEAD (or reads it from the cache) and writes its snapshot to
+ * the store, for a main-branch CI job that fresh runners then start from. Prints one line; a
+ * store it cannot write is an error here, where the push is the point.
+ */
+async function pushGraph(root: string, values: Parameters<Command['run']>[0], io: Io): Promise<number> {
+  const warnings: Warning[] = [];
+  const commit = (await readCommitId(root, 'HEAD'))!;
+  const projectsFrom = readChoice(readStringFlag(values, io, 'project-source', 'TESSERA_PROJECT_SOURCE'), 'project-source', ['tessera', 'nx'] as const, 'tessera');
+  const loaded = await loadGraph({ root, config: readConfig(root), warnings, revision: { kind: 'commit', commit }, projectsFrom, push: true, env: io.env });
+  const pushed = loaded.shared!.pushed!;
+  const size = `${(pushed.bytes / 1024).toFixed(1)} KiB, ${(pushed.uncompressedBytes / 1024).toFixed(1)} KiB uncompressed`;
+  io.stderr.write(`${pushed.result === 'created' ? 'Pushed' : 'Already in the store:'} the graph snapshot of ${commit.slice(0, 12)} (${pushed.key}, ${size}) ${pushed.result === 'created' ? 'to' : 'at'} ${loaded.shared!.store}\n`);
+  // The analysis's own warnings are `tessera graph`'s output; here only what sharing met.
+  io.stderr.write(formatWarnings(warnings.filter((w) => w.code.startsWith('TESSERA_GRAPH_SNAPSHOT') || w.code === 'TESSERA_GRAPH_SHARE_FAILED'), { color: io.color, verbose: false }));
+  return 0;
+}
