@@ -108,3 +108,11 @@ describe('renderCiWorkflow', () => {
     });
   }
 });
+
+describe('this repository\'s own workflow', () => {
+  it('is the one `tessera init` writes for an npm workspace, so the two never drift', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { REPO_ROOT } = await import('../support/sample-repo.js');
+    expect(readFileSync(join(REPO_ROOT, '.github/workflows/tessera.yml'), 'utf8')).toBe(renderCiWorkflow({ packageManager: 'npm' }));
+  });
+});

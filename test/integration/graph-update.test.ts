@@ -68,7 +68,7 @@ describe('updating a cached graph for modified files', () => {
     const files = repo.git('ls-files').split('\n');
     expect(readSharedTsconfig(repo.dir, files, roots)).toBe('tsconfig.base.json');
     const options = { root: repo.dir, apps: workspace.apps.map((a) => ({ name: a.name, entries: a.entries })), largeFiles: [], aliases: readAliases(repo.dir), outdir: join(repo.dir, '.tessera', 'graph-out') };
-    const wrap = (graph: Awaited<ReturnType<typeof analyzeApps>>) => canonical({ graph: { ...graph, blobs: graph.files.map(() => '') }, projects: [], nx: { defaultBase: null, appsDir: 'apps', raw: {} }, tsconfigExtends: {}, excluded: [], key: '', cache: 'miss' });
+    const wrap = (graph: Awaited<ReturnType<typeof analyzeApps>>) => canonical({ graph: { ...graph, blobs: graph.files.map(() => '') }, projects: [], nx: { defaultBase: null, appsDir: 'apps', raw: {} }, tsconfigExtends: {}, excluded: [], key: '', cache: 'miss', shared: null });
     expect(wrap(await analyzeApps({ ...options, tsconfig: 'tsconfig.base.json' }))).toEqual(wrap(await analyzeApps(options)));
 
     const lib = JSON.parse(repo.read('libs/i18n/tsconfig.json'));
@@ -85,7 +85,7 @@ describe('updating a cached graph for modified files', () => {
     const { readAliases } = await import('../../tools/src/graph/read-aliases.js');
     const workspace = await readWorkspace(repo.dir);
     const options = { root: repo.dir, apps: workspace.apps.map((a) => ({ name: a.name, entries: a.entries })), largeFiles: [], aliases: readAliases(repo.dir), tsconfig: 'tsconfig.base.json', outdir: join(repo.dir, '.tessera', 'graph-out') };
-    const wrap = (graph: Awaited<ReturnType<typeof analyzeApps>>) => canonical({ graph: { ...graph, blobs: graph.files.map(() => '') }, projects: [], nx: { defaultBase: null, appsDir: 'apps', raw: {} }, tsconfigExtends: {}, excluded: [], key: '', cache: 'miss' });
+    const wrap = (graph: Awaited<ReturnType<typeof analyzeApps>>) => canonical({ graph: { ...graph, blobs: graph.files.map(() => '') }, projects: [], nx: { defaultBase: null, appsDir: 'apps', raw: {} }, tsconfigExtends: {}, excluded: [], key: '', cache: 'miss', shared: null });
     const whole = wrap(await analyzeApps(options));
     expect(workspace.apps.length).toBeGreaterThan(2);
     // Apps share libs (page-header everywhere): later builds meet files earlier builds read, as stubs.

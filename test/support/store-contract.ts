@@ -55,6 +55,19 @@ export function describeStoreContract(name: string, freshStore: () => Promise<()
       await store.close();
     });
 
+    it('has() tells an object from a missing key, a "directory" and a deleted object, without reading it', async () => {
+      const store = await openStore();
+      const options = { contentType: 'application/gzip', cacheControl: 'no-cache' };
+      expect(await store.has('graphs/8/tree.graph.gz')).toBe(false);
+      expect(await store.putIfAbsent('graphs/8/tree.graph.gz', Buffer.from('x'), options)).toBe('created');
+      expect(await store.has('graphs/8/tree.graph.gz')).toBe(true);
+      expect(await store.has('graphs/8')).toBe(false);
+      expect(await store.has('graphs/8/tree.graph.gz/below')).toBe(false);
+      await store.delete('graphs/8/tree.graph.gz');
+      expect(await store.has('graphs/8/tree.graph.gz')).toBe(false);
+      await store.close();
+    });
+
     it('refuses different content under an existing version and changes nothing', async () => {
       const store = await openStore();
       await publishBundle({ store, dir: makeBundleDir('search', 'v2bbbb', sampleFiles('first')).dir });

@@ -24,6 +24,8 @@ export interface ReadAffectedOptions extends Omit<ChangeSetOptions, 'base'> {
   selection?: ProjectSelection;
   /** The command's resolved configuration; read from `<root>/tessera.config.json` when the caller has none yet. */
   config?: ResolvedConfig;
+  /** Where TESSERA_GRAPH_SHARE and TESSERA_STORE are read (graph snapshots in the store). @default process.env */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** The answer of `tessera affected`, as printed by `--json`. */
@@ -36,7 +38,11 @@ export interface AffectedReport extends AffectedResult {
   /** Affected apps and test projects the command's selection (`--projects`, `--exclude`) leaves out. */
   deselected: string[];
   warnings: Warning[];
-  stats: { changedFiles: number; affectedApps: number; totalApps: number; graphFiles: number; cache: 'hit' | 'update' | 'miss'; baseGraph: boolean; durationMs: number };
+  stats: {
+    changedFiles: number; affectedApps: number; totalApps: number; graphFiles: number; cache: 'hit' | 'update' | 'miss'; baseGraph: boolean; durationMs: number;
+    /** Graph snapshots in the store, when sharing is on: the commit whose snapshot was read, whether head's was written, and the requests made. */
+    snapshot: { readFrom: string | null; written: boolean; requests: number } | null;
+  };
   /** The head snapshot, for --why and other commands (not printed). */
   snapshot: GraphSnapshot;
   changeSet: ChangeSet;
@@ -82,13 +88,13 @@ export async function readAffected(options: ReadAffectedOptions): Promise<Affect
   const changeSet = await readChangeSet(root, { ...options, base });
   const warnings: Warning[] = [];
   const head = await loadGraph({
-    root, config, warnings, projectsFrom: options.projectsFrom,
+    root, config, warnings, projectsFrom: options.projectsFrom, env: options.env, shareBase: changeSet.mergeBase ?? undefined,
     revision: changeSet.headKind === 'worktree' ? { kind: 'worktree' } : { kind: 'commit', commit: changeSet.headCommit, tree: changeSet.headTree },
   });
 
   const fromCommit = changeSet.mergeBase ?? changeSet.headCommit;
   const projectFileMoved = changeSet.changes.some((c) => (c.status === 'deleted' || c.status === 'renamed') && /(^|\/)(project|package)\.json$/.test(c.previousPath ?? c.path));
-  const baseSnapshot = projectFileMoved ? await loadGraph({ root, config, warnings, projectsFrom: options.projectsFrom, revision: { kind: 'commit', commit: fromCommit } }) : null;
+  const baseSnapshot = projectFileMoved ? await loadGraph({ root, config, warnings, projectsFrom: options.projectsFrom, env: options.env, revision: { kind: 'commit', commit: fromCommit } }) : null;
 
   const versions = new Map<string, FileVersions>();
   // Files tsconfigs extend can have any name (packages/tsconfig/base.json): their text is read too.
@@ -139,6 +145,7 @@ export async function readAffected(options: ReadAffectedOptions): Promise<Affect
       cache: head.cache,
       baseGraph: baseSnapshot !== null,
       durationMs: Math.round(performance.now() - started),
+      snapshot: head.shared && { readFrom: head.shared.read?.commit ?? null, written: head.shared.pushed?.result === 'created', requests: head.shared.requests + (baseSnapshot?.shared?.requests ?? 0) },
     },
     snapshot: head,
     changeSet,

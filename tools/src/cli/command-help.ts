@@ -52,8 +52,9 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       'project-source': projectSource,
       why: { arg: 'APP', text: 'with --format html and --file: highlight the import chain from APP\'s entry to the file' },
       file: { arg: 'PATH', text: 'the file --why APP leads to (workspace-relative, or relative to the current directory)' },
+      push: { text: "write HEAD's graph snapshot to the store (for a main-branch CI job; docs/affected.md) instead of printing the graph" },
     },
-    examples: ['tessera graph --format html > graph.html', 'tessera graph --format html --why checkout --file libs/i18n/src/messages/en.json > why.html', 'tessera graph --app profile --format dot | dot -Tsvg > profile.svg', 'tessera graph --cycles'],
+    examples: ['tessera graph --format html > graph.html', 'tessera graph --format html --why checkout --file libs/i18n/src/messages/en.json > why.html', 'tessera graph --app profile --format dot | dot -Tsvg > profile.svg', 'tessera graph --cycles', 'tessera graph --push'],
   },
   init: {
     flags: {

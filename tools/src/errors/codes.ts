@@ -255,6 +255,18 @@ export const WARNING_CODES = {
     title: 'An app has no build of its own',
     solve: 'Give it a `build` script in its package.json or an Nx `build` target, or set `apps.APP.build` in tessera.config.json; until then `tessera build` without a buildspec fails that app (TESSERA_APP_BUILD_UNKNOWN).',
   },
+  TESSERA_GRAPH_SNAPSHOT_MISMATCH: {
+    title: 'A graph snapshot in the store was written by another analysis version and was skipped',
+    solve: 'Nothing to do: the graph is updated from another snapshot or analysed here. It happens when the runners disagree on the Tessera or esbuild version (or `--project-source`): install the same versions on every runner (a lockfile) so that their snapshots are reused.',
+  },
+  TESSERA_GRAPH_SNAPSHOT_CORRUPT: {
+    title: 'A graph snapshot in the store failed its checksum and was skipped',
+    solve: 'The graph is updated from another snapshot or analysed here. Delete the object named in the warning from the store (`graphs/…`) so that the next analysis of that commit writes a good one.',
+  },
+  TESSERA_GRAPH_SHARE_FAILED: {
+    title: 'The store could not be reached or refused a request for graph snapshots',
+    solve: 'The answer is still exact: the graph was analysed here. Check the store named in the warning (`store` in tessera.config.json or TESSERA_STORE, AWS_ENDPOINT_URL_S3, the credentials: reads need s3:GetObject and s3:ListBucket (without it S3 answers a missing snapshot with 403), writes s3:PutObject on `graphs/*`), or turn sharing off with TESSERA_GRAPH_SHARE=0.',
+  },
   TESSERA_REPORT_NOT_WRITTEN: {
     title: "The run's HTML report could not be written",
     solve: 'The build itself is unaffected. Make `.tessera/reports` writable, then write the report again with `tessera report RUN_ID`.',

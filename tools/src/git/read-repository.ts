@@ -132,3 +132,21 @@ export async function removeWorktree(cwd: string, dir: string): Promise<void> {
   await runGit(cwd, ['worktree', 'remove', '--force', '--', dir], { okExitCodes: [0, 128] });
   await runGit(cwd, ['worktree', 'prune'], { okExitCodes: [0, 128] });
 }
+
+/** One commit with its tree id. */
+export interface CommitTree {
+  commit: string;
+  tree: string;
+}
+
+/**
+ * `commit` and its first-parent ancestors, nearest first, at most `count` in all, each with its
+ * tree id: one `git log`. A shallow clone lists what it has.
+ */
+export async function readFirstParentTrees(cwd: string, commit: string, count: number): Promise<CommitTree[]> {
+  const out = await runGit(cwd, ['log', '--first-parent', `--max-count=${count}`, '--format=%H %T', '--end-of-options', commit, '--']);
+  return out.stdout.split('\n').filter(Boolean).map((line) => {
+    const [id, tree] = line.split(' ');
+    return { commit: id!, tree: tree! };
+  });
+}

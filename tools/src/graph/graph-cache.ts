@@ -79,9 +79,7 @@ function encodeSnapshot(key: string, snapshot: GraphSnapshot): Buffer {
   const body = Buffer.concat(chunks);
   const sections = Object.fromEntries(SECTIONS.map((name) => [name, parts[name].length])) as SectionSizes;
   const header: Header = { format: FORMAT, key, endian: ENDIAN, checksum: crc32(body), bodyBytes: body.length, sections, createdAt: new Date().toISOString() };
-  let line = JSON.stringify(header);
-  line += ' '.repeat((8 - ((line.length + 1) % 8)) % 8);
-  return Buffer.concat([Buffer.from(`${line}\n`), body]);
+  return Buffer.concat([renderHeaderLine(header), body]);
 }
 
 /** Where each path of `files` begins in the files section (UTF-8 bytes, each path NUL-terminated). */
@@ -111,6 +109,44 @@ function defineLazy<T extends object, K extends keyof T>(target: T, name: K, com
     },
     set: settle,
   });
+}
+
+/** The graph cache's format version (the header's `format`): part of a shared snapshot's identity. */
+export const GRAPH_CACHE_FORMAT = FORMAT;
+
+/** Decodes an encoded snapshot that must carry `key`, checking every structure; throws what is wrong. */
+export function decodeGraphCache(buffer: Buffer, key: string): GraphSnapshot {
+  return decodeSnapshot(buffer, key);
+}
+
+/** The raw bytes of a cached snapshot, or null when there is none (what a push uploads on a cache hit). */
+export function readGraphCacheBytes(dir: string, key: string): Buffer | null {
+  try {
+    return readFileSync(join(dir, `${key}${SUFFIX}`));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The same encoded snapshot under another key: only the header line changes (the body's
+ * checksum covers the body alone), so a snapshot moves between the local cache's key and a
+ * shared one without being decoded and encoded again. Throws when `bytes` do not carry `from`.
+ */
+export function rekeyGraphCache(bytes: Buffer, from: string, to: string): Buffer {
+  const newline = bytes.indexOf(10);
+  if (newline < 0) throw new Error('no header line');
+  const header = JSON.parse(bytes.toString('latin1', 0, newline)) as Header;
+  if (header.format !== FORMAT) throw new Error(`format ${header.format}, expected ${FORMAT}`);
+  if (header.key !== from) throw new Error('the header names another key');
+  return Buffer.concat([renderHeaderLine({ ...header, key: to }), bytes.subarray(newline + 1)]);
+}
+
+/** The header as its line: JSON padded with spaces so that the body starts on an 8-byte boundary. */
+function renderHeaderLine(header: Header): Buffer {
+  let line = JSON.stringify(header);
+  line += ' '.repeat((8 - ((line.length + 1) % 8)) % 8);
+  return Buffer.from(`${line}\n`);
 }
 
 function decodeSnapshot(buffer: Buffer, key: string): GraphSnapshot {
@@ -203,11 +239,18 @@ export function readGraphIndex(dir: string): GraphIndexEntry[] {
   }
 }
 
-/** Writes a snapshot atomically (temp file + rename), records it in the index, and keeps the newest few. */
-export function writeGraphCache(dir: string, key: string, snapshot: GraphSnapshot, entry?: Omit<GraphIndexEntry, 'key' | 'at'>): void {
+/** Writes a snapshot atomically (temp file + rename), records it in the index, and keeps the newest few; returns the bytes written. */
+export function writeGraphCache(dir: string, key: string, snapshot: GraphSnapshot, entry?: Omit<GraphIndexEntry, 'key' | 'at'>): Buffer {
+  const bytes = encodeSnapshot(key, snapshot);
+  writeGraphCacheBytes(dir, key, bytes, entry);
+  return bytes;
+}
+
+/** Writes an encoded snapshot (encodeSnapshot, rekeyGraphCache) as writeGraphCache does. */
+export function writeGraphCacheBytes(dir: string, key: string, bytes: Uint8Array, entry?: Omit<GraphIndexEntry, 'key' | 'at'>): void {
   mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `.${key}.${process.pid}.tmp`);
-  writeFileSync(tmp, encodeSnapshot(key, snapshot));
+  writeFileSync(tmp, bytes);
   renameSync(tmp, join(dir, `${key}${SUFFIX}`));
   if (entry) {
     const index = [{ key, ...entry, at: new Date().toISOString() }, ...readGraphIndex(dir).filter((e) => e.key !== key)].slice(0, KEEP);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { endianness, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TesseraError, type Warning } from '../errors/tessera-error.js';
 import { runGit } from '../git/run-git.js';
@@ -12,7 +12,8 @@ import type { Project } from '../workspace/project.js';
 import { readTsconfigExtends } from '../workspace/tsconfig-extends.js';
 import type { WorkspacePackage } from './resolve-workspace-package.js';
 import { analyzeApps, planAppsPerBuild } from './analyze-apps.js';
-import { type GraphSnapshot, readGraphCache, readGraphIndex, writeGraphCache } from './graph-cache.js';
+import { GRAPH_CACHE_FORMAT, type GraphSnapshot, readGraphCache, readGraphCacheBytes, readGraphIndex, rekeyGraphCache, writeGraphCache, writeGraphCacheBytes } from './graph-cache.js';
+import { createSnapshotSharing, openSnapshotStore, readShareCandidates, resolveGraphShare, type SharedSnapshotReport, type SnapshotSharing, type SnapshotStore, UNUSED_SHARING } from './share-snapshots.js';
 import { parseNameStatus } from '../git/read-change-set.js';
 import { readAliases, readSharedTsconfig } from './read-aliases.js';
 
@@ -37,12 +38,29 @@ export interface LoadGraphOptions {
   projectsFrom?: 'tessera' | 'nx';
   /** Problems handled along the way are appended here. */
   warnings: Warning[];
+  /**
+   * The merge-base of the change being analysed: with graph sharing on, the first snapshot
+   * looked for in the store after the revision's own (docs/affected.md, "Graph snapshots in the store").
+   */
+  shareBase?: string;
+  /**
+   * Write the revision's snapshot to the store even when sharing is off or the graph was in the
+   * local cache (`tessera graph --push`); a failure to write it throws. Needs a commit, or a
+   * working tree without changes.
+   */
+  push?: boolean;
+  /** Where TESSERA_GRAPH_SHARE and TESSERA_STORE are read. @default process.env */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** The store to share snapshots through, instead of opening `store` (or TESSERA_STORE); the caller closes it. */
+  snapshotStore?: SnapshotStore;
 }
 
 export interface LoadedGraph extends GraphSnapshot {
   key: string;
-  /** `hit`: read from the cache; `update`: a cached graph updated for modified files; `miss`: analysed in full. */
+  /** `hit`: read from the cache (or this revision's snapshot from the store); `update`: a cached or shared graph updated for modified files; `miss`: analysed in full. */
   cache: 'hit' | 'update' | 'miss';
+  /** What graph sharing did, or null when it is off. */
+  shared: SharedSnapshotReport | null;
 }
 
 const PARSED = /\.(tsx?|mts|cts|jsx?|mjs|cjs|css|json)$/;
@@ -85,22 +103,37 @@ const RESOLUTION_FILES = /(^|\/)(package\.json|tsconfig[^/]*\.json|jsconfig\.jso
 const MAX_UPDATED_FILES = 500;
 
 /**
+ * The files to re-read when a snapshot of `baseTree` is updated to this revision (`tree` plus
+ * the dirty files), or null when it cannot be: between the two trees there must be nothing but
+ * content modifications of files that do not steer resolution, and few enough of them.
+ */
+async function readModifiedSince(root: string, baseTree: string, tree: string, dirty: readonly string[]): Promise<string[] | null> {
+  const out = await runGit(root, ['diff-tree', '-r', '--no-renames', '--name-status', '-z', '--relative', '--end-of-options', baseTree, tree], { okExitCodes: [0, 128] });
+  if (out.exitCode !== 0) return null;
+  const changes = parseNameStatus(out.stdout);
+  if (changes.some((c) => c.status !== 'modified')) return null;
+  const modified = [...new Set([...changes.map((c) => c.path), ...dirty])];
+  if (modified.length > MAX_UPDATED_FILES || modified.some((p) => RESOLUTION_FILES.test(p))) return null;
+  return modified;
+}
+
+/** Whether the working tree's dirty files allow an update at all: each one a tracked file still there. */
+const dirtyAllowsUpdate = (root: string, dirty: readonly string[], tracked: ReadonlySet<string>) => !dirty.some((p) => !tracked.has(p) || !existsSync(join(root, p)));
+
+/** A base config that tsconfigs extend (any name: packages/tsconfig/base.json) steers resolution too. */
+const touchesTsconfigChain = (snapshot: GraphSnapshot, modified: readonly string[]) => modified.some((p) => isInTsconfigChain(snapshot.tsconfigExtends, p));
+
+/**
  * A cached snapshot this revision can be derived from by re-reading modified files only:
- * same parameters, and between its tree and this one (plus the dirty files) nothing but
- * content modifications of files that do not steer resolution.
+ * same parameters, and a tree readModifiedSince accepts.
  */
 async function findUpdateBase(root: string, graphsDir: string, params: string, tree: string, dirty: string[], tracked: ReadonlySet<string>, warnings: Warning[]): Promise<{ snapshot: GraphSnapshot; modified: string[] } | null> {
-  if (dirty.some((p) => !tracked.has(p) || !existsSync(join(root, p)))) return null;
+  if (!dirtyAllowsUpdate(root, dirty, tracked)) return null;
   for (const entry of readGraphIndex(graphsDir).filter((e) => e.params === params && e.tree).slice(0, 3)) {
-    const out = await runGit(root, ['diff-tree', '-r', '--no-renames', '--name-status', '-z', '--relative', '--end-of-options', entry.tree!, tree], { okExitCodes: [0, 128] });
-    if (out.exitCode !== 0) continue;
-    const changes = parseNameStatus(out.stdout);
-    if (changes.some((c) => c.status !== 'modified')) continue;
-    const modified = [...new Set([...changes.map((c) => c.path), ...dirty])];
-    if (modified.length > MAX_UPDATED_FILES || modified.some((p) => RESOLUTION_FILES.test(p))) continue;
+    const modified = await readModifiedSince(root, entry.tree!, tree, dirty);
+    if (!modified) continue;
     const snapshot = readGraphCache(graphsDir, entry.key, warnings);
-    // A base config that tsconfigs extend (any name: packages/tsconfig/base.json) steers resolution too.
-    if (snapshot && modified.some((p) => isInTsconfigChain(snapshot.tsconfigExtends, p))) continue;
+    if (snapshot && touchesTsconfigChain(snapshot, modified)) continue;
     if (snapshot) return { snapshot, modified };
   }
   return null;
@@ -167,6 +200,7 @@ export const ANALYSIS_VERSION = 9;
  */
 export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph> {
   const { root, config, revision, warnings } = options;
+  const env = options.env ?? process.env;
   const cacheDir = ensureCacheDir(root, config);
   let treeKey: string;
   let tree: string;
@@ -178,13 +212,42 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
     tree = treeKey = revision.tree ?? (await readTreeId(root, revision.commit));
     head = revision.commit;
   }
-  const params = [VERSION, ANALYSIS_VERSION, readEsbuildVersion(), options.projectsFrom ?? 'tessera'].join('\0');
-  const key = createHash('sha1').update(`${params}\0${treeKey}`).digest('hex');
+  const esbuildVersion = readEsbuildVersion();
+  const params = [VERSION, ANALYSIS_VERSION, esbuildVersion, options.projectsFrom ?? 'tessera'].join('\0');
+  /** The cache key of a commit's tree (for the working tree, of its content). */
+  const keyOf = (id: string) => createHash('sha1').update(`${params}\0${id}`).digest('hex');
+  const key = keyOf(treeKey);
   const graphsDir = join(cacheDir, 'cache', 'graphs');
   /** The analysis's esbuild outdir: in the workspace's cache directory, also when a temporary worktree is analysed. */
   const outdir = join(cacheDir, 'graph-out');
+  /** Only a snapshot of exactly a commit's tree is shared, not one of a working tree with changes. */
+  const pushable = revision.kind === 'commit' || dirty.length === 0;
+  if (options.push && !pushable) throw new TesseraError('TESSERA_USAGE', 'Only the snapshot of a commit can be pushed, and the working tree has changes', { hint: 'Push the snapshot of HEAD (`tessera graph --push` analyses HEAD), or commit the changes first.' });
+  const share = options.push === true || resolveGraphShare(config, env);
+  /** Sharing opens the store on first use, so nothing is left open when an error comes first. */
+  const startSharing = async () =>
+    createSnapshotSharing({
+      open: options.snapshotStore ? async () => options.snapshotStore! : () => openSnapshotStore(root, config, env),
+      ownsStore: !options.snapshotStore,
+      identity: { analysisVersion: ANALYSIS_VERSION, cacheFormat: GRAPH_CACHE_FORMAT, esbuild: esbuildVersion, projectsFrom: options.projectsFrom ?? 'tessera', endian: endianness(), prefix: await readPrefix(root) },
+      tessera: VERSION,
+      warnings,
+      strict: options.push === true,
+    });
+  const push = (sharing: SnapshotSharing, bytes: Buffer) => sharing.push({ tree, commit: head }, (sharedKey) => rekeyGraphCache(bytes, key, sharedKey));
   const cached = readGraphCache(graphsDir, key, warnings);
-  if (cached) return { ...cached, key, cache: 'hit' };
+  if (cached) {
+    // A hit is not written again (its analysis did that) unless asked: `tessera graph --push`.
+    if (!options.push) return { ...cached, key, cache: 'hit', shared: share ? UNUSED_SHARING : null };
+    const sharing = await startSharing();
+    try {
+      await push(sharing, readGraphCacheBytes(graphsDir, key)!);
+    } finally {
+      await sharing.close();
+    }
+    return { ...cached, key, cache: 'hit', shared: sharing.report() };
+  }
+  const sharing = share ? await startSharing() : null;
 
   let dir = root;
   let cleanup = async () => {};
@@ -214,7 +277,21 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
     for (const path of dirty) if (existsSync(join(root, path))) tracked.add(path);
     /** Source files over the parse limit, by their size in the checkout being analysed. */
     const findLargeFiles = (paths: Iterable<string>, limit: number) => [...paths].filter((p) => PARSED.test(p) && readSize(join(dir, p)) > limit);
-    const base = await findUpdateBase(root, graphsDir, params, tree, dirty, tracked, warnings);
+    let base = await findUpdateBase(root, graphsDir, params, tree, dirty, tracked, warnings);
+    if (!base && sharing && dirtyAllowsUpdate(root, dirty, tracked)) {
+      const fetched = await sharing.find(await readShareCandidates(root, head, options.shareBase), (baseTree) => readModifiedSince(root, baseTree, tree, dirty));
+      if (fetched) {
+        // Into the local cache, as if analysed here: the next analysis finds it without the store.
+        const baseKey = keyOf(fetched.candidate.tree);
+        writeGraphCacheBytes(graphsDir, baseKey, rekeyGraphCache(fetched.cacheBytes, fetched.key, baseKey), { tree: fetched.candidate.tree, params });
+        if (fetched.modified.length === 0) {
+          // This revision's own snapshot (or one of a tree that differs only outside the workspace).
+          if (key !== baseKey) writeGraphCacheBytes(graphsDir, key, rekeyGraphCache(fetched.cacheBytes, fetched.key, key), { tree: revision.kind === 'commit' ? tree : null, params });
+          return { ...fetched.snapshot, key, cache: 'hit', shared: sharing.report() };
+        }
+        if (!touchesTsconfigChain(fetched.snapshot, fetched.modified)) base = { snapshot: fetched.snapshot, modified: fetched.modified };
+      }
+    }
     let snapshot: GraphSnapshot;
     if (base) {
       const previous = base.snapshot.graph;
@@ -241,13 +318,15 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
     }
     // Paths in messages are workspace-relative: a temporary checkout's own path means nothing to the reader.
     if (dir !== root) snapshot.graph.warnings = snapshot.graph.warnings.map((w) => ({ ...w, text: w.text.split(`${dir}/`).join('').split(dir).join('.') }));
+    let bytes: Buffer;
     try {
-      writeGraphCache(graphsDir, key, snapshot, { tree: revision.kind === 'commit' ? tree : null, params });
+      bytes = writeGraphCache(graphsDir, key, snapshot, { tree: revision.kind === 'commit' ? tree : null, params });
     } catch (error) {
       throw new TesseraError('TESSERA_CACHE_UNWRITABLE', `Cannot write the graph cache in ${graphsDir}: ${(error as Error).message}`, { cause: error });
     }
-    return { ...snapshot, key, cache: base ? 'update' : 'miss' };
+    if (sharing && pushable) await push(sharing, bytes);
+    return { ...snapshot, key, cache: base ? 'update' : 'miss', shared: sharing?.report() ?? null };
   } finally {
-    await cleanup();
+    await Promise.all([cleanup(), sharing?.close()]);
   }
 }

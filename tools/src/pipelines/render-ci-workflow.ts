@@ -33,6 +33,12 @@ export function renderCiWorkflow(options: RenderCiWorkflowOptions): string {
           ${node}${pm.cache ? `\n          cache: ${pm.cache}` : ''}
       - run: ${pm.install}
 `;
+  const credentials = (extra: string) => `      - if: vars.TESSERA_STORE != ''
+${extra}        uses: aws-actions/configure-aws-credentials@v4
+        with:
+          role-to-assume: \${{ vars.TESSERA_AWS_ROLE }}
+          aws-region: \${{ vars.AWS_REGION }}
+`;
   return `# Written by \`tessera init\`. Builds only the apps a push or pull request touches: one job
 # works out the affected apps (a matrix), then one job per app runs the app's own build and
 # publishes what it wrote to the store.
@@ -42,6 +48,8 @@ export function renderCiWorkflow(options: RenderCiWorkflowOptions): string {
 #   TESSERA_AWS_ROLE   ARN of an IAM role this repository may assume through GitHub's OIDC
 #                      provider, allowed s3:GetObject, s3:PutObject and s3:ListBucket there
 #   AWS_REGION         the bucket's region
+# With a store, graph snapshots are shared through it too (docs/affected.md, "Graph snapshots in
+# the store"): pushes write HEAD's, and pull requests start from their merge-base's.
 name: tessera
 
 on:
@@ -60,6 +68,12 @@ permissions:
 jobs:
   affected:
     runs-on: ubuntu-latest
+    permissions:
+      contents: read
+      id-token: write # to assume TESSERA_AWS_ROLE, for the graph snapshots in the store
+    env:
+      TESSERA_STORE: \${{ vars.TESSERA_STORE }}
+      TESSERA_GRAPH_SHARE: \${{ vars.TESSERA_STORE != '' && '1' || '0' }}
     outputs:
       matrix: \${{ steps.affected.outputs.matrix }}
       any: \${{ steps.affected.outputs.any }}
@@ -67,7 +81,7 @@ jobs:
 ${setup(`      - uses: actions/checkout@v4
         with:
           fetch-depth: 0 # merge-bases need the history
-`)}      - id: affected
+`)}${credentials('        # Pull requests from forks get no OIDC token: they analyse on their own (a warning, not a failure).\n        continue-on-error: true\n')}      - id: affected
         env:
           EVENT: \${{ github.event_name }}
           PR_BASE: \${{ github.base_ref }}
@@ -84,6 +98,10 @@ ${setup(`      - uses: actions/checkout@v4
           echo "matrix=$matrix" >> "$GITHUB_OUTPUT"
           if [ "$matrix" = '{"include":[]}' ]; then echo "any=false" >> "$GITHUB_OUTPUT"; else echo "any=true" >> "$GITHUB_OUTPUT"; fi
           ${pm.exec} tessera affected --base "$base" --head HEAD --format md >> "$GITHUB_STEP_SUMMARY"
+      # The snapshot fresh runners start from (the analysis above wrote it already; here a failed
+      # write is an error on ${branch}, not a warning).
+      - if: github.event_name == 'push' && vars.TESSERA_STORE != ''
+        run: ${pm.exec} tessera graph --push
 
   build:
     needs: affected
@@ -99,12 +117,7 @@ ${setup(`      - uses: actions/checkout@v4
     env:
       TESSERA_STORE: \${{ vars.TESSERA_STORE }}
     steps:
-${setup('      - uses: actions/checkout@v4\n')}      - if: vars.TESSERA_STORE != ''
-        uses: aws-actions/configure-aws-credentials@v4
-        with:
-          role-to-assume: \${{ vars.TESSERA_AWS_ROLE }}
-          aws-region: \${{ vars.AWS_REGION }}
-      - if: vars.TESSERA_STORE == ''
+${setup('      - uses: actions/checkout@v4\n')}${credentials('')}      - if: vars.TESSERA_STORE == ''
         run: echo "::warning::The repository variable TESSERA_STORE is not set; \${{ matrix.app }} is built into this runner's .tessera/store and not kept."
       - run: ${pm.exec} tessera build "\${{ matrix.app }}" --logs stream
 `;

@@ -48,6 +48,14 @@ export function createFsStore(dir: string): Store {
         throw failed(`read ${key}`, error);
       }
     },
+    async has(key) {
+      try {
+        return (await stat(pathOf(key))).isFile();
+      } catch (error) {
+        if (isCode(error, 'ENOENT', 'ENOTDIR')) return false;
+        throw failed(`read ${key}`, error);
+      }
+    },
     async listChildren(prefix) {
       try {
         const entries = await readdir(pathOf(prefix), { withFileTypes: true });

@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { TesseraError } from '../errors/tessera-error.js';
 import type { StoreSettings } from '../workspace/config.js';
 import { createFsStore } from './fs-store.js';
+import type { S3StoreOptions } from './s3-store.js';
 import type { Store } from './store.js';
 
 /** A store URL, parsed: a directory, or a bucket and key prefix. */
@@ -27,12 +28,15 @@ export function parseStoreUrl(url: string, root: string): StoreTarget {
  * own resolution (environment, shared config and credentials files), with `store.region` and
  * `store.endpoint` as overrides: the SDK reads process.env itself, so there is no env to pass.
  */
-export async function openStore(root: string, settings: StoreSettings, override?: string): Promise<Store> {
+export async function openStore(root: string, settings: StoreSettings, override?: string, client: OpenStoreOptions = {}): Promise<Store> {
   const target = parseStoreUrl(override ?? settings.url, root);
   if (target.kind === 'fs') return createFsStore(target.dir);
   const { createS3Store } = await import('./s3-store.js');
-  return createS3Store({ bucket: target.bucket, prefix: target.prefix, endpoint: settings.endpoint, region: settings.region, forcePathStyle: settings.forcePathStyle });
+  return createS3Store({ bucket: target.bucket, prefix: target.prefix, endpoint: settings.endpoint, region: settings.region, forcePathStyle: settings.forcePathStyle, ...client });
 }
+
+/** How an S3 store's client retries and gives up (S3StoreOptions); the directory store ignores them. */
+export type OpenStoreOptions = Pick<S3StoreOptions, 'maxAttempts' | 'timeoutMs'>;
 
 /**
  * The store URL as a build job must see it: a directory made absolute (a job runs in its

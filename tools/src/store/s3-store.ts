@@ -18,6 +18,12 @@ export interface S3StoreOptions {
   forcePathStyle?: boolean;
   /** Attempts per request, retries included. @default 3 */
   maxAttempts?: number;
+  /**
+   * Milliseconds a connection may take to open, and a socket may sit idle mid-request, before
+   * the request fails (and is retried). For callers that must not hang on a store that drops
+   * packets, such as graph snapshot sharing. @default no limit (the SDK's)
+   */
+  timeoutMs?: { connect: number; idle: number };
 }
 
 /** Files at least this large go through the SDK's multipart upload helper. */
@@ -54,6 +60,7 @@ export async function createS3Store(options: S3StoreOptions): Promise<Store> {
     ...(options.region ? { region: options.region } : {}),
     forcePathStyle: options.forcePathStyle ?? false,
     maxAttempts: options.maxAttempts ?? 3,
+    ...(options.timeoutMs ? { requestHandler: { connectionTimeout: options.timeoutMs.connect, socketTimeout: options.timeoutMs.idle } } : {}),
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
@@ -136,6 +143,13 @@ export async function createS3Store(options: S3StoreOptions): Promise<Store> {
         return Buffer.from(await response.Body!.transformToByteArray());
       } catch (error) {
         if (status(error) === 404 && (error as AwsError).name !== 'NoSuchBucket') return null;
+        throw fail(`read ${key}`, error);
+      }
+    },
+    async has(key) {
+      try {
+        return await exists(base + key);
+      } catch (error) {
         throw fail(`read ${key}`, error);
       }
     },

@@ -29,6 +29,8 @@ export interface Store {
   putIfAbsent(key: string, body: Uint8Array, options: PutOptions): Promise<PutResult>;
   /** The object's bytes, or null when there is none. */
   get(key: string): Promise<Buffer | null>;
+  /** Whether an object is under `key`, without reading it (S3: one HEAD request). */
+  has(key: string): Promise<boolean>;
   /** The names directly under `prefix` (which ends in `/`) that have children: "directories". */
   listChildren(prefix: string): Promise<string[]>;
   /** Releases clients and sockets. */

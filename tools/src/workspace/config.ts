@@ -73,6 +73,14 @@ export interface UserConfig {
    * @example "s3://my-bundles/web" or { "url": "s3://bundles", "endpoint": "http://127.0.0.1:7480", "forcePathStyle": true }
    */
   store?: string | { url: string; endpoint?: string; region?: string; forcePathStyle?: boolean };
+  /** Graph snapshots shared through the store (docs/affected.md, "Graph snapshots in the store"). */
+  graph?: {
+    /**
+     * Every analysis writes its graph snapshot to `store`, and one with no local snapshot starts
+     * from the merge-base's or a recent ancestor's found there. TESSERA_GRAPH_SHARE overrides it. @default false
+     */
+    share?: boolean;
+  };
   /** Releases (docs/release.md). */
   release?: {
     /** How long a version stays servable, and safe from `release prune`, after it stops being live. @default "24h" @example "7d" */
@@ -175,6 +183,7 @@ export interface ResolvedConfig {
   readonly codebuild: { readonly project: string; readonly region?: string; readonly queuedTimeoutMinutes?: number; readonly pricePerMinute: Readonly<Record<string, number>> };
   readonly timeoutMinutes: number;
   readonly store: StoreSettings;
+  readonly graph: { readonly share: boolean };
   readonly release: {
     readonly retention: string;
     readonly canary: { readonly weight?: number; readonly steps?: readonly number[]; readonly interval?: string } | null;
@@ -250,6 +259,7 @@ export const CONFIG_SCHEMA = {
         },
       ],
     },
+    graph: { type: 'object', additionalProperties: false, properties: { share: { type: 'boolean' } } },
     release: {
       type: 'object',
       additionalProperties: false,
@@ -328,6 +338,7 @@ export const DEFAULT_CONFIG: ResolvedConfig = Object.freeze({
   codebuild: { project: 'tessera', pricePerMinute: CODEBUILD_PRICE_PER_MINUTE },
   timeoutMinutes: 60,
   store: { url: '.tessera/store', forcePathStyle: false },
+  graph: { share: false },
   release: { retention: '24h', canary: null, previewTtl: '7d' },
   webhook: {},
   build: { buildspec: null, env: { pass: [], secret: [] } },
@@ -392,6 +403,7 @@ export function validateConfig(json: unknown, file: string = CONFIG_FILE): { con
       },
       timeoutMinutes: user.timeoutMinutes ?? DEFAULT_CONFIG.timeoutMinutes,
       store: resolveStoreSettings(user),
+      graph: { share: user.graph?.share ?? DEFAULT_CONFIG.graph.share },
       release: {
         retention: user.release?.retention ?? DEFAULT_CONFIG.release.retention,
         canary: user.release?.canary ?? null,

@@ -6,18 +6,21 @@ import { TesseraError, type Warning } from '../../errors/tessera-error.js';
 import { readRepositoryRoot } from '../../git/read-repository.js';
 import { readConfig } from '../../workspace/read-workspace.js';
 import type { Command } from '../command.js';
+import { readCommitId } from '../../git/read-repository.js';
+import type { Io } from '../io.js';
 import { readChoice, readFormatFlag, readStringFlag, readWorkspaceDir } from '../resolve-flags.js';
 import { formatWarnings } from '../format-warnings.js';
 import { checkGraphPageFlags, renderGraphPage } from '../render-graph-page.js';
 
 /** `tessera graph`: the apps' file-level input graph of the working tree. */
 export const graphCommand: Command = {
-  summary: "The apps' file-level input graph of the working tree, as JSON, Graphviz dot or an interactive HTML page; --cycles lists import cycles.",
-  usage: 'tessera graph [--app NAME] [--json | --format json|dot|html [--why APP --file PATH]] [--cycles] [--project-source tessera|nx] [--cwd DIR]',
-  options: { app: { type: 'string' }, format: { type: 'string' }, json: { type: 'boolean' }, cycles: { type: 'boolean' }, 'project-source': { type: 'string' }, why: { type: 'string' }, file: { type: 'string' } },
+  summary: "The apps' file-level input graph of the working tree, as JSON, Graphviz dot or an interactive HTML page; --cycles lists import cycles; --push writes HEAD's snapshot to the store.",
+  usage: 'tessera graph [--app NAME] [--json | --format json|dot|html [--why APP --file PATH]] [--cycles] [--project-source tessera|nx] [--push] [--cwd DIR]',
+  options: { app: { type: 'string' }, format: { type: 'string' }, json: { type: 'boolean' }, cycles: { type: 'boolean' }, 'project-source': { type: 'string' }, why: { type: 'string' }, file: { type: 'string' }, push: { type: 'boolean' } },
   async run(values, _positionals, io) {
     const root = readWorkspaceDir(values, io);
     await readRepositoryRoot(root);
+    if (values.push) return pushGraph(root, values, io);
     const format = readFormatFlag(values, io, 'TESSERA_FORMAT', ['json', 'dot', 'html'] as const, 'json');
     checkGraphPageFlags(values, format);
     const warnings: Warning[] = [];
@@ -59,3 +62,25 @@ export const graphCommand: Command = {
     return 0;
   },
 };
+
+/**
+ * `tessera graph --push`: analyses HEAD (or reads it from the cache) and writes its snapshot to
+ * the store, for a main-branch CI job that fresh runners then start from. Prints one line; a
+ * store it cannot write is an error here, where the push is the point.
+ */
+async function pushGraph(root: string, values: Parameters<Command['run']>[0], io: Io): Promise<number> {
+  const warnings: Warning[] = [];
+  const commit = (await readCommitId(root, 'HEAD'))!;
+  const projectsFrom = readChoice(readStringFlag(values, io, 'project-source', 'TESSERA_PROJECT_SOURCE'), 'project-source', ['tessera', 'nx'] as const, 'tessera');
+  const loaded = await loadGraph({ root, config: readConfig(root), warnings, revision: { kind: 'commit', commit }, projectsFrom, push: true, env: io.env });
+  const pushed = loaded.shared!.pushed!;
+  if (values.json) {
+    io.stdout.write(JSON.stringify({ commit, ...pushed, store: loaded.shared!.store, warnings }, null, 2) + '\n');
+    return 0;
+  }
+  const size = `${(pushed.bytes / 1024).toFixed(1)} KiB, ${(pushed.uncompressedBytes / 1024).toFixed(1)} KiB uncompressed`;
+  io.stderr.write(`${pushed.result === 'created' ? 'Pushed' : 'Already in the store:'} the graph snapshot of ${commit.slice(0, 12)} (${pushed.key}, ${size}) ${pushed.result === 'created' ? 'to' : 'at'} ${loaded.shared!.store}\n`);
+  // The analysis's own warnings are `tessera graph`'s output; here only what sharing met.
+  io.stderr.write(formatWarnings(warnings.filter((w) => w.code.startsWith('TESSERA_GRAPH_SNAPSHOT') || w.code === 'TESSERA_GRAPH_SHARE_FAILED'), { color: io.color.stderr, verbose: false }));
+  return 0;
+}
