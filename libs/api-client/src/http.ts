@@ -27,23 +27,29 @@ function buildUrl(path: string, query?: RequestOptions['query']): string {
   return url.toString();
 }
 
+/**
+ * Sends one request to the platform's API. The sample workspace has no API server, so the
+ * request goes, as it would on the wire (the same URL and JSON body), to the sample API in
+ * ./sample/sample-api.ts: a lazy chunk of the app's bundle that answers from the sample data.
+ * A deployment with a real API would `fetch(url, { method, body, signal, credentials: 'include' })`
+ * here instead; every caller stays the same.
+ */
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const { method = 'GET', body, query, signal } = options;
-  const response = await fetch(buildUrl(path, query), {
+  const url = new URL(buildUrl(path, query));
+  const { answerSampleRequest } = await import('./sample/sample-api');
+  if (signal?.aborted) throw new DOMException('The request was aborted', 'AbortError');
+  const response = answerSampleRequest({
     method,
-    signal,
-    credentials: 'include',
-    headers: {
-      Accept: 'application/json',
-      ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-    },
+    path: url.pathname.slice(API_BASE.length),
+    query: url.searchParams,
     body: body !== undefined ? JSON.stringify(body) : undefined,
   });
 
-  if (!response.ok) {
-    const payload: unknown = await response.json().catch(() => undefined);
+  if (response.status >= 400) {
+    const payload: unknown = response.body === undefined ? undefined : JSON.parse(response.body);
     throw new ApiError(response.status, `${method} ${path} failed with ${response.status}`, payload);
   }
-  if (response.status === 204) return undefined as T;
-  return (await response.json()) as T;
+  if (response.status === 204 || response.body === undefined) return undefined as T;
+  return JSON.parse(response.body) as T;
 }

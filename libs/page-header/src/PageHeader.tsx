@@ -4,6 +4,7 @@ import { NavLinks, type NavLink } from './NavLinks';
 import { UserMenu } from './UserMenu';
 import './page-header.css';
 
+/** Where the platform's apps live: the edge's routes (tessera.config.json `apps.<name>.route`, else `/<name>/`). */
 export const DEFAULT_LINKS: readonly NavLink[] = [
   { href: '/catalog', label: 'Catalog' },
   { href: '/search', label: 'Search' },
@@ -24,7 +25,7 @@ export function PageHeader({ title, subtitle, learner, links = DEFAULT_LINKS, ac
   return (
     <header className="acme-header">
       <div className="acme-header__bar">
-        <a className="acme-header__logo" href="/" aria-label="Acme Learn home" />
+        <a className="acme-header__logo" href="/catalog" aria-label="Acme Learn home" />
         <NavLinks links={links} activeHref={activeHref} />
         <div className="acme-header__actions">
           {actions}

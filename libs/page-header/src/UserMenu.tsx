@@ -13,9 +13,11 @@ function initials(name: string): string {
 export function UserMenu({ learner }: { learner?: Pick<Learner, 'displayName' | 'avatarUrl'> | null }) {
   const [open, setOpen] = useState(false);
 
+  // The sample platform has no sign-in service: its one learner is always signed in, and the
+  // account app (profile) is where a visitor who is not would go.
   if (!learner) {
     return (
-      <a className="acme-header__signin" href="/login">
+      <a className="acme-header__signin" href="/profile">
         Sign in
       </a>
     );
@@ -40,7 +42,6 @@ export function UserMenu({ learner }: { learner?: Pick<Learner, 'displayName' | 
         <ul className="acme-user-menu__list">
           <li><a href="/home">My learning</a></li>
           <li><a href="/profile">Profile &amp; settings</a></li>
-          <li><a href="/logout">Sign out</a></li>
         </ul>
       ) : null}
     </div>

@@ -73,7 +73,7 @@ async function main(argv: string[]) {
     ].join('\n'),
   );
   const project = projects[0]!.name;
-  console.error(`\nthen: npm exec tessera -- build --affected --base HEAD~1 --executor codebuild${project === 'tessera' ? '' : `   (with "codebuild": { "project": "${project}" } in tessera.config.json)`}`);
+  console.error(`\nthen: npm exec tessera -- build --affected --files libs/api-client/src/orders.ts --executor codebuild --store .tessera/codebuild-store${project === 'tessera' ? '' : `   (with "codebuild": { "project": "${project}" } in tessera.config.json)`}`);
   return server;
 }
 

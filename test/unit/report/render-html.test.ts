@@ -59,6 +59,14 @@ describe('renderHtmlReport', () => {
     expect(html).toContain('● live</span>, updated 2026-11-22 14:10:30 UTC');
   });
 
+  it('says of a run of cached jobs only that every version was already published', () => {
+    const run: RunRecord = { ...createSampleRun(T0), status: 'SUCCEEDED', end: new Date(T0 + 13).toISOString() };
+    run.jobs = run.jobs.map((j) => createJob(T0, { app: j.app, status: 'CACHED' }));
+    const { html } = render(run);
+    expect(html).toContain(`<span class="crit-mark">◆</span> Nothing was built: all ${run.jobs.length} versions were already published.</p>`);
+    expect(html).not.toContain('No build has started');
+  });
+
   it('stops refreshing once the run has ended', () => {
     const run: RunRecord = { ...createSampleRun(T0), status: 'FAILED', end: new Date(NOW).toISOString() };
     run.jobs = run.jobs.filter((j) => !['search', 'profile'].includes(j.app));

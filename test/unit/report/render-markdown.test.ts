@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CODEBUILD_PRICE_PER_MINUTE } from '../../../tools/src/workspace/config.js';
 import { describeStatus } from '../../../tools/src/report/describe-status.js';
 import { renderMarkdownSummary } from '../../../tools/src/report/render-markdown.js';
-import type { JobStatus } from '../../../tools/src/records/run-record.js';
+import type { JobStatus, RunRecord } from '../../../tools/src/records/run-record.js';
 import { createJob, createSampleRun, createSyntheticRun } from '../../support/report-runs.js';
 
 const T0 = Date.parse('2026-11-22T14:05:00.000Z');
@@ -35,6 +35,27 @@ describe('renderMarkdownSummary', () => {
     expect(md).toContain('| reused | ⏭️ skipped (cached) | – |');
     expect(md).toContain('| odd | ❔ superseded | 3.0s |');
     expect(md).toContain('1 skipped (cached) · 1 other');
+  });
+});
+
+describe('the sentence of a run in which no build started', () => {
+  /** A finished run of these jobs, none of which started a build. */
+  const runOf = (statuses: JobStatus[], status: RunRecord['status'] = 'SUCCEEDED'): RunRecord => ({
+    id: '20261122-140500-0000', trigger: 'cli', base: null, head: 'a1b2c3d', status, start: new Date(T0).toISOString(), end: new Date(T0 + 13).toISOString(),
+    jobs: statuses.map((s, i) => createJob(T0, { app: `app-${i}`, status: s })),
+  });
+
+  it.each([
+    [['CACHED', 'CACHED', 'CACHED'], 'SUCCEEDED', 'Nothing was built: all 3 versions were already published.'],
+    [['CACHED'], 'SUCCEEDED', 'Nothing was built: its one version was already published.'],
+    [['CACHED', 'QUEUED'], 'IN_PROGRESS', 'No build has started yet (1 of 2 versions were already published).'],
+    [['QUEUED', 'QUEUED'], 'IN_PROGRESS', 'No build has started yet.'],
+    [['CACHED', 'STOPPED'], 'STOPPED', 'No build started (1 of 2 versions were already published).'],
+    [[], 'SUCCEEDED', 'Nothing to build.'],
+  ] as [JobStatus[], RunRecord['status'], string][])('%j, run %s: %s', (statuses, status, sentence) => {
+    const md = renderMarkdownSummary(runOf(statuses, status), { now: T0 + 13, prices });
+    expect(md).toContain(`\n◆ ${sentence}\n`);
+    expect(md).not.toContain(statuses.every((s) => s === 'CACHED') ? 'No build' : 'Nothing was built');
   });
 });
 

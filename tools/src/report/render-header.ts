@@ -25,12 +25,25 @@ export function formatUsd(usd: number): string {
 }
 
 /**
+ * Why a run has no critical path: nothing to build, every version already published (a run of
+ * cached jobs only), or no build started yet. Plain text. Pure.
+ */
+function describeNoBuild(run: RunRecord): string {
+  const total = run.jobs.length;
+  if (!total) return 'Nothing to build.';
+  const cached = run.jobs.filter((j) => j.status === 'CACHED').length;
+  if (cached === total) return total === 1 ? 'Nothing was built: its one version was already published.' : `Nothing was built: all ${total} versions were already published.`;
+  const published = cached ? ` (${cached} of ${total} versions were already published)` : '';
+  return run.status === 'IN_PROGRESS' ? `No build has started yet${published}.` : `No build started${published}.`;
+}
+
+/**
  * The sentence that answers "where did the minutes go": which build set the wall time, its
  * slowest phase, and the chain of slot hand-overs before it. Plain text. Pure.
  */
 export function formatCriticalSentence(run: RunRecord, timeline: Timeline): string {
   const { chain, phase } = timeline.critical;
-  if (!chain.length) return run.jobs.length ? 'No build has started yet.' : 'Nothing to build.';
+  if (!chain.length) return describeNoBuild(run);
   const last = timeline.jobs[chain[chain.length - 1]!]!;
   const built = (last.endedAt ?? timeline.span) - last.startedAt!;
   const running = run.status === 'IN_PROGRESS';
