@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: runs the benchmark sections and writes BENCHMARKS.md.
  *
- *   TESSERA_BENCH_SIZES=small,medium,large   workspace sizes (default: all three)
+ *   TESSERA_BENCH_SIZES=small,medium,large   workspace sizes and shapes (default: the three sizes of the
+ *                                            tree shape, small-barrel and medium-barrel; large-barrel by name)
  *   TESSERA_BENCH_ONLY=affected              sections to run (default: all)
  *
  * A section is a module exporting `run(ctx): Promise<Section>`; add new ones to SECTIONS.
@@ -11,7 +12,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SIZES, type SizeName } from './workspaces.js';
+import { DEFAULT_SIZES, SIZES, type SizeName } from './workspaces.js';
 
 export interface BenchContext {
   /** The Tessera repository root. */
@@ -84,7 +85,7 @@ function describeMachine(): string[] {
 }
 
 async function main() {
-  const sizes = readList(process.env.TESSERA_BENCH_SIZES, Object.keys(SIZES) as SizeName[], 'TESSERA_BENCH_SIZES');
+  const sizes = process.env.TESSERA_BENCH_SIZES?.trim() ? readList(process.env.TESSERA_BENCH_SIZES, Object.keys(SIZES) as SizeName[], 'TESSERA_BENCH_SIZES') : [...DEFAULT_SIZES];
   const only = readList(process.env.TESSERA_BENCH_ONLY, Object.keys(SECTIONS), 'TESSERA_BENCH_ONLY');
   const tesseraBin = join(repoRoot, 'tools', 'bin', 'tessera.js');
   if (!existsSync(join(repoRoot, 'tools', 'dist'))) throw new Error('tools/dist is missing: run `node tools/build.mjs` first (npm run bench does)');

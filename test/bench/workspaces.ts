@@ -7,13 +7,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type GeneratedWorkspace, GENERATOR_VERSION, generateWorkspace, type WorkspaceOptions } from '../support/generate-workspace.js';
 
-export type SizeName = 'small' | 'medium' | 'large';
+export type SizeName = 'small' | 'medium' | 'large' | 'small-barrel' | 'medium-barrel' | 'large-barrel';
 
+/**
+ * Two shapes at three sizes: `tree` (the default: barrels of three modules, deep imports, modules
+ * in a binary tree) and `barrel` (every lib an `export *` barrel of all its modules, imported only
+ * through it; see WorkspaceOptions.shape).
+ */
 export const SIZES: Record<SizeName, WorkspaceOptions> = {
   small: { apps: 10, libs: 50, filesPerLib: 20, filesPerApp: 20, seed: 1 },
   medium: { apps: 100, libs: 500, filesPerLib: 20, filesPerApp: 20, seed: 2 },
   large: { apps: 1000, libs: 5000, filesPerLib: 20, filesPerApp: 20, seed: 3 },
+  'small-barrel': { apps: 10, libs: 50, filesPerLib: 20, filesPerApp: 20, seed: 4, shape: 'barrel' },
+  'medium-barrel': { apps: 100, libs: 500, filesPerLib: 20, filesPerApp: 20, seed: 5, shape: 'barrel' },
+  'large-barrel': { apps: 1000, libs: 5000, filesPerLib: 20, filesPerApp: 20, seed: 6, shape: 'barrel' },
 };
+
+/** What `npm run bench` measures without TESSERA_BENCH_SIZES: large-barrel's cold runs alone take many minutes, so it is asked for by name. */
+export const DEFAULT_SIZES: readonly SizeName[] = ['small', 'medium', 'large', 'small-barrel', 'medium-barrel'];
 
 const MARKER = '.bench-workspace.json';
 

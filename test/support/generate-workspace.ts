@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 import { createSeededRandom } from './seeded-random.js';
 
 /** Bump when the generated output changes, so cached workspaces are regenerated. */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 
 export interface WorkspaceOptions {
   apps: number;
@@ -35,6 +35,13 @@ export interface WorkspaceOptions {
   nodeModules?: string;
   /** Make the edit commits (one per edit kind). @default true */
   edits?: boolean;
+  /**
+   * `tree`: a lib's barrel exports three modules, which import their children (a binary tree),
+   * and apps reach deep files too. `barrel`: every lib's `src/index.ts` is an `export *` barrel of
+   * all its modules, apps and libs import libs only through those barrels, and besides the tree
+   * about 40% of modules import one more sibling (about 70% import a sibling). @default "tree"
+   */
+  shape?: 'tree' | 'barrel';
 }
 
 /** One edit commit: the comparison `<commit>~1..<commit>`. */
@@ -157,7 +164,12 @@ export function generateWorkspace(dir: string, options: WorkspaceOptions): Gener
   /** A reference into a library: barrel or deep import, with the symbol and resolved file. */
   interface LibRef { specifier: string; symbol: string; target: string }
   const publicModules = (l: Lib) => Math.min(3, l.modules);
+  const barrel = options.shape === 'barrel';
   function refTo(l: Lib, deep: boolean): LibRef {
+    if (barrel) {
+      const k = rnd.int(l.modules);
+      return { specifier: `@acme/${l.name}`, symbol: fn(l, k), target: `${libRoot(l)}/src/index.ts` };
+    }
     if (deep) {
       const k = rnd.int(l.modules);
       return { specifier: `@acme/${l.name}/lib/f${k}`, symbol: fn(l, k), target: `${libRoot(l)}/src/lib/f${k}.ts` };
@@ -177,6 +189,8 @@ export function generateWorkspace(dir: string, options: WorkspaceOptions): Gener
   const moduleNames = new Map<string, string>();
   function addLibModule(l: Lib, k: number, crossRefs: LibRef[], modelType: number | null) {
     const children = [2 * k + 1, 2 * k + 2].filter((c) => c < l.modules);
+    // Barrel shape: one more sibling further down (acyclic: a higher index), not already a child.
+    if (barrel && k + 3 < l.modules && rnd.chance(0.4)) children.push(k + 3 + rnd.int(l.modules - k - 3));
     const childFile = (c: number) => moduleNames.get(`${l.index}:${c}`) ?? `f${c}`;
     const path = `${libRoot(l)}/src/lib/f${k}.ts`;
     const file: SourceFile = {
@@ -223,11 +237,13 @@ export function generateWorkspace(dir: string, options: WorkspaceOptions): Gener
       imports: new Set([`${root}/src/lib/tokens.css`]),
       render: () => `@import './tokens.css';\n.l${l.index} { color: var(--lib-${l.index}); }\n`,
     });
-    const nPublic = publicModules(l);
-    files.set(`${root}/src/index.ts`, {
+    const nPublic = barrel ? l.modules : publicModules(l);
+    // The barrel is rendered from what it imports, so deleting or renaming a module updates it.
+    const index: SourceFile = {
       imports: new Set(Array.from({ length: nPublic }, (_, k) => `${root}/src/lib/f${k}.ts`)),
-      render: () => Array.from({ length: nPublic }, (_, k) => `export * from './lib/f${k}';\n`).join(''),
-    });
+      render: () => [...index.imports].map((p) => `export * from './lib/${p.slice(p.lastIndexOf('/') + 1, -3)}';\n`).join(''),
+    };
+    files.set(`${root}/src/index.ts`, index);
     // Spread the cross-lib imports over the modules.
     const cross = new Map<number, LibRef[]>();
     for (const d of l.deps) {
@@ -399,12 +415,17 @@ export function generateWorkspace(dir: string, options: WorkspaceOptions): Gener
     const delK = delLib.modules - 1;
     const deleted = `${libRoot(delLib)}/src/lib/f${delK}.ts`;
     const delParent = `${libRoot(delLib)}/src/lib/f${Math.floor((delK - 1) / 2)}.ts`;
-    edit('delete-file', `delete ${deleted} and its import in ${delParent}`, [deleted, delParent], () => {
+    // Its importers: the tree parent; in the barrel shape also the barrel and any sibling (other libs import only barrels).
+    const importersOf = (lib: Lib, path: string, parent: string) => (barrel ? [...files].filter(([p, f]) => p.startsWith(`${libRoot(lib)}/`) && f.imports.has(path)).map(([p]) => p) : [parent]);
+    edit('delete-file', `delete ${deleted} and its import in ${delParent}${barrel ? ' and the barrel' : ''}`, [deleted, delParent], () => {
+      const importers = importersOf(delLib, deleted, delParent);
       files.delete(deleted);
       rmSync(join(dir, deleted));
-      files.get(delParent)!.imports.delete(deleted);
-      write(delParent, files.get(delParent)!.render());
-      return [deleted, delParent];
+      for (const path of importers) {
+        files.get(path)!.imports.delete(deleted);
+        write(path, files.get(path)!.render());
+      }
+      return [deleted, ...importers];
     });
 
     // 5. Rename a module (content unchanged) and update its importer.
@@ -419,12 +440,15 @@ export function generateWorkspace(dir: string, options: WorkspaceOptions): Gener
       files.set(to, moved);
       mkdirSync(dirname(join(dir, to)), { recursive: true });
       renameSync(join(dir, from), join(dir, to));
-      const parent = files.get(renParent)!;
-      parent.imports.delete(from);
-      parent.imports.add(to);
       moduleNames.set(`${renLib.index}:${renK}`, `f${renK}-renamed`);
-      write(renParent, parent.render());
-      return [from, to, renParent];
+      const importers = importersOf(renLib, from, renParent);
+      for (const path of importers) {
+        const file = files.get(path)!;
+        file.imports.delete(from);
+        file.imports.add(to);
+        write(path, file.render());
+      }
+      return [from, to, ...importers];
     });
 
     // 6. Re-point one path alias in tsconfig.base.json (to an entry that re-exports the barrel).
