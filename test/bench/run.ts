@@ -44,6 +44,7 @@ const SECTIONS: Record<string, () => Promise<SectionModule>> = {
   startup: () => import('./startup.bench.js'),
   lockfile: () => import('./lockfile.bench.js'),
   adopt: () => import('./adopt.bench.js'),
+  snapshot: () => import('./snapshot.bench.js'),
 };
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 import { createSeededRandom } from './seeded-random.js';
 
 /** Bump when the generated output changes, so cached workspaces are regenerated. */
-export const GENERATOR_VERSION = 2;
+export const GENERATOR_VERSION = 3;
 
 export interface WorkspaceOptions {
   apps: number;
@@ -38,8 +38,8 @@ export interface WorkspaceOptions {
   /**
    * `tree`: a lib's barrel exports three modules, which import their children (a binary tree),
    * and apps reach deep files too. `barrel`: every lib's `src/index.ts` is an `export *` barrel of
-   * all its modules, apps and libs import libs only through those barrels, and besides the tree
-   * about 40% of modules import one more sibling (about 70% import a sibling). @default "tree"
+   * all its modules, apps and libs import libs only through those barrels, and 70% of modules
+   * also import a sibling through their own lib's barrel (a cycle through it). @default "tree"
    */
   shape?: 'tree' | 'barrel';
 }
@@ -189,8 +189,12 @@ export function generateWorkspace(dir: string, options: WorkspaceOptions): Gener
   const moduleNames = new Map<string, string>();
   function addLibModule(l: Lib, k: number, crossRefs: LibRef[], modelType: number | null) {
     const children = [2 * k + 1, 2 * k + 2].filter((c) => c < l.modules);
-    // Barrel shape: one more sibling further down (acyclic: a higher index), not already a child.
-    if (barrel && k + 3 < l.modules && rnd.chance(0.4)) children.push(k + 3 + rnd.int(l.modules - k - 3));
+    // Barrel shape: 70% of modules also import a sibling through their own lib's barrel
+    // (`@acme/<self>`), as code that imports from the package's index does: a cycle through the barrel.
+    if (barrel && l.modules > 1 && rnd.chance(0.7)) {
+      const j = (k + 1 + rnd.int(l.modules - 1)) % l.modules;
+      crossRefs = [...crossRefs, { specifier: `@acme/${l.name}`, symbol: fn(l, j), target: `${libRoot(l)}/src/index.ts` }];
+    }
     const childFile = (c: number) => moduleNames.get(`${l.index}:${c}`) ?? `f${c}`;
     const path = `${libRoot(l)}/src/lib/f${k}.ts`;
     const file: SourceFile = {
