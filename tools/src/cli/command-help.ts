@@ -68,6 +68,8 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     flags: {
       affected: { text: 'build the apps `tessera affected` reports for the range' },
       ...range,
+      // Builds run at a commit: the range ends at HEAD unless --uncommitted builds the working tree.
+      head: { ...range.head, default: 'HEAD (with --uncommitted: the working tree)' },
       executor: { arg: 'local|codebuild', text: 'where builds run', default: 'local', env: 'TESSERA_EXECUTOR' },
       buildspec: { arg: 'FILE|none', text: 'the buildspec every app builds with; `none`: each app\'s own build (its Nx build target, else its package\'s build script)', default: 'build.buildspec, else buildspec.yml when there is one, else none', env: 'TESSERA_BUILDSPEC' },
       concurrency: { arg: 'N', text: 'builds in flight at once', default: 'nx.json parallel, else the cores (local); 20 (codebuild)', env: 'TESSERA_CONCURRENCY' },
