@@ -89,7 +89,17 @@ export function readSharedTsconfig(root: string, files: Iterable<string>, projec
   const rootFile = ROOT_TSCONFIGS.find((name) => existsSync(join(root, name)));
   if (!rootFile) return null;
   // A tsconfig.json governs the files below its folder: it matters when that folder holds a project or lies inside one.
-  const governsProjects = (dir: string) => projectRoots.some((p) => dir === '' || p === dir || p.startsWith(`${dir}/`) || dir.startsWith(`${p}/`));
+  // Sets of the roots and of the folders above them, so each check walks one path (thousands of
+  // tsconfigs times thousands of projects was 0.6 s of a fresh runner's 2 s on the large benchmark).
+  const roots = new Set(projectRoots);
+  const aboveRoots = new Set<string>();
+  for (const p of projectRoots) for (let d = posix.dirname(p); d !== '.' && d !== '' && !aboveRoots.has(d); d = posix.dirname(d)) aboveRoots.add(d);
+  const governsProjects = (dir: string) => {
+    if (dir === '') return roots.size > 0;
+    if (roots.has(dir) || aboveRoots.has(dir)) return true;
+    for (let d = posix.dirname(dir); d !== '.' && d !== ''; d = posix.dirname(d)) if (roots.has(d)) return true;
+    return false;
+  };
   for (const file of files) {
     if (!/(^|\/)(tsconfig|jsconfig)\.json$/.test(file) || file === rootFile || file === 'tsconfig.json') continue;
     if (!governsProjects(posix.dirname(file) === '.' ? '' : posix.dirname(file))) continue;

@@ -71,7 +71,8 @@ export function encodeSharedSnapshot(identity: SnapshotIdentity, about: { tree: 
     bytes: cacheBytes.length,
     createdAt: new Date().toISOString(),
   };
-  return gzipSync(Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), cacheBytes]));
+  // Level 1: on the large benchmark's 11 MB snapshot 106 ms against the default's 180 ms, for 3.5% more bytes; a fresh runner writes one on its answer's path.
+  return gzipSync(Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), cacheBytes]), { level: 1 });
 }
 
 /** A shared snapshot read back: its header and the graph cache bytes, or why it cannot be used. */
