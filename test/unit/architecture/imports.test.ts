@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest';
  * that is how a command loads an executor or a store only when it runs.
  */
 const LAYERS = [
-  'errors', 'records', 'sqlite',
+  'errors', 'records', 'html', 'sqlite',
   'git', 'workspace', 'graph', 'affected', 'plan',
   'buildspec', 'executors', 'fanout', 'runs', 'report',
   'bundle', 'store', 'release', 'edge',

@@ -1,3 +1,4 @@
+import { escapeHtml, escapeScriptJson, escapeScriptText } from '../html/escape-html.js';
 import { NODE_HEIGHT, NODE_WIDTH } from './compute-graph-page.js';
 import type { GraphPageData, GraphPageNode } from './graph-page-data.js';
 
@@ -7,14 +8,6 @@ export interface GraphHtmlOptions {
   script: string;
 }
 
-// The same three escapes as report/escape-html.ts: parts import only parts before them, and
-// the graph comes before the report.
-/** Text as HTML text or attribute value. */
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-/** JSON inside `<script type="application/json">`: `<` as `\u003c`, so no `</script>` or `<!--` in a file name ends it. */
-const escapeScriptJson = (json: string) => json.replace(/</g, '\\u003c');
-/** The script inside `<script>`: `</script` and `<!--` cannot occur in it (in a minified script, only inside strings). */
-const escapeScriptText = (script: string) => script.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
 
 /** Characters of a name that fit in a node's box; longer names end in "…" (the full one is the box's tooltip). */
 const LABEL_CHARS = 22;

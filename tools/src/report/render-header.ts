@@ -3,7 +3,7 @@ import type { RunRecord } from '../records/run-record.js';
 import type { RunCost } from './compute-cost.js';
 import type { Timeline } from './timeline.js';
 import { describeStatus, type StatusTone } from './describe-status.js';
-import { escapeHtml as h } from './escape-html.js';
+import { escapeHtml as h } from '../html/escape-html.js';
 import { PHASE_COLORS, FAILED_PHASE_COLOR } from './phase-colors.js';
 
 /** How many jobs of a run ended in each tone (`ok`, `failed`, `skipped`...). Pure. */

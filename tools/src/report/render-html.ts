@@ -3,7 +3,7 @@ import { computeRunCost } from './compute-cost.js';
 import { computePageData, type PageDataOptions } from './compute-page-data.js';
 import { computeTimeline } from './compute-timeline.js';
 import { describeStatus } from './describe-status.js';
-import { escapeHtml, escapeScriptJson, escapeScriptText } from './escape-html.js';
+import { escapeHtml, escapeScriptJson, escapeScriptText } from '../html/escape-html.js';
 import { renderHeader, renderLegend } from './render-header.js';
 import { REPORT_CSS } from './report-css.js';
 

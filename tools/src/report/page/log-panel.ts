@@ -2,7 +2,7 @@ import { AnsiUp } from 'ansi_up';
 import { formatDuration } from '../../runs/format-duration.js';
 import type { PageData, PageJob } from '../compute-page-data.js';
 import { describeStatus } from '../describe-status.js';
-import { escapeHtml } from '../escape-html.js';
+import { escapeHtml } from '../../html/escape-html.js';
 import { phaseColor } from '../phase-colors.js';
 import { findFirstError, isErrorLine, type LogEntry, parseLogText, placeMarkers, readSidecarLog } from './log-lines.js';
 import { formatDelta, jobDuration, renderSparkline } from './rows.js';

@@ -5,7 +5,7 @@
  */
 import { formatDuration } from '../../runs/format-duration.js';
 import type { PageData } from '../compute-page-data.js';
-import { escapeHtml } from '../escape-html.js';
+import { escapeHtml } from '../../html/escape-html.js';
 import { createLogPanel } from './log-panel.js';
 import { computeRowOrder, formatDelta, formatRowDuration, jobDuration, renderSparkline, type SortKey } from './rows.js';
 import { drawAxis, drawBars, fitCanvas, hitSegment, layoutRows, ROW_H, type RowBox, type View } from './timeline.js';
