@@ -182,7 +182,7 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
   let nxParallel: unknown;
   if (options.affected) {
     const head = options.affected.head ?? (options.uncommitted ? undefined : 'HEAD');
-    affected = await readAffected({ root, config, base: options.affected.base, head: options.affected.files ? undefined : head, deepen: options.affected.deepen, files: options.affected.files, selection: options.selection });
+    affected = await readAffected({ root, config, base: options.affected.base, head: options.affected.files ? undefined : head, deepen: options.affected.deepen, files: options.affected.files, selection: options.selection, env: options.env });
     graph = affected.snapshot.graph;
     projects = affected.snapshot.projects;
     nxParallel = affected.snapshot.nx.raw.parallel;
@@ -190,7 +190,7 @@ export async function runBuild(options: RunBuildOptions): Promise<RunBuildResult
     warnings.push(...affected.warnings);
   } else {
     sourceVersion = (await readCommitId(root, 'HEAD'))!;
-    const loaded = await loadGraph({ root, config, warnings, revision: options.uncommitted ? { kind: 'worktree' } : { kind: 'commit', commit: sourceVersion } });
+    const loaded = await loadGraph({ root, config, warnings, revision: options.uncommitted ? { kind: 'worktree' } : { kind: 'commit', commit: sourceVersion }, env: options.env });
     graph = loaded.graph;
     projects = loaded.projects;
     nxParallel = loaded.nx.raw.parallel;

@@ -34,6 +34,8 @@ export const affectedCommand: Command = {
       ...range,
       projectsFrom: readChoice(readStringFlag(values, io, 'project-source', 'TESSERA_PROJECT_SOURCE'), 'project-source', ['tessera', 'nx'] as const, 'tessera'),
       selection: readSelectionFlags(values),
+      // Graph sharing (TESSERA_GRAPH_SHARE, TESSERA_STORE) reads the command's environment, as every flag does.
+      env: io.env,
     });
     const c = pc.createColors(io.color.stderr);
     if (format === 'text' || (typeof values.why === 'string' && format !== 'json')) io.stderr.write(c.dim(`changes: ${report.policy}\n`));
