@@ -117,7 +117,18 @@ export async function startService(options: StartServiceOptions): Promise<Servic
   const mask = createSecretMasker(settings.buildEnv.secrets);
   const log = (line: string) => options.log(mask(line));
   const links = createReportLinks({ key: settings.reportKey, ttlMs: settings.reportLinkTtlMs });
-  const runUrl = (runId: string) => links.url(settings.publicUrl, runId);
+  // One link per run, signed once: the log line and every commit status of a run quote the same
+  // URL (signed apart, they could differ in their expiry second). The newest runs' links are kept.
+  const runLinks = new Map<string, string>();
+  const runUrl = (runId: string) => {
+    let url = runLinks.get(runId);
+    if (url === undefined) {
+      url = links.url(settings.publicUrl, runId);
+      runLinks.set(runId, url);
+      if (runLinks.size > 1000) runLinks.delete(runLinks.keys().next().value!);
+    }
+    return url;
+  };
   // The receiver's commits leave WAL checkpoints to a thread (see createWalCheckpointer).
   const deliveries = createDeliveriesStore(settings.database, { busyTimeoutMs: settings.busyTimeoutMs, checkpointInBackground: settings.role !== 'work' });
   let runs: RunsStore | null = null;
