@@ -33,6 +33,24 @@ const graphPageScript = await buildPageScript('src/graph/page/main.ts');
 mkdirSync(outdir, { recursive: true });
 writeFileSync(join(outdir, 'report-page.js'), pageScript);
 writeFileSync(join(outdir, 'graph-page.js'), graphPageScript);
+// The JSON Schema of tessera.config.json, at a stable path of the package
+// (`tessera-build/tessera.config.schema.json`), which `$schema` in a config can name.
+const schemaModule = await esbuild.build({ entryPoints: [join(here, 'src/workspace/config.ts')], bundle: true, write: false, format: 'esm', platform: 'node', packages: 'external', logLevel: 'warning' });
+const { CONFIG_SCHEMA, AJV_OPTIONS } = await import(`data:text/javascript;base64,${Buffer.from(schemaModule.outputFiles[0].text).toString('base64')}`);
+// The schema's validator, compiled ahead of time (ajv standalone) and bundled in place of
+// src/workspace/config-validator.ts, so no command compiles the schema at start-up.
+const { default: Ajv } = await import('ajv');
+const { default: standaloneCode } = await import('ajv/dist/standalone/index.js');
+const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true, esm: true } });
+const validatorFile = join(outdir, '.config-validator.mjs');
+writeFileSync(validatorFile, standaloneCode(ajv, ajv.compile(CONFIG_SCHEMA)));
+const precompiledValidator = {
+  name: 'tessera-precompiled-config-validator',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]workspace[\\/]config-validator\.ts$/ }, () => ({ contents: `export { default as precompiledValidator } from ${JSON.stringify(validatorFile)};`, loader: 'js', resolveDir: outdir }));
+  },
+};
+
 /** What the CLI and the API are built with: Node ESM, split into lazily loaded chunks. */
 const nodeBuild = {
   outdir,
@@ -50,6 +68,7 @@ const nodeBuild = {
   // The bundled CommonJS packages call require() for Node's built-ins.
   banner: { js: "import { createRequire as __tesseraCreateRequire } from 'node:module'; const require = __tesseraCreateRequire(import.meta.url);" },
   define: { TESSERA_VERSION: JSON.stringify(pkg.version), TESSERA_REPORT_PAGE: JSON.stringify(pageScript), TESSERA_GRAPH_PAGE: JSON.stringify(graphPageScript) },
+  plugins: [precompiledValidator],
   logLevel: 'warning',
 };
 await esbuild.build({ ...nodeBuild, entryPoints: { main: join(here, 'src/cli/main.ts'), 'run-cli': join(here, 'src/cli/run-cli.ts') }, chunkNames: 'chunks/[name]-[hash]' });
@@ -57,8 +76,6 @@ await esbuild.build({ ...nodeBuild, entryPoints: { main: join(here, 'src/cli/mai
 // would split the CLI's start-up path into more files to load.
 await esbuild.build({ ...nodeBuild, entryPoints: { api: join(here, 'src/pipelines/api.ts') }, chunkNames: 'chunks/api-[name]-[hash]' });
 
-// The JSON Schema of tessera.config.json, at a stable path of the package
-// (`tessera-build/tessera.config.schema.json`), which `$schema` in a config can name.
-const schemaModule = await esbuild.build({ entryPoints: [join(here, 'src/workspace/config.ts')], bundle: true, write: false, format: 'esm', platform: 'node', packages: 'external', logLevel: 'warning' });
-const { CONFIG_SCHEMA } = await import(`data:text/javascript;base64,${Buffer.from(schemaModule.outputFiles[0].text).toString('base64')}`);
 writeFileSync(join(outdir, 'tessera.config.schema.json'), JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', title: 'tessera.config.json', ...CONFIG_SCHEMA }, null, 2) + '\n');
+// Bundled into the CLI and the API above; not a file of the package.
+rmSync(validatorFile);

@@ -2,6 +2,7 @@ import type { ExecutorName } from '../records/run-record.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { createRequire } from 'node:module';
 import type { Problem } from '../errors/tessera-error.js';
+import { precompiledValidator } from './config-validator.js';
 
 /**
  * CodeBuild on-demand prices, USD per build minute, Linux general1 in us-east-1. Billed per
@@ -318,11 +319,16 @@ export const CONFIG_SCHEMA = {
 } as const;
 
 let compiled: ValidateFunction | undefined;
-/** The schema validator, compiled on first use: a workspace without a config file never loads ajv. */
+/** How the schema is compiled, here and ahead of time by tools/build.mjs (the same options, or the two could disagree). */
+export const AJV_OPTIONS = { allErrors: true, strict: false } as const;
+/** The schema validator: the built CLI's precompiled one, else compiled on first use (a workspace without a config file never loads ajv). */
 function getValidator(): ValidateFunction {
   if (!compiled) {
-    const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
-    compiled = new Ajv({ allErrors: true, strict: false }).compile(CONFIG_SCHEMA);
+    compiled = precompiledValidator;
+    if (!compiled) {
+      const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
+      compiled = new Ajv(AJV_OPTIONS).compile(CONFIG_SCHEMA);
+    }
   }
   return compiled;
 }
