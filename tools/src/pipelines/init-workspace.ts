@@ -6,7 +6,6 @@ import { runGit } from '../git/run-git.js';
 import { CONFIG_FILE } from '../workspace/config.js';
 import type { PackageManager } from '../workspace/project.js';
 import { readWorkspace } from '../workspace/read-workspace.js';
-import { readPackageManager } from './read-build-recipe.js';
 import { renderCiWorkflow } from './render-ci-workflow.js';
 
 /** Where `$schema` points: the schema the installed package ships (see package.json `exports`). */
@@ -70,7 +69,7 @@ function computeConfigText(existing: string | null): string | null {
  */
 export async function planInit(root: string, options: PlanInitOptions = {}): Promise<InitPlan> {
   const workspace = await readWorkspace(root);
-  const packageManager = readPackageManager(root);
+  const { packageManager } = workspace;
   const apps = workspace.apps.map((app): InitApp => ({
     name: app.name, root: app.root, framework: app.framework ?? null, build: app.build?.command ?? null, buildSource: app.build?.source ?? null,
     outputs: app.build?.outputs ?? [], outputSource: app.build?.outputSource ?? null, precision: app.precision ?? 'file', entrySource: app.entrySource ?? null,
