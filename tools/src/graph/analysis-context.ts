@@ -139,13 +139,16 @@ export function createAnalysisContext(options: AnalysisContextOptions) {
     });
   };
 
-  /** Reads a file's text for the imports the bundler does not show (erased, or of a file it did not parse), once per file. */
-  function scanText(path: string, from: number, recorded: Set<string>, kind: EdgeKind) {
+  /**
+   * Reads a file's text for the imports the bundler does not show (erased, or of a file it did
+   * not parse), once per file; `known` is the text when the caller has read it already.
+   */
+  function scanText(path: string, from: number, recorded: Set<string>, kind: EdgeKind, known?: string) {
     if (scanned.has(path)) return;
     scanned.add(path);
     let text: string;
     try {
-      text = readFileSync(abs(path), 'utf8');
+      text = known ?? readFileSync(abs(path), 'utf8');
     } catch {
       return;
     }

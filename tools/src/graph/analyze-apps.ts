@@ -9,6 +9,7 @@ import { createEsbuildService, type EsbuildService } from './create-esbuild-serv
 import type { FileGraph } from './file-graph.js';
 import { ENTRIES_MODULE, readMetafile } from './read-metafile.js';
 import { readTypeOnlyImports } from './read-type-imports.js';
+import { walkImports } from './walk-imports.js';
 import { createReleasePinCheck, createWorkspacePackagePlugin, type WorkspacePackage } from './resolve-workspace-package.js';
 
 export interface AnalyzeAppsOptions {
@@ -33,6 +34,28 @@ export interface AnalyzeAppsOptions {
   outdir: string;
   /** Workspace packages by package name: imports of them are followed into their source (see resolve-workspace-package.ts). @default none */
   workspacePackages?: readonly WorkspacePackage[];
+  /**
+   * How the graph is built. `parser`: each reachable file read and parsed once, its imports
+   * resolved with esbuild's rules (walk-imports.ts); stylesheets, and imports that rule does
+   * not resolve, still go through esbuild. `bundler`: every app bundled by esbuild and its
+   * metafile read (the reference the parser engine is tested against).
+   * @default 'parser'
+   */
+  engine?: GraphEngine;
+}
+
+/** The two ways analyzeApps builds the graph (see AnalyzeAppsOptions.engine). */
+export type GraphEngine = 'parser' | 'bundler';
+
+/**
+ * The engine TESSERA_GRAPH_ENGINE asks for (`parser`, the default, or `bundler`, to compare
+ * with or to fall back on).
+ */
+export function resolveGraphEngine(env: Readonly<Record<string, string | undefined>>): GraphEngine {
+  const value = env.TESSERA_GRAPH_ENGINE?.trim() ?? '';
+  if (value === '' || value === 'parser') return 'parser';
+  if (value === 'bundler') return 'bundler';
+  throw new TesseraError('TESSERA_USAGE', `TESSERA_GRAPH_ENGINE must be parser or bundler; received "${value}"`, { hint: 'Unset TESSERA_GRAPH_ENGINE for the parser engine (the default), or set it to bundler to build the graph from esbuild bundles of every app.' });
 }
 
 /**
@@ -91,16 +114,22 @@ function stubFor(path: string): esbuildTypes.OnLoadResult {
  */
 export async function analyzeApps(options: AnalyzeAppsOptions): Promise<FileGraph> {
   const perBuild = Math.max(1, options.appsPerBuild ?? options.apps.length);
-  const goMemoryLimit = !options.previous && perBuild < options.apps.length ? GO_MEMORY_BUDGET.batched : GO_MEMORY_BUDGET.single;
-  const esbuild = createEsbuildService({ goMemoryLimit });
+  const engine = options.engine ?? 'parser';
+  const goMemoryLimit = engine === 'bundler' && !options.previous && perBuild < options.apps.length ? GO_MEMORY_BUDGET.batched : GO_MEMORY_BUDGET.single;
+  // Started on first use: the parser engine may need no build at all.
+  let started: EsbuildService | undefined;
+  const esbuild: EsbuildService = {
+    build: ((buildOptions: esbuildTypes.BuildOptions) => (started ??= createEsbuildService({ goMemoryLimit })).build(buildOptions)) as EsbuildService['build'],
+    stop: async () => started?.stop(),
+  };
   try {
-    return await analyzeWith(esbuild, options, perBuild);
+    return await analyzeWith(esbuild, options, perBuild, engine);
   } finally {
     await esbuild.stop();
   }
 }
 
-async function analyzeWith(esbuild: EsbuildService, options: AnalyzeAppsOptions, perBuild: number): Promise<FileGraph> {
+async function analyzeWith(esbuild: EsbuildService, options: AnalyzeAppsOptions, perBuild: number, engine: GraphEngine): Promise<FileGraph> {
   const { root, outdir } = options;
   const context = createAnalysisContext(options);
   const { abs, rel, state, skip, unresolvedPairs, known } = context;
@@ -212,7 +241,19 @@ async function analyzeWith(esbuild: EsbuildService, options: AnalyzeAppsOptions,
     }
   }
 
-  if (!options.previous) {
+  if (engine === 'parser') {
+    const modified = options.previous ? options.previous.modified.filter((f) => state.ids.has(f)) : [];
+    const start = options.previous ? modified : [...new Set(options.apps.flatMap((a) => a.entries))];
+    const { stylesheets } = walkImports(context, { start, tsconfig: options.tsconfig, workspacePackages: options.workspacePackages ?? [] });
+    if (stylesheets.length) {
+      // CSS as esbuild reads it (`@import`, `url()`, `composes`): one bundler pass over the
+      // stylesheets reached, every other file of the graph a stub.
+      for (const path of state.files) known.add(path);
+      for (const path of stylesheets) known.delete(path);
+      // One synthetic entry importing them all: esbuild lays out one output, not one per stylesheet.
+      readMetafile(context, await bundle({ stdin: stylesheets.map((e) => `import ${JSON.stringify(`./${e}`)};`).join('\n') }));
+    }
+  } else if (!options.previous) {
     // One synthetic entry importing every app entry (of a batch): the bundler reads each file once
     // and links one output instead of a chunk per lazy route; reachability per app is ours to compute.
     for (let at = 0; at < options.apps.length; at += perBuild) {

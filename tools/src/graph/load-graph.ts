@@ -11,7 +11,7 @@ import { readWorkspace } from '../workspace/read-workspace.js';
 import type { Project } from '../workspace/project.js';
 import { readTsconfigExtends } from '../workspace/tsconfig-extends.js';
 import type { WorkspacePackage } from './resolve-workspace-package.js';
-import { analyzeApps, planAppsPerBuild } from './analyze-apps.js';
+import { analyzeApps, planAppsPerBuild, resolveGraphEngine } from './analyze-apps.js';
 import { GRAPH_CACHE_FORMAT, type GraphSnapshot, readGraphCache, readGraphCacheBytes, readGraphIndex, rekeyGraphCache, writeGraphCache, writeGraphCacheBytes } from './graph-cache.js';
 import { createSnapshotSharing, openSnapshotStore, readShareCandidates, resolveGraphShare, type SharedSnapshotReport, type SnapshotSharing, type SnapshotStore, UNUSED_SHARING } from './share-snapshots.js';
 import { parseNameStatus } from '../git/read-change-set.js';
@@ -49,7 +49,7 @@ export interface LoadGraphOptions {
    * working tree without changes.
    */
   push?: boolean;
-  /** Where TESSERA_GRAPH_SHARE and TESSERA_STORE are read. @default process.env */
+  /** Where TESSERA_GRAPH_SHARE, TESSERA_GRAPH_ENGINE and TESSERA_STORE are read. @default process.env */
   env?: Readonly<Record<string, string | undefined>>;
   /** The store to share snapshots through, instead of opening `store` (or TESSERA_STORE); the caller closes it. */
   snapshotStore?: SnapshotStore;
@@ -191,7 +191,7 @@ const listWorkspacePackages = (projects: readonly Project[]): WorkspacePackage[]
  * The version of what an analysis computes (project discovery, entries, precision), part of
  * every cache key: a snapshot written by an analysis of another version is never reused.
  */
-export const ANALYSIS_VERSION = 9;
+export const ANALYSIS_VERSION = 10;
 
 /**
  * The projects and file graph of one revision, from the cache when its content was seen
@@ -224,6 +224,7 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
   const pushable = revision.kind === 'commit' || dirty.length === 0;
   if (options.push && !pushable) throw new TesseraError('TESSERA_USAGE', 'Only the snapshot of a commit can be pushed, and the working tree has changes', { hint: 'Push the snapshot of HEAD (`tessera graph --push` analyses HEAD), or commit the changes first.' });
   const share = options.push === true || resolveGraphShare(config, env);
+  const engine = resolveGraphEngine(env);
   /** Sharing opens the store on first use, so nothing is left open when an error comes first. */
   const startSharing = async () =>
     createSnapshotSharing({
@@ -297,7 +298,7 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
       const previous = base.snapshot.graph;
       const largeFiles = findLargeFiles(base.modified, config.maxFileBytes);
       const apps = previous.apps.map((a) => ({ name: a.name, entries: a.entries.map((id) => previous.files[id]!) }));
-      const graph = await analyzeApps({ root: dir, apps, largeFiles, aliases: readAliases(dir), tsconfig: readSharedTsconfig(dir, tracked, base.snapshot.projects.map((p) => p.root)) ?? undefined, previous: { graph: previous, modified: base.modified }, outdir, workspacePackages: listWorkspacePackages(base.snapshot.projects) });
+      const graph = await analyzeApps({ root: dir, apps, largeFiles, aliases: readAliases(dir), tsconfig: readSharedTsconfig(dir, tracked, base.snapshot.projects.map((p) => p.root)) ?? undefined, previous: { graph: previous, modified: base.modified }, outdir, workspacePackages: listWorkspacePackages(base.snapshot.projects), engine });
       graph.blobs = await readBlobs(root, dir, graph.files, entries, dirty);
       snapshot = { projects: base.snapshot.projects, nx: base.snapshot.nx, tsconfigExtends: base.snapshot.tsconfigExtends, excluded: base.snapshot.excluded, graph };
     } else {
@@ -308,7 +309,7 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
       let parseable = 0;
       for (const path of tracked) if (PARSED.test(path)) parseable++;
       const appsPerBuild = planAppsPerBuild(workspace.apps.length, parseable);
-      const graph = await analyzeApps({ root: dir, apps: workspace.apps.map((a) => ({ name: a.name, entries: [...a.entries, ...(a.buildConfigs ?? [])] })), largeFiles, aliases: readAliases(dir), tsconfig: readSharedTsconfig(dir, tracked, workspace.projects.map((p) => p.root)) ?? undefined, appsPerBuild, outdir, workspacePackages: listWorkspacePackages(workspace.projects) });
+      const graph = await analyzeApps({ root: dir, apps: workspace.apps.map((a) => ({ name: a.name, entries: [...a.entries, ...(a.buildConfigs ?? [])] })), largeFiles, aliases: readAliases(dir), tsconfig: readSharedTsconfig(dir, tracked, workspace.projects.map((p) => p.root)) ?? undefined, appsPerBuild, outdir, workspacePackages: listWorkspacePackages(workspace.projects), engine });
       graph.blobs = await readBlobs(root, dir, graph.files, entries, dirty);
       // Cached with the graph, so a warm run still says which projects were left out.
       graph.warnings.unshift(...workspace.warnings);

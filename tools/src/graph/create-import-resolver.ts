@@ -1,0 +1,119 @@
+import { join, posix, relative, resolve as resolvePath, sep } from 'node:path';
+import { ResolverFactory, type NapiResolveOptions } from 'oxc-resolver';
+import { isBare } from './analysis-context.js';
+import { createPathsOriginLocator } from './read-aliases.js';
+
+/** Where one import leads. Paths are workspace-relative (POSIX). */
+export type ImportResolution =
+  | { kind: 'file'; path: string }
+  /** A bare import that names an npm package (or a Node built-in), external to the graph. */
+  | { kind: 'package' }
+  /** Nothing answers it: the build would fail here. */
+  | { kind: 'unresolved' }
+  /** A URL, a file outside the tree, or an esbuild-internal path: nothing of the workspace. */
+  | { kind: 'none' };
+
+/** What the resolver is built from: the analysis context's view of aliases and workspace packages. */
+export interface ImportResolverOptions {
+  /** Absolute directory of the tree analysed. */
+  root: string;
+  /** One tsconfig (workspace-relative or absolute) for every file, or undefined for the nearest one per directory, as esbuild picks it. */
+  tsconfig?: string;
+  /** The targets a tsconfig path alias maps `specifier` to, or null (see createAnalysisContext). */
+  aliasBases: (specifier: string) => string[] | null;
+  /** A workspace package's source for `specifier`, absolute, or null (see createWorkspacePackageResolver). */
+  resolveWorkspacePackage: (specifier: string) => string | null;
+  /** Whether `specifier` names a workspace package at all (by name). */
+  isWorkspacePackage: (specifier: string) => boolean;
+  /** Whether the importing file's package takes that workspace package from the registry (see createReleasePinCheck). */
+  isReleasePinned: (importerAbs: string, specifier: string) => boolean;
+}
+
+/**
+ * esbuild's resolution rules (see bundler-options.ts: platform browser, its default
+ * resolveExtensions, the `.js` → `.ts` rewrite, package.json `browser` maps), as
+ * oxc-resolver options. `modules: []`: no node_modules lookup at all, as the analysis builds
+ * with `packages: 'external'`: a bare name resolves only through tsconfig `paths`/`baseUrl`.
+ */
+const ESBUILD_RULES: NapiResolveOptions = {
+  extensions: ['.tsx', '.ts', '.jsx', '.js', '.css', '.json'],
+  extensionAlias: { '.js': ['.js', '.ts', '.tsx'], '.jsx': ['.jsx', '.tsx'], '.mjs': ['.mjs', '.mts'], '.cjs': ['.cjs', '.cts'] },
+  mainFields: ['browser', 'module', 'main'],
+  aliasFields: [['browser']],
+  conditionNames: ['browser', 'import', 'module', 'default'],
+  mainFiles: ['index'],
+  modules: [],
+  symlinks: true,
+  builtinModules: false,
+};
+
+const toPosix = (p: string) => (sep === '/' ? p : p.split(sep).join('/'));
+const URL_LIKE = /^[a-z][a-z0-9+.-]*:|^\/\//i;
+
+/**
+ * Resolves imports the way the analysis's esbuild builds do, without a build: relative paths
+ * and tsconfig `paths`/`baseUrl` by oxc-resolver under the importing directory's tsconfig,
+ * workspace packages into their source (after a path alias, as the bundler plugin does), and
+ * every other bare name as an npm package. Answers are memoised per directory for paths and
+ * per governing tsconfig for bare names (a bare name resolves alike under the same `paths`).
+ */
+export function createImportResolver(options: ImportResolverOptions) {
+  const { root } = options;
+  const base = new ResolverFactory(options.tsconfig ? { ...ESBUILD_RULES, tsconfig: { configFile: resolvePath(root, options.tsconfig) } } : ESBUILD_RULES);
+  const pathsOrigin = options.tsconfig ? () => '' : createPathsOriginLocator(root);
+  const byOrigin = new Map<string, ResolverFactory>();
+  const resolverFor = (origin: string): ResolverFactory => {
+    if (!origin) return base;
+    let resolver = byOrigin.get(origin);
+    // A resolver of its own, not a clone: clones share answers, and two tsconfigs answer a name apart.
+    if (!resolver) byOrigin.set(origin, (resolver = new ResolverFactory({ ...ESBUILD_RULES, tsconfig: { configFile: join(root, origin) } })));
+    return resolver;
+  };
+  const memo = new Map<string, ImportResolution>();
+  const rel = (abs: string) => toPosix(relative(root, abs));
+  const asFile = (abs: string | undefined): ImportResolution | null => {
+    if (!abs) return null;
+    const path = rel(abs);
+    if (path.startsWith('../') || path.includes('node_modules/')) return { kind: 'package' };
+    return { kind: 'file', path };
+  };
+
+  function resolveUncached(dir: string, origin: string, specifier: string, importerAbs: string): ImportResolution {
+    if (URL_LIKE.test(specifier) || /^<[^>]*>$/.test(specifier)) return { kind: 'none' };
+    const resolver = resolverFor(origin);
+    const absDir = join(root, dir);
+    const attempt = (spec: string) => asFile(resolver.sync(absDir, spec).path);
+    // `./app.css?url`: a bundler's query names how to load the file, not another file.
+    const cut = specifier.search(/[?#]/);
+    const plain = cut > 0 ? specifier.slice(0, cut) : specifier;
+    if (!isBare(plain)) return attempt(plain) ?? { kind: 'unresolved' };
+    const aliased = Boolean(options.aliasBases(plain));
+    if (options.isWorkspacePackage(plain)) {
+      if (options.isReleasePinned(importerAbs, plain)) return { kind: 'package' };
+      if (aliased) {
+        const found = attempt(plain);
+        if (found?.kind === 'file') return found;
+      }
+      return asFile(options.resolveWorkspacePackage(plain) ?? undefined) ?? { kind: 'package' };
+    }
+    const found = attempt(plain);
+    if (found) return found;
+    // A path alias whose target is gone: an import that no longer resolves, never an npm package.
+    return aliased ? { kind: 'unresolved' } : { kind: 'package' };
+  }
+
+  /** Where `specifier`, imported by workspace-relative `importer`, leads. */
+  return (importer: string, specifier: string): ImportResolution => {
+    const dir = posix.dirname(importer);
+    const bare = isBare(specifier) && !URL_LIKE.test(specifier);
+    // A release pin depends on the importing package, so a workspace package's name is memoised per directory.
+    const origin = pathsOrigin(dir === '.' ? '' : dir);
+    const key = bare && !options.isWorkspacePackage(specifier) ? `${origin}\0${specifier}` : `${dir}/\0${specifier}`;
+    let answer = memo.get(key);
+    if (!answer) memo.set(key, (answer = resolveUncached(dir === '.' ? '' : dir, origin, specifier, join(root, importer))));
+    return answer;
+  };
+}
+
+/** Resolves one import (see createImportResolver). */
+export type ResolveImport = ReturnType<typeof createImportResolver>;
