@@ -71,7 +71,7 @@ const nodeBuild = {
   plugins: [precompiledValidator],
   logLevel: 'warning',
 };
-await esbuild.build({ ...nodeBuild, entryPoints: { main: join(here, 'src/cli/main.ts'), 'run-cli': join(here, 'src/cli/run-cli.ts') }, chunkNames: 'chunks/[name]-[hash]' });
+await esbuild.build({ ...nodeBuild, entryPoints: { main: join(here, 'src/cli/main.ts'), 'run-cli': join(here, 'src/cli/run-cli.ts'), 'graph-worker': join(here, 'src/graph/graph-worker.ts') }, chunkNames: 'chunks/[name]-[hash]' });
 // The programmatic API (package.json "exports"), built on its own: sharing chunks with the CLI
 // would split the CLI's start-up path into more files to load.
 await esbuild.build({ ...nodeBuild, entryPoints: { api: join(here, 'src/pipelines/api.ts') }, chunkNames: 'chunks/api-[name]-[hash]' });

@@ -4,7 +4,7 @@ import { isAbsolute, join, posix, relative, sep } from 'node:path';
 import type { SkippedFile } from './classify-esbuild-message.js';
 import type { EdgeKind, FileGraph } from './file-graph.js';
 import { createGraphState, type GraphState } from './graph-state.js';
-import { scanComputedImports, scanCssSpecifiers, scanSpecifiers } from './scan-imports.js';
+import { scanTextImports, type TextImports } from './scan-imports.js';
 import { createWorkspacePackageResolver, type WorkspacePackage } from './resolve-workspace-package.js';
 
 /** Files the bundler parses as code. */
@@ -58,20 +58,49 @@ export function packageNameOf(specifierOrPath: string): string {
   return parts[0]!.startsWith('@') && parts.length > 1 ? `${parts[0]}/${parts[1]}` : parts[0]!;
 }
 
-function createAliasMatcher(aliases: Record<string, string[]>) {
-  const patterns = Object.entries(aliases).map(([key, targets]) => {
+/**
+ * The path aliases as a lookup: `spec` → the base paths of the first pattern (in the
+ * tsconfig's order) that matches it, or null. Indexed by hand (exact keys in a map, wildcard
+ * patterns by prefix) and memoised: a workspace of thousands of libs has as many patterns,
+ * and every distinct bare import asks; a scan of them all was half a second at 6,000 libs.
+ */
+export function createAliasMatcher(aliases: Record<string, string[]>) {
+  const patterns = Object.entries(aliases).map(([key, targets], index) => {
     const star = key.indexOf('*');
-    return { key, prefix: star < 0 ? key : key.slice(0, star), suffix: star < 0 ? '' : key.slice(star + 1), wildcard: star >= 0, targets };
+    return { index, key, prefix: star < 0 ? key : key.slice(0, star), suffix: star < 0 ? '' : key.slice(star + 1), wildcard: star >= 0, targets };
   });
+  type Pattern = (typeof patterns)[number];
+  const exact = new Map<string, Pattern>();
+  const byPrefix = new Map<string, Pattern[]>();
+  for (const p of patterns) {
+    if (!p.wildcard) {
+      if (!exact.has(p.key)) exact.set(p.key, p);
+    } else {
+      let group = byPrefix.get(p.prefix);
+      if (!group) byPrefix.set(p.prefix, (group = []));
+      group.push(p);
+    }
+  }
+  const prefixLengths = [...new Set([...byPrefix.keys()].map((k) => k.length))];
+  const memo = new Map<string, string[] | null>();
   /** The base paths `spec` maps to through an alias, or null when no alias matches. */
   return (spec: string): string[] | null => {
-    for (const p of patterns) {
-      if (!p.wildcard ? spec === p.key : spec.startsWith(p.prefix) && spec.endsWith(p.suffix) && spec.length >= p.prefix.length + p.suffix.length) {
-        const middle = p.wildcard ? spec.slice(p.prefix.length, spec.length - p.suffix.length) : '';
-        return p.targets.map((t) => t.replace('*', middle));
+    const known = memo.get(spec);
+    if (known !== undefined) return known;
+    let first = exact.get(spec);
+    for (const length of prefixLengths) {
+      if (length > spec.length) continue;
+      for (const p of byPrefix.get(spec.slice(0, length)) ?? []) {
+        if (first && first.index < p.index) break;
+        if (spec.endsWith(p.suffix) && spec.length >= p.prefix.length + p.suffix.length) {
+          first = p;
+          break;
+        }
       }
     }
-    return null;
+    const result = first ? first.targets.map((t) => t.replace('*', first.wildcard ? spec.slice(first.prefix.length, spec.length - first.suffix.length) : '')) : null;
+    memo.set(spec, result);
+    return result;
   };
 }
 
@@ -140,31 +169,39 @@ export function createAnalysisContext(options: AnalysisContextOptions) {
   };
 
   /**
-   * Reads a file's text for the imports the bundler does not show (erased, or of a file it did
-   * not parse), once per file; `known` is the text when the caller has read it already.
+   * Records what a loose scan of a file's text found (see scanTextImports): npm packages, the
+   * other imports left on `pending` for a resolver, and computed imports as uncertain.
+   * `recorded`: specifiers already known from the bundler or a parser, skipped here.
    */
-  function scanText(path: string, from: number, recorded: Set<string>, kind: EdgeKind, known?: string) {
+  function applyTextScan(path: string, from: number, recorded: Set<string>, kind: EdgeKind, scan: TextImports) {
+    for (const spec of scan.specifiers) {
+      if (recorded.has(spec) || spec.includes('*') || /^[a-z][a-z0-9+.-]*:/i.test(spec)) continue;
+      if (isBare(spec) && !aliasBases(spec) && !resolveWorkspacePackage(spec)) addPackageImport(from, spec, path);
+      else pending.push({ importer: path, specifier: spec, kind });
+    }
+    if (scan.computed.length) {
+      const { computed } = scan;
+      state.addUncertain({ file: from, kind: 'computed-import', detail: `${computed[0]}${computed.length > 1 ? ` (+${computed.length - 1} more)` : ''}` });
+      state.warn({ code: 'TESSERA_GRAPH_COMPUTED_IMPORT', text: `${path}: ${computed[0]}`, location: { file: path } });
+    }
+  }
+
+  /**
+   * Reads a file's text for the imports the bundler does not show (erased, or of a file it did
+   * not parse), once per file; `known` is the text when the caller has read it already, or
+   * the scan itself when it was made elsewhere (a worker of the parser engine).
+   */
+  function scanText(path: string, from: number, recorded: Set<string>, kind: EdgeKind, known?: string | TextImports) {
     if (scanned.has(path)) return;
     scanned.add(path);
+    if (typeof known === 'object') return applyTextScan(path, from, recorded, kind, known);
     let text: string;
     try {
       text = known ?? readFileSync(abs(path), 'utf8');
     } catch {
       return;
     }
-    const specs = CSS.test(path) ? scanCssSpecifiers(text) : scanSpecifiers(text);
-    for (const spec of specs) {
-      if (recorded.has(spec) || spec.includes('*') || /^[a-z][a-z0-9+.-]*:/i.test(spec)) continue;
-      if (isBare(spec) && !aliasBases(spec) && !resolveWorkspacePackage(spec)) addPackageImport(from, spec, path);
-      else pending.push({ importer: path, specifier: spec, kind });
-    }
-    if (SOURCE.test(path)) {
-      const computed = scanComputedImports(text);
-      if (computed.length) {
-        state.addUncertain({ file: from, kind: 'computed-import', detail: `${computed[0]}${computed.length > 1 ? ` (+${computed.length - 1} more)` : ''}` });
-        state.warn({ code: 'TESSERA_GRAPH_COMPUTED_IMPORT', text: `${path}: ${computed[0]}`, location: { file: path } });
-      }
-    }
+    applyTextScan(path, from, recorded, kind, scanTextImports(path, text));
   }
 
   return { root, abs, rel, aliasBases, isInstalled, resolveWorkspacePackage, state, skip, unresolvedPairs, pending, known, addUnresolved, addPackageImport, warnNotInstalled, scanText };

@@ -42,6 +42,25 @@ export interface AnalyzeAppsOptions {
    * @default 'parser'
    */
   engine?: GraphEngine;
+  /** Worker threads the parser engine reads with beside the main thread, for a full analysis (see planGraphThreads). @default 0 */
+  threads?: number;
+}
+
+/** Below this many parseable files a worker's start-up (its own parser and resolver) costs more than it saves. */
+export const THREADED_MIN_FILES = 4_000;
+
+/**
+ * Worker threads for the parser engine's full analysis: one per core beyond the main
+ * thread's (at most 3), for a workspace of THREADED_MIN_FILES parseable files or more.
+ * TESSERA_GRAPH_THREADS sets the number (0: the main thread alone).
+ */
+export function planGraphThreads(sourceFileCount: number, cores: number, env: Readonly<Record<string, string | undefined>>): number {
+  const value = env.TESSERA_GRAPH_THREADS?.trim() ?? '';
+  if (value !== '') {
+    if (!/^\d+$/.test(value) || Number(value) > 16) throw new TesseraError('TESSERA_USAGE', `TESSERA_GRAPH_THREADS must be a whole number from 0 to 16; received "${value}"`, { hint: 'Unset TESSERA_GRAPH_THREADS to let Tessera choose from the cores and the workspace size, or set 0 to read on the main thread alone.' });
+    return Number(value);
+  }
+  return sourceFileCount >= THREADED_MIN_FILES ? Math.max(0, Math.min(3, cores - 1)) : 0;
 }
 
 /** The two ways analyzeApps builds the graph (see AnalyzeAppsOptions.engine). */
@@ -244,7 +263,8 @@ async function analyzeWith(esbuild: EsbuildService, options: AnalyzeAppsOptions,
   if (engine === 'parser') {
     const modified = options.previous ? options.previous.modified.filter((f) => state.ids.has(f)) : [];
     const start = options.previous ? modified : [...new Set(options.apps.flatMap((a) => a.entries))];
-    const { stylesheets } = walkImports(context, { start, tsconfig: options.tsconfig, workspacePackages: options.workspacePackages ?? [] });
+    const threads = options.previous ? 0 : (options.threads ?? 0);
+    const { stylesheets } = await walkImports(context, { start, tsconfig: options.tsconfig, aliases: options.aliases, workspacePackages: options.workspacePackages ?? [], threads });
     if (stylesheets.length) {
       // CSS as esbuild reads it (`@import`, `url()`, `composes`): one bundler pass over the
       // stylesheets reached, every other file of the graph a stub.

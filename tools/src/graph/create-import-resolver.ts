@@ -63,12 +63,14 @@ export function createImportResolver(options: ImportResolverOptions) {
   const pathsOrigin = options.tsconfig ? () => '' : createPathsOriginLocator(root);
   const byOrigin = new Map<string, ResolverFactory>();
   const resolverFor = (origin: string): ResolverFactory => {
-    if (!origin) return base;
     let resolver = byOrigin.get(origin);
+    if (!resolver && !origin) return base;
     // A resolver of its own, not a clone: clones share answers, and two tsconfigs answer a name apart.
     if (!resolver) byOrigin.set(origin, (resolver = new ResolverFactory({ ...ESBUILD_RULES, tsconfig: { configFile: join(root, origin) } })));
     return resolver;
   };
+  let withoutTsconfig: ResolverFactory | undefined;
+  const bare = () => (withoutTsconfig ??= new ResolverFactory(ESBUILD_RULES));
   const memo = new Map<string, ImportResolution>();
   const rel = (abs: string) => toPosix(relative(root, abs));
   const asFile = (abs: string | undefined): ImportResolution | null => {
@@ -80,9 +82,17 @@ export function createImportResolver(options: ImportResolverOptions) {
 
   function resolveUncached(dir: string, origin: string, specifier: string, importerAbs: string): ImportResolution {
     if (URL_LIKE.test(specifier) || /^<[^>]*>$/.test(specifier)) return { kind: 'none' };
-    const resolver = resolverFor(origin);
     const absDir = join(root, dir);
-    const attempt = (spec: string) => asFile(resolver.sync(absDir, spec).path);
+    const attempt = (spec: string) => {
+      let found = resolverFor(origin).sync(absDir, spec);
+      if (found.error && /tsconfig/i.test(found.error) && byOrigin.get(origin) !== bare()) {
+        // A tsconfig esbuild cannot load either (an `extends` of a package not installed): it
+        // warns and goes on without it, resolving as if there were none.
+        byOrigin.set(origin, bare());
+        found = bare().sync(absDir, spec);
+      }
+      return asFile(found.path);
+    };
     // `./app.css?url`: a bundler's query names how to load the file, not another file.
     const cut = specifier.search(/[?#]/);
     const plain = cut > 0 ? specifier.slice(0, cut) : specifier;

@@ -57,6 +57,29 @@ export function createGraphState(previous: FileGraph | undefined) {
       uncertain = uncertain.filter((u) => u.file !== id);
       warnings = warnings.filter((w) => w.location?.file !== files[id]);
     },
+    /** Renumbers the files in path order, so a graph built in a varying order comes out the same. */
+    sortFiles() {
+      const order = files.map((_, i) => i).sort((a, b) => (files[a]! < files[b]! ? -1 : files[a]! > files[b]! ? 1 : 0));
+      const newId = new Array<number>(files.length);
+      order.forEach((old, at) => (newId[old] = at));
+      const sortedFiles = order.map((old) => files[old]!);
+      const sortedEdges = order.map((old) => {
+        const list = edges[old]!;
+        const out = new Array<number>(list.length);
+        for (let i = 0; i < list.length; i += 2) (out[i] = newId[list[i]!]!), (out[i + 1] = list[i + 1]!);
+        return out;
+      });
+      files.splice(0, files.length, ...sortedFiles);
+      edges.splice(0, edges.length, ...sortedEdges);
+      ids.clear();
+      files.forEach((f, i) => ids.set(f, i));
+      edgeSeen.length = 0;
+      const renumbered = [...packages].map(([id, set]) => [newId[id]!, set] as const);
+      packages.clear();
+      for (const [id, set] of renumbered) packages.set(id, set);
+      unresolved = unresolved.map((u) => ({ ...u, file: newId[u.file]! }));
+      uncertain = uncertain.map((u) => ({ ...u, file: newId[u.file]! }));
+    },
     toGraph(apps: { name: string; entries: string[] }[]): FileGraph {
       const fileIds = (list: string[]) => list.map((e) => ids.get(e)).filter((id): id is number => id !== undefined);
       return {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { endianness, tmpdir } from 'node:os';
+import { availableParallelism, endianness, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TesseraError, type Warning } from '../errors/tessera-error.js';
 import { runGit } from '../git/run-git.js';
@@ -11,7 +11,7 @@ import { readWorkspace } from '../workspace/read-workspace.js';
 import type { Project } from '../workspace/project.js';
 import { readTsconfigExtends } from '../workspace/tsconfig-extends.js';
 import type { WorkspacePackage } from './resolve-workspace-package.js';
-import { analyzeApps, planAppsPerBuild, resolveGraphEngine } from './analyze-apps.js';
+import { analyzeApps, planAppsPerBuild, planGraphThreads, resolveGraphEngine } from './analyze-apps.js';
 import { GRAPH_CACHE_FORMAT, type GraphSnapshot, readGraphCache, readGraphCacheBytes, readGraphIndex, rekeyGraphCache, writeGraphCache, writeGraphCacheBytes } from './graph-cache.js';
 import { createSnapshotSharing, openSnapshotStore, readShareCandidates, resolveGraphShare, type SharedSnapshotReport, type SnapshotSharing, type SnapshotStore, UNUSED_SHARING } from './share-snapshots.js';
 import { parseNameStatus } from '../git/read-change-set.js';
@@ -309,7 +309,7 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
       let parseable = 0;
       for (const path of tracked) if (PARSED.test(path)) parseable++;
       const appsPerBuild = planAppsPerBuild(workspace.apps.length, parseable);
-      const graph = await analyzeApps({ root: dir, apps: workspace.apps.map((a) => ({ name: a.name, entries: [...a.entries, ...(a.buildConfigs ?? [])] })), largeFiles, aliases: readAliases(dir), tsconfig: readSharedTsconfig(dir, tracked, workspace.projects.map((p) => p.root)) ?? undefined, appsPerBuild, outdir, workspacePackages: listWorkspacePackages(workspace.projects), engine });
+      const graph = await analyzeApps({ root: dir, apps: workspace.apps.map((a) => ({ name: a.name, entries: [...a.entries, ...(a.buildConfigs ?? [])] })), largeFiles, aliases: readAliases(dir), tsconfig: readSharedTsconfig(dir, tracked, workspace.projects.map((p) => p.root)) ?? undefined, appsPerBuild, outdir, workspacePackages: listWorkspacePackages(workspace.projects), engine, threads: planGraphThreads(parseable, availableParallelism(), env) });
       graph.blobs = await readBlobs(root, dir, graph.files, entries, dirty);
       // Cached with the graph, so a warm run still says which projects were left out.
       graph.warnings.unshift(...workspace.warnings);

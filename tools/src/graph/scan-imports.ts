@@ -59,3 +59,16 @@ export function scanComputedImports(text: string): string[] {
   }
   return found;
 }
+
+/** What a loose scan of one file's text finds (see scanTextImports). */
+export interface TextImports {
+  specifiers: string[];
+  /** Computed `import()`/`require()` calls, as source text (JS/TS only). */
+  computed: string[];
+}
+
+/** The loose scan of one file: CSS by its `@import`/`url()`, anything else as JS/TS text (components' scripts included). */
+export function scanTextImports(path: string, text: string): TextImports {
+  const css = /\.css$/.test(path);
+  return { specifiers: css ? scanCssSpecifiers(text) : scanSpecifiers(text), computed: /\.(tsx?|mts|cts|jsx?|mjs|cjs)$/.test(path) ? scanComputedImports(text) : [] };
+}

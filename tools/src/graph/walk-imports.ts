@@ -1,21 +1,23 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
 import picomatch from 'picomatch';
 import { COMPONENT, CSS, SOURCE, isBare, type AnalysisContext } from './analysis-context.js';
 import { classifySkippedFile, type SkippedFile } from './classify-esbuild-message.js';
-import { createImportResolver } from './create-import-resolver.js';
+import type { ImportResolution } from './create-import-resolver.js';
+import { createReaderPool, findReaderScript, type ReaderPool } from './create-reader-pool.js';
 import type { EdgeKind } from './file-graph.js';
-import { parseModuleImports } from './parse-module-imports.js';
-import { createJsxRuntimeReader } from './read-jsx-runtime.js';
-import { createReleasePinCheck, type WorkspacePackage } from './resolve-workspace-package.js';
+import { createFileImportsReader, type FileImports, type FileImportsOptions } from './read-file-imports.js';
 
-/** Where the walk starts and how it resolves. */
-export interface WalkImportsOptions {
+/** Where the walk starts, how it resolves, and how many threads read. */
+export interface WalkImportsOptions extends Omit<FileImportsOptions, 'root'> {
   /** Workspace-relative files to read: every app entry (a full analysis), or the modified files (an update). */
   start: readonly string[];
-  /** One tsconfig (workspace-relative or absolute) for every file, or undefined for the nearest one per directory. */
-  tsconfig?: string;
-  workspacePackages: readonly WorkspacePackage[];
+  /**
+   * Worker threads reading beside the main thread (which reads too). With any, the files'
+   * ids are sorted by path at the end, as the order they are met in varies.
+   * @default 0
+   */
+  threads?: number;
 }
 
 /** What the walk leaves to the bundler and to esbuild's resolver. */
@@ -24,72 +26,53 @@ export interface WalkImportsResult {
   stylesheets: string[];
 }
 
-const packageNameOfSpecifier = (spec: string) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
+/** Files a batch sends to a worker: small enough to keep both threads busy to the end, large enough that messages cost little. */
+const BATCH = 48;
 
 /**
  * The parser engine of the analysis: builds the file graph by reading each reachable file
- * once, parsing its imports (parseModuleImports, oxc-parser) and resolving each distinct
- * specifier once per directory with esbuild's rules (createImportResolver, oxc-resolver),
- * instead of bundling every app. It records what readMetafile records for a bundle's inputs
- * (edges by kind, packages, skipped files, the loose scan of every source file), so the two
- * engines build the same graph (test/integration/graph-engines.test.ts holds them equal).
+ * once, parsing its imports and resolving each distinct specifier once per directory with
+ * esbuild's rules (read-file-imports.ts), instead of bundling every app. It records what
+ * readMetafile records for a bundle's inputs (edges by kind, packages, skipped files, the
+ * loose scan of every source file), so the two engines build the same graph
+ * (test/integration/graph-engines.test.ts holds them to it).
  *
- * Imports it cannot resolve go on `context.pending` for esbuild's own resolver
+ * Imports that rule does not resolve go on `context.pending` for esbuild's own resolver
  * (readTypeOnlyImports), which has the last word on what does not resolve; stylesheets are
  * returned for a bundler pass.
  */
-export function walkImports(context: AnalysisContext, options: WalkImportsOptions): WalkImportsResult {
-  const { root, state, skip, known, pending, abs, aliasBases, addPackageImport, resolveWorkspacePackage } = context;
-  const names = new Set(options.workspacePackages.map((p) => p.name));
-  const resolve = createImportResolver({
-    root,
-    tsconfig: options.tsconfig,
-    aliasBases,
-    resolveWorkspacePackage,
-    isWorkspacePackage: (spec) => names.has(packageNameOfSpecifier(spec)),
-    isReleasePinned: createReleasePinCheck(root, options.workspacePackages),
-  });
-  const jsxRuntimeOf = createJsxRuntimeReader(root);
+export async function walkImports(context: AnalysisContext, options: WalkImportsOptions): Promise<WalkImportsResult> {
+  const { root, state, skip, known, pending, abs, addPackageImport } = context;
+  const readerOptions: FileImportsOptions = { root, tsconfig: options.tsconfig, aliases: options.aliases, workspacePackages: options.workspacePackages };
+  const here = createFileImportsReader(readerOptions);
+  const script = (options.threads ?? 0) > 0 ? findReaderScript() : null;
+  const pool: ReaderPool | null = script ? createReaderPool(script, options.threads!, readerOptions) : null;
   const stylesheets: string[] = [];
   const deferred: typeof pending = [];
-  const queued = new Set<string>();
-  const queue: string[] = [];
-  const enqueue = (path: string) => {
-    if (queued.has(path) || known.has(path)) return;
-    queued.add(path);
-    queue.push(path);
+  /** What each file's loose scan resolved to, where a reader did it: importer → specifier → resolution. */
+  const answers = new Map<string, Record<string, ImportResolution>>();
+  const seen = new Set<string>();
+  const toRead: string[] = [];
+
+  const reportSkipped = (path: string, from: number, skipped: SkippedFile) => {
+    const report = classifySkippedFile(skipped.kind);
+    if (report.uncertain) state.addUncertain({ file: from, kind: report.uncertain, detail: skipped.detail });
+    const warning = report.warning ?? (skipped.kind === 'unreadable' ? 'TESSERA_GRAPH_UNPARSEABLE_FILE' : null);
+    if (warning) state.warn({ code: warning, text: `${path}: ${skipped.detail}`, location: { file: path } });
   };
 
-  const link = (from: number, importer: string, specifier: string, kind: EdgeKind) => {
-    const found = resolve(importer, specifier);
-    switch (found.kind) {
-      case 'file':
-        state.addEdge(from, state.idOf(found.path), kind);
-        enqueue(found.path);
-        return;
-      case 'package':
-        if (isBare(specifier)) addPackageImport(from, specifier.replace(/[?#].*$/, ''), importer);
-        return;
-      case 'unresolved': {
-        const loop = findSymlinkLoop(importer, specifier);
-        if (loop) {
-          // The bundler would stop reading there: the file is an input it cannot read.
-          state.addEdge(from, state.idOf(loop), kind);
-          if (!skip.has(loop)) {
-            const unreadable: SkippedFile = { kind: 'unreadable', detail: 'too many levels of symbolic links' };
-            skip.set(loop, unreadable);
-            state.addUncertain({ file: state.idOf(loop), kind: 'unparseable', detail: unreadable.detail });
-            state.warn({ code: 'TESSERA_GRAPH_SYMLINK_LOOP', text: `${loop}: ${unreadable.detail}`, location: { file: loop } });
-          }
-          return;
-        }
-        // esbuild's resolver decides (readTypeOnlyImports): an import that does not resolve fails the build.
-        deferred.push({ importer, specifier, kind });
-        return;
-      }
-      case 'none':
-        return;
-    }
+  /** Takes a file into the walk: what needs reading is queued for a reader, the rest is recorded now. */
+  const reach = (path: string) => {
+    if (seen.has(path) || known.has(path)) return;
+    seen.add(path);
+    const skipped = skip.get(path);
+    if (skipped && skipped.kind !== 'asset') {
+      const from = state.idOf(path);
+      state.reset(from);
+      reportSkipped(path, from, skipped);
+      if (SOURCE.test(path) || CSS.test(path)) context.scanText(path, from, new Set(), 'static');
+    } else if (CSS.test(path)) stylesheets.push(path);
+    else if (SOURCE.test(path) || COMPONENT.test(path)) toRead.push(path);
   };
 
   /** The path a relative import names when that path is a loop of symbolic links (ELOOP), else null. */
@@ -104,6 +87,38 @@ export function walkImports(context: AnalysisContext, options: WalkImportsOption
     }
   };
 
+  const link = (from: number, importer: string, specifier: string, kind: EdgeKind, to: ImportResolution) => {
+    switch (to.kind) {
+      case 'file':
+        state.addEdge(from, state.idOf(to.path), kind);
+        reach(to.path);
+        return;
+      case 'package':
+        if (isBare(specifier)) addPackageImport(from, specifier.replace(/[?#].*$/, ''), importer);
+        return;
+      case 'unresolved': {
+        const loop = findSymlinkLoop(importer, specifier);
+        if (!loop) {
+          // esbuild's resolver decides (readTypeOnlyImports): an import that does not resolve fails the build.
+          deferred.push({ importer, specifier, kind });
+          return;
+        }
+        // The bundler would stop reading there: the file is an input it cannot read.
+        state.addEdge(from, state.idOf(loop), kind);
+        if (!skip.has(loop)) {
+          const unreadable: SkippedFile = { kind: 'unreadable', detail: 'too many levels of symbolic links' };
+          skip.set(loop, unreadable);
+          state.addUncertain({ file: state.idOf(loop), kind: 'unparseable', detail: unreadable.detail });
+          state.warn({ code: 'TESSERA_GRAPH_SYMLINK_LOOP', text: `${loop}: ${unreadable.detail}`, location: { file: loop } });
+        }
+        return;
+      }
+      case 'none':
+        return;
+    }
+  };
+
+  /** `import(\`./locale/${x}.json\`)`: an edge to every file the bundler's glob matches. */
   const expandGlob = (from: number, importer: string, glob: string) => {
     const pattern = posix.normalize(posix.join(posix.dirname(importer), glob));
     const base = pattern.slice(0, pattern.lastIndexOf('/', pattern.indexOf('*')) + 1).replace(/\/$/, '');
@@ -119,70 +134,87 @@ export function walkImports(context: AnalysisContext, options: WalkImportsOption
       const candidate = base ? `${base}/${entry}` : entry;
       if (candidate !== importer && !candidate.includes('node_modules/') && isMatch(candidate)) {
         state.addEdge(from, state.idOf(candidate), 'glob');
-        enqueue(candidate);
+        reach(candidate);
       }
     }
   };
 
-  const reportSkipped = (path: string, from: number, skipped: SkippedFile) => {
-    const report = classifySkippedFile(skipped.kind);
-    if (report.uncertain) state.addUncertain({ file: from, kind: report.uncertain, detail: skipped.detail });
-    const warning = report.warning ?? (skipped.kind === 'unreadable' ? 'TESSERA_GRAPH_UNPARSEABLE_FILE' : null);
-    if (warning) state.warn({ code: warning, text: `${path}: ${skipped.detail}`, location: { file: path } });
-  };
-
-  const visit = (path: string) => {
+  /** Records what a reader found in one file, as readMetafile records a bundle's input. */
+  const record = (file: FileImports) => {
+    const { path } = file;
     const from = state.idOf(path);
     state.reset(from);
-    const skipped = skip.get(path);
-    if (skipped && skipped.kind !== 'asset') {
-      reportSkipped(path, from, skipped);
-      if (SOURCE.test(path) || CSS.test(path)) context.scanText(path, from, new Set(), 'static');
-      return;
-    }
-    if (CSS.test(path)) return void stylesheets.push(path);
-    if (COMPONENT.test(path)) {
-      // No loader: an opaque asset to the bundler, its text scanned for the imports of its script.
-      skip.set(path, { kind: 'asset', detail: 'no loader; treated as an opaque asset' });
-      return context.scanText(path, from, new Set(), 'static');
-    }
-    if (!SOURCE.test(path)) return;
-    let text: string;
-    try {
-      text = readFileSync(abs(path), 'utf8');
-    } catch (error) {
-      const unreadable: SkippedFile = { kind: 'unreadable', detail: (error as Error).message };
+    if (file.status === 'unreadable') {
+      const unreadable: SkippedFile = { kind: 'unreadable', detail: file.detail };
       skip.set(path, unreadable);
       return reportSkipped(path, from, unreadable);
     }
-    const parsed = parseModuleImports(path, text);
-    if (!parsed.ok) {
-      const unparseable: SkippedFile = { kind: 'unparseable', detail: parsed.detail };
+    answers.set(path, file.scanned);
+    if (file.status === 'component') {
+      // No loader: an opaque asset to the bundler, its text scanned for the imports of its script.
+      skip.set(path, { kind: 'asset', detail: file.detail });
+      return context.scanText(path, from, new Set(), 'static', file.scan);
+    }
+    if (file.status === 'unparseable') {
+      const unparseable: SkippedFile = { kind: 'unparseable', detail: file.detail };
       skip.set(path, unparseable);
       reportSkipped(path, from, unparseable);
-      return context.scanText(path, from, new Set(), 'static', text);
+      return context.scanText(path, from, new Set(), 'static', file.scan);
     }
     const recorded = new Set<string>();
-    for (const { specifier, kind } of parsed.imports) {
-      recorded.add(specifier);
-      link(from, path, specifier, kind);
+    for (const i of file.imports) {
+      recorded.add(i.specifier);
+      link(from, path, i.specifier, i.kind, i.to);
     }
-    for (const glob of parsed.globs) expandGlob(from, path, glob);
-    const runtime = jsxRuntimeOf(path, text);
-    if (runtime) addPackageImport(from, runtime, path);
+    for (const glob of file.globs) expandGlob(from, path, glob);
+    if (file.jsxRuntime) addPackageImport(from, file.jsxRuntime, path);
     // As after a bundle: the text's loose scan, for what the module record does not list.
-    context.scanText(path, from, recorded, 'type', text);
+    context.scanText(path, from, recorded, 'type', file.scan);
   };
 
-  for (const path of options.start) enqueue(path);
-  while (queue.length) {
-    visit(queue.pop()!);
-    // What the loose scan found beyond the module record (a type's `import('./x')`, a component's script).
+  /** Records a batch, then what the loose scans left on `pending` (a type's `import('./x')`, a component's script). */
+  const recordAll = (files: FileImports[]) => {
+    for (const file of files) record(file);
     while (pending.length) {
       const p = pending.pop()!;
-      link(state.idOf(p.importer), p.importer, p.specifier, p.kind);
+      const to = answers.get(p.importer)?.[p.specifier] ?? here.resolve(p.importer, p.specifier);
+      link(state.idOf(p.importer), p.importer, p.specifier, p.kind, to);
     }
+  };
+
+  for (const path of options.start) reach(path);
+  recordAll([]);
+  try {
+    const done: FileImports[][] = [];
+    let inFlight = 0;
+    let wake: (() => void) | null = null;
+    let failure: unknown = null;
+    while (toRead.length || inFlight || done.length) {
+      while (pool && pool.idle > 0 && toRead.length > BATCH) {
+        inFlight++;
+        pool.read(toRead.splice(-BATCH)).then(
+          (files) => done.push(files),
+          (error: unknown) => (failure ??= error),
+        ).finally(() => {
+          inFlight--;
+          wake?.();
+        });
+      }
+      while (done.length) recordAll(done.shift()!);
+      if (failure) throw failure;
+      if (toRead.length) {
+        // The main thread reads too, a small batch between looks at what the workers sent.
+        recordAll(toRead.splice(-(pool ? BATCH / 4 : BATCH)).map(here.read));
+        if (pool) await new Promise<void>((resolve) => setImmediate(resolve));
+      } else if (inFlight) {
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = null;
+      }
+    }
+  } finally {
+    await pool?.close();
   }
+  if (pool) state.sortFiles();
   pending.push(...deferred);
   return { stylesheets };
 }

@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { COMPONENT, createAliasMatcher } from './analysis-context.js';
+import { createImportResolver, type ImportResolution } from './create-import-resolver.js';
+import type { EdgeKind } from './file-graph.js';
+import { parseModuleImports } from './parse-module-imports.js';
+import { createJsxRuntimeReader } from './read-jsx-runtime.js';
+import { createReleasePinCheck, createWorkspacePackageResolver, type WorkspacePackage } from './resolve-workspace-package.js';
+import { scanTextImports, type TextImports } from './scan-imports.js';
+
+/** What reading files' imports needs: plain data, so a worker thread can be given it. */
+export interface FileImportsOptions {
+  /** Absolute directory of the tree analysed. */
+  root: string;
+  /** One tsconfig for every file (workspace-relative or absolute), or undefined for the nearest one per directory. */
+  tsconfig?: string;
+  aliases: Record<string, string[]>;
+  workspacePackages: readonly WorkspacePackage[];
+}
+
+/** One import of a file, with where it leads. */
+export interface ResolvedImport {
+  specifier: string;
+  kind: EdgeKind;
+  to: ImportResolution;
+}
+
+/** What one file's text says it imports, every specifier already resolved. */
+export type FileImports =
+  | {
+      path: string;
+      status: 'parsed';
+      imports: ResolvedImport[];
+      globs: string[];
+      /** The JSX runtime esbuild injects (`react/jsx-runtime`), or null. */
+      jsxRuntime: string | null;
+      /** The loose text scan (scanTextImports) and where each of its specifiers leads. */
+      scan: TextImports;
+      scanned: Record<string, ImportResolution>;
+    }
+  /** Not parsed (a component's script, or text the parser refused): the loose scan only. */
+  | { path: string; status: 'component'; detail: string; scan: TextImports; scanned: Record<string, ImportResolution> }
+  | { path: string; status: 'unparseable'; detail: string; scan: TextImports; scanned: Record<string, ImportResolution> }
+  | { path: string; status: 'unreadable'; detail: string };
+
+const packageNameOfSpecifier = (spec: string) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
+
+/**
+ * The reader of the parser engine: reads a file, parses its imports (parseModuleImports),
+ * scans its text as the bundler analysis does, and resolves every specifier with esbuild's
+ * rules (createImportResolver). It touches no graph, so it runs alike on the main thread
+ * and in a worker (graph-worker.ts); walk-imports.ts records what it returns.
+ */
+export function createFileImportsReader(options: FileImportsOptions): FileImportsReader {
+  const { root } = options;
+  const names = new Set(options.workspacePackages.map((p) => p.name));
+  const resolve = createImportResolver({
+    root,
+    tsconfig: options.tsconfig,
+    aliasBases: createAliasMatcher(options.aliases),
+    resolveWorkspacePackage: createWorkspacePackageResolver(root, options.workspacePackages),
+    isWorkspacePackage: (spec) => names.has(packageNameOfSpecifier(spec)),
+    isReleasePinned: createReleasePinCheck(root, options.workspacePackages),
+  });
+  const jsxRuntimeOf = createJsxRuntimeReader(root);
+  const resolveScan = (path: string, scan: TextImports, skip: Set<string> = new Set()) => {
+    const scanned: Record<string, ImportResolution> = {};
+    for (const spec of scan.specifiers) if (!skip.has(spec)) scanned[spec] = resolve(path, spec);
+    return scanned;
+  };
+  const read = (path: string): FileImports => {
+    let text: string;
+    try {
+      text = readFileSync(join(root, path), 'utf8');
+    } catch (error) {
+      return { path, status: 'unreadable', detail: (error as Error).message };
+    }
+    if (COMPONENT.test(path)) {
+      const scan = scanTextImports(path, text);
+      return { path, status: 'component', detail: 'no loader; treated as an opaque asset', scan, scanned: resolveScan(path, scan) };
+    }
+    const parsed = parseModuleImports(path, text);
+    if (!parsed.ok) {
+      const scan = scanTextImports(path, text);
+      return { path, status: 'unparseable', detail: parsed.detail, scan, scanned: resolveScan(path, scan) };
+    }
+    const imports = parsed.imports.map((i) => ({ ...i, to: resolve(path, i.specifier) }));
+    const scan = scanTextImports(path, text);
+    return { path, status: 'parsed', imports, globs: parsed.globs, jsxRuntime: jsxRuntimeOf(path, text), scan, scanned: resolveScan(path, scan, new Set(parsed.imports.map((i) => i.specifier))) };
+  };
+  return { read, resolve };
+}
+
+/** Reads one file's imports (see createFileImportsReader); `resolve` answers one import alone. */
+export interface FileImportsReader {
+  read(path: string): FileImports;
+  resolve(importer: string, specifier: string): ImportResolution;
+}
