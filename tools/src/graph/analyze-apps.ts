@@ -18,6 +18,8 @@ export interface AnalyzeAppsOptions {
   apps: { name: string; entries: string[] }[];
   /** Source files (workspace-relative) larger than the parse limit: read as text, not parsed. */
   largeFiles: readonly string[];
+  /** The parse limit itself: the parser engine checks each file it reads against it (largeFiles may then be empty). @default none */
+  maxFileBytes?: number;
   /** tsconfig path aliases: pattern → workspace-relative targets (`*` allowed once). */
   aliases: Record<string, string[]>;
   /** One tsconfig for every file (see readSharedTsconfig), or undefined to let esbuild pick per file. */
@@ -36,8 +38,8 @@ export interface AnalyzeAppsOptions {
   workspacePackages?: readonly WorkspacePackage[];
   /**
    * How the graph is built. `parser`: each reachable file read and parsed once, its imports
-   * resolved with esbuild's rules (walk-imports.ts); stylesheets, and imports that rule does
-   * not resolve, still go through esbuild. `bundler`: every app bundled by esbuild and its
+   * resolved with esbuild's rules (walk-imports.ts); an import those rules do not resolve is
+   * still asked of esbuild's resolver. `bundler`: every app bundled by esbuild and its
    * metafile read (the reference the parser engine is tested against).
    * @default 'parser'
    */
@@ -264,15 +266,7 @@ async function analyzeWith(esbuild: EsbuildService, options: AnalyzeAppsOptions,
     const modified = options.previous ? options.previous.modified.filter((f) => state.ids.has(f)) : [];
     const start = options.previous ? modified : [...new Set(options.apps.flatMap((a) => a.entries))];
     const threads = options.previous ? 0 : (options.threads ?? 0);
-    const { stylesheets } = await walkImports(context, { start, tsconfig: options.tsconfig, aliases: options.aliases, workspacePackages: options.workspacePackages ?? [], threads });
-    if (stylesheets.length) {
-      // CSS as esbuild reads it (`@import`, `url()`, `composes`): one bundler pass over the
-      // stylesheets reached, every other file of the graph a stub.
-      for (const path of state.files) known.add(path);
-      for (const path of stylesheets) known.delete(path);
-      // One synthetic entry importing them all: esbuild lays out one output, not one per stylesheet.
-      readMetafile(context, await bundle({ stdin: stylesheets.map((e) => `import ${JSON.stringify(`./${e}`)};`).join('\n') }));
-    }
+    await walkImports(context, { start, tsconfig: options.tsconfig, aliases: options.aliases, workspacePackages: options.workspacePackages ?? [], threads, maxFileBytes: options.maxFileBytes });
   } else if (!options.previous) {
     // One synthetic entry importing every app entry (of a batch): the bundler reads each file once
     // and links one output instead of a chunk per lazy route; reachability per app is ours to compute.

@@ -298,18 +298,19 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
       const previous = base.snapshot.graph;
       const largeFiles = findLargeFiles(base.modified, config.maxFileBytes);
       const apps = previous.apps.map((a) => ({ name: a.name, entries: a.entries.map((id) => previous.files[id]!) }));
-      const graph = await analyzeApps({ root: dir, apps, largeFiles, aliases: readAliases(dir), tsconfig: readSharedTsconfig(dir, tracked, base.snapshot.projects.map((p) => p.root)) ?? undefined, previous: { graph: previous, modified: base.modified }, outdir, workspacePackages: listWorkspacePackages(base.snapshot.projects), engine });
+      const graph = await analyzeApps({ root: dir, apps, largeFiles, aliases: readAliases(dir), tsconfig: readSharedTsconfig(dir, tracked, base.snapshot.projects.map((p) => p.root)) ?? undefined, previous: { graph: previous, modified: base.modified }, maxFileBytes: config.maxFileBytes, outdir, workspacePackages: listWorkspacePackages(base.snapshot.projects), engine });
       graph.blobs = await readBlobs(root, dir, graph.files, entries, dirty);
       snapshot = { projects: base.snapshot.projects, nx: base.snapshot.nx, tsconfigExtends: base.snapshot.tsconfigExtends, excluded: base.snapshot.excluded, graph };
     } else {
       // The command's config describes the working tree; a checkout of another revision is
       // read with its own tessera.config.json, which its tree id (the cache key) covers.
       const workspace = await readWorkspace(dir, { projectsFrom: options.projectsFrom, files: listPresentFiles(tracked, dirty, dir), ...(dir === root ? { config } : {}) });
-      const largeFiles = findLargeFiles(tracked, workspace.config.maxFileBytes);
+      // The parser engine checks each file it reads: no stat of every file beforehand.
+      const largeFiles = engine === 'parser' ? [] : findLargeFiles(tracked, workspace.config.maxFileBytes);
       let parseable = 0;
       for (const path of tracked) if (PARSED.test(path)) parseable++;
       const appsPerBuild = planAppsPerBuild(workspace.apps.length, parseable);
-      const graph = await analyzeApps({ root: dir, apps: workspace.apps.map((a) => ({ name: a.name, entries: [...a.entries, ...(a.buildConfigs ?? [])] })), largeFiles, aliases: readAliases(dir), tsconfig: readSharedTsconfig(dir, tracked, workspace.projects.map((p) => p.root)) ?? undefined, appsPerBuild, outdir, workspacePackages: listWorkspacePackages(workspace.projects), engine, threads: planGraphThreads(parseable, availableParallelism(), env) });
+      const graph = await analyzeApps({ root: dir, apps: workspace.apps.map((a) => ({ name: a.name, entries: [...a.entries, ...(a.buildConfigs ?? [])] })), largeFiles, aliases: readAliases(dir), tsconfig: readSharedTsconfig(dir, tracked, workspace.projects.map((p) => p.root)) ?? undefined, appsPerBuild, maxFileBytes: workspace.config.maxFileBytes, outdir, workspacePackages: listWorkspacePackages(workspace.projects), engine, threads: planGraphThreads(parseable, availableParallelism(), env) });
       graph.blobs = await readBlobs(root, dir, graph.files, entries, dirty);
       // Cached with the graph, so a warm run still says which projects were left out.
       graph.warnings.unshift(...workspace.warnings);

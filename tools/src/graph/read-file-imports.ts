@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMPONENT, createAliasMatcher } from './analysis-context.js';
+import { COMPONENT, CSS, createAliasMatcher, isBare } from './analysis-context.js';
 import { createImportResolver, type ImportResolution } from './create-import-resolver.js';
 import type { EdgeKind } from './file-graph.js';
+import { parseCssImports } from './parse-css-imports.js';
 import { parseModuleImports } from './parse-module-imports.js';
 import { createJsxRuntimeReader } from './read-jsx-runtime.js';
 import { createReleasePinCheck, createWorkspacePackageResolver, type WorkspacePackage } from './resolve-workspace-package.js';
@@ -16,6 +17,8 @@ export interface FileImportsOptions {
   tsconfig?: string;
   aliases: Record<string, string[]>;
   workspacePackages: readonly WorkspacePackage[];
+  /** Files larger than this are not parsed, only scanned as text (the config's `maxFileBytes`). @default no limit */
+  maxFileBytes?: number;
 }
 
 /** One import of a file, with where it leads. */
@@ -41,12 +44,14 @@ export type FileImports =
   /** Not parsed (a component's script, or text the parser refused): the loose scan only. */
   | { path: string; status: 'component'; detail: string; scan: TextImports; scanned: Record<string, ImportResolution> }
   | { path: string; status: 'unparseable'; detail: string; scan: TextImports; scanned: Record<string, ImportResolution> }
+  | { path: string; status: 'too-large'; detail: string; scan: TextImports; scanned: Record<string, ImportResolution> }
   | { path: string; status: 'unreadable'; detail: string };
 
 const packageNameOfSpecifier = (spec: string) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
 
 /**
- * The reader of the parser engine: reads a file, parses its imports (parseModuleImports),
+ * The reader of the parser engine: reads a file, parses its imports (parseModuleImports,
+ * parseCssImports for stylesheets),
  * scans its text as the bundler analysis does, and resolves every specifier with esbuild's
  * rules (createImportResolver). It touches no graph, so it runs alike on the main thread
  * and in a worker (graph-worker.ts); walk-imports.ts records what it returns.
@@ -69,11 +74,24 @@ export function createFileImportsReader(options: FileImportsOptions): FileImport
     return scanned;
   };
   const read = (path: string): FileImports => {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = readFileSync(join(root, path), 'utf8');
+      bytes = readFileSync(join(root, path));
     } catch (error) {
       return { path, status: 'unreadable', detail: (error as Error).message };
+    }
+    const text = bytes.toString('utf8');
+    if (options.maxFileBytes !== undefined && bytes.length > options.maxFileBytes) {
+      const scan = scanTextImports(path, text);
+      return { path, status: 'too-large', detail: 'larger than maxFileBytes; read as text, not parsed', scan, scanned: resolveScan(path, scan) };
+    }
+    if (CSS.test(path)) {
+      // A stylesheet's `b.css` means `./b.css` first, as in CSS itself (then a package's).
+      const imports = parseCssImports(path, text).map((i) => {
+        const local = isBare(i.specifier) ? resolve(path, `./${i.specifier}`) : null;
+        return { ...i, to: local?.kind === 'file' ? local : resolve(path, i.specifier) };
+      });
+      return { path, status: 'parsed', imports, globs: [], jsxRuntime: null, scan: { specifiers: [], computed: [] }, scanned: {} };
     }
     if (COMPONENT.test(path)) {
       const scan = scanTextImports(path, text);

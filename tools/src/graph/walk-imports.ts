@@ -20,34 +20,26 @@ export interface WalkImportsOptions extends Omit<FileImportsOptions, 'root'> {
   threads?: number;
 }
 
-/** What the walk leaves to the bundler and to esbuild's resolver. */
-export interface WalkImportsResult {
-  /** Stylesheets reached: their `@import`/`url()` are read by a bundler pass (readMetafile), as esbuild reads CSS. */
-  stylesheets: string[];
-}
-
 /** Files a batch sends to a worker: small enough to keep both threads busy to the end, large enough that messages cost little. */
 const BATCH = 48;
 
 /**
  * The parser engine of the analysis: builds the file graph by reading each reachable file
- * once, parsing its imports and resolving each distinct specifier once per directory with
+ * once (stylesheets too), parsing its imports and resolving each distinct specifier once per directory with
  * esbuild's rules (read-file-imports.ts), instead of bundling every app. It records what
  * readMetafile records for a bundle's inputs (edges by kind, packages, skipped files, the
  * loose scan of every source file), so the two engines build the same graph
  * (test/integration/graph-engines.test.ts holds them to it).
  *
  * Imports that rule does not resolve go on `context.pending` for esbuild's own resolver
- * (readTypeOnlyImports), which has the last word on what does not resolve; stylesheets are
- * returned for a bundler pass.
+ * (readTypeOnlyImports), which has the last word on what does not resolve.
  */
-export async function walkImports(context: AnalysisContext, options: WalkImportsOptions): Promise<WalkImportsResult> {
+export async function walkImports(context: AnalysisContext, options: WalkImportsOptions): Promise<void> {
   const { root, state, skip, known, pending, abs, addPackageImport } = context;
-  const readerOptions: FileImportsOptions = { root, tsconfig: options.tsconfig, aliases: options.aliases, workspacePackages: options.workspacePackages };
+  const readerOptions: FileImportsOptions = { root, tsconfig: options.tsconfig, aliases: options.aliases, workspacePackages: options.workspacePackages, maxFileBytes: options.maxFileBytes };
   const here = createFileImportsReader(readerOptions);
   const script = (options.threads ?? 0) > 0 ? findReaderScript() : null;
   const pool: ReaderPool | null = script ? createReaderPool(script, options.threads!, readerOptions) : null;
-  const stylesheets: string[] = [];
   const deferred: typeof pending = [];
   /** What each file's loose scan resolved to, where a reader did it: importer → specifier → resolution. */
   const answers = new Map<string, Record<string, ImportResolution>>();
@@ -71,8 +63,7 @@ export async function walkImports(context: AnalysisContext, options: WalkImports
       state.reset(from);
       reportSkipped(path, from, skipped);
       if (SOURCE.test(path) || CSS.test(path)) context.scanText(path, from, new Set(), 'static');
-    } else if (CSS.test(path)) stylesheets.push(path);
-    else if (SOURCE.test(path) || COMPONENT.test(path)) toRead.push(path);
+    } else if (SOURCE.test(path) || CSS.test(path) || COMPONENT.test(path)) toRead.push(path);
   };
 
   /** The path a relative import names when that path is a loop of symbolic links (ELOOP), else null. */
@@ -155,10 +146,10 @@ export async function walkImports(context: AnalysisContext, options: WalkImports
       skip.set(path, { kind: 'asset', detail: file.detail });
       return context.scanText(path, from, new Set(), 'static', file.scan);
     }
-    if (file.status === 'unparseable') {
-      const unparseable: SkippedFile = { kind: 'unparseable', detail: file.detail };
-      skip.set(path, unparseable);
-      reportSkipped(path, from, unparseable);
+    if (file.status === 'unparseable' || file.status === 'too-large') {
+      const skipped: SkippedFile = { kind: file.status, detail: file.detail };
+      skip.set(path, skipped);
+      reportSkipped(path, from, skipped);
       return context.scanText(path, from, new Set(), 'static', file.scan);
     }
     const recorded = new Set<string>();
@@ -216,5 +207,4 @@ export async function walkImports(context: AnalysisContext, options: WalkImports
   }
   if (pool) state.sortFiles();
   pending.push(...deferred);
-  return { stylesheets };
 }
