@@ -20,6 +20,8 @@ export interface AnalyzeAppsOptions {
   largeFiles: readonly string[];
   /** The parse limit itself: the parser engine checks each file it reads against it (largeFiles may then be empty). @default none */
   maxFileBytes?: number;
+  /** The tree's files as git lists them, for the parser engine's first try at relative imports (see ImportResolverOptions.files). @default none */
+  files?: { regular: readonly string[]; unsure: readonly string[] };
   /** tsconfig path aliases: pattern → workspace-relative targets (`*` allowed once). */
   aliases: Record<string, string[]>;
   /** One tsconfig for every file (see readSharedTsconfig), or undefined to let esbuild pick per file. */
@@ -266,7 +268,7 @@ async function analyzeWith(esbuild: EsbuildService, options: AnalyzeAppsOptions,
     const modified = options.previous ? options.previous.modified.filter((f) => state.ids.has(f)) : [];
     const start = options.previous ? modified : [...new Set(options.apps.flatMap((a) => a.entries))];
     const threads = options.previous ? 0 : (options.threads ?? 0);
-    await walkImports(context, { start, tsconfig: options.tsconfig, aliases: options.aliases, workspacePackages: options.workspacePackages ?? [], threads, maxFileBytes: options.maxFileBytes });
+    await walkImports(context, { start, tsconfig: options.tsconfig, aliases: options.aliases, workspacePackages: options.workspacePackages ?? [], threads, maxFileBytes: options.maxFileBytes, files: options.files });
   } else if (!options.previous) {
     // One synthetic entry importing every app entry (of a batch): the bundler reads each file once
     // and links one output instead of a chunk per lazy route; reachability per app is ours to compute.

@@ -275,6 +275,10 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
     const entries = await entriesRead;
     if (dir !== root) linkPackageNodeModules(root, dir, entries);
     const tracked = new Set(entries.map((e) => e.path));
+    // What git says is there, for the parser engine's resolver: the checkout of another revision is clean.
+    const unsure = dir === root ? [...dirty] : [];
+    const unsureSet = new Set(unsure);
+    const files = { regular: entries.filter((e) => !e.symlink && !unsureSet.has(e.path)).map((e) => e.path), unsure };
     for (const path of dirty) if (existsSync(join(root, path))) tracked.add(path);
     /** Source files over the parse limit, by their size in the checkout being analysed. */
     const findLargeFiles = (paths: Iterable<string>, limit: number) => [...paths].filter((p) => PARSED.test(p) && readSize(join(dir, p)) > limit);
@@ -298,7 +302,7 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
       const previous = base.snapshot.graph;
       const largeFiles = findLargeFiles(base.modified, config.maxFileBytes);
       const apps = previous.apps.map((a) => ({ name: a.name, entries: a.entries.map((id) => previous.files[id]!) }));
-      const graph = await analyzeApps({ root: dir, apps, largeFiles, aliases: readAliases(dir), tsconfig: readSharedTsconfig(dir, tracked, base.snapshot.projects.map((p) => p.root)) ?? undefined, previous: { graph: previous, modified: base.modified }, maxFileBytes: config.maxFileBytes, outdir, workspacePackages: listWorkspacePackages(base.snapshot.projects), engine });
+      const graph = await analyzeApps({ root: dir, apps, largeFiles, aliases: readAliases(dir), tsconfig: readSharedTsconfig(dir, tracked, base.snapshot.projects.map((p) => p.root)) ?? undefined, previous: { graph: previous, modified: base.modified }, maxFileBytes: config.maxFileBytes, files, outdir, workspacePackages: listWorkspacePackages(base.snapshot.projects), engine });
       graph.blobs = await readBlobs(root, dir, graph.files, entries, dirty);
       snapshot = { projects: base.snapshot.projects, nx: base.snapshot.nx, tsconfigExtends: base.snapshot.tsconfigExtends, excluded: base.snapshot.excluded, graph };
     } else {
@@ -310,7 +314,7 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
       let parseable = 0;
       for (const path of tracked) if (PARSED.test(path)) parseable++;
       const appsPerBuild = planAppsPerBuild(workspace.apps.length, parseable);
-      const graph = await analyzeApps({ root: dir, apps: workspace.apps.map((a) => ({ name: a.name, entries: [...a.entries, ...(a.buildConfigs ?? [])] })), largeFiles, aliases: readAliases(dir), tsconfig: readSharedTsconfig(dir, tracked, workspace.projects.map((p) => p.root)) ?? undefined, appsPerBuild, maxFileBytes: workspace.config.maxFileBytes, outdir, workspacePackages: listWorkspacePackages(workspace.projects), engine, threads: planGraphThreads(parseable, availableParallelism(), env) });
+      const graph = await analyzeApps({ root: dir, apps: workspace.apps.map((a) => ({ name: a.name, entries: [...a.entries, ...(a.buildConfigs ?? [])] })), largeFiles, aliases: readAliases(dir), tsconfig: readSharedTsconfig(dir, tracked, workspace.projects.map((p) => p.root)) ?? undefined, appsPerBuild, maxFileBytes: workspace.config.maxFileBytes, files, outdir, workspacePackages: listWorkspacePackages(workspace.projects), engine, threads: planGraphThreads(parseable, availableParallelism(), env) });
       graph.blobs = await readBlobs(root, dir, graph.files, entries, dirty);
       // Cached with the graph, so a warm run still says which projects were left out.
       graph.warnings.unshift(...workspace.warnings);

@@ -19,6 +19,8 @@ export interface FileImportsOptions {
   workspacePackages: readonly WorkspacePackage[];
   /** Files larger than this are not parsed, only scanned as text (the config's `maxFileBytes`). @default no limit */
   maxFileBytes?: number;
+  /** The tree's files as git lists them (see ImportResolverOptions.files), as arrays: a worker is given them as data. @default none */
+  files?: { regular: readonly string[]; unsure: readonly string[] };
 }
 
 /** One import of a file, with where it leads. */
@@ -66,6 +68,7 @@ export function createFileImportsReader(options: FileImportsOptions): FileImport
     resolveWorkspacePackage: createWorkspacePackageResolver(root, options.workspacePackages),
     isWorkspacePackage: (spec) => names.has(packageNameOfSpecifier(spec)),
     isReleasePinned: createReleasePinCheck(root, options.workspacePackages),
+    files: options.files && { regular: new Set(options.files.regular), unsure: new Set(options.files.unsure) },
   });
   const jsxRuntimeOf = createJsxRuntimeReader(root);
   const resolveScan = (path: string, scan: TextImports, skip: Set<string> = new Set()) => {

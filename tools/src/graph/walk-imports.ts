@@ -36,7 +36,7 @@ const BATCH = 48;
  */
 export async function walkImports(context: AnalysisContext, options: WalkImportsOptions): Promise<void> {
   const { root, state, skip, known, pending, abs, addPackageImport } = context;
-  const readerOptions: FileImportsOptions = { root, tsconfig: options.tsconfig, aliases: options.aliases, workspacePackages: options.workspacePackages, maxFileBytes: options.maxFileBytes };
+  const readerOptions: FileImportsOptions = { root, tsconfig: options.tsconfig, aliases: options.aliases, workspacePackages: options.workspacePackages, maxFileBytes: options.maxFileBytes, files: options.files };
   const here = createFileImportsReader(readerOptions);
   const script = (options.threads ?? 0) > 0 ? findReaderScript() : null;
   const pool: ReaderPool | null = script ? createReaderPool(script, options.threads!, readerOptions) : null;
