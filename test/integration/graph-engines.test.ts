@@ -15,7 +15,7 @@ import { readAffected } from '../../tools/src/affected/read-affected.js';
 import { EDGE_KINDS, type FileGraph } from '../../tools/src/graph/file-graph.js';
 import { generateWorkspace } from '../support/generate-workspace.js';
 import { NODE_MODULES, RandomWorkspace } from '../support/random-workspace.js';
-import { createSampleRepo, REPO_ROOT } from '../support/sample-repo.js';
+import { createEmptyRepo, createSampleRepo, REPO_ROOT } from '../support/sample-repo.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -80,6 +80,34 @@ describe('the parser engine builds the graph the bundler engine builds', () => {
       });
     }
   }
+
+  it('on a workspace whose apps pin a workspace package to a registry release, through a path alias and without one', async () => {
+    const repo = createEmptyRepo();
+    cleanups.push(() => repo.cleanup());
+    const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
+    repo.write('package.json', json({ name: 'root', private: true, workspaces: ['apps/*', 'packages/*'] }));
+    repo.write('tsconfig.json', json({ compilerOptions: { paths: { '@acme/ui': ['./packages/ui/src/index.ts'] } } }));
+    repo.write('packages/ui/package.json', json({ name: '@acme/ui', version: '2.0.0', main: 'dist/index.js' }));
+    repo.write('packages/ui/src/index.ts', "export { button } from './button';\n");
+    repo.write('packages/ui/src/button.ts', "export const button = 'b';\n");
+    for (const app of ['web', 'legacy', 'linked']) {
+      const ui = app === 'linked' ? '*' : '^1.4.0';
+      repo.write(`apps/${app}/package.json`, json({ name: app, private: true, scripts: { build: 'vite build' }, dependencies: { '@acme/ui': ui } }));
+      repo.write(`apps/${app}/vite.config.ts`, 'export default {};\n');
+      repo.write(`apps/${app}/index.html`, '<script type="module" src="/src/main.ts"></script>\n');
+      repo.write(`apps/${app}/src/main.ts`, "import { button } from '@acme/ui';\nconsole.log(button);\n");
+    }
+    // legacy compiles with a tsconfig of its own, without the alias: its pinned release is an npm package.
+    repo.write('apps/legacy/tsconfig.json', json({ compilerOptions: { strict: true } }));
+    repo.commit('workspace');
+    await expectSameGraph(repo.dir);
+    const graph = await graphBy(repo.dir, 'parser');
+    const reach = factsOf(graph).apps;
+    expect(reach.web).toContain('packages/ui/src/button.ts');
+    expect(reach.linked).toContain('packages/ui/src/button.ts');
+    expect(reach.legacy).toContain('apps/legacy/src/main.ts');
+    expect(reach.legacy).not.toContain('packages/ui/src/button.ts');
+  });
 
   for (const shape of ['tree', 'barrel'] as const) {
     it(`on the benchmark's ${shape} shape`, async () => {

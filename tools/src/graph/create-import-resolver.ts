@@ -133,8 +133,9 @@ export function createImportResolver(options: ImportResolverOptions) {
       return listed ? { kind: 'file', path: listed } : (attempt(plain) ?? { kind: 'unresolved' });
     }
     const aliased = Boolean(options.aliasBases(plain));
-    if (options.isWorkspacePackage(plain)) {
-      if (options.isReleasePinned(importerAbs, plain)) return { kind: 'package' };
+    // A release from the registry (the importing package pins one) is an npm package's, unless
+    // a path alias takes the name first, as in esbuild's own order (see createWorkspacePackagePlugin).
+    if (options.isWorkspacePackage(plain) && !options.isReleasePinned(importerAbs, plain)) {
       if (aliased) {
         const found = attempt(plain);
         if (found?.kind === 'file') return found;
