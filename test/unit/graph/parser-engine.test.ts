@@ -126,6 +126,8 @@ describe('createImportResolver (esbuild rules, without a build)', () => {
       'apps/x/src/local.ts': '',
     });
     const resolve = resolverFor(root, undefined, { '@w/ui': ['libs/ui/index.ts'], '@w/gone': ['libs/gone/index.ts'] });
+    // A failed import whose name mentions a tsconfig says nothing about the tsconfig itself.
+    expect(resolve('apps/web/main.ts', './tsconfig.missing.json')).toEqual({ kind: 'unresolved' });
     expect(resolve('apps/web/main.ts', '@w/ui')).toEqual({ kind: 'file', path: 'libs/ui/index.ts' });
     expect(resolve('apps/web/main.ts', '@w/gone')).toEqual({ kind: 'unresolved' });
     expect(resolve('apps/x/src/main.ts', './local')).toEqual({ kind: 'file', path: 'apps/x/src/local.ts' });

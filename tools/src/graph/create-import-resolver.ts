@@ -67,18 +67,25 @@ const URL_LIKE = /^[a-z][a-z0-9+.-]*:|^\/\//i;
  */
 export function createImportResolver(options: ImportResolverOptions) {
   const { root } = options;
-  const base = new ResolverFactory(options.tsconfig ? { ...ESBUILD_RULES, tsconfig: { configFile: resolvePath(root, options.tsconfig) } } : ESBUILD_RULES);
+  const base = options.tsconfig ? new ResolverFactory({ ...ESBUILD_RULES, tsconfig: { configFile: resolvePath(root, options.tsconfig) } }) : new ResolverFactory(ESBUILD_RULES);
   const pathsOrigin = options.tsconfig ? () => '' : createPathsOriginLocator(root);
   const byOrigin = new Map<string, ResolverFactory>();
+  let withoutTsconfig: ResolverFactory | undefined;
+  const bare = () => (withoutTsconfig ??= new ResolverFactory(ESBUILD_RULES));
   const resolverFor = (origin: string): ResolverFactory => {
     let resolver = byOrigin.get(origin);
     if (!resolver && !origin) return base;
-    // A resolver of its own, not a clone: clones share answers, and two tsconfigs answer a name apart.
-    if (!resolver) byOrigin.set(origin, (resolver = new ResolverFactory({ ...ESBUILD_RULES, tsconfig: { configFile: join(root, origin) } })));
+    if (!resolver) {
+      // A resolver of its own, not a clone: clones share answers, and two tsconfigs answer a name apart.
+      resolver = new ResolverFactory({ ...ESBUILD_RULES, tsconfig: { configFile: join(root, origin) } });
+      // A tsconfig esbuild cannot load either (an `extends` of a package not installed) fails
+      // every request, whatever it asks: esbuild warns and resolves as if there were none.
+      const probe = resolver.sync(root, './.tessera-resolver-probe').error ?? '';
+      if (/tsconfig/i.test(probe) && !probe.includes('.tessera-resolver-probe')) resolver = bare();
+      byOrigin.set(origin, resolver);
+    }
     return resolver;
   };
-  let withoutTsconfig: ResolverFactory | undefined;
-  const bare = () => (withoutTsconfig ??= new ResolverFactory(ESBUILD_RULES));
   const memo = new Map<string, ImportResolution>();
   // oxc-resolver answers real paths: a workspace reached through a symbolic link is relative to where it really is.
   const realRoot = realpathSync(root);
@@ -115,16 +122,7 @@ export function createImportResolver(options: ImportResolverOptions) {
   function resolveUncached(dir: string, origin: string, specifier: string, importerAbs: string): ImportResolution {
     if (URL_LIKE.test(specifier) || /^<[^>]*>$/.test(specifier)) return { kind: 'none' };
     const absDir = join(root, dir);
-    const attempt = (spec: string) => {
-      let found = resolverFor(origin).sync(absDir, spec);
-      if (found.error && /tsconfig/i.test(found.error) && byOrigin.get(origin) !== bare()) {
-        // A tsconfig esbuild cannot load either (an `extends` of a package not installed): it
-        // warns and goes on without it, resolving as if there were none.
-        byOrigin.set(origin, bare());
-        found = bare().sync(absDir, spec);
-      }
-      return asFile(found.path);
-    };
+    const attempt = (spec: string) => asFile(resolverFor(origin).sync(absDir, spec).path);
     // `./app.css?url`: a bundler's query names how to load the file, not another file.
     const cut = specifier.search(/[?#]/);
     const plain = cut > 0 ? specifier.slice(0, cut) : specifier;
