@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMPONENT, CSS, createAliasMatcher, isBare } from './analysis-context.js';
+import { COMPONENT, CSS, createAliasMatcher, isBare, packageNameOf } from './analysis-context.js';
 import { createImportResolver, type ImportResolution } from './create-import-resolver.js';
 import type { EdgeKind } from './file-graph.js';
 import { parseCssImports } from './parse-css-imports.js';
@@ -49,8 +49,6 @@ export type FileImports =
   | { path: string; status: 'too-large'; detail: string; scan: TextImports; scanned: Record<string, ImportResolution> }
   | { path: string; status: 'unreadable'; detail: string };
 
-const packageNameOfSpecifier = (spec: string) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
-
 /**
  * The reader of the parser engine: reads a file, parses its imports (parseModuleImports,
  * parseCssImports for stylesheets),
@@ -66,7 +64,7 @@ export function createFileImportsReader(options: FileImportsOptions): FileImport
     tsconfig: options.tsconfig,
     aliasBases: createAliasMatcher(options.aliases),
     resolveWorkspacePackage: createWorkspacePackageResolver(root, options.workspacePackages),
-    isWorkspacePackage: (spec) => names.has(packageNameOfSpecifier(spec)),
+    isWorkspacePackage: (spec) => names.has(packageNameOf(spec)),
     isReleasePinned: createReleasePinCheck(root, options.workspacePackages),
     files: options.files && { regular: new Set(options.files.regular), unsure: new Set(options.files.unsure) },
   });
