@@ -39,7 +39,7 @@ export type FileImports =
       globs: string[];
       /** The JSX runtime esbuild injects (`react/jsx-runtime`), or null. */
       jsxRuntime: string | null;
-      /** The loose text scan (scanTextImports) and where each of its specifiers leads. */
+      /** The loose text scan (scanTextImports) less the specifiers of `imports`, and where each of its specifiers leads. */
       scan: TextImports;
       scanned: Record<string, ImportResolution>;
     }
@@ -69,9 +69,9 @@ export function createFileImportsReader(options: FileImportsOptions): FileImport
     files: options.files && { regular: new Set(options.files.regular), unsure: new Set(options.files.unsure) },
   });
   const jsxRuntimeOf = createJsxRuntimeReader(root);
-  const resolveScan = (path: string, scan: TextImports, skip: Set<string> = new Set()) => {
+  const resolveScan = (path: string, scan: TextImports) => {
     const scanned: Record<string, ImportResolution> = {};
-    for (const spec of scan.specifiers) if (!skip.has(spec)) scanned[spec] = resolve(path, spec);
+    for (const spec of scan.specifiers) scanned[spec] = resolve(path, spec);
     return scanned;
   };
   const read = (path: string): FileImports => {
@@ -104,8 +104,11 @@ export function createFileImportsReader(options: FileImportsOptions): FileImport
       return { path, status: 'unparseable', detail: parsed.detail, scan, scanned: resolveScan(path, scan) };
     }
     const imports = parsed.imports.map((i) => ({ ...i, to: resolve(path, i.specifier) }));
-    const scan = scanTextImports(path, text);
-    return { path, status: 'parsed', imports, globs: parsed.globs, jsxRuntime: jsxRuntimeOf(path, text), scan, scanned: resolveScan(path, scan, new Set(parsed.imports.map((i) => i.specifier))) };
+    // The loose scan less what the parser found: the rest is what the walk records beside it (and less to send from a worker).
+    const parsedSpecifiers = new Set(parsed.imports.map((i) => i.specifier));
+    const loose = scanTextImports(path, text);
+    const scan = { specifiers: loose.specifiers.filter((s) => !parsedSpecifiers.has(s)), computed: loose.computed };
+    return { path, status: 'parsed', imports, globs: parsed.globs, jsxRuntime: jsxRuntimeOf(path, text), scan, scanned: resolveScan(path, scan) };
   };
   return { read, resolve };
 }
