@@ -5,9 +5,11 @@
  * Tessera computes for many files at once against git's own, one file at a time.
  */
 import { execFileSync } from 'node:child_process';
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../tools/src/cli/main.js';
-import { hashWorkingFiles, readDirtyPaths } from '../../tools/src/git/read-repository.js';
+import { hashWorkingFiles, readDirtyPaths, readTreeEntries } from '../../tools/src/git/read-repository.js';
 import { captureIo } from '../support/capture-io.js';
 import { createEmptyRepo, createSampleRepo, type TestRepo } from '../support/sample-repo.js';
 
@@ -67,5 +69,23 @@ describe('file names with a newline, a tab or a leading dash', () => {
       expect(ids.get(names[i]!), names[i]).toBe(own);
     }
     expect(new Set(ids.values()).size).toBe(names.length);
+  });
+
+  it('lists a commit\'s blobs by their exact names, marks symlinks, and skips a submodule', async () => {
+    repo = createEmptyRepo();
+    const names = [NEWLINE, TAB_DASH, BOTH, 'dir with spaces/a  b.ts', 'plain.ts'];
+    names.forEach((name, i) => repo.write(name, `content ${i}\n`));
+    symlinkSync('plain.ts', join(repo.dir, 'link.ts'));
+    // A gitlink (a submodule's commit) is a tree entry of type commit, not a file.
+    const head = repo.commit('odd names');
+    repo.git('update-index', '--add', '--cacheinfo', `160000,${head},vendor/sub`);
+    repo.git('commit', '-q', '-m', 'submodule');
+    const entries = await readTreeEntries(repo.dir, 'HEAD');
+    expect(entries.map((e) => e.path).sort()).toEqual([...names, 'link.ts'].sort());
+    for (const entry of entries) {
+      const own = execFileSync('git', ['rev-parse', `HEAD:${entry.path}`], { cwd: repo.dir, encoding: 'utf8' }).trim();
+      expect(entry.blob, entry.path).toBe(own);
+      expect(entry.symlink, entry.path).toBe(entry.path === 'link.ts');
+    }
   });
 });
