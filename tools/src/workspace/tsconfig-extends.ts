@@ -118,7 +118,13 @@ export function readTsconfigExtends(files: Iterable<string>, tree: TsconfigTree)
 /** For each file some tsconfig extends (directly or through others): the tsconfigs that extend it. */
 export function invertTsconfigExtends(edges: Readonly<Record<string, readonly string[]>>): Map<string, string[]> {
   const direct = new Map<string, string[]>();
-  for (const [file, targets] of Object.entries(edges)) for (const t of targets) direct.set(t, [...(direct.get(t) ?? []), file]);
+  for (const [file, targets] of Object.entries(edges)) {
+    for (const t of targets) {
+      const list = direct.get(t);
+      if (list) list.push(file);
+      else direct.set(t, [file]);
+    }
+  }
   const closure = new Map<string, string[]>();
   for (const target of direct.keys()) {
     const found = new Set<string>();
