@@ -34,16 +34,16 @@ describe('shared snapshots', () => {
   const key = computeSnapshotKey(identity, tree);
   const encoded = () => encodeSharedSnapshot(identity, { tree, commit: 'c'.repeat(40), tessera: '1.2.3' }, cacheBytes(key));
 
-  it('read back as the graph cache bytes they wrap, which decode to the snapshot', () => {
-    const decoded = decodeSharedSnapshot(encoded(), identity, tree);
+  it('read back as the graph cache bytes they wrap, which decode to the snapshot', async () => {
+    const decoded = await decodeSharedSnapshot(await encoded(), identity, tree);
     expect(decoded.ok).toBe(true);
     if (!decoded.ok) return;
     expect(decoded.header).toMatchObject({ kind: 'tessera-graph-snapshot', ...identity, tree, commit: 'c'.repeat(40), tessera: '1.2.3', bytes: decoded.cacheBytes.length });
     expect(JSON.parse(JSON.stringify(decodeGraphCache(decoded.cacheBytes, key)))).toEqual(JSON.parse(JSON.stringify(snapshot)));
   });
 
-  it('is valid gzip whose first line says what wrote it', () => {
-    const raw = gunzipSync(encoded());
+  it('is valid gzip whose first line says what wrote it', async () => {
+    const raw = gunzipSync(await encoded());
     expect(JSON.parse(raw.subarray(0, raw.indexOf(10)).toString())).toMatchObject({ analysisVersion: 8, esbuild: '0.25.0', tessera: '1.2.3' });
   });
 
@@ -54,27 +54,27 @@ describe('shared snapshots', () => {
     ['projectsFrom', 'nx'],
     ['endian', 'BE'],
     ['prefix', 'web/'],
-  ] as const)('of another %s is a mismatch, named', (field, value) => {
-    const decoded = decodeSharedSnapshot(encoded(), { ...identity, [field]: value }, tree);
+  ] as const)('of another %s is a mismatch, named', async (field, value) => {
+    const decoded = await decodeSharedSnapshot(await encoded(), { ...identity, [field]: value }, tree);
     expect(decoded).toEqual({ ok: false, problem: 'mismatch', reason: expect.stringContaining(`${field} ${JSON.stringify(identity[field])}, this one ${JSON.stringify(value)}`) });
   });
 
-  it('of another tree is a mismatch; the Tessera version that wrote it is not', () => {
-    expect(decodeSharedSnapshot(encoded(), identity, 'b'.repeat(40))).toMatchObject({ ok: false, problem: 'mismatch', reason: `describes tree ${tree}, not ${'b'.repeat(40)}` });
-    const other = encodeSharedSnapshot(identity, { tree, commit: null, tessera: '9.9.9' }, cacheBytes(key));
-    expect(decodeSharedSnapshot(other, identity, tree).ok).toBe(true);
+  it('of another tree is a mismatch; the Tessera version that wrote it is not', async () => {
+    expect(await decodeSharedSnapshot(await encoded(), identity, 'b'.repeat(40))).toMatchObject({ ok: false, problem: 'mismatch', reason: `describes tree ${tree}, not ${'b'.repeat(40)}` });
+    const other = await encodeSharedSnapshot(identity, { tree, commit: null, tessera: '9.9.9' }, cacheBytes(key));
+    expect((await decodeSharedSnapshot(other, identity, tree)).ok).toBe(true);
   });
 
-  it('that were changed, cut short or are not snapshots at all are corrupt', () => {
-    const raw = gunzipSync(encoded());
+  it('that were changed, cut short or are not snapshots at all are corrupt', async () => {
+    const raw = gunzipSync(await encoded());
     const flipped = Buffer.from(raw);
     flipped[flipped.length - 1] = flipped[flipped.length - 1]! ^ 1;
-    expect(decodeSharedSnapshot(gzipSync(flipped), identity, tree)).toEqual({ ok: false, problem: 'corrupt', reason: 'its SHA-256 checksum does not match its content' });
-    expect(decodeSharedSnapshot(gzipSync(raw.subarray(0, raw.length - 8)), identity, tree)).toMatchObject({ ok: false, problem: 'corrupt', reason: 'its SHA-256 checksum does not match its content' });
-    const body = encoded();
-    expect(decodeSharedSnapshot(body.subarray(0, body.length - 10), identity, tree)).toMatchObject({ ok: false, problem: 'corrupt', reason: expect.stringMatching(/^not a whole gzip stream/) });
-    expect(decodeSharedSnapshot(gzipSync('{"kind":"something else"}\nxx'), identity, tree)).toMatchObject({ ok: false, problem: 'corrupt', reason: expect.stringContaining('not a Tessera graph snapshot') });
-    expect(decodeSharedSnapshot(gzipSync('no header'), identity, tree)).toMatchObject({ ok: false, problem: 'corrupt' });
+    expect(await decodeSharedSnapshot(gzipSync(flipped), identity, tree)).toEqual({ ok: false, problem: 'corrupt', reason: 'its SHA-256 checksum does not match its content' });
+    expect(await decodeSharedSnapshot(gzipSync(raw.subarray(0, raw.length - 8)), identity, tree)).toMatchObject({ ok: false, problem: 'corrupt', reason: 'its SHA-256 checksum does not match its content' });
+    const body = await encoded();
+    expect(await decodeSharedSnapshot(body.subarray(0, body.length - 10), identity, tree)).toMatchObject({ ok: false, problem: 'corrupt', reason: expect.stringMatching(/^not a whole gzip stream/) });
+    expect(await decodeSharedSnapshot(gzipSync('{"kind":"something else"}\nxx'), identity, tree)).toMatchObject({ ok: false, problem: 'corrupt', reason: expect.stringContaining('not a Tessera graph snapshot') });
+    expect(await decodeSharedSnapshot(gzipSync('no header'), identity, tree)).toMatchObject({ ok: false, problem: 'corrupt' });
   });
 });
 

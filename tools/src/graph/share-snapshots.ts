@@ -143,7 +143,7 @@ export function createSnapshotSharing(options: SnapshotSharingOptions) {
             const key = computeSnapshotKey(identity, candidate.tree);
             const body = await counted((s) => s.get(key));
             if (!body) continue;
-            const decoded = decodeSharedSnapshot(body, identity, candidate.tree);
+            const decoded = await decodeSharedSnapshot(body, identity, candidate.tree);
             if (!decoded.ok) {
               skip(key, decoded.problem, decoded.reason);
               continue;
@@ -175,9 +175,13 @@ export function createSnapshotSharing(options: SnapshotSharingOptions) {
       const key = computeSnapshotKey(identity, about.tree);
       try {
         const bytes = cacheBytes(key);
-        const payload = encodeSharedSnapshot(identity, { ...about, tessera: options.tessera }, bytes);
+        // Packed on the thread pool while the store is asked whether it has one already.
+        const packing = encodeSharedSnapshot(identity, { ...about, tessera: options.tessera }, bytes);
+        packing.catch(() => {}); // awaited below
         let result: 'created' | 'exists';
-        if (known.get(about.tree) === true || (!known.has(about.tree) && (await counted((s) => s.has(key))))) result = 'exists';
+        const exists = known.get(about.tree) === true || (!known.has(about.tree) && (await counted((s) => s.has(key))));
+        const payload = await packing;
+        if (exists) result = 'exists';
         else result = await counted((s) => s.putIfAbsent(key, payload, { contentType: 'application/gzip', cacheControl: 'public, max-age=31536000, immutable' }));
         report.pushed = { key, result, bytes: payload.length, uncompressedBytes: bytes.length };
       } catch (error) {
