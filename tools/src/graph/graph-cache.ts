@@ -15,6 +15,12 @@ export interface GraphSnapshot {
   tsconfigExtends: Record<string, string[]>;
   /** Applications and e2e projects tessera.config.json `projects` leaves out. */
   excluded: ExcludedProject[];
+  /**
+   * The one tsconfig every analysed file uses (read-aliases.ts readSharedTsconfig), or null
+   * when projects differ: what an update reuses, since it never follows a tsconfig change.
+   * Absent in a snapshot written before it was recorded.
+   */
+  sharedTsconfig?: string | null;
   graph: FileGraph;
 }
 
@@ -59,7 +65,7 @@ function encodeSnapshot(key: string, snapshot: GraphSnapshot): Buffer {
   const index = readImportIndex(graph);
   const reverse = computeReverseEdges(graph);
   const bytes = (array: Uint32Array | Uint8Array) => Buffer.from(array.buffer, array.byteOffset, array.byteLength);
-  const meta = { projects: snapshot.projects, nx: snapshot.nx, tsconfigExtends: snapshot.tsconfigExtends, excluded: snapshot.excluded, packages: graph.packages, unresolved: graph.unresolved, uncertain: graph.uncertain, apps: graph.apps, warnings: graph.warnings };
+  const meta = { projects: snapshot.projects, nx: snapshot.nx, tsconfigExtends: snapshot.tsconfigExtends, excluded: snapshot.excluded, sharedTsconfig: snapshot.sharedTsconfig, packages: graph.packages, unresolved: graph.unresolved, uncertain: graph.uncertain, apps: graph.apps, warnings: graph.warnings };
   const parts = {
     meta: Buffer.from(JSON.stringify(meta)),
     files: Buffer.from(graph.files.map((f) => `${f}\0`).join('')),
@@ -195,7 +201,7 @@ function decodeSnapshot(buffer: Buffer, key: string): GraphSnapshot {
   defineLazy(graph, 'edges', () => expandImportIndex(index));
   attachImportIndex(graph, index);
   attachFileTable(graph, createPackedFileTable(filesBytes, fileStarts));
-  return { projects: meta.projects, nx: meta.nx, tsconfigExtends: meta.tsconfigExtends, excluded: meta.excluded, graph };
+  return { projects: meta.projects, nx: meta.nx, tsconfigExtends: meta.tsconfigExtends, excluded: meta.excluded, ...(meta.sharedTsconfig === undefined ? {} : { sharedTsconfig: meta.sharedTsconfig }), graph };
 }
 
 /**

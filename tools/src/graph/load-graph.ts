@@ -11,6 +11,7 @@ import { readWorkspace } from '../workspace/read-workspace.js';
 import type { Project } from '../workspace/project.js';
 import { readTsconfigExtends } from '../workspace/tsconfig-extends.js';
 import type { WorkspacePackage } from './resolve-workspace-package.js';
+import type { FileGraph } from './file-graph.js';
 import { analyzeApps, planAppsPerBuild, planGraphThreads, resolveGraphEngine } from './analyze-apps.js';
 import { GRAPH_CACHE_FORMAT, type GraphSnapshot, readGraphCache, readGraphCacheBytes, readGraphIndex, rekeyGraphCache, writeGraphCache, writeGraphCacheBytes } from './graph-cache.js';
 import { createSnapshotSharing, openSnapshotStore, readShareCandidates, resolveGraphShare, type SharedSnapshotReport, type SnapshotSharing, type SnapshotStore, UNUSED_SHARING } from './share-snapshots.js';
@@ -139,14 +140,35 @@ async function findUpdateBase(root: string, graphsDir: string, params: string, t
   return null;
 }
 
-/** Blob ids of the graph's files: from the tree, re-hashed where the working tree differs, hashed directly when untracked. */
-async function readBlobs(root: string, dir: string, files: string[], entries: TreeEntry[], dirty: string[]): Promise<string[]> {
-  const blobs = new Map(entries.map((e) => [e.path, e.blob]));
+/**
+ * Blob ids of the graph's files: from the tree, re-hashed where the working tree differs, hashed
+ * directly when untracked. An update passes the graph it started from: a file there at the same
+ * id and not modified since keeps its blob, and only the others are looked up in the tree
+ * (a fresh runner's update re-reads a few files of 100k).
+ */
+async function readBlobs(root: string, dir: string, files: string[], entries: TreeEntry[], dirty: string[], previous?: { graph: FileGraph; modified: readonly string[] }): Promise<string[]> {
+  const result = new Array<string>(files.length);
+  const rest: number[] = [];
+  if (previous) {
+    const before = previous.graph.files;
+    const blobs = previous.graph.blobs;
+    const modified = new Set(previous.modified);
+    for (let i = 0; i < files.length; i++) {
+      if (i < before.length && before[i] === files[i] && !modified.has(files[i]!) && blobs[i]) result[i] = blobs[i]!;
+      else rest.push(i);
+    }
+  } else {
+    for (let i = 0; i < files.length; i++) rest.push(i);
+  }
+  const wanted = new Set(rest.map((i) => files[i]!));
+  const blobs = new Map<string, string>();
+  for (const e of entries) if (wanted.has(e.path)) blobs.set(e.path, e.blob);
   const rehash = new Set(dirty);
-  const needHash = files.filter((f) => rehash.has(f) || !blobs.has(f));
+  const needHash = [...wanted].filter((f) => rehash.has(f) || !blobs.has(f));
   const onDisk = needHash.filter((f) => existsSync(join(dir, f)) && statSync(join(dir, f)).isFile());
   const hashed = await hashWorkingFiles(dir === root ? root : dir, onDisk);
-  return files.map((f) => hashed.get(f) ?? blobs.get(f) ?? '');
+  for (const i of rest) result[i] = hashed.get(files[i]!) ?? blobs.get(files[i]!) ?? '';
+  return result;
 }
 
 /** The tree's files less those the working tree deleted (a dirty path that is gone). */
@@ -170,6 +192,33 @@ function linkPackageNodeModules(root: string, dir: string, entries: readonly Tre
     const target = join(dir, at, 'node_modules');
     if (existsSync(source) && existsSync(join(dir, at)) && !existsSync(target)) symlinkSync(source, target, 'dir');
   }
+}
+
+interface Checkout {
+  /** The directory holding the commit's files. */
+  dir: string;
+  cleanup: () => Promise<void>;
+}
+
+/** The working tree when it holds exactly `commit` (HEAD, nothing changed), else a temporary worktree of it. */
+async function prepareCheckout(root: string, commit: string, cacheDir: string): Promise<Checkout> {
+  const [headNow, dirtyNow] = await Promise.all([readCommitId(root, 'HEAD'), readDirtyPaths(root)]);
+  if (headNow === commit && dirtyNow.every((p) => p.startsWith(cacheDir + '/'))) return { dir: root, cleanup: async () => {} };
+  const base = mkdtempSync(join(tmpdir(), 'tessera-tree-'));
+  const checkout = join(base, 'tree');
+  const cleanup = async () => {
+    await removeWorktree(root, checkout);
+    rmSync(base, { recursive: true, force: true });
+  };
+  try {
+    await addWorktree(root, checkout, commit);
+  } catch (error) {
+    rmSync(base, { recursive: true, force: true });
+    throw error;
+  }
+  const dir = join(checkout, await readPrefix(root));
+  if (existsSync(join(root, 'node_modules')) && !existsSync(join(dir, 'node_modules'))) symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return { dir, cleanup };
 }
 
 /** A file's text, or null when it cannot be read. */
@@ -250,38 +299,23 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
   }
   const sharing = share ? await startSharing() : null;
 
-  let dir = root;
-  let cleanup = async () => {};
   // git lists the tree while it checks the working tree: two processes, two cores.
   const entriesRead = readTreeEntries(root, head);
   entriesRead.catch(() => {}); // awaited below; a failure surfaces there
-  if (revision.kind === 'commit') {
-    const [headNow, dirtyNow] = await Promise.all([readCommitId(root, 'HEAD'), readDirtyPaths(root)]);
-    const clean = headNow === revision.commit && dirtyNow.every((p) => p.startsWith(config.cacheDir + '/'));
-    if (!clean) {
-      const base = mkdtempSync(join(tmpdir(), 'tessera-tree-'));
-      const checkout = join(base, 'tree');
-      await addWorktree(root, checkout, revision.commit);
-      const prefix = await readPrefix(root);
-      dir = join(checkout, prefix);
-      if (existsSync(join(root, 'node_modules')) && !existsSync(join(dir, 'node_modules'))) symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
-      cleanup = async () => {
-        await removeWorktree(root, checkout);
-        rmSync(base, { recursive: true, force: true });
-      };
-    }
-  }
+  // Where a commit is analysed: in the working tree when it holds exactly that commit, else in a
+  // temporary worktree. git status takes a quarter of a second on a tree of 100k files, so it runs
+  // while the snapshot to update is looked for, which does not depend on it (a commit has no dirty files).
+  const checkoutRead: Promise<Checkout> = revision.kind === 'commit' ? prepareCheckout(root, revision.commit, config.cacheDir) : Promise.resolve({ dir: root, cleanup: async () => {} });
+  checkoutRead.catch(() => {}); // awaited below, and in `finally`
   try {
     const entries = await entriesRead;
-    if (dir !== root) linkPackageNodeModules(root, dir, entries);
     const tracked = new Set(entries.map((e) => e.path));
-    // What git says is there, for the parser engine's resolver: the checkout of another revision is clean.
-    const unsure = dir === root ? [...dirty] : [];
+    // What git says is there, for the parser engine's resolver: the dirty files of the working
+    // tree are not (a commit has none; the checkout of another revision is clean).
+    const unsure = [...dirty];
     const unsureSet = new Set(unsure);
     const files = { regular: entries.filter((e) => !e.symlink && !unsureSet.has(e.path)).map((e) => e.path), unsure };
     for (const path of dirty) if (existsSync(join(root, path))) tracked.add(path);
-    /** Source files over the parse limit, by their size in the checkout being analysed. */
-    const findLargeFiles = (paths: Iterable<string>, limit: number) => [...paths].filter((p) => PARSED.test(p) && readSize(join(dir, p)) > limit);
     let base = await findUpdateBase(root, graphsDir, params, tree, dirty, tracked, warnings);
     if (!base && sharing && dirtyAllowsUpdate(root, dirty, tracked)) {
       const fetched = await sharing.find(await readShareCandidates(root, head, options.shareBase), (baseTree) => readModifiedSince(root, baseTree, tree, dirty));
@@ -297,14 +331,20 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
         if (!touchesTsconfigChain(fetched.snapshot, fetched.modified)) base = { snapshot: fetched.snapshot, modified: fetched.modified };
       }
     }
+    const { dir } = await checkoutRead;
+    if (dir !== root) linkPackageNodeModules(root, dir, entries);
+    /** Source files over the parse limit, by their size in the checkout being analysed. */
+    const findLargeFiles = (paths: Iterable<string>, limit: number) => [...paths].filter((p) => PARSED.test(p) && readSize(join(dir, p)) > limit);
     let snapshot: GraphSnapshot;
     if (base) {
       const previous = base.snapshot.graph;
       const largeFiles = findLargeFiles(base.modified, config.maxFileBytes);
       const apps = previous.apps.map((a) => ({ name: a.name, entries: a.entries.map((id) => previous.files[id]!) }));
-      const graph = await analyzeApps({ root: dir, apps, largeFiles, aliases: readAliases(dir), tsconfig: readSharedTsconfig(dir, tracked, base.snapshot.projects.map((p) => p.root)) ?? undefined, previous: { graph: previous, modified: base.modified }, maxFileBytes: config.maxFileBytes, files, outdir, workspacePackages: listWorkspacePackages(base.snapshot.projects), engine });
-      graph.blobs = await readBlobs(root, dir, graph.files, entries, dirty);
-      snapshot = { projects: base.snapshot.projects, nx: base.snapshot.nx, tsconfigExtends: base.snapshot.tsconfigExtends, excluded: base.snapshot.excluded, graph };
+      // No tsconfig changed since the base (readModifiedSince), so the base's shared tsconfig still holds.
+      const sharedTsconfig = base.snapshot.sharedTsconfig !== undefined ? base.snapshot.sharedTsconfig : readSharedTsconfig(dir, tracked, base.snapshot.projects.map((p) => p.root));
+      const graph = await analyzeApps({ root: dir, apps, largeFiles, aliases: readAliases(dir), tsconfig: sharedTsconfig ?? undefined, previous: { graph: previous, modified: base.modified }, maxFileBytes: config.maxFileBytes, files, outdir, workspacePackages: listWorkspacePackages(base.snapshot.projects), engine });
+      graph.blobs = await readBlobs(root, dir, graph.files, entries, dirty, { graph: previous, modified: base.modified });
+      snapshot = { projects: base.snapshot.projects, nx: base.snapshot.nx, tsconfigExtends: base.snapshot.tsconfigExtends, excluded: base.snapshot.excluded, sharedTsconfig, graph };
     } else {
       // The command's config describes the working tree; a checkout of another revision is
       // read with its own tessera.config.json, which its tree id (the cache key) covers.
@@ -314,13 +354,14 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
       let parseable = 0;
       for (const path of tracked) if (PARSED.test(path)) parseable++;
       const appsPerBuild = planAppsPerBuild(workspace.apps.length, parseable);
-      const graph = await analyzeApps({ root: dir, apps: workspace.apps.map((a) => ({ name: a.name, entries: [...a.entries, ...(a.buildConfigs ?? [])] })), largeFiles, aliases: readAliases(dir), tsconfig: readSharedTsconfig(dir, tracked, workspace.projects.map((p) => p.root)) ?? undefined, appsPerBuild, maxFileBytes: workspace.config.maxFileBytes, files, outdir, workspacePackages: listWorkspacePackages(workspace.projects), engine, threads: planGraphThreads(parseable, availableParallelism(), env) });
+      const sharedTsconfig = readSharedTsconfig(dir, tracked, workspace.projects.map((p) => p.root));
+      const graph = await analyzeApps({ root: dir, apps: workspace.apps.map((a) => ({ name: a.name, entries: [...a.entries, ...(a.buildConfigs ?? [])] })), largeFiles, aliases: readAliases(dir), tsconfig: sharedTsconfig ?? undefined, appsPerBuild, maxFileBytes: workspace.config.maxFileBytes, files, outdir, workspacePackages: listWorkspacePackages(workspace.projects), engine, threads: planGraphThreads(parseable, availableParallelism(), env) });
       graph.blobs = await readBlobs(root, dir, graph.files, entries, dirty);
       // Cached with the graph, so a warm run still says which projects were left out.
       graph.warnings.unshift(...workspace.warnings);
       const present = new Set(listPresentFiles(tracked, dirty, dir));
       const tsconfigExtends = readTsconfigExtends(present, { has: (p) => present.has(p), read: (p) => readText(join(dir, p)), packages: new Map(listWorkspacePackages(workspace.projects).map((p) => [p.name, p.root])) });
-      snapshot = { projects: workspace.projects, nx: workspace.nx, tsconfigExtends, excluded: workspace.excluded, graph };
+      snapshot = { projects: workspace.projects, nx: workspace.nx, tsconfigExtends, excluded: workspace.excluded, sharedTsconfig, graph };
     }
     // Paths in messages are workspace-relative: a temporary checkout's own path means nothing to the reader.
     if (dir !== root) snapshot.graph.warnings = snapshot.graph.warnings.map((w) => ({ ...w, text: w.text.split(`${dir}/`).join('').split(dir).join('.') }));
@@ -333,6 +374,6 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
     if (sharing && pushable) await push(sharing, bytes);
     return { ...snapshot, key, cache: base ? 'update' : 'miss', shared: sharing?.report() ?? null };
   } finally {
-    await Promise.all([cleanup(), sharing?.close()]);
+    await Promise.all([checkoutRead.then((c) => c.cleanup(), () => {}), sharing?.close()]);
   }
 }
