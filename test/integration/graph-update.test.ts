@@ -58,6 +58,25 @@ describe('updating a cached graph for modified files', () => {
     expect(canonical(worktreeUpdated)).toEqual(canonical(worktreeFull));
   });
 
+  it('updates the graph of HEAD from the commit, not from a working tree that differs from it', async () => {
+    repo = createSampleRepo();
+    expect((await load(repo, { kind: 'commit', commit: repo.git('rev-parse', 'HEAD') })).cache).toBe('miss');
+    repo.append('libs/formatting/src/dates.ts', "\nimport { formatMoney } from './currency';\nexport const priceOfDay = formatMoney;\n");
+    const head = repo.commit('edits');
+    // Not committed: a modified file that would add an edge, and an untracked one it imports.
+    repo.append('libs/formatting/src/dates.ts', "\nimport { later } from './later';\nexport const l = later;\n");
+    repo.write('libs/formatting/src/later.ts', 'export const later = 1;\n');
+    const updated = await load(repo, { kind: 'commit', commit: head });
+    expect(updated.cache).toBe('update');
+    expect(updated.graph.files).not.toContain('libs/formatting/src/later.ts');
+
+    rmSync(join(repo.dir, '.tessera'), { recursive: true, force: true });
+    repo.git('checkout', '--', 'libs/formatting/src/dates.ts');
+    rmSync(join(repo.dir, 'libs/formatting/src/later.ts'));
+    const full = await load(repo, { kind: 'commit', commit: head });
+    expect(canonical(updated)).toEqual(canonical(full));
+  });
+
   it('one shared tsconfig gives the graph of per-file tsconfigs, and is refused when a project differs', async () => {
     repo = createSampleRepo();
     const { analyzeApps } = await import('../../tools/src/graph/analyze-apps.js');

@@ -42,6 +42,18 @@ describe('shared snapshots', () => {
     expect(JSON.parse(JSON.stringify(decodeGraphCache(decoded.cacheBytes, key)))).toEqual(JSON.parse(JSON.stringify(snapshot)));
   });
 
+  it('read back whole when they are large enough to be packed in parts', async () => {
+    const n = 60_000;
+    const files = Array.from({ length: n }, (_, i) => `libs/lib-${i % 500}/src/${'deep/'.repeat(i % 7)}file-${i}.ts`);
+    const big: GraphSnapshot = { ...snapshot, graph: { ...snapshot.graph, files, blobs: files.map((_, i) => i.toString(16).padStart(40, '0')), edges: files.map((_, i) => (i + 1 < n ? [i + 1, 0] : [])), apps: [{ name: 'a', entries: [0] }] } };
+    const bytes = rekeyGraphCache(writeGraphCache(tempDir(), 'local', big), 'local', key);
+    expect(bytes.length).toBeGreaterThan(4 << 20);
+    const payload = await encodeSharedSnapshot(identity, { tree, commit: null, tessera: '1.2.3' }, bytes);
+    const decoded = await decodeSharedSnapshot(payload, identity, tree);
+    expect(decoded.ok && decoded.cacheBytes.equals(bytes)).toBe(true);
+    if (decoded.ok) expect(decodeGraphCache(decoded.cacheBytes, key).graph.files[n - 1]).toBe(files[n - 1]);
+  });
+
   it('is valid gzip whose first line says what wrote it', async () => {
     const raw = gunzipSync(await encoded());
     expect(JSON.parse(raw.subarray(0, raw.indexOf(10)).toString())).toMatchObject({ analysisVersion: 8, esbuild: '0.25.0', tessera: '1.2.3' });

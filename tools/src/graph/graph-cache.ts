@@ -247,10 +247,13 @@ export function readGraphIndex(dir: string): GraphIndexEntry[] {
 
 /** Writes a snapshot atomically (temp file + rename), records it in the index, and keeps the newest few; returns the bytes written. */
 export function writeGraphCache(dir: string, key: string, snapshot: GraphSnapshot, entry?: Omit<GraphIndexEntry, 'key' | 'at'>): Buffer {
-  const bytes = encodeSnapshot(key, snapshot);
+  const bytes = encodeGraphCache(key, snapshot);
   writeGraphCacheBytes(dir, key, bytes, entry);
   return bytes;
 }
+
+/** A snapshot's bytes under `key`, as writeGraphCache writes them (for a caller that also sends them elsewhere). */
+export const encodeGraphCache = (key: string, snapshot: GraphSnapshot): Buffer => encodeSnapshot(key, snapshot);
 
 /** Writes an encoded snapshot (encodeSnapshot, rekeyGraphCache) as writeGraphCache does. */
 export function writeGraphCacheBytes(dir: string, key: string, bytes: Uint8Array, entry?: Omit<GraphIndexEntry, 'key' | 'at'>): void {

@@ -13,7 +13,7 @@ import { readTsconfigExtends } from '../workspace/tsconfig-extends.js';
 import type { WorkspacePackage } from './resolve-workspace-package.js';
 import type { FileGraph } from './file-graph.js';
 import { analyzeApps, planAppsPerBuild, planGraphThreads, resolveGraphEngine } from './analyze-apps.js';
-import { GRAPH_CACHE_FORMAT, type GraphSnapshot, readGraphCache, readGraphCacheBytes, readGraphIndex, rekeyGraphCache, writeGraphCache, writeGraphCacheBytes } from './graph-cache.js';
+import { GRAPH_CACHE_FORMAT, type GraphSnapshot, readGraphCache, readGraphCacheBytes, readGraphIndex, rekeyGraphCache, encodeGraphCache, writeGraphCacheBytes } from './graph-cache.js';
 import { createSnapshotSharing, openSnapshotStore, readShareCandidates, resolveGraphShare, type SharedSnapshotReport, type SnapshotSharing, type SnapshotStore, UNUSED_SHARING } from './share-snapshots.js';
 import { parseNameStatus } from '../git/read-change-set.js';
 import { readAliases, readSharedTsconfig } from './read-aliases.js';
@@ -126,10 +126,9 @@ const touchesTsconfigChain = (snapshot: GraphSnapshot, modified: readonly string
 
 /**
  * A cached snapshot this revision can be derived from by re-reading modified files only:
- * same parameters, and a tree readModifiedSince accepts.
+ * same parameters, and a tree readModifiedSince accepts (the caller checks that the dirty files allow one).
  */
-async function findUpdateBase(root: string, graphsDir: string, params: string, tree: string, dirty: string[], tracked: ReadonlySet<string>, warnings: Warning[]): Promise<{ snapshot: GraphSnapshot; modified: string[] } | null> {
-  if (!dirtyAllowsUpdate(root, dirty, tracked)) return null;
+async function findUpdateBase(root: string, graphsDir: string, params: string, tree: string, dirty: string[], warnings: Warning[]): Promise<{ snapshot: GraphSnapshot; modified: string[] } | null> {
   for (const entry of readGraphIndex(graphsDir).filter((e) => e.params === params && e.tree).slice(0, 3)) {
     const modified = await readModifiedSince(root, entry.tree!, tree, dirty);
     if (!modified) continue;
@@ -200,10 +199,10 @@ interface Checkout {
   cleanup: () => Promise<void>;
 }
 
-/** The working tree when it holds exactly `commit` (HEAD, nothing changed), else a temporary worktree of it. */
-async function prepareCheckout(root: string, commit: string, cacheDir: string): Promise<Checkout> {
-  const [headNow, dirtyNow] = await Promise.all([readCommitId(root, 'HEAD'), readDirtyPaths(root)]);
-  if (headNow === commit && dirtyNow.every((p) => p.startsWith(cacheDir + '/'))) return { dir: root, cleanup: async () => {} };
+/** The working tree when it holds exactly `commit` (`headMatches`: HEAD is it; nothing changed), else a temporary worktree of it. */
+async function prepareCheckout(root: string, commit: string, cacheDir: string, headMatches: Promise<boolean>): Promise<Checkout> {
+  const [atHead, dirtyNow] = await Promise.all([headMatches, readDirtyPaths(root)]);
+  if (atHead && dirtyNow.every((p) => p.startsWith(cacheDir + '/'))) return { dir: root, cleanup: async () => {} };
   const base = mkdtempSync(join(tmpdir(), 'tessera-tree-'));
   const checkout = join(base, 'tree');
   const cleanup = async () => {
@@ -302,76 +301,117 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
   // git lists the tree while it checks the working tree: two processes, two cores.
   const entriesRead = readTreeEntries(root, head);
   entriesRead.catch(() => {}); // awaited below; a failure surfaces there
+  /** The tree's files, and the working tree's dirty files still there: made when first asked for (100k paths are 30 ms, which an update from a recent snapshot does without). */
+  let trackedRead: Promise<Set<string>> | undefined;
+  const readTracked = () =>
+    (trackedRead ??= entriesRead.then((entries) => {
+      const tracked = new Set(entries.map((e) => e.path));
+      for (const path of dirty) if (existsSync(join(root, path))) tracked.add(path);
+      return tracked;
+    }));
   // Where a commit is analysed: in the working tree when it holds exactly that commit, else in a
   // temporary worktree. git status takes a quarter of a second on a tree of 100k files, so it runs
   // while the snapshot to update is looked for, which does not depend on it (a commit has no dirty files).
-  const checkoutRead: Promise<Checkout> = revision.kind === 'commit' ? prepareCheckout(root, revision.commit, config.cacheDir) : Promise.resolve({ dir: root, cleanup: async () => {} });
+  const headMatches = revision.kind === 'commit' ? readCommitId(root, 'HEAD').then((id) => id === revision.commit) : Promise.resolve(true);
+  headMatches.catch(() => {});
+  const checkoutRead: Promise<Checkout> = revision.kind === 'commit' ? prepareCheckout(root, revision.commit, config.cacheDir, headMatches) : Promise.resolve({ dir: root, cleanup: async () => {} });
   checkoutRead.catch(() => {}); // awaited below, and in `finally`
+  /**
+   * The snapshot this revision is updated from: the local cache's, else the store's, or this
+   * revision's own from the store (`hit`). Without dirty files it needs no tree listing, so a
+   * fresh runner downloads and decodes it while git lists 100k files.
+   */
+  const lookForBase = async (): Promise<{ base: { snapshot: GraphSnapshot; modified: string[] } | null; hit?: GraphSnapshot }> => {
+    if (dirty.length && !dirtyAllowsUpdate(root, dirty, await readTracked())) return { base: null };
+    const local = await findUpdateBase(root, graphsDir, params, tree, dirty, warnings);
+    if (local || !sharing) return { base: local };
+    const fetched = await sharing.find(await readShareCandidates(root, head, options.shareBase), (baseTree) => readModifiedSince(root, baseTree, tree, dirty));
+    if (!fetched) return { base: null };
+    // Into the local cache, as if analysed here: the next analysis finds it without the store.
+    const baseKey = keyOf(fetched.candidate.tree);
+    writeGraphCacheBytes(graphsDir, baseKey, rekeyGraphCache(fetched.cacheBytes, fetched.key, baseKey), { tree: fetched.candidate.tree, params });
+    if (fetched.modified.length === 0) {
+      // This revision's own snapshot (or one of a tree that differs only outside the workspace).
+      if (key !== baseKey) writeGraphCacheBytes(graphsDir, key, rekeyGraphCache(fetched.cacheBytes, fetched.key, key), { tree: revision.kind === 'commit' ? tree : null, params });
+      return { base: null, hit: fetched.snapshot };
+    }
+    return { base: touchesTsconfigChain(fetched.snapshot, fetched.modified) ? null : { snapshot: fetched.snapshot, modified: fetched.modified } };
+  };
+  const baseRead = lookForBase();
+  baseRead.catch(() => {});
   try {
     const entries = await entriesRead;
-    const tracked = new Set(entries.map((e) => e.path));
     // What git says is there, for the parser engine's resolver: the dirty files of the working
     // tree are not (a commit has none; the checkout of another revision is clean).
     const unsure = [...dirty];
     const unsureSet = new Set(unsure);
     const files = { regular: entries.filter((e) => !e.symlink && !unsureSet.has(e.path)).map((e) => e.path), unsure };
-    for (const path of dirty) if (existsSync(join(root, path))) tracked.add(path);
-    let base = await findUpdateBase(root, graphsDir, params, tree, dirty, tracked, warnings);
-    if (!base && sharing && dirtyAllowsUpdate(root, dirty, tracked)) {
-      const fetched = await sharing.find(await readShareCandidates(root, head, options.shareBase), (baseTree) => readModifiedSince(root, baseTree, tree, dirty));
-      if (fetched) {
-        // Into the local cache, as if analysed here: the next analysis finds it without the store.
-        const baseKey = keyOf(fetched.candidate.tree);
-        writeGraphCacheBytes(graphsDir, baseKey, rekeyGraphCache(fetched.cacheBytes, fetched.key, baseKey), { tree: fetched.candidate.tree, params });
-        if (fetched.modified.length === 0) {
-          // This revision's own snapshot (or one of a tree that differs only outside the workspace).
-          if (key !== baseKey) writeGraphCacheBytes(graphsDir, key, rekeyGraphCache(fetched.cacheBytes, fetched.key, key), { tree: revision.kind === 'commit' ? tree : null, params });
-          return { ...fetched.snapshot, key, cache: 'hit', shared: sharing.report() };
-        }
-        if (!touchesTsconfigChain(fetched.snapshot, fetched.modified)) base = { snapshot: fetched.snapshot, modified: fetched.modified };
+    const { base, hit } = await baseRead;
+    if (hit) return { ...hit, key, cache: 'hit', shared: sharing!.report() };
+    /** The snapshot of this revision, analysed in `dir` (the working tree or a temporary checkout of the commit). */
+    const analyse = async (dir: string): Promise<GraphSnapshot> => {
+      if (dir !== root) linkPackageNodeModules(root, dir, entries);
+      const snapshot = await analyseIn(dir);
+      // Paths in messages are workspace-relative: a temporary checkout's own path means nothing to the reader.
+      if (dir !== root) snapshot.graph.warnings = snapshot.graph.warnings.map((w) => ({ ...w, text: w.text.split(`${dir}/`).join('').split(dir).join('.') }));
+      return snapshot;
+    };
+    const analyseIn = async (dir: string): Promise<GraphSnapshot> => {
+      /** Source files over the parse limit, by their size in the checkout being analysed. */
+      const findLargeFiles = (paths: Iterable<string>, limit: number) => [...paths].filter((p) => PARSED.test(p) && readSize(join(dir, p)) > limit);
+      if (base) {
+        const previous = base.snapshot.graph;
+        const largeFiles = findLargeFiles(base.modified, config.maxFileBytes);
+        const apps = previous.apps.map((a) => ({ name: a.name, entries: a.entries.map((id) => previous.files[id]!) }));
+        // No tsconfig changed since the base (readModifiedSince), so the base's shared tsconfig still holds.
+        const sharedTsconfig = base.snapshot.sharedTsconfig !== undefined ? base.snapshot.sharedTsconfig : readSharedTsconfig(dir, await readTracked(), base.snapshot.projects.map((p) => p.root));
+        const graph = await analyzeApps({ root: dir, apps, largeFiles, aliases: readAliases(dir), tsconfig: sharedTsconfig ?? undefined, previous: { graph: previous, modified: base.modified }, maxFileBytes: config.maxFileBytes, files, outdir, workspacePackages: listWorkspacePackages(base.snapshot.projects), engine });
+        graph.blobs = await readBlobs(root, dir, graph.files, entries, dirty, { graph: previous, modified: base.modified });
+        return { projects: base.snapshot.projects, nx: base.snapshot.nx, tsconfigExtends: base.snapshot.tsconfigExtends, excluded: base.snapshot.excluded, sharedTsconfig, graph };
+      } else {
+        // The command's config describes the working tree; a checkout of another revision is
+        // read with its own tessera.config.json, which its tree id (the cache key) covers.
+        const tracked = await readTracked();
+        const workspace = await readWorkspace(dir, { projectsFrom: options.projectsFrom, files: listPresentFiles(tracked, dirty, dir), ...(dir === root ? { config } : {}) });
+        // The parser engine checks each file it reads: no stat of every file beforehand.
+        const largeFiles = engine === 'parser' ? [] : findLargeFiles(tracked, workspace.config.maxFileBytes);
+        let parseable = 0;
+        for (const path of tracked) if (PARSED.test(path)) parseable++;
+        const appsPerBuild = planAppsPerBuild(workspace.apps.length, parseable);
+        const sharedTsconfig = readSharedTsconfig(dir, tracked, workspace.projects.map((p) => p.root));
+        const graph = await analyzeApps({ root: dir, apps: workspace.apps.map((a) => ({ name: a.name, entries: [...a.entries, ...(a.buildConfigs ?? [])] })), largeFiles, aliases: readAliases(dir), tsconfig: sharedTsconfig ?? undefined, appsPerBuild, maxFileBytes: workspace.config.maxFileBytes, files, outdir, workspacePackages: listWorkspacePackages(workspace.projects), engine, threads: planGraphThreads(parseable, availableParallelism(), env) });
+        graph.blobs = await readBlobs(root, dir, graph.files, entries, dirty);
+        // Cached with the graph, so a warm run still says which projects were left out.
+        graph.warnings.unshift(...workspace.warnings);
+        const present = new Set(listPresentFiles(tracked, dirty, dir));
+        const tsconfigExtends = readTsconfigExtends(present, { has: (p) => present.has(p), read: (p) => readText(join(dir, p)), packages: new Map(listWorkspacePackages(workspace.projects).map((p) => [p.name, p.root])) });
+        return { projects: workspace.projects, nx: workspace.nx, tsconfigExtends, excluded: workspace.excluded, sharedTsconfig, graph };
       }
-    }
-    const { dir } = await checkoutRead;
-    if (dir !== root) linkPackageNodeModules(root, dir, entries);
-    /** Source files over the parse limit, by their size in the checkout being analysed. */
-    const findLargeFiles = (paths: Iterable<string>, limit: number) => [...paths].filter((p) => PARSED.test(p) && readSize(join(dir, p)) > limit);
+    };
+    // An update takes a fraction of a second, as long as git status takes on a fresh clone of
+    // 100k files: when HEAD is the commit it starts in the working tree while git status checks
+    // that nothing there differs from the commit, and is done again in a temporary checkout when
+    // something does. A full analysis waits for the answer (done twice it would cost seconds).
     let snapshot: GraphSnapshot;
-    if (base) {
-      const previous = base.snapshot.graph;
-      const largeFiles = findLargeFiles(base.modified, config.maxFileBytes);
-      const apps = previous.apps.map((a) => ({ name: a.name, entries: a.entries.map((id) => previous.files[id]!) }));
-      // No tsconfig changed since the base (readModifiedSince), so the base's shared tsconfig still holds.
-      const sharedTsconfig = base.snapshot.sharedTsconfig !== undefined ? base.snapshot.sharedTsconfig : readSharedTsconfig(dir, tracked, base.snapshot.projects.map((p) => p.root));
-      const graph = await analyzeApps({ root: dir, apps, largeFiles, aliases: readAliases(dir), tsconfig: sharedTsconfig ?? undefined, previous: { graph: previous, modified: base.modified }, maxFileBytes: config.maxFileBytes, files, outdir, workspacePackages: listWorkspacePackages(base.snapshot.projects), engine });
-      graph.blobs = await readBlobs(root, dir, graph.files, entries, dirty, { graph: previous, modified: base.modified });
-      snapshot = { projects: base.snapshot.projects, nx: base.snapshot.nx, tsconfigExtends: base.snapshot.tsconfigExtends, excluded: base.snapshot.excluded, sharedTsconfig, graph };
+    if (base && (await headMatches)) {
+      const speculated = await analyse(root).then((s) => ({ s }), (error: unknown) => ({ error }));
+      const { dir } = await checkoutRead;
+      if (dir !== root) snapshot = await analyse(dir);
+      else if ('s' in speculated) snapshot = speculated.s;
+      else throw speculated.error;
     } else {
-      // The command's config describes the working tree; a checkout of another revision is
-      // read with its own tessera.config.json, which its tree id (the cache key) covers.
-      const workspace = await readWorkspace(dir, { projectsFrom: options.projectsFrom, files: listPresentFiles(tracked, dirty, dir), ...(dir === root ? { config } : {}) });
-      // The parser engine checks each file it reads: no stat of every file beforehand.
-      const largeFiles = engine === 'parser' ? [] : findLargeFiles(tracked, workspace.config.maxFileBytes);
-      let parseable = 0;
-      for (const path of tracked) if (PARSED.test(path)) parseable++;
-      const appsPerBuild = planAppsPerBuild(workspace.apps.length, parseable);
-      const sharedTsconfig = readSharedTsconfig(dir, tracked, workspace.projects.map((p) => p.root));
-      const graph = await analyzeApps({ root: dir, apps: workspace.apps.map((a) => ({ name: a.name, entries: [...a.entries, ...(a.buildConfigs ?? [])] })), largeFiles, aliases: readAliases(dir), tsconfig: sharedTsconfig ?? undefined, appsPerBuild, maxFileBytes: workspace.config.maxFileBytes, files, outdir, workspacePackages: listWorkspacePackages(workspace.projects), engine, threads: planGraphThreads(parseable, availableParallelism(), env) });
-      graph.blobs = await readBlobs(root, dir, graph.files, entries, dirty);
-      // Cached with the graph, so a warm run still says which projects were left out.
-      graph.warnings.unshift(...workspace.warnings);
-      const present = new Set(listPresentFiles(tracked, dirty, dir));
-      const tsconfigExtends = readTsconfigExtends(present, { has: (p) => present.has(p), read: (p) => readText(join(dir, p)), packages: new Map(listWorkspacePackages(workspace.projects).map((p) => [p.name, p.root])) });
-      snapshot = { projects: workspace.projects, nx: workspace.nx, tsconfigExtends, excluded: workspace.excluded, sharedTsconfig, graph };
+      snapshot = await analyse((await checkoutRead).dir);
     }
-    // Paths in messages are workspace-relative: a temporary checkout's own path means nothing to the reader.
-    if (dir !== root) snapshot.graph.warnings = snapshot.graph.warnings.map((w) => ({ ...w, text: w.text.split(`${dir}/`).join('').split(dir).join('.') }));
-    let bytes: Buffer;
+    const bytes = encodeGraphCache(key, snapshot);
+    // The push compresses on the thread pool while the local cache is written here.
+    const pushed = sharing && pushable ? push(sharing, bytes) : null;
     try {
-      bytes = writeGraphCache(graphsDir, key, snapshot, { tree: revision.kind === 'commit' ? tree : null, params });
+      writeGraphCacheBytes(graphsDir, key, bytes, { tree: revision.kind === 'commit' ? tree : null, params });
     } catch (error) {
+      await pushed?.catch(() => {});
       throw new TesseraError('TESSERA_CACHE_UNWRITABLE', `Cannot write the graph cache in ${graphsDir}: ${(error as Error).message}`, { cause: error });
     }
-    if (sharing && pushable) await push(sharing, bytes);
+    await pushed;
     return { ...snapshot, key, cache: base ? 'update' : 'miss', shared: sharing?.report() ?? null };
   } finally {
     await Promise.all([checkoutRead.then((c) => c.cleanup(), () => {}), sharing?.close()]);
