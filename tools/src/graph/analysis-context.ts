@@ -114,6 +114,40 @@ export interface AnalysisContextOptions {
   workspacePackages?: readonly WorkspacePackage[];
 }
 
+/** Files whose imports the graph already holds: has, add and size, as a Set of them. */
+export interface KnownFiles {
+  has(path: string): boolean;
+  add(path: string): void;
+  readonly size: number;
+}
+
+/**
+ * The previous graph's files less the modified ones, plus those added: a view over the graph
+ * state's ids rather than a Set of 100k paths (20 ms an update need not spend). A file the
+ * state numbered after the previous graph's is new, so not known until added.
+ */
+function createKnownFiles(state: GraphState, previous: { graph: FileGraph; modified: readonly string[] } | undefined): KnownFiles {
+  const before = previous ? previous.graph.files.length : 0;
+  const modified = new Set(previous?.modified);
+  const added = new Set<string>();
+  const wasKnown = (path: string) => {
+    const id = state.ids.get(path);
+    return id !== undefined && id < before && !modified.has(path);
+  };
+  let modifiedBefore = 0;
+  for (const path of modified) if ((state.ids.get(path) ?? before) < before) modifiedBefore++;
+  const has = (path: string) => added.has(path) || wasKnown(path);
+  return {
+    has,
+    add(path) {
+      if (!has(path)) added.add(path);
+    },
+    get size() {
+      return before - modifiedBefore + added.size;
+    },
+  };
+}
+
 /**
  * What the bundler pass, the metafile reader and the type-only import pass of one analysis
  * share: the graph being built, the files not parsed, the imports known not to resolve, the
@@ -134,7 +168,7 @@ export function createAnalysisContext(options: AnalysisContextOptions) {
   const pending: PendingResolve[] = [];
   const scanned = new Set<string>();
   /** Files whose imports the graph already holds (from the previous graph, or an earlier build): loaded as stubs, never read again. */
-  const known = new Set(options.previous ? options.previous.graph.files.filter((f) => !options.previous!.modified.includes(f)) : []);
+  const known = createKnownFiles(state, options.previous);
 
   const addUnresolved = (from: number, specifier: string) => {
     const importer = state.files[from]!;

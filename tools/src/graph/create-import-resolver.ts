@@ -34,7 +34,36 @@ export interface ImportResolverOptions {
    * `unsure` (changed, untracked or deleted in the working tree) sends the import to
    * oxc-resolver instead. @default none (every import asks oxc-resolver)
    */
-  files?: { regular: ReadonlySet<string>; unsure: ReadonlySet<string> };
+  files?: { regular: PathLookup; unsure: ReadonlySet<string> };
+}
+
+/** Whether a path is in a list. */
+export interface PathLookup {
+  has(path: string): boolean;
+}
+
+/**
+ * A lookup over a list of paths. git lists a tree's files in path order, so when the list is
+ * sorted (checked, in one pass) a path is found by binary search with no index to build; else
+ * a Set. Written by hand for a fresh runner's update, which asks about a few dozen paths of
+ * 120k: a Set of them took 10–40 ms to build (40 in the fresh runner's profile), the check of the order 5 ms.
+ */
+export function createPathLookup(paths: readonly string[]): PathLookup {
+  for (let i = 1; i < paths.length; i++) if (!(paths[i - 1]! < paths[i]!)) return new Set(paths);
+  return {
+    has(path) {
+      let lo = 0;
+      let hi = paths.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        const at = paths[mid]!;
+        if (at === path) return true;
+        if (at < path) lo = mid + 1;
+        else hi = mid - 1;
+      }
+      return false;
+    },
+  };
 }
 
 /**

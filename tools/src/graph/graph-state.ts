@@ -4,8 +4,15 @@ import { EDGE_KINDS, type EdgeKind, type FileGraph, type UncertainFile, type Unr
 /** The mutable graph being built: empty for a full analysis, a copy of the previous graph for an update. */
 export function createGraphState(previous: FileGraph | undefined) {
   const files = previous ? [...previous.files] : [];
-  const ids = new Map(files.map((f, i) => [f, i]));
-  const edges = previous ? previous.edges.map((e) => [...e]) : [];
+  const ids = new Map<string, number>();
+  // A loop, not `new Map(files.map(...))`: no pair array per file (an update starts from 100k).
+  for (let i = 0; i < files.length; i++) ids.set(files[i]!, i);
+  // The previous graph's edge lists are shared until one changes (copy on write): an update
+  // of a few files need not copy 100k lists, and the previous graph stays as it was.
+  const edges = previous ? previous.edges.slice() : [];
+  /** Edge lists below this id may be the previous graph's, unless copied already (`copied`). */
+  let shared = edges.length;
+  const copied = new Set<number>();
   const edgeSeen: (Set<number> | undefined)[] = [];
   const packages = new Map<number, Set<string>>(Object.entries(previous?.packages ?? {}).map(([id, names]) => [Number(id), new Set(names)]));
   let unresolved: UnresolvedImport[] = previous ? [...previous.unresolved] : [];
@@ -32,6 +39,7 @@ export function createGraphState(previous: FileGraph | undefined) {
       const seen = seenOf(from);
       if (from === to || seen.has(to)) return;
       seen.add(to);
+      if (from < shared && !copied.has(from)) (edges[from] = [...edges[from]!]), copied.add(from);
       edges[from]!.push(to, EDGE_KINDS.indexOf(kind));
     },
     addPackage(from: number, name: string) {
@@ -51,6 +59,7 @@ export function createGraphState(previous: FileGraph | undefined) {
     /** Forgets what file `id` imports, before it is read again. */
     reset(id: number) {
       edges[id] = [];
+      copied.add(id);
       edgeSeen[id] = new Set();
       packages.delete(id);
       unresolved = unresolved.filter((u) => u.file !== id);
@@ -71,6 +80,7 @@ export function createGraphState(previous: FileGraph | undefined) {
       });
       files.splice(0, files.length, ...sortedFiles);
       edges.splice(0, edges.length, ...sortedEdges);
+      shared = 0;
       ids.clear();
       files.forEach((f, i) => ids.set(f, i));
       edgeSeen.length = 0;

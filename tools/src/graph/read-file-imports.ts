@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMPONENT, CSS, createAliasMatcher, isBare, packageNameOf } from './analysis-context.js';
-import { createImportResolver, type ImportResolution } from './create-import-resolver.js';
+import { createImportResolver, createPathLookup, type ImportResolution } from './create-import-resolver.js';
 import type { EdgeKind } from './file-graph.js';
 import { parseCssImports } from './parse-css-imports.js';
 import { parseModuleImports } from './parse-module-imports.js';
@@ -66,7 +66,7 @@ export function createFileImportsReader(options: FileImportsOptions): FileImport
     resolveWorkspacePackage: createWorkspacePackageResolver(root, options.workspacePackages),
     isWorkspacePackage: (spec) => names.has(packageNameOf(spec)),
     isReleasePinned: createReleasePinCheck(root, options.workspacePackages),
-    files: options.files && { regular: new Set(options.files.regular), unsure: new Set(options.files.unsure) },
+    files: options.files && { regular: createPathLookup(options.files.regular), unsure: new Set(options.files.unsure) },
   });
   const jsxRuntimeOf = createJsxRuntimeReader(root);
   const resolveScan = (path: string, scan: TextImports) => {
