@@ -297,6 +297,7 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
     return { ...cached, key, cache: 'hit', shared: sharing.report() };
   }
   const sharing = share ? await startSharing() : null;
+  sharing?.prepare();
 
   // git lists the tree while it checks the working tree: two processes, two cores.
   const entriesRead = readTreeEntries(root, head);
@@ -327,14 +328,16 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
     if (local || !sharing) return { base: local };
     const fetched = await sharing.find(await readShareCandidates(root, head, options.shareBase), (baseTree) => readModifiedSince(root, baseTree, tree, dirty));
     if (!fetched) return { base: null };
-    // Into the local cache, as if analysed here: the next analysis finds it without the store.
-    const baseKey = keyOf(fetched.candidate.tree);
-    writeGraphCacheBytes(graphsDir, baseKey, rekeyGraphCache(fetched.cacheBytes, fetched.key, baseKey), { tree: fetched.candidate.tree, params });
     if (fetched.modified.length === 0) {
-      // This revision's own snapshot (or one of a tree that differs only outside the workspace).
+      // This revision's own snapshot (or one of a tree that differs only outside the workspace),
+      // into the local cache as if analysed here: the next analysis finds it without the store.
+      const baseKey = keyOf(fetched.candidate.tree);
+      writeGraphCacheBytes(graphsDir, baseKey, rekeyGraphCache(fetched.cacheBytes, fetched.key, baseKey), { tree: fetched.candidate.tree, params });
       if (key !== baseKey) writeGraphCacheBytes(graphsDir, key, rekeyGraphCache(fetched.cacheBytes, fetched.key, key), { tree: revision.kind === 'commit' ? tree : null, params });
       return { base: null, hit: fetched.snapshot };
     }
+    // An update: the local cache gets this revision's snapshot when it is done (the base's too
+    // would be 11 MB more to write at the large size for an analysis that is rarely asked for).
     return { base: touchesTsconfigChain(fetched.snapshot, fetched.modified) ? null : { snapshot: fetched.snapshot, modified: fetched.modified } };
   };
   const baseRead = lookForBase();

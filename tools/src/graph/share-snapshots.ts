@@ -121,6 +121,14 @@ export function createSnapshotSharing(options: SnapshotSharingOptions) {
 
   return {
     /**
+     * Opens the store now, without waiting for the first request: an S3 client takes a tenth
+     * of a second to load, which passes while git lists the tree. A failure surfaces at the first request.
+     */
+    prepare(): void {
+      (opening ??= options.open()).catch(() => {});
+    },
+
+    /**
      * The first candidate (in order) whose snapshot is in the store, can be updated to this
      * revision (`fits` says which files to re-read, or null) and is whole and of this version.
      * Existence is asked in parallel rounds (ROUNDS); only a fitting one is downloaded.
@@ -150,7 +158,7 @@ export function createSnapshotSharing(options: SnapshotSharingOptions) {
             }
             let snapshot: GraphSnapshot;
             try {
-              snapshot = decodeGraphCache(decoded.cacheBytes, key);
+              snapshot = decodeGraphCache(decoded.cacheBytes, key, { hashed: true });
             } catch (error) {
               skip(key, 'corrupt', `its graph is inconsistent (${(error as Error).message})`);
               continue;
