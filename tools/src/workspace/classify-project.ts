@@ -26,11 +26,21 @@ export interface FrameworkMatch {
 
 const CONFIG = /\.config\.(?:[cm]?[jt]s)$/;
 
-/** The project's own top-level files (not those of its subfolders). */
-const ownFiles = (facts: ProjectFacts) => facts.files.filter((f) => f.lastIndexOf('/') === (facts.root ? facts.root.length : -1));
+const ownFilesOf = new WeakMap<ProjectFacts, readonly string[]>();
+/** The project's own top-level files (not those of its subfolders); listed once per project, as classification asks a dozen times. */
+const ownFiles = (facts: ProjectFacts): readonly string[] => {
+  let own = ownFilesOf.get(facts);
+  if (!own) ownFilesOf.set(facts, (own = facts.files.filter((f) => f.lastIndexOf('/') === (facts.root ? facts.root.length : -1))));
+  return own;
+};
 
+const configPatterns = new Map<string, RegExp>();
 /** `<root>/<base>.config.{js,ts,mjs,mts,cjs,cts}`, when the project has one. */
-const configIn = (facts: ProjectFacts, base: string) => ownFiles(facts).find((f) => new RegExp(`(?:^|/)${base.replace(/[-.]/g, '\\$&')}\\.config\\.[cm]?[jt]s$`).test(f));
+const configIn = (facts: ProjectFacts, base: string) => {
+  let pattern = configPatterns.get(base);
+  if (!pattern) configPatterns.set(base, (pattern = new RegExp(`(?:^|/)${base.replace(/[-.]/g, '\\$&')}\\.config\\.[cm]?[jt]s$`)));
+  return ownFiles(facts).find((f) => pattern.test(f));
+};
 
 const rootPath = (facts: ProjectFacts, path: string) => (facts.root ? `${facts.root}/${path}` : path);
 const dependencies = (facts: ProjectFacts): Record<string, unknown> => ({ ...(isObject(facts.packageJson?.dependencies) ? facts.packageJson!.dependencies : {}), ...(isObject(facts.packageJson?.devDependencies) ? facts.packageJson!.devDependencies : {}) });

@@ -91,14 +91,23 @@ function stringArray(value: unknown, file: string, key: string, warnings: Warnin
 /** Each file's project: the nearest enclosing project root (nested roots win). */
 function groupFilesByRoot(files: readonly string[], roots: ReadonlySet<string>): Map<string, string[]> {
   const byRoot = new Map<string, string[]>([...roots].map((r) => [r, []]));
+  // git lists a folder's files one after another: the previous file's folder is usually this one's.
+  let lastDir: string | null = null;
+  let lastList: string[] | undefined;
   for (const file of files) {
-    for (let dir = dirnameOf(file); ; dir = dirnameOf(dir)) {
-      if (roots.has(dir)) {
-        byRoot.get(dir)!.push(file);
-        break;
+    const dir = dirnameOf(file);
+    if (dir !== lastDir) {
+      lastDir = dir;
+      lastList = undefined;
+      for (let at = dir; ; at = dirnameOf(at)) {
+        if (roots.has(at)) {
+          lastList = byRoot.get(at)!;
+          break;
+        }
+        if (at === '') break;
       }
-      if (dir === '') break;
     }
+    lastList?.push(file);
   }
   return byRoot;
 }
