@@ -7,7 +7,7 @@
  * (one GET) times.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG } from '../../tools/src/workspace/config.js';
@@ -16,7 +16,12 @@ import { startRadosgw, type Radosgw } from '../support/radosgw/start-radosgw.js'
 import type { BenchContext, Section } from './run.js';
 import { ensureWorkspace, type SizeName } from './workspaces.js';
 
-/** Commits on top of the workspace, each editing one app file's content: what a snapshot 20 commits back is updated for. */
+/**
+ * Commits on top of the workspace, as a pull request's go: each edits one app file, every
+ * fourth adds a file it imports, and two later one of those is deleted with its import. The
+ * last adds one too, so both distances' updates follow an added file, and the one 20 back a
+ * deleted file as well.
+ */
 const FILLERS = 21;
 const RUNS = 3;
 
@@ -76,15 +81,26 @@ export async function run(ctx: BenchContext): Promise<Section> {
   try {
     for (const size of sizes) {
       const ws = ensureWorkspace(size, ctx.nodeModules, ctx.log);
-      // The origin: the workspace plus FILLERS content edits of one app's file.
+      // The origin: the workspace plus FILLERS commits on one app's file (see FILLERS).
       const origin = mkdtempSync(join(tmpdir(), 'tessera-bench-origin-'));
       execFileSync('git', ['clone', '-q', ws.dir, origin]);
       git(origin, 'config', 'user.email', 'bench@tessera.local');
       git(origin, 'config', 'user.name', 'Tessera Bench');
       const file = `apps/${ws.apps[Math.floor(ws.apps.length / 3)]}/src/components/component1.ts`;
+      const added = (i: number) => file.replace(/component1\.ts$/, `added-${i}.ts`);
       for (let i = 0; i < FILLERS; i++) {
-        execFileSync('sh', ['-c', `printf '\\n// edit %s\\n' ${i} >> ${file}`], { cwd: origin });
-        git(origin, 'commit', '-q', '-am', `edit ${i}`);
+        let text = `${readFileSync(join(origin, file), 'utf8')}\n// edit ${i}\n`;
+        if (i % 4 === 0 || i === FILLERS - 1) {
+          writeFileSync(join(origin, added(i)), `export const added${i} = ${i};\n`);
+          text += `import { added${i} } from './added-${i}';\nexport const use${i} = added${i};\n`;
+        }
+        if (i % 4 === 2) {
+          rmSync(join(origin, added(i - 2)));
+          text = text.split('\n').filter((line) => !line.includes(`added${i - 2}`)).join('\n');
+        }
+        writeFileSync(join(origin, file), text);
+        git(origin, 'add', '-A');
+        git(origin, 'commit', '-q', '-m', `edit ${i}`);
       }
       // Nx cold and Tessera cold (no snapshot), each on a fresh runner.
       const nxTimes: number[] = [];
@@ -153,9 +169,10 @@ export async function run(ctx: BenchContext): Promise<Section> {
               try {
                 const r = timed(process.execPath, [ctx.tesseraBin, 'affected', '--base', 'HEAD~1', '--head', 'HEAD', '--json'], runner, store.env);
                 if (r.status !== 0) throw new Error(`fresh runner failed: ${r.stderr.slice(-500)}`);
-                const doc = JSON.parse(r.stdout) as { apps: { name: string }[]; stats: { snapshot: { readFrom: string | null } | null } };
+                const doc = JSON.parse(r.stdout) as { apps: { name: string }[]; stats: { cache: string; snapshot: { readFrom: string | null } | null } };
                 fresh.push(r.ms);
-                readFrom = doc.stats.snapshot?.readFrom ?? null;
+                // A snapshot read but not updated (a full analysis after all) counts as none used.
+                readFrom = doc.stats.cache === 'update' ? (doc.stats.snapshot?.readFrom ?? null) : null;
                 same &&= JSON.stringify(doc.apps.map((a) => a.name)) === coldApps;
               } finally {
                 rmSync(runner, { recursive: true, force: true });
@@ -184,7 +201,7 @@ export async function run(ctx: BenchContext): Promise<Section> {
   }
   if (!rgw) notes.push('radosgw could not be started here: the S3 rows are missing (install radosgw, ceph-mon and ceph-osd as .ci/run does).');
   notes.push(
-    `Each cell is the median of ${RUNS} fresh runners: a \`git clone\` at HEAD with node_modules linked and no \`.tessera\`, answering \`tessera affected --base HEAD~1 --head HEAD\` with \`graph.share\` on. The snapshot of HEAD~1 or HEAD~20 was pushed first (\`tessera graph --push\`, its cache warm, so "upload" is start-up plus the PUT); the ${FILLERS} commits on top of the workspace each edit one app file's content, so the runner updates the snapshot for the files changed since.`,
+    `Each cell is the median of ${RUNS} fresh runners: a \`git clone\` at HEAD with node_modules linked and no \`.tessera\`, answering \`tessera affected --base HEAD~1 --head HEAD\` with \`graph.share\` on. The snapshot of HEAD~1 or HEAD~20 was pushed first (\`tessera graph --push\`, its cache warm, so "upload" is start-up plus the PUT); the ${FILLERS} commits on top of the workspace each edit one app file, every fourth adds a file it imports and two later one is deleted with its import (HEAD~1..HEAD adds one; HEAD~20..HEAD adds one and deletes one), so the runner updates the snapshot for the files changed, added and deleted since.`,
     'A fresh runner writes its own HEAD snapshot too (not timed apart); each distance uses a store prefix of its own. "cold" is the same runner with sharing off; Nx cold is `nx show projects --affected` on a fresh clone with empty caches, no daemon, in the same run.',
   );
   return {

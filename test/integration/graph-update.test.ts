@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Warning } from '../../tools/src/errors/tessera-error.js';
@@ -25,6 +25,9 @@ function canonical(loaded: LoadedGraph) {
     }),
   );
 }
+
+/** Each unresolved import, by importer path. */
+const unresolvedOf = ({ graph }: LoadedGraph) => graph.unresolved.map((u) => `${graph.files[u.file]} ${u.specifier}`).sort();
 
 const load = (r: TestRepo, revision: Parameters<typeof loadGraph>[0]['revision']) => {
   const warnings: Warning[] = [];
@@ -116,12 +119,75 @@ describe('updating a cached graph for modified files', () => {
     expect(planAppsPerBuild(3, 1_000_000)).toBe(1);
   });
 
-  it('analyses in full when a file was added, or a file that steers resolution changed', async () => {
+  it('analyses in full when a file that steers resolution changed, or a deleted file was an entry', async () => {
     repo = createSampleRepo();
     await load(repo, { kind: 'commit', commit: repo.git('rev-parse', 'HEAD') });
-    repo.write('libs/formatting/src/extra.ts', 'export const extra = 1;\n');
-    expect((await load(repo, { kind: 'commit', commit: repo.commit('add') })).cache).toBe('miss');
     repo.write('tsconfig.base.json', repo.read('tsconfig.base.json').replace('"strict": true', '"strict": true, "noImplicitOverride": true'));
     expect((await load(repo, { kind: 'commit', commit: repo.commit('tsconfig') })).cache).toBe('miss');
+    repo.remove('apps/search/src/main.tsx');
+    expect((await load(repo, { kind: 'commit', commit: repo.commit('entry gone') })).cache).toBe('miss');
+  });
+});
+
+describe('updating a cached graph for added and deleted files', () => {
+  /** Commits what `edit` did, updates the previous commit's graph to it, and holds the update to a full analysis of the same commit. */
+  const expectUpdateLikeFull = async (message: string, edit: () => void) => {
+    edit();
+    const head = repo.commit(message);
+    const updated = await load(repo, { kind: 'commit', commit: head });
+    const cache = join(repo.dir, '.tessera');
+    const kept = join(repo.dir, '..', `kept-${Date.now()}`);
+    // The full analysis runs without the cache; the cache comes back for the next step's update.
+    renameSync(cache, kept);
+    const full = await load(repo, { kind: 'commit', commit: head });
+    rmSync(cache, { recursive: true, force: true });
+    renameSync(kept, cache);
+    expect({ message, cache: updated.cache }).toEqual({ message, cache: 'update' });
+    expect(canonical(updated)).toEqual(canonical(full));
+    expect(unresolvedOf(updated)).toEqual(unresolvedOf(full));
+    return updated;
+  };
+
+  it('gives exactly the graph a full analysis gives, step by step', async () => {
+    repo = createSampleRepo();
+    await load(repo, { kind: 'commit', commit: repo.git('rev-parse', 'HEAD') });
+    await expectUpdateLikeFull('a new file, imported by an edited one', () => {
+      repo.write('libs/formatting/src/extra.ts', 'export const extra = 1;\n');
+      repo.append('libs/formatting/src/dates.ts', "\nexport { extra } from './extra';\n");
+    });
+    // index.ts's `./dates` took dates.ts; a dates.tsx comes first in esbuild's extension order.
+    const shadowed = await expectUpdateLikeFull('a file that takes an unchanged import', () => repo.write('libs/formatting/src/dates.tsx', "export const formatDate = (d: Date) => d.toISOString();\n"));
+    expect(shadowed.graph.files).toContain('libs/formatting/src/dates.tsx');
+    await expectUpdateLikeFull('the file deleted again: the import falls back', () => {
+      repo.remove('libs/formatting/src/dates.tsx');
+      // Not the first step's tree again, which would be a cache hit.
+      repo.append('libs/formatting/src/duration.ts', '\n// after dates.tsx\n');
+    });
+    await expectUpdateLikeFull('an import of a file that is not there yet', () => repo.append('libs/formatting/src/currency.ts', "\nexport { later } from './later';\n"));
+    await expectUpdateLikeFull('the file it names, added', () => repo.write('libs/formatting/src/later.ts', 'export const later = 2;\n'));
+    await expectUpdateLikeFull('a glob import that matches nothing yet', () => repo.append('libs/i18n/src/translate.ts', '\nexport const load = (lang: string) => import(`./locales/${lang}.json`);\n'));
+    const globbed = await expectUpdateLikeFull('a file the glob matches, added', () => repo.write('libs/i18n/src/locales/fr.json', '{"hello": "bonjour"}\n'));
+    expect(globbed.graph.files).toContain('libs/i18n/src/locales/fr.json');
+    // baseUrl is ".": a bare name resolves to a workspace file before any package.
+    await expectUpdateLikeFull('a bare import of a package that is not installed', () => repo.append('libs/formatting/src/duration.ts', "\nexport { vendored } from 'vendor/vendored';\n"));
+    await expectUpdateLikeFull('a file under baseUrl that answers to it, added', () => repo.write('vendor/vendored.ts', 'export const vendored = 3;\n'));
+    await expectUpdateLikeFull('an imported file deleted, its importer unchanged', () => repo.remove('libs/formatting/src/later.ts'));
+  });
+
+  it('updates the working tree for untracked and deleted files', async () => {
+    repo = createSampleRepo();
+    await load(repo, { kind: 'commit', commit: repo.git('rev-parse', 'HEAD') });
+    repo.write('libs/formatting/src/scratch.ts', 'export const scratch = 1;\n');
+    repo.append('libs/formatting/src/dates.ts', "\nexport { scratch } from './scratch';\n");
+    repo.remove('libs/formatting/src/unused-legacy.ts');
+    repo.write('libs/formatting/src/currency.tsx', 'export const formatMoney = () => "";\n');
+    const updated = await load(repo, { kind: 'worktree' });
+    expect(updated.cache).toBe('update');
+    expect(updated.graph.files).toContain('libs/formatting/src/scratch.ts');
+    rmSync(join(repo.dir, '.tessera'), { recursive: true, force: true });
+    const full = await load(repo, { kind: 'worktree' });
+    expect(full.cache).toBe('miss');
+    expect(canonical(updated)).toEqual(canonical(full));
+    expect(unresolvedOf(updated)).toEqual(unresolvedOf(full));
   });
 });

@@ -47,11 +47,14 @@ describe('computeShadowedTargets', () => {
   it('a new foo.ts can steal imports that resolved to foo.js or foo/index.*', () => {
     const targets = computeShadowedTargets('src/foo.ts');
     expect(targets).toEqual(expect.arrayContaining(['src/foo.js', 'src/foo/index.ts', 'src/foo/index.tsx']));
-    expect(targets).not.toContain('src/foo.tsx');
+    // `./foo.js` with no foo.js is rewritten to foo.ts, then foo.tsx: a new foo.ts takes it from foo.tsx.
+    expect(targets).toContain('src/foo.tsx');
+    expect(computeShadowedTargets('src/foo.json')).not.toContain('src/foo.ts');
+    expect(computeShadowedTargets('src/foo.mjs')).toContain('src/foo.mts');
   });
-  it('a new index.ts shadows later index extensions only', () => {
-    expect(computeShadowedTargets('src/dir/index.ts')).toEqual(expect.arrayContaining(['src/dir/index.js']));
-    expect(computeShadowedTargets('src/dir/index.ts')).not.toContain('src/dir/index.tsx');
+  it('a new index.ts shadows later index extensions, and index.tsx through the .js rewrite', () => {
+    expect(computeShadowedTargets('src/dir/index.ts')).toEqual(expect.arrayContaining(['src/dir/index.js', 'src/dir/index.tsx']));
+    expect(computeShadowedTargets('src/dir/index.jsx')).not.toContain('src/dir/index.ts');
   });
   it('reads a name with a newline in it as one path', () => {
     expect(computeShadowedTargets('src/new\nline.ts')).toEqual(expect.arrayContaining(['src/new\nline.js', 'src/new\nline/index.ts']));

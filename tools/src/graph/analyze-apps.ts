@@ -26,8 +26,13 @@ export interface AnalyzeAppsOptions {
   aliases: Record<string, string[]>;
   /** One tsconfig for every file (see readSharedTsconfig), or undefined to let esbuild pick per file. */
   tsconfig?: string;
-  /** Update this graph instead of analysing from scratch; `modified` files changed content (nothing was added, deleted or reconfigured). */
-  previous?: { graph: FileGraph; modified: string[] };
+  /**
+   * Update this graph instead of analysing from scratch: `modified` files are read again
+   * (those that changed content, and those whose imports may resolve elsewhere now, see
+   * plan-graph-update.ts); `deleted` files lose their imports (the caller drops them from the
+   * graph). Nothing that steers resolution was reconfigured.
+   */
+  previous?: { graph: FileGraph; modified: string[]; deleted?: readonly string[] };
   /** Apps bundled per esbuild build (see planAppsPerBuild). @default all apps in one build */
   appsPerBuild?: number;
   /**
@@ -264,12 +269,15 @@ async function analyzeWith(esbuild: EsbuildService, options: AnalyzeAppsOptions,
     }
   }
 
+  // A deleted file imports nothing any more, and nothing reaches it: it stays known, so it is never read.
+  for (const f of options.previous?.deleted ?? []) if (state.ids.has(f)) state.reset(state.ids.get(f)!);
   if (engine === 'parser') {
     const modified = options.previous ? options.previous.modified.filter((f) => state.ids.has(f)) : [];
     const start = options.previous ? modified : [...new Set(options.apps.flatMap((a) => a.entries))];
     const threads = options.previous ? 0 : (options.threads ?? 0);
     await walkImports(context, { start, tsconfig: options.tsconfig, aliases: options.aliases, workspacePackages: options.workspacePackages ?? [], threads, maxFileBytes: options.maxFileBytes, files: options.files });
   } else if (!options.previous) {
+    state.forgetGlobs();
     // One synthetic entry importing every app entry (of a batch): the bundler reads each file once
     // and links one output instead of a chunk per lazy route; reachability per app is ours to compute.
     for (let at = 0; at < options.apps.length; at += perBuild) {
@@ -280,6 +288,7 @@ async function analyzeWith(esbuild: EsbuildService, options: AnalyzeAppsOptions,
       for (const path of read) known.add(path);
     }
   } else {
+    state.forgetGlobs();
     const modified = options.previous.modified.filter((f) => state.ids.has(f));
     for (const f of modified) state.reset(state.ids.get(f)!);
     const entries = modified.filter((f) => (SOURCE.test(f) || CSS.test(f)) && !skip.has(f));

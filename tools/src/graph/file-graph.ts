@@ -22,6 +22,13 @@ export interface UncertainFile {
   detail: string;
 }
 
+/** A glob import the parser engine expanded (`import(\`./locale/${x}.json\`)`, `import.meta.glob`): a file added where it matches is a new import. */
+export interface GlobImport {
+  file: number;
+  /** Workspace-relative picomatch pattern. */
+  pattern: string;
+}
+
 /** The file-level input graph of every app at one revision. Plain data, cached in graph-cache.ts's binary format. */
 export interface FileGraph {
   /** Workspace-relative POSIX paths; a file's index is its id. */
@@ -34,6 +41,8 @@ export interface FileGraph {
   packages: Record<string, string[]>;
   unresolved: UnresolvedImport[];
   uncertain: UncertainFile[];
+  /** Every glob import, matched or not; absent where the analysis did not record them (the bundler engine, which leaves globs to esbuild). */
+  globs?: GlobImport[];
   apps: { name: string; entries: number[] }[];
   warnings: Warning[];
 }
@@ -310,6 +319,12 @@ export function computeAllChains(graph: FileGraph, entries: readonly number[], t
 
 /** esbuild's default `resolveExtensions` order, which decides what an extensionless import picks. */
 export const RESOLVE_EXTENSIONS = ['.tsx', '.ts', '.jsx', '.js', '.css', '.json'];
+/**
+ * What an import with an extension resolves to when that file is missing (esbuild rewrites
+ * `./foo.js` to `foo.ts`, then `foo.tsx`): a file added with the extension itself, or earlier
+ * in the rewrite's order, takes the import from the later ones.
+ */
+const REWRITTEN_BY = { '.js': ['.ts', '.tsx'], '.ts': ['.tsx'], '.jsx': ['.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] } as Record<string, string[] | undefined>;
 
 /**
  * Files whose resolution can change when `path` appears or disappears. An extensionless
@@ -336,10 +351,48 @@ export function computeShadowedTargets(path: string): string[] {
     for (const later of RESOLVE_EXTENSIONS.slice(at + 1)) targets.push(`${stem}${later}`);
     for (const e of RESOLVE_EXTENSIONS) targets.push(`${stem}/index${e}`);
   }
-  return targets.filter((t) => t !== path);
+  for (const rewritten of (ext && Object.hasOwn(REWRITTEN_BY, ext) ? REWRITTEN_BY[ext] : undefined) ?? []) targets.push(`${stem}${rewritten}`);
+  return [...new Set(targets)].filter((t) => t !== path);
 }
 
 /** True when `path` is one of the files an unresolved import would pick if it existed. */
 export function matchesUnresolved(path: string, unresolved: UnresolvedImport): boolean {
   return unresolved.bases.some((base) => path === base || (path.startsWith(base) && (/^\.[^./]+$/.test(path.slice(base.length)) || /^\/index\.[^./]+$/.test(path.slice(base.length)))));
+}
+
+/**
+ * The graph without `removed` files (deleted from the tree), renumbered: their ids, edges,
+ * packages and records go, and every later id moves down. Edges into a removed file cannot
+ * be left (an update re-reads every importer of a deleted file), so any that are dropped too.
+ */
+export function computeGraphWithout(graph: FileGraph, removed: ReadonlySet<string>): FileGraph {
+  const n = graph.files.length;
+  const newId = new Int32Array(n).fill(-1);
+  const files: string[] = [];
+  const blobs: string[] = [];
+  for (let i = 0; i < n; i++) {
+    if (removed.has(graph.files[i]!)) continue;
+    newId[i] = files.length;
+    files.push(graph.files[i]!);
+    blobs.push(graph.blobs[i] ?? '');
+  }
+  if (files.length === n) return graph;
+  const edges: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    if (newId[i]! < 0) continue;
+    const list = graph.edges[i]!;
+    const out: number[] = [];
+    for (let k = 0; k < list.length; k += 2) if (newId[list[k]!]! >= 0) out.push(newId[list[k]!]!, list[k + 1]!);
+    edges.push(out);
+  }
+  const kept = <T extends { file: number }>(list: readonly T[]) => list.filter((x) => newId[x.file]! >= 0).map((x) => ({ ...x, file: newId[x.file]! }));
+  return {
+    files, blobs, edges,
+    packages: Object.fromEntries(Object.entries(graph.packages).filter(([id]) => newId[Number(id)]! >= 0).map(([id, names]) => [String(newId[Number(id)]), names])),
+    unresolved: kept(graph.unresolved),
+    uncertain: kept(graph.uncertain),
+    ...(graph.globs ? { globs: kept(graph.globs) } : {}),
+    apps: graph.apps.map((a) => ({ name: a.name, entries: a.entries.filter((e) => newId[e]! >= 0).map((e) => newId[e]!) })),
+    warnings: graph.warnings.filter((w) => !w.location || !removed.has(w.location.file)),
+  };
 }

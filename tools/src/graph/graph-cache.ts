@@ -29,7 +29,7 @@ export interface GraphSnapshot {
  * a few milliseconds instead of parsing 10 MB of JSON into 100k arrays:
  *
  *   header line (JSON, padded to 8 bytes) \n
- *   meta     JSON: projects, nx, tsconfigExtends, excluded, packages, unresolved, uncertain, apps, warnings
+ *   meta     JSON: projects, nx, tsconfigExtends, excluded, packages, unresolved, uncertain, globs, apps, warnings
  *   files    each path followed by a NUL (git paths cannot hold one)
  *   fileStarts  Uint32 × (files + 1): the byte where each path begins, then the section's end
  *   blobs    blob ids joined by NUL (decoded only when someone asks for them)
@@ -65,7 +65,7 @@ function encodeSnapshot(key: string, snapshot: GraphSnapshot): Buffer {
   const index = readImportIndex(graph);
   const reverse = computeReverseEdges(graph);
   const bytes = (array: Uint32Array | Uint8Array) => Buffer.from(array.buffer, array.byteOffset, array.byteLength);
-  const meta = { projects: snapshot.projects, nx: snapshot.nx, tsconfigExtends: snapshot.tsconfigExtends, excluded: snapshot.excluded, sharedTsconfig: snapshot.sharedTsconfig, packages: graph.packages, unresolved: graph.unresolved, uncertain: graph.uncertain, apps: graph.apps, warnings: graph.warnings };
+  const meta = { projects: snapshot.projects, nx: snapshot.nx, tsconfigExtends: snapshot.tsconfigExtends, excluded: snapshot.excluded, sharedTsconfig: snapshot.sharedTsconfig, packages: graph.packages, unresolved: graph.unresolved, uncertain: graph.uncertain, globs: graph.globs, apps: graph.apps, warnings: graph.warnings };
   const parts = {
     meta: Buffer.from(JSON.stringify(meta)),
     files: Buffer.from(graph.files.map((f) => `${f}\0`).join('')),
@@ -194,7 +194,7 @@ function decodeSnapshot(buffer: Buffer, key: string, hashed = false): GraphSnaps
   if (!isRowIndex(offsets, n, m) || !isRowIndex(index.reverse.offsets, n, m) || kinds.length !== m || index.reverse.sources.length !== m) throw new Error('graph structure is inconsistent');
   for (let i = 0; i < m; i++) if (targets[i]! >= n || kinds[i]! >= EDGE_KINDS.length || index.reverse.sources[i]! >= n) throw new Error('graph structure is inconsistent');
   if (!Array.isArray(meta.apps) || !meta.apps.every((a) => a.entries.every((e) => e < n))) throw new Error('graph structure is inconsistent');
-  const graph = { packages: meta.packages, unresolved: meta.unresolved, uncertain: meta.uncertain, apps: meta.apps, warnings: meta.warnings } as FileGraph;
+  const graph = { packages: meta.packages, unresolved: meta.unresolved, uncertain: meta.uncertain, ...(meta.globs ? { globs: meta.globs } : {}), apps: meta.apps, warnings: meta.warnings } as FileGraph;
   defineLazy(graph, 'blobs', () => {
     const blobs = n === 0 ? [] : blobsBytes.toString('latin1').split('\0');
     // The checksum passed, so this is a writer's bug, not a damaged file.

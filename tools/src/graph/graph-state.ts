@@ -1,5 +1,5 @@
 import type { Warning } from '../errors/tessera-error.js';
-import { EDGE_KINDS, type EdgeKind, type FileGraph, type UncertainFile, type UnresolvedImport } from './file-graph.js';
+import { EDGE_KINDS, type EdgeKind, type FileGraph, type GlobImport, type UncertainFile, type UnresolvedImport } from './file-graph.js';
 
 /** The mutable graph being built: empty for a full analysis, a copy of the previous graph for an update. */
 export function createGraphState(previous: FileGraph | undefined) {
@@ -18,6 +18,8 @@ export function createGraphState(previous: FileGraph | undefined) {
   let unresolved: UnresolvedImport[] = previous ? [...previous.unresolved] : [];
   let uncertain: UncertainFile[] = previous ? [...previous.uncertain] : [];
   let warnings: Warning[] = previous ? [...previous.warnings] : [];
+  // A previous graph that did not record its globs (the bundler engine's) cannot start recording them.
+  let globs: GlobImport[] | undefined = previous ? previous.globs && [...previous.globs] : [];
   const seenOf = (id: number) => (edgeSeen[id] ??= new Set(edges[id]!.filter((_, i) => i % 2 === 0)));
   return {
     files,
@@ -53,6 +55,13 @@ export function createGraphState(previous: FileGraph | undefined) {
     addUncertain(entry: UncertainFile) {
       uncertain.push(entry);
     },
+    addGlob(entry: GlobImport) {
+      globs?.push(entry);
+    },
+    /** Marks the graph's globs as not recorded: the bundler engine leaves them to esbuild. */
+    forgetGlobs() {
+      globs = undefined;
+    },
     warn(warning: Warning) {
       warnings.push(warning);
     },
@@ -64,6 +73,7 @@ export function createGraphState(previous: FileGraph | undefined) {
       packages.delete(id);
       unresolved = unresolved.filter((u) => u.file !== id);
       uncertain = uncertain.filter((u) => u.file !== id);
+      globs = globs?.filter((g) => g.file !== id);
       warnings = warnings.filter((w) => w.location?.file !== files[id]);
     },
     /** Renumbers the files in path order, so a graph built in a varying order comes out the same. */
@@ -89,6 +99,7 @@ export function createGraphState(previous: FileGraph | undefined) {
       for (const [id, set] of renumbered) packages.set(id, set);
       unresolved = unresolved.map((u) => ({ ...u, file: newId[u.file]! }));
       uncertain = uncertain.map((u) => ({ ...u, file: newId[u.file]! }));
+      globs = globs?.map((g) => ({ ...g, file: newId[g.file]! }));
     },
     toGraph(apps: { name: string; entries: string[] }[]): FileGraph {
       const fileIds = (list: string[]) => list.map((e) => ids.get(e)).filter((id): id is number => id !== undefined);
@@ -96,6 +107,7 @@ export function createGraphState(previous: FileGraph | undefined) {
         files, blobs: [], edges,
         packages: Object.fromEntries([...packages].filter(([, set]) => set.size).map(([id, set]) => [String(id), [...set].sort()])),
         unresolved, uncertain, warnings,
+        ...(globs ? { globs } : {}),
         apps: apps.map((a) => ({ name: a.name, entries: fileIds(a.entries) })),
       };
     },

@@ -4,19 +4,19 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, st
 import { availableParallelism, endianness, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TesseraError, type Warning } from '../errors/tessera-error.js';
-import { runGit } from '../git/run-git.js';
 import { addWorktree, hashWorkingFiles, readCommitId, readDirtyPaths, readPrefix, readTreeEntries, readTreeId, removeWorktree, type TreeEntry } from '../git/read-repository.js';
 import type { ResolvedConfig } from '../workspace/config.js';
 import { readWorkspace } from '../workspace/read-workspace.js';
 import type { Project } from '../workspace/project.js';
 import { readTsconfigExtends } from '../workspace/tsconfig-extends.js';
 import type { WorkspacePackage } from './resolve-workspace-package.js';
-import type { FileGraph } from './file-graph.js';
+import { computeGraphWithout, type FileGraph } from './file-graph.js';
 import { analyzeApps, planAppsPerBuild, planGraphThreads, resolveGraphEngine } from './analyze-apps.js';
 import { GRAPH_CACHE_FORMAT, type GraphSnapshot, readGraphCache, readGraphCacheBytes, readGraphIndex, rekeyGraphCache, encodeGraphCache, writeGraphCacheBytes } from './graph-cache.js';
 import { createSnapshotSharing, openSnapshotStore, readShareCandidates, resolveGraphShare, type SharedSnapshotReport, type SnapshotSharing, type SnapshotStore, UNUSED_SHARING } from './share-snapshots.js';
-import { parseNameStatus } from '../git/read-change-set.js';
-import { readAliases, readSharedTsconfig } from './read-aliases.js';
+import { readAliases, readRootBareResolution, readSharedTsconfig } from './read-aliases.js';
+import { type GraphUpdatePlan, planGraphUpdate, type TreeChanges } from './plan-graph-update.js';
+import { isUnchanged, readTreeChanges } from './read-tree-changes.js';
 
 /** Tessera's version, stamped at build time; part of every cache key. */
 declare const TESSERA_VERSION: string;
@@ -98,46 +98,34 @@ function readSize(path: string): number {
   }
 }
 
-/** Changes after which the previous graph cannot simply be updated: they may change how anything resolves. */
-const RESOLUTION_FILES = /(^|\/)(package\.json|tsconfig[^/]*\.json|jsconfig\.json|nx\.json|project\.json|tessera\.config\.json|package-lock\.json|npm-shrinkwrap\.json|pnpm-lock\.yaml|yarn\.lock)$/;
-/** Past this many modified files a full analysis is as cheap as an update. */
-const MAX_UPDATED_FILES = 500;
+/** A base config that tsconfigs extend (any name: packages/tsconfig/base.json) steers resolution too. */
+const touchesTsconfigChain = (snapshot: GraphSnapshot, changes: TreeChanges) => [changes.modified, changes.added, changes.deleted].some((paths) => paths.some((p) => isInTsconfigChain(snapshot.tsconfigExtends, p)));
 
-/**
- * The files to re-read when a snapshot of `baseTree` is updated to this revision (`tree` plus
- * the dirty files), or null when it cannot be: between the two trees there must be nothing but
- * content modifications of files that do not steer resolution, and few enough of them.
- */
-async function readModifiedSince(root: string, baseTree: string, tree: string, dirty: readonly string[]): Promise<string[] | null> {
-  const out = await runGit(root, ['diff-tree', '-r', '--no-renames', '--name-status', '-z', '--relative', '--end-of-options', baseTree, tree], { okExitCodes: [0, 128] });
-  if (out.exitCode !== 0) return null;
-  const changes = parseNameStatus(out.stdout);
-  if (changes.some((c) => c.status !== 'modified')) return null;
-  const modified = [...new Set([...changes.map((c) => c.path), ...dirty])];
-  if (modified.length > MAX_UPDATED_FILES || modified.some((p) => RESOLUTION_FILES.test(p))) return null;
-  return modified;
+/** A snapshot to update, and what changed since its tree. */
+interface UpdateBase {
+  snapshot: GraphSnapshot;
+  changes: TreeChanges;
 }
 
-/** Whether the working tree's dirty files allow an update at all: each one a tracked file still there. */
-const dirtyAllowsUpdate = (root: string, dirty: readonly string[], tracked: ReadonlySet<string>) => !dirty.some((p) => !tracked.has(p) || !existsSync(join(root, p)));
-
-/** A base config that tsconfigs extend (any name: packages/tsconfig/base.json) steers resolution too. */
-const touchesTsconfigChain = (snapshot: GraphSnapshot, modified: readonly string[]) => modified.some((p) => isInTsconfigChain(snapshot.tsconfigExtends, p));
-
 /**
- * A cached snapshot this revision can be derived from by re-reading modified files only:
- * same parameters, and a tree readModifiedSince accepts (the caller checks that the dirty files allow one).
+ * A cached snapshot this revision can be derived from by re-reading some files: same
+ * parameters, and a tree that `fits` (readTreeChanges) can follow to this revision.
  */
-async function findUpdateBase(root: string, graphsDir: string, params: string, tree: string, dirty: string[], warnings: Warning[]): Promise<{ snapshot: GraphSnapshot; modified: string[] } | null> {
+async function findUpdateBase(graphsDir: string, params: string, fits: (baseTree: string) => Promise<TreeChanges | null>, warnings: Warning[]): Promise<UpdateBase | null> {
   for (const entry of readGraphIndex(graphsDir).filter((e) => e.params === params && e.tree).slice(0, 3)) {
-    const modified = await readModifiedSince(root, entry.tree!, tree, dirty);
-    if (!modified) continue;
+    const changes = await fits(entry.tree!);
+    if (!changes) continue;
     const snapshot = readGraphCache(graphsDir, entry.key, warnings);
-    if (snapshot && touchesTsconfigChain(snapshot, modified)) continue;
-    if (snapshot) return { snapshot, modified };
+    if (snapshot && touchesTsconfigChain(snapshot, changes)) continue;
+    if (snapshot) return { snapshot, changes };
   }
   return null;
 }
+
+/** Whether a workspace read again is the one a snapshot was analysed with: the same projects, entries included. */
+const isSameWorkspace = (a: Pick<GraphSnapshot, 'projects' | 'nx' | 'excluded'>, b: Pick<GraphSnapshot, 'projects' | 'nx' | 'excluded'>) => JSON.stringify([a.projects, a.nx, a.excluded]) === JSON.stringify([b.projects, b.nx, b.excluded]);
+
+const TSCONFIG = /(^|\/)(tsconfig[^/]*|jsconfig)\.json$/;
 
 /**
  * Blob ids of the graph's files: from the tree, re-hashed where the working tree differs, hashed
@@ -239,7 +227,7 @@ const listWorkspacePackages = (projects: readonly Project[]): WorkspacePackage[]
  * The version of what an analysis computes (project discovery, entries, precision), part of
  * every cache key: a snapshot written by an analysis of another version is never reused.
  */
-export const ANALYSIS_VERSION = 10;
+export const ANALYSIS_VERSION = 11;
 
 /**
  * The projects and file graph of one revision, from the cache when its content was seen
@@ -304,9 +292,12 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
   entriesRead.catch(() => {}); // awaited below; a failure surfaces there
   /** The tree's files, and the working tree's dirty files still there: made when first asked for (100k paths are 30 ms, which an update from a recent snapshot does without). */
   let trackedRead: Promise<Set<string>> | undefined;
+  let treePathsRead: Promise<Set<string>> | undefined;
+  /** The tree's files alone. */
+  const readTreePaths = () => (treePathsRead ??= entriesRead.then((entries) => new Set(entries.map((e) => e.path))));
   const readTracked = () =>
-    (trackedRead ??= entriesRead.then((entries) => {
-      const tracked = new Set(entries.map((e) => e.path));
+    (trackedRead ??= readTreePaths().then((paths) => {
+      const tracked = new Set(paths);
       for (const path of dirty) if (existsSync(join(root, path))) tracked.add(path);
       return tracked;
     }));
@@ -322,13 +313,15 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
    * revision's own from the store (`hit`). Without dirty files it needs no tree listing, so a
    * fresh runner downloads and decodes it while git lists 100k files.
    */
-  const lookForBase = async (): Promise<{ base: { snapshot: GraphSnapshot; modified: string[] } | null; hit?: GraphSnapshot }> => {
-    if (dirty.length && !dirtyAllowsUpdate(root, dirty, await readTracked())) return { base: null };
-    const local = await findUpdateBase(root, graphsDir, params, tree, dirty, warnings);
+  const lookForBase = async (): Promise<{ base: UpdateBase | null; hit?: GraphSnapshot }> => {
+    // Which dirty paths the tree has tells a modified file from an added one.
+    const inTree = dirty.length ? await readTreePaths() : new Set<string>();
+    const fits = (baseTree: string) => readTreeChanges(root, baseTree, tree, dirty, (p) => inTree.has(p));
+    const local = await findUpdateBase(graphsDir, params, fits, warnings);
     if (local || !sharing) return { base: local };
-    const fetched = await sharing.find(await readShareCandidates(root, head, options.shareBase), (baseTree) => readModifiedSince(root, baseTree, tree, dirty));
+    const fetched = await sharing.find(await readShareCandidates(root, head, options.shareBase), fits);
     if (!fetched) return { base: null };
-    if (fetched.modified.length === 0) {
+    if (isUnchanged(fetched.changes)) {
       // This revision's own snapshot (or one of a tree that differs only outside the workspace),
       // into the local cache as if analysed here: the next analysis finds it without the store.
       const baseKey = keyOf(fetched.candidate.tree);
@@ -338,7 +331,7 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
     }
     // An update: the local cache gets this revision's snapshot when it is done (the base's too
     // would be 11 MB more to write at the large size for an analysis that is rarely asked for).
-    return { base: touchesTsconfigChain(fetched.snapshot, fetched.modified) ? null : { snapshot: fetched.snapshot, modified: fetched.modified } };
+    return { base: touchesTsconfigChain(fetched.snapshot, fetched.changes) ? null : { snapshot: fetched.snapshot, changes: fetched.changes } };
   };
   const baseRead = lookForBase();
   baseRead.catch(() => {});
@@ -349,62 +342,98 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
     const unsure = [...dirty];
     const unsureSet = new Set(unsure);
     const files = { regular: entries.filter((e) => !e.symlink && !unsureSet.has(e.path)).map((e) => e.path), unsure };
-    const { base, hit } = await baseRead;
-    if (hit) return { ...hit, key, cache: 'hit', shared: sharing!.report() };
-    /** The snapshot of this revision, analysed in `dir` (the working tree or a temporary checkout of the commit). */
-    const analyse = async (dir: string): Promise<GraphSnapshot> => {
+    const found = await baseRead;
+    if (found.hit) return { ...found.hit, key, cache: 'hit', shared: sharing!.report() };
+    // An added symlink is left to a full analysis, which follows what it points to.
+    const symlinks = new Set(entries.filter((e) => e.symlink).map((e) => e.path));
+    const base = found.base && !found.base.changes.added.some((p) => symlinks.has(p)) ? found.base : null;
+    /** A snapshot of this revision made in `dir` (the working tree or a temporary checkout of the commit). */
+    const inDir = async <T extends GraphSnapshot | null>(dir: string, make: (dir: string) => Promise<T>): Promise<T> => {
       if (dir !== root) linkPackageNodeModules(root, dir, entries);
-      const snapshot = await analyseIn(dir);
+      const snapshot = await make(dir);
       // Paths in messages are workspace-relative: a temporary checkout's own path means nothing to the reader.
-      if (dir !== root) snapshot.graph.warnings = snapshot.graph.warnings.map((w) => ({ ...w, text: w.text.split(`${dir}/`).join('').split(dir).join('.') }));
+      if (snapshot && dir !== root) snapshot.graph.warnings = snapshot.graph.warnings.map((w) => ({ ...w, text: w.text.split(`${dir}/`).join('').split(dir).join('.') }));
       return snapshot;
     };
+    /** Source files over the parse limit, by their size in the checkout being analysed. */
+    const findLargeFiles = (dir: string, paths: Iterable<string>, limit: number) => [...paths].filter((p) => PARSED.test(p) && readSize(join(dir, p)) > limit);
+    /**
+     * Which files an update re-reads, or null when only a full analysis gives the right graph.
+     * Edits alone re-read the edited files. An added or deleted file can change how unchanged
+     * imports resolve (planGraphUpdate finds those) and which entries the apps have, so the
+     * workspace is read again and must be the snapshot's.
+     */
+    const planUpdate = async (dir: string, update: UpdateBase, sharedTsconfig: string | null): Promise<GraphUpdatePlan | null> => {
+      const { changes, snapshot: previous } = update;
+      if (!changes.added.length && !changes.deleted.length) return { reread: changes.modified, deleted: [] };
+      // The bundler engine leaves globs to esbuild, so its graph does not know which an added file matches.
+      if (engine !== 'parser' || !previous.graph.globs) return null;
+      // A full analysis reads a missing entry as an unreadable file: left to it.
+      const entryFiles = new Set(previous.graph.apps.flatMap((a) => a.entries.map((id) => previous.graph.files[id]!)));
+      if (changes.deleted.some((p) => entryFiles.has(p))) return null;
+      const tracked = await readTracked();
+      // Per-project tsconfigs resolve bare names each their own way; only one shared tsconfig is followed here.
+      if (sharedTsconfig === null && [...tracked].some((p) => TSCONFIG.test(p))) return null;
+      const bare = readRootBareResolution(dir);
+      if (bare.moduleSuffixes || bare.baseUrl?.startsWith('..')) return null;
+      const workspace = await readWorkspace(dir, { projectsFrom: options.projectsFrom, files: listPresentFiles(tracked, dirty, dir), ...(dir === root ? { config } : {}) });
+      if (!isSameWorkspace(workspace, previous)) return null;
+      return planGraphUpdate(previous.graph, changes, { aliases: readAliases(dir), baseUrl: bare.baseUrl, workspacePackages: listWorkspacePackages(previous.projects) });
+    };
+    /** This revision's snapshot as an update of `base`, or null when it cannot be one (planUpdate). */
+    const updateIn = async (dir: string): Promise<GraphSnapshot | null> => {
+      const update = base!;
+      const previous = update.snapshot.graph;
+      // No tsconfig changed since the base (readTreeChanges), so the base's shared tsconfig still holds.
+      const sharedTsconfig = update.snapshot.sharedTsconfig !== undefined ? update.snapshot.sharedTsconfig : readSharedTsconfig(dir, await readTracked(), update.snapshot.projects.map((p) => p.root));
+      const plan = await planUpdate(dir, update, sharedTsconfig);
+      if (!plan) return null;
+      const largeFiles = findLargeFiles(dir, plan.reread, config.maxFileBytes);
+      const apps = previous.apps.map((a) => ({ name: a.name, entries: a.entries.map((id) => previous.files[id]!) }));
+      let graph = await analyzeApps({ root: dir, apps, largeFiles, aliases: readAliases(dir), tsconfig: sharedTsconfig ?? undefined, previous: { graph: previous, modified: plan.reread, deleted: plan.deleted }, maxFileBytes: config.maxFileBytes, files, outdir, workspacePackages: listWorkspacePackages(update.snapshot.projects), engine });
+      graph.blobs = await readBlobs(root, dir, graph.files, entries, dirty, { graph: previous, modified: plan.reread });
+      if (plan.deleted.length) graph = computeGraphWithout(graph, new Set(plan.deleted));
+      return { projects: update.snapshot.projects, nx: update.snapshot.nx, tsconfigExtends: update.snapshot.tsconfigExtends, excluded: update.snapshot.excluded, sharedTsconfig, graph };
+    };
     const analyseIn = async (dir: string): Promise<GraphSnapshot> => {
-      /** Source files over the parse limit, by their size in the checkout being analysed. */
-      const findLargeFiles = (paths: Iterable<string>, limit: number) => [...paths].filter((p) => PARSED.test(p) && readSize(join(dir, p)) > limit);
-      if (base) {
-        const previous = base.snapshot.graph;
-        const largeFiles = findLargeFiles(base.modified, config.maxFileBytes);
-        const apps = previous.apps.map((a) => ({ name: a.name, entries: a.entries.map((id) => previous.files[id]!) }));
-        // No tsconfig changed since the base (readModifiedSince), so the base's shared tsconfig still holds.
-        const sharedTsconfig = base.snapshot.sharedTsconfig !== undefined ? base.snapshot.sharedTsconfig : readSharedTsconfig(dir, await readTracked(), base.snapshot.projects.map((p) => p.root));
-        const graph = await analyzeApps({ root: dir, apps, largeFiles, aliases: readAliases(dir), tsconfig: sharedTsconfig ?? undefined, previous: { graph: previous, modified: base.modified }, maxFileBytes: config.maxFileBytes, files, outdir, workspacePackages: listWorkspacePackages(base.snapshot.projects), engine });
-        graph.blobs = await readBlobs(root, dir, graph.files, entries, dirty, { graph: previous, modified: base.modified });
-        return { projects: base.snapshot.projects, nx: base.snapshot.nx, tsconfigExtends: base.snapshot.tsconfigExtends, excluded: base.snapshot.excluded, sharedTsconfig, graph };
-      } else {
-        // The command's config describes the working tree; a checkout of another revision is
-        // read with its own tessera.config.json, which its tree id (the cache key) covers.
-        const tracked = await readTracked();
-        const workspace = await readWorkspace(dir, { projectsFrom: options.projectsFrom, files: listPresentFiles(tracked, dirty, dir), ...(dir === root ? { config } : {}) });
-        // The parser engine checks each file it reads: no stat of every file beforehand.
-        const largeFiles = engine === 'parser' ? [] : findLargeFiles(tracked, workspace.config.maxFileBytes);
-        let parseable = 0;
-        for (const path of tracked) if (PARSED.test(path)) parseable++;
-        const appsPerBuild = planAppsPerBuild(workspace.apps.length, parseable);
-        const sharedTsconfig = readSharedTsconfig(dir, tracked, workspace.projects.map((p) => p.root));
-        const graph = await analyzeApps({ root: dir, apps: workspace.apps.map((a) => ({ name: a.name, entries: [...a.entries, ...(a.buildConfigs ?? [])] })), largeFiles, aliases: readAliases(dir), tsconfig: sharedTsconfig ?? undefined, appsPerBuild, maxFileBytes: workspace.config.maxFileBytes, files, outdir, workspacePackages: listWorkspacePackages(workspace.projects), engine, threads: planGraphThreads(parseable, availableParallelism(), env) });
-        graph.blobs = await readBlobs(root, dir, graph.files, entries, dirty);
-        // Cached with the graph, so a warm run still says which projects were left out.
-        graph.warnings.unshift(...workspace.warnings);
-        const present = new Set(listPresentFiles(tracked, dirty, dir));
-        const tsconfigExtends = readTsconfigExtends(present, { has: (p) => present.has(p), read: (p) => readText(join(dir, p)), packages: new Map(listWorkspacePackages(workspace.projects).map((p) => [p.name, p.root])) });
-        return { projects: workspace.projects, nx: workspace.nx, tsconfigExtends, excluded: workspace.excluded, sharedTsconfig, graph };
-      }
+      // The command's config describes the working tree; a checkout of another revision is
+      // read with its own tessera.config.json, which its tree id (the cache key) covers.
+      const tracked = await readTracked();
+      const workspace = await readWorkspace(dir, { projectsFrom: options.projectsFrom, files: listPresentFiles(tracked, dirty, dir), ...(dir === root ? { config } : {}) });
+      // The parser engine checks each file it reads: no stat of every file beforehand.
+      const largeFiles = engine === 'parser' ? [] : findLargeFiles(dir, tracked, workspace.config.maxFileBytes);
+      let parseable = 0;
+      for (const path of tracked) if (PARSED.test(path)) parseable++;
+      const appsPerBuild = planAppsPerBuild(workspace.apps.length, parseable);
+      const sharedTsconfig = readSharedTsconfig(dir, tracked, workspace.projects.map((p) => p.root));
+      const graph = await analyzeApps({ root: dir, apps: workspace.apps.map((a) => ({ name: a.name, entries: [...a.entries, ...(a.buildConfigs ?? [])] })), largeFiles, aliases: readAliases(dir), tsconfig: sharedTsconfig ?? undefined, appsPerBuild, maxFileBytes: workspace.config.maxFileBytes, files, outdir, workspacePackages: listWorkspacePackages(workspace.projects), engine, threads: planGraphThreads(parseable, availableParallelism(), env) });
+      graph.blobs = await readBlobs(root, dir, graph.files, entries, dirty);
+      // Cached with the graph, so a warm run still says which projects were left out.
+      graph.warnings.unshift(...workspace.warnings);
+      const present = new Set(listPresentFiles(tracked, dirty, dir));
+      const tsconfigExtends = readTsconfigExtends(present, { has: (p) => present.has(p), read: (p) => readText(join(dir, p)), packages: new Map(listWorkspacePackages(workspace.projects).map((p) => [p.name, p.root])) });
+      return { projects: workspace.projects, nx: workspace.nx, tsconfigExtends, excluded: workspace.excluded, sharedTsconfig, graph };
+    };
+    /** An update of `base` where it can be one, else a full analysis; `updated` says which. */
+    const makeIn = async (dir: string): Promise<{ snapshot: GraphSnapshot; updated: boolean }> => {
+      const updated = base ? await inDir(dir, updateIn) : null;
+      return updated ? { snapshot: updated, updated: true } : { snapshot: await inDir(dir, analyseIn), updated: false };
     };
     // An update takes a fraction of a second, as long as git status takes on a fresh clone of
     // 100k files: when HEAD is the commit it starts in the working tree while git status checks
     // that nothing there differs from the commit, and is done again in a temporary checkout when
     // something does. A full analysis waits for the answer (done twice it would cost seconds).
-    let snapshot: GraphSnapshot;
+    let made: { snapshot: GraphSnapshot; updated: boolean };
     if (base && (await headMatches)) {
-      const speculated = await analyse(root).then((s) => ({ s }), (error: unknown) => ({ error }));
+      const speculated = await inDir(root, updateIn).then((s) => ({ s }), (error: unknown) => ({ error }));
       const { dir } = await checkoutRead;
-      if (dir !== root) snapshot = await analyse(dir);
-      else if ('s' in speculated) snapshot = speculated.s;
-      else throw speculated.error;
+      if (dir !== root) made = await makeIn(dir);
+      else if (!('s' in speculated)) throw speculated.error;
+      else made = speculated.s ? { snapshot: speculated.s, updated: true } : { snapshot: await inDir(root, analyseIn), updated: false };
     } else {
-      snapshot = await analyse((await checkoutRead).dir);
+      made = await makeIn((await checkoutRead).dir);
     }
+    const { snapshot } = made;
     const bytes = encodeGraphCache(key, snapshot);
     // The push compresses on the thread pool while the local cache is written here.
     const pushed = sharing && pushable ? push(sharing, bytes) : null;
@@ -415,7 +444,7 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
       throw new TesseraError('TESSERA_CACHE_UNWRITABLE', `Cannot write the graph cache in ${graphsDir}: ${(error as Error).message}`, { cause: error });
     }
     await pushed;
-    return { ...snapshot, key, cache: base ? 'update' : 'miss', shared: sharing?.report() ?? null };
+    return { ...snapshot, key, cache: made.updated ? 'update' : 'miss', shared: sharing?.report() ?? null };
   } finally {
     await Promise.all([checkoutRead.then((c) => c.cleanup(), () => {}), sharing?.close()]);
   }

@@ -28,16 +28,35 @@ export function computeAliases(json: unknown, only?: readonly string[]): Record<
   return aliases;
 }
 
-/** Reads the path aliases of the workspace at `root` (empty when there is no root tsconfig). */
-export function readAliases(root: string): Record<string, string[]> {
+/** The root tsconfig's JSON (the first of ROOT_TSCONFIGS there), or null when there is none or it does not parse. */
+function readRootTsconfig(root: string): unknown {
   for (const name of ROOT_TSCONFIGS) {
     const path = join(root, name);
     if (existsSync(path)) {
       const parsed = parseJsonc(readFileSync(path, 'utf8'), name);
-      return parsed.ok ? computeAliases(parsed.value) : {};
+      return parsed.ok ? parsed.value : null;
     }
   }
-  return {};
+  return null;
+}
+
+/** Reads the path aliases of the workspace at `root` (empty when there is no root tsconfig). */
+export function readAliases(root: string): Record<string, string[]> {
+  const json = readRootTsconfig(root);
+  return json === null ? {} : computeAliases(json);
+}
+
+/**
+ * How the root tsconfig resolves bare names besides `paths`: its `baseUrl` as a
+ * workspace-relative folder ('' for the root; null when unset), and whether it sets
+ * `moduleSuffixes` (`foo.ios.ts` before `foo.ts`).
+ */
+export function readRootBareResolution(root: string): { baseUrl: string | null; moduleSuffixes: boolean } {
+  const json = readRootTsconfig(root);
+  const options = isObject(json) && isObject(json.compilerOptions) ? json.compilerOptions : {};
+  const normal = typeof options.baseUrl === 'string' ? posix.normalize(options.baseUrl).replace(/\/$/, '') : null;
+  const baseUrl = normal === null ? null : normal === '.' ? '' : normal.replace(/^\.\//, '');
+  return { baseUrl, moduleSuffixes: 'moduleSuffixes' in options };
 }
 
 /**

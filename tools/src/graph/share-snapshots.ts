@@ -63,16 +63,16 @@ export async function openSnapshotStore(root: string, config: ResolvedConfig, en
   return openStore(root, config.store, env.TESSERA_STORE || undefined, { maxAttempts: 2, timeoutMs: { connect: 5_000, idle: 30_000 } });
 }
 
-/** A snapshot found in the store that this revision can start from. */
-export interface FetchedSnapshot {
+/** A snapshot found in the store that this revision can start from; `T` says what changed since (what `find`'s `fits` answered). */
+export interface FetchedSnapshot<T> {
   candidate: CommitTree;
   /** Its store key, which its cache bytes carry. */
   key: string;
   snapshot: GraphSnapshot;
   /** The graph cache bytes, keyed by `key` (graph-cache.ts rekeyGraphCache moves them into the local cache). */
   cacheBytes: Buffer;
-  /** Files modified between its tree and this revision: none when it is this revision's own. */
-  modified: string[];
+  /** What changed between its tree and this revision (nothing when it is this revision's own). */
+  changes: T;
 }
 
 export interface SnapshotSharingOptions {
@@ -133,7 +133,7 @@ export function createSnapshotSharing(options: SnapshotSharingOptions) {
      * revision (`fits` says which files to re-read, or null) and is whole and of this version.
      * Existence is asked in parallel rounds (ROUNDS); only a fitting one is downloaded.
      */
-    async find(candidates: readonly CommitTree[], fits: (tree: string) => Promise<string[] | null>): Promise<FetchedSnapshot | null> {
+    async find<T>(candidates: readonly CommitTree[], fits: (tree: string) => Promise<T | null>): Promise<FetchedSnapshot<T> | null> {
       const seen = new Set<string>();
       const unique = candidates.filter((c) => !seen.has(c.tree) && seen.add(c.tree));
       let downloads = 0;
@@ -145,8 +145,8 @@ export function createSnapshotSharing(options: SnapshotSharingOptions) {
           batch.forEach((c, j) => known.set(c.tree, present[j]!));
           for (const [j, candidate] of batch.entries()) {
             if (!present[j] || downloads >= MAX_DOWNLOADS) continue;
-            const modified = await fits(candidate.tree);
-            if (!modified) continue;
+            const changes = await fits(candidate.tree);
+            if (!changes) continue;
             downloads++;
             const key = computeSnapshotKey(identity, candidate.tree);
             const body = await counted((s) => s.get(key));
@@ -164,7 +164,7 @@ export function createSnapshotSharing(options: SnapshotSharingOptions) {
               continue;
             }
             report.read = { commit: candidate.commit, tree: candidate.tree, key, bytes: body.length };
-            return { candidate, key, snapshot, cacheBytes: decoded.cacheBytes, modified };
+            return { candidate, key, snapshot, cacheBytes: decoded.cacheBytes, changes };
           }
         }
       } catch (error) {

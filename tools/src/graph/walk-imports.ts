@@ -114,6 +114,8 @@ export async function walkImports(context: AnalysisContext, options: WalkImports
     const pattern = posix.normalize(posix.join(posix.dirname(importer), glob));
     const base = pattern.slice(0, pattern.lastIndexOf('/', pattern.indexOf('*')) + 1).replace(/\/$/, '');
     if (base.startsWith('..')) return;
+    // Recorded matched or not: a file added later where it matches is a new import (see plan-graph-update.ts).
+    state.addGlob({ file: from, pattern });
     const isMatch = picomatch(pattern, { dot: true });
     let entries: string[];
     try {
