@@ -126,6 +126,11 @@ describe('updating a cached graph for modified files', () => {
     expect((await load(repo, { kind: 'commit', commit: repo.commit('tsconfig') })).cache).toBe('miss');
     repo.remove('apps/search/src/main.tsx');
     expect((await load(repo, { kind: 'commit', commit: repo.commit('entry gone') })).cache).toBe('miss');
+    repo.git('checkout', 'HEAD~1', '--', 'apps/search/src/main.tsx');
+    repo.commit('entry back');
+    // A framework's config file makes the app another framework's, with another entry: the projects differ.
+    repo.write('apps/search/next.config.js', 'module.exports = {};\n');
+    expect((await load(repo, { kind: 'commit', commit: repo.commit('a framework config') })).cache).toBe('miss');
   });
 });
 
@@ -172,6 +177,7 @@ describe('updating a cached graph for added and deleted files', () => {
     await expectUpdateLikeFull('a bare import of a package that is not installed', () => repo.append('libs/formatting/src/duration.ts', "\nexport { vendored } from 'vendor/vendored';\n"));
     await expectUpdateLikeFull('a file under baseUrl that answers to it, added', () => repo.write('vendor/vendored.ts', 'export const vendored = 3;\n'));
     await expectUpdateLikeFull('an imported file deleted, its importer unchanged', () => repo.remove('libs/formatting/src/later.ts'));
+    await expectUpdateLikeFull("a file in an app's folder that changes none of its projects", () => repo.write('apps/search/src/components/unused.ts', 'export const unused = 1;\n'));
   });
 
   it('updates the working tree for untracked and deleted files', async () => {

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { TesseraError, type Warning } from '../errors/tessera-error.js';
 import { addWorktree, hashWorkingFiles, readCommitId, readDirtyPaths, readPrefix, readTreeEntries, readTreeId, removeWorktree, type TreeEntry } from '../git/read-repository.js';
 import type { ResolvedConfig } from '../workspace/config.js';
-import { readWorkspace } from '../workspace/read-workspace.js';
+import { readConfig, readProjectsAt, readWorkspace } from '../workspace/read-workspace.js';
+import { createProjectMatcher, isEmptySelection } from '../workspace/select-projects.js';
 import type { Project } from '../workspace/project.js';
 import { readTsconfigExtends } from '../workspace/tsconfig-extends.js';
 import type { WorkspacePackage } from './resolve-workspace-package.js';
@@ -376,9 +377,37 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
       if (sharedTsconfig === null && [...tracked].some((p) => TSCONFIG.test(p))) return null;
       const bare = readRootBareResolution(dir);
       if (bare.moduleSuffixes || bare.baseUrl?.startsWith('..')) return null;
-      const workspace = await readWorkspace(dir, { projectsFrom: options.projectsFrom, files: listPresentFiles(tracked, dirty, dir), ...(dir === root ? { config } : {}) });
-      if (!isSameWorkspace(workspace, previous)) return null;
+      if (!(await keepsProjects(dir, previous, [...changes.added, ...changes.deleted], tracked))) return null;
       return planGraphUpdate(previous.graph, changes, { aliases: readAliases(dir), baseUrl: bare.baseUrl, workspacePackages: listWorkspacePackages(previous.projects) });
+    };
+    /**
+     * Whether files added or deleted at `paths` leave the snapshot's projects (entries, types,
+     * builds) as they were: the projects around them discovered again (readProjectsAt), or,
+     * when that cannot stand for the whole, the workspace read again.
+     */
+    const keepsProjects = async (dir: string, previous: GraphSnapshot, paths: readonly string[], tracked: ReadonlySet<string>): Promise<boolean> => {
+      const files = listPresentFiles(tracked, dirty, dir);
+      const whole = async () => isSameWorkspace(await readWorkspace(dir, { projectsFrom: options.projectsFrom, files, ...(dir === root ? { config } : {}) }), previous);
+      if (options.projectsFrom === 'nx') return whole();
+      const roots = [...previous.projects, ...previous.excluded].map((p) => p.root);
+      const owners = new Set<string>();
+      for (const path of paths) {
+        const owner = roots.filter((r) => r === '' || path.startsWith(`${r}/`)).sort((a, b) => b.length - a.length)[0];
+        // A file of no project changes none, unless it is one of the root's own files.
+        if (owner !== undefined) owners.add(owner);
+        else if (!path.includes('/')) return whole();
+      }
+      if (!owners.size) return true;
+      const checkoutConfig = dir === root ? config : readConfig(dir);
+      const around = readProjectsAt(dir, { roots: [...owners], files, config: checkoutConfig });
+      if (!around) return whole();
+      const inScope = (p: { root: string }) => [...owners].some((r) => p.root === r || p.root.startsWith(`${r}/`));
+      const selected = createProjectMatcher(checkoutConfig.projects);
+      const keep = (p: Project) => isEmptySelection(checkoutConfig.projects) || p.type === 'library' || selected(p);
+      const byName = <T extends { name: string }>(list: T[]) => list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const now = { projects: byName(around.filter(keep)), excluded: byName(around.filter((p) => !keep(p)).map((p) => ({ name: p.name, root: p.root, type: p.type }))) };
+      const before = { projects: byName(previous.projects.filter(inScope).map(({ dependsOn: _, ...p }) => p)), excluded: byName(previous.excluded.filter(inScope)) };
+      return JSON.stringify(now) === JSON.stringify(before);
     };
     /** This revision's snapshot as an update of `base`, or null when it cannot be one (planUpdate). */
     const updateIn = async (dir: string): Promise<GraphSnapshot | null> => {

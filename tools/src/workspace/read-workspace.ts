@@ -80,6 +80,48 @@ export function readConfig(root: string): ResolvedConfig {
   return config;
 }
 
+/** The text of every project.json and package.json below the root, by path. */
+function readProjectFiles(root: string, files: readonly string[], unreadable: Problem[]): Map<string, string> {
+  const projectFiles = new Map<string, string>();
+  for (const file of files) {
+    if (file === 'package.json' || !/(^|\/)(project|package)\.json$/.test(file)) continue;
+    const read = readText(root, file, unreadable);
+    if (read) projectFiles.set(file, read.text);
+  }
+  return projectFiles;
+}
+
+/**
+ * The projects in the folders `roots` (and in folders below them) as readWorkspace's own
+ * discovery finds them, from those folders' files and the workspace root's alone: a graph
+ * update checks with it that files added or deleted there leave the projects as they were,
+ * without reading thousands of others. Libraries and applications alike, before
+ * tessera.config.json `projects` selects; `dependsOn` is left out (it needs every package).
+ * Null when the answer could differ from readWorkspace's: a root of '' (everything), or a
+ * problem readWorkspace would stop at.
+ */
+export function readProjectsAt(root: string, options: { roots: readonly string[]; files: readonly string[]; config: ResolvedConfig }): Project[] | null {
+  if (options.roots.some((r) => r === '')) return null;
+  const inScope = (f: string) => options.roots.some((r) => f.startsWith(`${r}/`));
+  const unreadable: Problem[] = [];
+  const texts = ['nx.json', 'package.json', 'pnpm-workspace.yaml', 'lerna.json'].map((f) => readText(root, f, unreadable));
+  // The root's own files still count (they say which package manager runs the builds).
+  const files = options.files.filter((f) => !f.includes('node_modules/') && (!f.includes('/') || inScope(f)));
+  const readFile = (path: string) => {
+    try {
+      return readFileSync(join(root, path), 'utf8');
+    } catch {
+      return null;
+    }
+  };
+  const discovered = discoverProjects({ nxJson: texts[0]!, rootPackageJson: texts[1]!, pnpmWorkspace: texts[2]!, lernaJson: texts[3]!, projectFiles: readProjectFiles(root, files, unreadable), files, readFile, config: options.config });
+  const found = new Set(discovered.projects.map((p) => p.name));
+  // An app of tessera.config.json `apps` outside the folders is missing here, not from the workspace.
+  const elsewhere = (p: Problem) => /^apps\.[^ ]+ names no application/.test(p.text) && !found.has(p.location?.key?.slice('apps.'.length) ?? '');
+  if (unreadable.length || discovered.problems.some((p) => !elsewhere(p))) return null;
+  return discovered.projects.map(({ dependsOn: _, ...project }) => project);
+}
+
 /**
  * Reads the workspace at `root`: nx.json, every project.json and workspace package.json
  * (tracked or untracked, not ignored), and tessera.config.json. Reports every problem at once.
@@ -107,18 +149,10 @@ export async function readWorkspace(root: string, options: ReadWorkspaceOptions 
     }
   };
 
-  let discovered;
-  if (options.projectsFrom === 'nx') {
-    discovered = await readNxProjects(root, { nxJson, config, files, readFile });
-  } else {
-    const projectFiles = new Map<string, string>();
-    for (const file of files) {
-      if (file === 'package.json' || !/(^|\/)(project|package)\.json$/.test(file)) continue;
-      const read = readText(root, file, unreadable);
-      if (read) projectFiles.set(file, read.text);
-    }
-    discovered = discoverProjects({ nxJson, rootPackageJson, pnpmWorkspace, lernaJson, projectFiles, files, readFile, config });
-  }
+  const discovered =
+    options.projectsFrom === 'nx'
+      ? await readNxProjects(root, { nxJson, config, files, readFile })
+      : discoverProjects({ nxJson, rootPackageJson, pnpmWorkspace, lernaJson, projectFiles: readProjectFiles(root, files, unreadable), files, readFile, config });
 
   // A project file that cannot be read leaves out that project; the workspace's own files stop the command.
   const projectFile = (p: Problem) => p.location && /(^|\/)(project|package)\.json$/.test(p.location.file) && p.location.file !== 'package.json';
