@@ -18,6 +18,7 @@ const graph: FileGraph = {
   packages: { '0': ['react'] },
   unresolved: [{ file: 2, specifier: './missing', bases: ['libs/a/src/missing'] }],
   uncertain: [],
+  globs: [{ file: 2, pattern: 'libs/a/src/locales/*.json' }],
   apps: [{ name: 'a', entries: [0] }],
   warnings: [],
 };

@@ -66,10 +66,10 @@ function encodeSnapshot(key: string, snapshot: GraphSnapshot): Buffer {
   const reverse = computeReverseEdges(graph);
   const bytes = (array: Uint32Array | Uint8Array) => Buffer.from(array.buffer, array.byteOffset, array.byteLength);
   const meta = { projects: snapshot.projects, nx: snapshot.nx, tsconfigExtends: snapshot.tsconfigExtends, excluded: snapshot.excluded, sharedTsconfig: snapshot.sharedTsconfig, packages: graph.packages, unresolved: graph.unresolved, uncertain: graph.uncertain, globs: graph.globs, apps: graph.apps, warnings: graph.warnings };
-  const parts = {
+  const parts: Record<(typeof SECTIONS)[number], Buffer> = {
     meta: Buffer.from(JSON.stringify(meta)),
-    files: Buffer.from(graph.files.map((f) => `${f}\0`).join('')),
-    fileStarts: bytes(computeFileStarts(graph.files)),
+    files: Buffer.from(graph.files.length ? `${graph.files.join('\0')}\0` : ''),
+    fileStarts: Buffer.alloc(0),
     blobs: Buffer.from(graph.blobs.join('\0')),
     offsets: bytes(index.offsets),
     targets: bytes(index.targets),
@@ -77,21 +77,30 @@ function encodeSnapshot(key: string, snapshot: GraphSnapshot): Buffer {
     importerOffsets: bytes(reverse.offsets),
     importers: bytes(reverse.sources),
   };
-  const chunks: Buffer[] = [];
+  parts.fileStarts = bytes(computeFileStarts(graph.files, parts.files));
+  // The body is checksummed section by section and copied once, behind its header (11 MB at the large size).
+  const sizes = SECTIONS.map((name) => parts[name].length);
+  const bodyBytes = sizes.reduce((sum, size) => sum + size + pad4(size), 0);
+  let checksum = 0;
   for (const name of SECTIONS) {
-    chunks.push(parts[name]);
-    if (pad4(parts[name].length)) chunks.push(Buffer.alloc(pad4(parts[name].length)));
+    checksum = crc32(parts[name], checksum);
+    if (pad4(parts[name].length)) checksum = crc32(Buffer.alloc(pad4(parts[name].length)), checksum);
   }
-  const body = Buffer.concat(chunks);
-  const sections = Object.fromEntries(SECTIONS.map((name) => [name, parts[name].length])) as SectionSizes;
-  const header: Header = { format: FORMAT, key, endian: ENDIAN, checksum: crc32(body), bodyBytes: body.length, sections, createdAt: new Date().toISOString() };
-  return Buffer.concat([renderHeaderLine(header), body]);
+  const sections = Object.fromEntries(SECTIONS.map((name, i) => [name, sizes[i]])) as SectionSizes;
+  const header: Header = { format: FORMAT, key, endian: ENDIAN, checksum, bodyBytes, sections, createdAt: new Date().toISOString() };
+  const line = renderHeaderLine(header);
+  const out = Buffer.alloc(line.length + bodyBytes);
+  let at = line.copy(out, 0);
+  for (const name of SECTIONS) at += parts[name].copy(out, at) + pad4(parts[name].length);
+  return out;
 }
 
-/** Where each path of `files` begins in the files section (UTF-8 bytes, each path NUL-terminated). */
-function computeFileStarts(files: string[]): Uint32Array {
+/** Where each path of `files` begins in `encoded` (their UTF-8 bytes, each NUL-terminated). */
+function computeFileStarts(files: string[], encoded: Buffer): Uint32Array {
   const starts = new Uint32Array(files.length + 1);
-  for (let i = 0; i < files.length; i++) starts[i + 1] = starts[i]! + Buffer.byteLength(files[i]!) + 1;
+  // All ASCII (the usual case) when the bytes are as many as the characters: each path's length is its size.
+  const ascii = encoded.length === files.reduce((sum, f) => sum + f.length + 1, 0);
+  for (let i = 0; i < files.length; i++) starts[i + 1] = starts[i]! + (ascii ? files[i]!.length : Buffer.byteLength(files[i]!)) + 1;
   return starts;
 }
 
