@@ -88,9 +88,12 @@ export async function readAffected(options: ReadAffectedOptions): Promise<Affect
   const changeSet = await readChangeSet(root, { ...options, base });
   const warnings: Warning[] = [];
   const head = await loadGraph({
-    root, config, warnings, projectsFrom: options.projectsFrom, env: options.env, shareBase: changeSet.mergeBase ?? undefined,
+    root, config, warnings, projectsFrom: options.projectsFrom, env: options.env, shareBase: changeSet.mergeBase ?? undefined, deferPush: true,
     revision: changeSet.headKind === 'worktree' ? { kind: 'worktree' } : { kind: 'commit', commit: changeSet.headCommit, tree: changeSet.headTree },
   });
+
+  // Awaited below; an error before then leaves it to finish or be cut short (a store write is all or nothing).
+  head.pushed?.catch(() => {});
 
   const fromCommit = changeSet.mergeBase ?? changeSet.headCommit;
   const projectFileMoved = changeSet.changes.some((c) => (c.status === 'deleted' || c.status === 'renamed') && /(^|\/)(project|package)\.json$/.test(c.previousPath ?? c.path));
@@ -127,6 +130,8 @@ export async function readAffected(options: ReadAffectedOptions): Promise<Affect
 
   const computed = computeAffected({ changes: changeSet.changes, head, base: baseSnapshot, versions, lockfiles, config });
   const result = applySelection(computed, head, options.selection);
+  // The head's snapshot was pushed while the answer was worked out: its warnings and report first.
+  await head.pushed;
   warnings.push(...result.warnings,...head.graph.warnings, ...(baseSnapshot?.graph.warnings ?? []));
   return {
     base: changeSet.base,

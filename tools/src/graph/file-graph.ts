@@ -177,6 +177,21 @@ export function readImportIndex(graph: FileGraph): ImportIndex {
   return index;
 }
 
+/** A lazily computed, enumerable property that a write replaces. */
+export function defineLazy<T extends object, K extends keyof T>(target: T, name: K, compute: () => T[K]): void {
+  const settle = (value: T[K]) => Object.defineProperty(target, name, { value, writable: true, enumerable: true, configurable: true });
+  Object.defineProperty(target, name, {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      const value = compute();
+      settle(value);
+      return value;
+    },
+    set: settle,
+  });
+}
+
 /** The index as `edges`: one flat array of (target, kind) pairs per file. */
 export function expandImportIndex({ offsets, targets, kinds }: ImportIndex): number[][] {
   const edges: number[][] = new Array(offsets.length - 1);

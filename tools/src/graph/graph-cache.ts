@@ -5,7 +5,7 @@ import { crc32 } from 'node:zlib';
 import type { Warning } from '../errors/tessera-error.js';
 import type { NxSettings } from '../workspace/discover-projects.js';
 import type { ExcludedProject, Project } from '../workspace/project.js';
-import { attachFileTable, attachImportIndex, computeReverseEdges, createPackedFileTable, EDGE_KINDS, expandImportIndex, type FileGraph, type ImportIndex, readImportIndex } from './file-graph.js';
+import { attachFileTable, attachImportIndex, computeReverseEdges, createPackedFileTable, defineLazy, EDGE_KINDS, expandImportIndex, type FileGraph, type ImportIndex, readImportIndex } from './file-graph.js';
 
 /** What one cache entry holds: the projects and the file graph of one revision. */
 export interface GraphSnapshot {
@@ -111,20 +111,6 @@ function isRowIndex(offsets: Uint32Array, n: number, m: number): boolean {
   return true;
 }
 
-/** A lazily computed, enumerable property that a write replaces. */
-function defineLazy<T extends object, K extends keyof T>(target: T, name: K, compute: () => T[K]): void {
-  const settle = (value: T[K]) => Object.defineProperty(target, name, { value, writable: true, enumerable: true, configurable: true });
-  Object.defineProperty(target, name, {
-    enumerable: true,
-    configurable: true,
-    get: () => {
-      const value = compute();
-      settle(value);
-      return value;
-    },
-    set: settle,
-  });
-}
 
 /** The graph cache's format version (the header's `format`): part of a shared snapshot's identity. */
 export const GRAPH_CACHE_FORMAT = FORMAT;

@@ -55,6 +55,13 @@ export interface LoadGraphOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** The store to share snapshots through, instead of opening `store` (or TESSERA_STORE); the caller closes it. */
   snapshotStore?: SnapshotStore;
+  /**
+   * Return once the graph is made and cached locally, the push to the store going on (a fresh
+   * runner's answer need not wait for 11 MB to be compressed and uploaded): the caller awaits
+   * `pushed` before it reports or exits. Not with `push`, whose failure must fail the command.
+   * @default false
+   */
+  deferPush?: boolean;
 }
 
 export interface LoadedGraph extends GraphSnapshot {
@@ -63,6 +70,11 @@ export interface LoadedGraph extends GraphSnapshot {
   cache: 'hit' | 'update' | 'miss';
   /** What graph sharing did, or null when it is off. */
   shared: SharedSnapshotReport | null;
+  /**
+   * With `deferPush`, the snapshot's push, still under way when the graph is returned: when it
+   * settles, `shared` says what the push did and the store is closed. Absent otherwise.
+   */
+  pushed?: Promise<void>;
 }
 
 const PARSED = /\.(tsx?|mts|cts|jsx?|mjs|cjs|css|json)$/;
@@ -336,6 +348,8 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
   };
   const baseRead = lookForBase();
   baseRead.catch(() => {});
+  /** A push the caller awaits (deferPush), and the graph it is for. */
+  let deferred: { push: Promise<void>; loaded: LoadedGraph } | null = null;
   try {
     const entries = await entriesRead;
     // What git says is there, for the parser engine's resolver: the dirty files of the working
@@ -472,9 +486,22 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
       await pushed?.catch(() => {});
       throw new TesseraError('TESSERA_CACHE_UNWRITABLE', `Cannot write the graph cache in ${graphsDir}: ${(error as Error).message}`, { cause: error });
     }
+    const loaded: LoadedGraph = { ...snapshot, key, cache: made.updated ? 'update' : 'miss', shared: sharing?.report() ?? null };
+    if (pushed && options.deferPush && !options.push) {
+      deferred = { push: pushed.then(() => void (loaded.shared = sharing!.report())), loaded };
+      return loaded;
+    }
     await pushed;
-    return { ...snapshot, key, cache: made.updated ? 'update' : 'miss', shared: sharing?.report() ?? null };
+    loaded.shared = sharing?.report() ?? null;
+    return loaded;
   } finally {
-    await Promise.all([checkoutRead.then((c) => c.cleanup(), () => {}), sharing?.close()]);
+    const cleanup = checkoutRead.then((c) => c.cleanup(), () => {});
+    if (deferred) {
+      // The store stays open until the push is done; the graph is the caller's already.
+      deferred.loaded.pushed = deferred.push.finally(() => sharing?.close());
+      await cleanup;
+    } else {
+      await Promise.all([cleanup, sharing?.close()]);
+    }
   }
 }
