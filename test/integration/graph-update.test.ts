@@ -80,6 +80,23 @@ describe('updating a cached graph for modified files', () => {
     expect(canonical(updated)).toEqual(canonical(full));
   });
 
+  it('analyses HEAD in full from the commit, not from a working tree that differs from it', async () => {
+    repo = createSampleRepo();
+    const head = repo.git('rev-parse', 'HEAD');
+    // Not committed: a modified file that would add an edge, and an untracked one it imports.
+    repo.append('libs/formatting/src/dates.ts', "\nimport { later } from './later';\nexport const l = later;\n");
+    repo.write('libs/formatting/src/later.ts', 'export const later = 1;\n');
+    const fromDirty = await load(repo, { kind: 'commit', commit: head });
+    expect(fromDirty.cache).toBe('miss');
+    expect(fromDirty.graph.files).not.toContain('libs/formatting/src/later.ts');
+
+    rmSync(join(repo.dir, '.tessera'), { recursive: true, force: true });
+    repo.git('checkout', '--', 'libs/formatting/src/dates.ts');
+    rmSync(join(repo.dir, 'libs/formatting/src/later.ts'));
+    const fromClean = await load(repo, { kind: 'commit', commit: head });
+    expect(canonical(fromDirty)).toEqual(canonical(fromClean));
+  });
+
   it('one shared tsconfig gives the graph of per-file tsconfigs, and is refused when a project differs', async () => {
     repo = createSampleRepo();
     const { analyzeApps } = await import('../../tools/src/graph/analyze-apps.js');
