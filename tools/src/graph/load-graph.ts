@@ -376,7 +376,7 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
      * Which files an update re-reads, or null when only a full analysis gives the right graph.
      * Edits alone re-read the edited files. An added or deleted file can change how unchanged
      * imports resolve (planGraphUpdate finds those) and which entries the apps have, so the
-     * workspace is read again and must be the snapshot's.
+     * projects around it must be the snapshot's still (keepsProjects).
      */
     const planUpdate = async (dir: string, update: UpdateBase, sharedTsconfig: string | null): Promise<GraphUpdatePlan | null> => {
       const { changes, snapshot: previous } = update;
