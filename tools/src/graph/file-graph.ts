@@ -392,17 +392,24 @@ export function computeGraphWithout(graph: FileGraph, removed: ReadonlySet<strin
     blobs.push(graph.blobs[i] ?? '');
   }
   if (files.length === n) return graph;
-  const edges: number[][] = [];
+  // Over the import index, not `edges`: an update's graph has no arrays per file to start from.
+  const before = readImportIndex(graph);
+  const index: ImportIndex = { offsets: new Uint32Array(files.length + 1), targets: new Uint32Array(before.targets.length), kinds: new Uint8Array(before.kinds.length) };
+  let m = 0;
   for (let i = 0; i < n; i++) {
     if (newId[i]! < 0) continue;
-    const list = graph.edges[i]!;
-    const out: number[] = [];
-    for (let k = 0; k < list.length; k += 2) if (newId[list[k]!]! >= 0) out.push(newId[list[k]!]!, list[k + 1]!);
-    edges.push(out);
+    index.offsets[newId[i]!] = m;
+    for (let k = before.offsets[i]!; k < before.offsets[i + 1]!; k++) {
+      const to = newId[before.targets[k]!]!;
+      if (to >= 0) (index.targets[m] = to), (index.kinds[m++] = before.kinds[k]!);
+    }
   }
+  index.offsets[files.length] = m;
+  index.targets = index.targets.slice(0, m);
+  index.kinds = index.kinds.slice(0, m);
   const kept = <T extends { file: number }>(list: readonly T[]) => list.filter((x) => newId[x.file]! >= 0).map((x) => ({ ...x, file: newId[x.file]! }));
-  return {
-    files, blobs, edges,
+  const result: FileGraph = {
+    files, blobs, edges: [],
     packages: Object.fromEntries(Object.entries(graph.packages).filter(([id]) => newId[Number(id)]! >= 0).map(([id, names]) => [String(newId[Number(id)]), names])),
     unresolved: kept(graph.unresolved),
     uncertain: kept(graph.uncertain),
@@ -410,4 +417,7 @@ export function computeGraphWithout(graph: FileGraph, removed: ReadonlySet<strin
     apps: graph.apps.map((a) => ({ name: a.name, entries: a.entries.filter((e) => newId[e]! >= 0).map((e) => newId[e]!) })),
     warnings: graph.warnings.filter((w) => !w.location || !removed.has(w.location.file)),
   };
+  attachImportIndex(result, index);
+  defineLazy(result, 'edges', () => expandImportIndex(index));
+  return result;
 }
