@@ -61,33 +61,16 @@ describe('updating a cached graph for modified files', () => {
     expect(canonical(worktreeUpdated)).toEqual(canonical(worktreeFull));
   });
 
-  it('updates the graph of HEAD from the commit, not from a working tree that differs from it', async () => {
-    repo = createSampleRepo();
-    expect((await load(repo, { kind: 'commit', commit: repo.git('rev-parse', 'HEAD') })).cache).toBe('miss');
-    repo.append('libs/formatting/src/dates.ts', "\nimport { formatMoney } from './currency';\nexport const priceOfDay = formatMoney;\n");
-    const head = repo.commit('edits');
-    // Not committed: a modified file that would add an edge, and an untracked one it imports.
-    repo.append('libs/formatting/src/dates.ts', "\nimport { later } from './later';\nexport const l = later;\n");
-    repo.write('libs/formatting/src/later.ts', 'export const later = 1;\n');
-    const updated = await load(repo, { kind: 'commit', commit: head });
-    expect(updated.cache).toBe('update');
-    expect(updated.graph.files).not.toContain('libs/formatting/src/later.ts');
-
-    rmSync(join(repo.dir, '.tessera'), { recursive: true, force: true });
-    repo.git('checkout', '--', 'libs/formatting/src/dates.ts');
-    rmSync(join(repo.dir, 'libs/formatting/src/later.ts'));
-    const full = await load(repo, { kind: 'commit', commit: head });
-    expect(canonical(updated)).toEqual(canonical(full));
-  });
-
-  it('analyses HEAD in full from the commit, not from a working tree that differs from it', async () => {
-    repo = createSampleRepo();
-    const head = repo.git('rev-parse', 'HEAD');
-    // Not committed: a modified file that would add an edge, and an untracked one it imports.
+  /**
+   * Loads `head` (HEAD) while the working tree differs from it (an uncommitted edit that would
+   * add an edge, and the untracked file it imports), then again from a clean tree without the
+   * cache, and holds the first to the second.
+   */
+  const expectCommitNotWorkingTree = async (head: string, cache: LoadedGraph['cache']) => {
     repo.append('libs/formatting/src/dates.ts', "\nimport { later } from './later';\nexport const l = later;\n");
     repo.write('libs/formatting/src/later.ts', 'export const later = 1;\n');
     const fromDirty = await load(repo, { kind: 'commit', commit: head });
-    expect(fromDirty.cache).toBe('miss');
+    expect(fromDirty.cache).toBe(cache);
     expect(fromDirty.graph.files).not.toContain('libs/formatting/src/later.ts');
 
     rmSync(join(repo.dir, '.tessera'), { recursive: true, force: true });
@@ -95,6 +78,18 @@ describe('updating a cached graph for modified files', () => {
     rmSync(join(repo.dir, 'libs/formatting/src/later.ts'));
     const fromClean = await load(repo, { kind: 'commit', commit: head });
     expect(canonical(fromDirty)).toEqual(canonical(fromClean));
+  };
+
+  it('updates the graph of HEAD from the commit, not from a working tree that differs from it', async () => {
+    repo = createSampleRepo();
+    expect((await load(repo, { kind: 'commit', commit: repo.git('rev-parse', 'HEAD') })).cache).toBe('miss');
+    repo.append('libs/formatting/src/dates.ts', "\nimport { formatMoney } from './currency';\nexport const priceOfDay = formatMoney;\n");
+    await expectCommitNotWorkingTree(repo.commit('edits'), 'update');
+  });
+
+  it('analyses HEAD in full from the commit, not from a working tree that differs from it', async () => {
+    repo = createSampleRepo();
+    await expectCommitNotWorkingTree(repo.git('rev-parse', 'HEAD'), 'miss');
   });
 
   it('one shared tsconfig gives the graph of per-file tsconfigs, and is refused when a project differs', async () => {

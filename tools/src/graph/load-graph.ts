@@ -8,7 +8,7 @@ import { addWorktree, hashWorkingFiles, readCommitId, readDirtyPaths, readPrefix
 import type { ResolvedConfig } from '../workspace/config.js';
 import { readConfig, readProjectsAt, readWorkspace } from '../workspace/read-workspace.js';
 import { createProjectMatcher, isEmptySelection } from '../workspace/select-projects.js';
-import type { Project } from '../workspace/project.js';
+import { findOwningProject, type Project } from '../workspace/project.js';
 import { readTsconfigExtends } from '../workspace/tsconfig-extends.js';
 import type { WorkspacePackage } from './resolve-workspace-package.js';
 import { computeGraphWithout, type FileGraph } from './file-graph.js';
@@ -403,12 +403,12 @@ export async function loadGraph(options: LoadGraphOptions): Promise<LoadedGraph>
       const files = listPresentFiles(tracked, dirty, dir);
       const whole = async () => isSameWorkspace(await readWorkspace(dir, { projectsFrom: options.projectsFrom, files, ...(dir === root ? { config } : {}) }), previous);
       if (options.projectsFrom === 'nx') return whole();
-      const roots = [...previous.projects, ...previous.excluded].map((p) => p.root);
+      const projects = [...previous.projects, ...previous.excluded];
       const owners = new Set<string>();
       for (const path of paths) {
-        const owner = roots.filter((r) => r === '' || path.startsWith(`${r}/`)).sort((a, b) => b.length - a.length)[0];
+        const owner = findOwningProject(projects, path);
         // A file of no project changes none, unless it is one of the root's own files.
-        if (owner !== undefined) owners.add(owner);
+        if (owner) owners.add(owner.root);
         else if (!path.includes('/')) return whole();
       }
       if (!owners.size) return true;

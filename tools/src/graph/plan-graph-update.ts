@@ -1,7 +1,8 @@
 import picomatch from 'picomatch';
-import { packageNameOf } from './analysis-context.js';
+import { isBare, packageNameOf } from './analysis-context.js';
 import { computeReverseEdges, computeShadowedTargets, type FileGraph, matchesUnresolved, RESOLVE_EXTENSIONS } from './file-graph.js';
 import type { WorkspacePackage } from './resolve-workspace-package.js';
+import { findOwningProject } from '../workspace/project.js';
 
 /** What changed between a snapshot's tree and the revision it is updated to (workspace-relative paths). */
 export interface TreeChanges {
@@ -101,7 +102,7 @@ export function planGraphUpdate(graph: FileGraph, changes: TreeChanges, resoluti
     }
     for (const u of graph.unresolved) if (matchesUnresolved(path, u)) reread.add(graph.files[u.file]!);
     for (const g of globs) if (!path.includes('node_modules/') && g.isMatch(path)) reread.add(graph.files[g.file]!);
-    const owner = resolution.workspacePackages.filter((p) => p.root === '' || path.startsWith(`${p.root}/`)).sort((a, b) => b.root.length - a.root.length)[0];
+    const owner = findOwningProject(resolution.workspacePackages, path);
     if (owner) names.add(owner.name);
     if (resolution.baseUrl !== null && (resolution.baseUrl === '' || path.startsWith(`${resolution.baseUrl}/`))) {
       const under = resolution.baseUrl === '' ? path : path.slice(resolution.baseUrl.length + 1);
@@ -109,7 +110,7 @@ export function planGraphUpdate(graph: FileGraph, changes: TreeChanges, resoluti
     }
   }
   if (names.size) {
-    for (const u of graph.unresolved) if (!/^[./]/.test(u.specifier) && names.has(packageNameOf(u.specifier))) reread.add(graph.files[u.file]!);
+    for (const u of graph.unresolved) if (isBare(u.specifier) && names.has(packageNameOf(u.specifier))) reread.add(graph.files[u.file]!);
     for (const [id, packages] of Object.entries(graph.packages)) if (packages.some((name) => names.has(name))) reread.add(graph.files[Number(id)]!);
   }
   for (const path of deleted) reread.delete(path);

@@ -5,7 +5,7 @@ import { runGit } from '../git/run-git.js';
 import type { TreeChanges } from './plan-graph-update.js';
 
 /** Changes after which the previous graph cannot simply be updated: they may change how anything resolves. */
-export const RESOLUTION_FILES = /(^|\/)(package\.json|tsconfig[^/]*\.json|jsconfig\.json|nx\.json|project\.json|tessera\.config\.json|package-lock\.json|npm-shrinkwrap\.json|pnpm-lock\.yaml|yarn\.lock)$/;
+const RESOLUTION_FILES = /(^|\/)(package\.json|tsconfig[^/]*\.json|jsconfig\.json|nx\.json|project\.json|tessera\.config\.json|package-lock\.json|npm-shrinkwrap\.json|pnpm-lock\.yaml|yarn\.lock)$/;
 /** Past this many changed files a full analysis is as cheap as an update. */
 const MAX_UPDATED_FILES = 500;
 

@@ -75,8 +75,8 @@ export interface Project {
 }
 
 /** Returns the project whose root contains `path` most closely (nested roots win), or undefined. */
-export function findOwningProject(projects: readonly Project[], path: string): Project | undefined {
-  let best: Project | undefined;
+export function findOwningProject<T extends { root: string }>(projects: readonly T[], path: string): T | undefined {
+  let best: T | undefined;
   for (const project of projects) {
     const root = project.root;
     if (root === '' || root === '.' || path === root || path.startsWith(root + '/')) {
